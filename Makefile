@@ -1,0 +1,55 @@
+# Agent Pacing Operator. `make demo` runs the product locally; `make test` runs every test.
+# Every target runs with a Node.js >= 22.19 first on PATH (a project-local Node 24 where the machine's is older).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+NODE_BIN := $(shell bash deploy/local/ensure-node.sh)
+export PATH := $(NODE_BIN):$(PATH)
+CLUSTER_DIR := $(CURDIR)/.cache/cluster
+JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
+
+.PHONY: help deps build lint control-plane tools cluster-up cluster-down test test-unit test-integration clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.installed ## install the npm packages (npm ci)
+
+build: deps ## compile TypeScript to dist/
+	npx tsc -p tsconfig.build.json
+	@chmod +x dist/src/cli/main.js
+
+lint: deps ## type-check, eslint and prettier
+	npx tsc -p tsconfig.json --noEmit
+	npx eslint .
+	npx prettier --check .
+
+control-plane: ## build (once) kube-apiserver, kubectl, etcd and helm from the Go module proxy
+	bash deploy/local/build-all.sh
+
+tools: ## install Prometheus, promtool and Alertmanager from Debian packages (daemons not started)
+	bash deploy/local/install-debian-tools.sh
+
+cluster-up: control-plane ## start a local control plane in the background; writes .cache/kubeconfig
+	@kc=$$(bash deploy/local/control-plane.sh up $(CLUSTER_DIR)); cp "$$kc" .cache/kubeconfig; \
+	echo "export KUBECONFIG=$(CURDIR)/.cache/kubeconfig"; \
+	echo "export PATH=$$(bash deploy/local/control-plane.sh bin-dir):\$$PATH   # kubectl $(shell . deploy/local/versions.env; echo $$K8S_VERSION)"
+
+cluster-down: ## stop the local control plane and remove its data
+	bash deploy/local/control-plane.sh down $(CLUSTER_DIR)
+	rm -f .cache/kubeconfig
+
+test-unit: deps ## unit tests (no control plane needed)
+	$(JEST) --selectProjects unit
+
+test-integration: deps control-plane tools ## integration tests against a real kube-apiserver
+	$(JEST) --selectProjects integration --runInBand
+
+test: deps control-plane tools ## every test: unit, then integration against a real kube-apiserver
+	$(JEST) --runInBand
+
+clean: ## remove build output (keeps the control-plane cache)
+	rm -rf dist coverage

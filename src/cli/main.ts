@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { readPackageVersion } from './package-version.js';
+
+/** Builds the `pacing-operator` command line; each subcommand lives in its own file beside this one. */
+export function buildProgram(): Command {
+  const program = new Command('pacing-operator')
+    .description('Agent Pacing Operator: paces proactive invitations to the agents free to answer them')
+    .version(readPackageVersion());
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);
