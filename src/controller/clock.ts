@@ -1,0 +1,43 @@
+/** Cancels a timer scheduled through a {@link Clock}; calling it twice or after the timer fired is harmless. */
+export type CancelTimer = () => void;
+
+/**
+ * The only way controller code reads time or waits. Injected so unit tests can jump in time with a fake
+ * clock instead of waiting on real delays.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch (wall time, the same scale as `Date.now()`). */
+  nowMs(): number;
+  /** Runs `callback` once after `delayMs` (negative means as soon as possible); returns its canceller. */
+  setTimer(delayMs: number, callback: () => void): CancelTimer;
+}
+
+/** Resolves after `delayMs` on `clock`, or early (without rejecting) when `signal` aborts. */
+export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const onAbort = (): void => {
+      cancel();
+      resolve();
+    };
+    const cancel = clock.setTimer(delayMs, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The real clock: `Date.now()` and Node timers. Built once in the composition root and passed down. */
+export function createSystemClock(): Clock {
+  return {
+    nowMs: () => Date.now(),
+    setTimer: (delayMs, callback) => {
+      const handle = setTimeout(callback, Math.max(0, delayMs));
+      return () => clearTimeout(handle);
+    },
+  };
+}
