@@ -77,7 +77,7 @@ export class ReconcileLoop {
     const startedMs = clock.nowMs();
     try {
       const result = await reconcile(key, this.#abort.signal);
-      const requeueAfterMs = result?.requeueAfterMs ?? 0;
+      const requeueAfterMs = result.requeueAfterMs ?? 0;
       queue.forget(key);
       if (requeueAfterMs > 0) {
         queue.addAfter(key, requeueAfterMs);

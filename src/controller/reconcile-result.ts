@@ -1,7 +1,7 @@
 /**
  * What a reconciler returns. Level-based: the reconciler reads the current state from the cache by key and
  * makes the world match it; the result only says when to look again.
- * - `undefined` / `{}`: done, forget the key's backoff.
+ * - `{}`: done, forget the key's backoff.
  * - `{ requeueAfterMs }`: done for now, come back after this many ms (forgets the backoff).
  * - a thrown `TerminalError`: record and count, do not retry (wait for the next change).
  * - any other thrown error: retry with per-key exponential backoff.
@@ -12,4 +12,4 @@ export interface ReconcileResult {
 }
 
 /** Reconciles the object named by a `namespace/name` key; `signal` aborts when the loop stops. */
-export type Reconciler = (key: string, signal: AbortSignal) => Promise<ReconcileResult | void>;
+export type Reconciler = (key: string, signal: AbortSignal) => Promise<ReconcileResult>;

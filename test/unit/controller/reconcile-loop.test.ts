@@ -6,7 +6,7 @@ import { TerminalError } from '../../../src/controller/errors.js';
 import { WorkQueue } from '../../../src/controller/work-queue.js';
 import { FakeClock, flushAsync } from './fake-clock.js';
 
-type Outcome = () => Promise<ReconcileResult | void>;
+type Outcome = () => Promise<ReconcileResult>;
 
 function aLoop(outcomes: Outcome[]) {
   const clock = new FakeClock();
@@ -22,7 +22,7 @@ function aLoop(outcomes: Outcome[]) {
     reconcile: async (key) => {
       calls.push(key);
       const next = outcomes.shift();
-      return next ? next() : undefined;
+      return next ? next() : {};
     },
   });
   return { clock, registry, queue, loop, calls };
@@ -84,7 +84,9 @@ describe('ReconcileLoop', () => {
 
   it('stop waits for the running reconcile and then ends the workers', async () => {
     let release!: () => void;
-    const { queue, loop } = aLoop([() => new Promise<void>((resolve) => (release = resolve))]);
+    const { queue, loop } = aLoop([
+      () => new Promise<ReconcileResult>((resolve) => (release = () => resolve({}))),
+    ]);
     loop.start();
     queue.add('ns/t');
     await flushAsync();

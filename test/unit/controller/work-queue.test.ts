@@ -95,9 +95,13 @@ describe('WorkQueue', () => {
     await clock.advance(500);
     queue.done(key!);
     const waited = await registry.getSingleMetric('workqueue_queue_duration_seconds')!.get();
-    expect(waited.values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(2);
+    expect(
+      waited.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_sum'))?.value,
+    ).toBe(2);
     const worked = await registry.getSingleMetric('workqueue_work_duration_seconds')!.get();
-    expect(worked.values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(0.5);
+    expect(
+      worked.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_sum'))?.value,
+    ).toBe(0.5);
   });
 
   it('after shutdown hands out what is left, then undefined, and ignores new adds', async () => {
