@@ -1,0 +1,128 @@
+import {
+  ENGAGEMENT_WIRE_VERSION,
+  type EngagementAnswer,
+  type EngagementRequest,
+  type EngagementTargetReport,
+  type EngagementWireAnswer,
+  type EngagementWireRequest,
+} from './engagement-exchange.js';
+
+/**
+ * Splits a logical request into compact wire chunks of at most `maxTargetsPerRequest` targets each.
+ * An empty target list still yields one chunk, so the platform sees the cycle (and who published it).
+ */
+export function encodeEngagementRequest(
+  request: EngagementRequest,
+  maxTargetsPerRequest: number,
+): EngagementWireRequest[] {
+  if (!Number.isInteger(maxTargetsPerRequest) || maxTargetsPerRequest < 1) {
+    throw new RangeError(`maxTargetsPerRequest must be a positive integer, got ${maxTargetsPerRequest}`);
+  }
+  const partCount = Math.max(1, Math.ceil(request.targets.length / maxTargetsPerRequest));
+  const chunks: EngagementWireRequest[] = [];
+  for (let part = 0; part < partCount; part++) {
+    const slice = request.targets.slice(part * maxTargetsPerRequest, (part + 1) * maxTargetsPerRequest);
+    const groupIndex = new Map<string, number>();
+    const groups: string[] = [];
+    const targets: [string, number, number[]][] = slice.map((t) => [
+      t.id,
+      t.invites,
+      t.groups.map((g) => {
+        let i = groupIndex.get(g);
+        if (i === undefined) {
+          i = groups.length;
+          groupIndex.set(g, i);
+          groups.push(g);
+        }
+        return i;
+      }),
+    ]);
+    chunks.push({
+      v: ENGAGEMENT_WIRE_VERSION,
+      cluster: request.clusterId,
+      cycle: request.cycleId,
+      intervalMs: request.intervalMs,
+      publisher: request.publisher,
+      part: [part, partCount],
+      groups,
+      targets,
+    });
+  }
+  return chunks;
+}
+
+/**
+ * Turns one wire chunk back into logical content. Returns undefined when a group index points outside the chunk's
+ * group table (the chunk is then malformed even though it passed the schema).
+ */
+export function decodeEngagementRequest(chunk: EngagementWireRequest): EngagementRequest | undefined {
+  const targets: EngagementRequest['targets'] = [];
+  for (const [id, invites, groupRefs] of chunk.targets) {
+    const groups: string[] = [];
+    for (const ref of groupRefs) {
+      const name = chunk.groups[ref];
+      if (name === undefined) return undefined;
+      groups.push(name);
+    }
+    targets.push({ id, invites, groups });
+  }
+  return {
+    clusterId: chunk.cluster,
+    cycleId: chunk.cycle,
+    intervalMs: chunk.intervalMs,
+    publisher: chunk.publisher,
+    targets,
+  };
+}
+
+/** Encodes a logical answer (one chunk's worth) compactly; targets with an error are also listed in `errors`. */
+export function encodeEngagementAnswer(
+  answer: EngagementAnswer,
+  unknownTargetIssues: [string, string, string][] = [],
+): EngagementWireAnswer {
+  const errors: [string, string, string][] = [];
+  const targets: EngagementWireAnswer['targets'] = answer.targets.map((t) => {
+    if (t.error) errors.push([t.id, t.error.code, t.error.message]);
+    return [t.id, t.pending, t.sentTotal, t.acceptedTotal, t.declinedTotal, t.expiredTotal];
+  });
+  errors.push(...unknownTargetIssues);
+  return errors.length > 0
+    ? { v: ENGAGEMENT_WIRE_VERSION, cycle: answer.cycleId, targets, errors }
+    : { v: ENGAGEMENT_WIRE_VERSION, cycle: answer.cycleId, targets };
+}
+
+/** Logical view of one wire answer chunk: reports with counters, plus errors for targets without counters. */
+export interface DecodedEngagementAnswer {
+  /** The answer's cycle id. */
+  cycleId: number;
+  /** Targets the platform gave counters for (with `error` set when it also reported an error for them). */
+  reports: EngagementTargetReport[];
+  /** Errors for targets that came without counters. */
+  errorsWithoutReport: { id: string; code: string; message: string }[];
+}
+
+/** Decodes one wire answer chunk into logical reports. */
+export function decodeEngagementAnswer(chunk: EngagementWireAnswer): DecodedEngagementAnswer {
+  const errorById = new Map<string, { code: string; message: string }>();
+  for (const [id, code, message] of chunk.errors ?? []) errorById.set(id, { code, message });
+  const reports: EngagementTargetReport[] = chunk.targets.map(
+    ([id, pending, sentTotal, acceptedTotal, declinedTotal, expiredTotal]) => {
+      const report: EngagementTargetReport = {
+        id,
+        pending,
+        sentTotal,
+        acceptedTotal,
+        declinedTotal,
+        expiredTotal,
+      };
+      const error = errorById.get(id);
+      if (error) {
+        report.error = error;
+        errorById.delete(id);
+      }
+      return report;
+    },
+  );
+  const errorsWithoutReport = [...errorById].map(([id, e]) => ({ id, ...e }));
+  return { cycleId: chunk.cycle, reports, errorsWithoutReport };
+}

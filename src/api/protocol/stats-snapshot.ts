@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** Readiness of one agent for one media, as the statistics source sees it. */
+export const AgentMediaStateNameSchema = z
+  .enum(['ready', 'busy', 'not-ready'])
+  .describe(
+    'ready: may take one more interaction of this media when capacity allows; busy or not-ready: may not',
+  );
+
+/** One agent's state for one media: readiness plus how many interactions it may hold (capacity) and holds (load). */
+export const AgentMediaStateSchema = z.object({
+  state: AgentMediaStateNameSchema,
+  capacity: z.int().min(0).describe('maximum simultaneous interactions of this media'),
+  load: z.int().min(0).describe('interactions of this media the agent handles now'),
+});
+
+/** One agent in a snapshot: identity, group membership, skill levels and per-media state (keyed by media name). */
+export const SnapshotAgentSchema = z.object({
+  id: z.string().min(1).describe('agent identifier, unique in the snapshot'),
+  groups: z.array(z.string().min(1)).describe('names of the agent groups the agent belongs to'),
+  skills: z.record(z.string(), z.number()).describe('skill name to level; a missing skill counts as level 0'),
+  media: z.record(z.string(), AgentMediaStateSchema).describe('media name (chat, voice, ...) to state'),
+});
+
+/**
+ * One virtual queue of one media. The *Total fields are cumulative since the source started (a decrease means the
+ * source restarted), so a missed polling cycle loses no count: the next delta covers both intervals.
+ */
+export const SnapshotVirtualQueueSchema = z.object({
+  name: z.string().min(1).describe('virtual queue name'),
+  media: z.string().min(1).describe('the one media type this queue handles'),
+  waiting: z.int().min(0).describe('proactive interactions waiting for an agent now'),
+  waitingAgesSeconds: z
+    .array(z.number().min(0))
+    .optional()
+    .describe('optional: age in seconds of each waiting interaction'),
+  acceptedTotal: z
+    .int()
+    .min(0)
+    .describe('cumulative proactive interactions accepted by visitors (entered the queue)'),
+  abandonedTotal: z
+    .int()
+    .min(0)
+    .describe('cumulative proactive interactions abandoned before an agent joined'),
+  answeredTotal: z.int().min(0).describe('cumulative proactive interactions an agent joined'),
+  handleSecondsTotal: z
+    .number()
+    .min(0)
+    .describe('cumulative handle time, in seconds, of finished interactions'),
+});
+
+/** The statistics source's answer to `GET {url}/v1/snapshot`. */
+export const StatsSnapshotSchema = z.object({
+  snapshotTime: z.iso
+    .datetime({ offset: true })
+    .describe('when the data was true (RFC 3339); staleness is measured from it'),
+  agents: z.array(SnapshotAgentSchema),
+  virtualQueues: z.array(SnapshotVirtualQueueSchema),
+});
+
+/** A validated statistics snapshot (see {@link StatsSnapshotSchema}). */
+export type StatsSnapshot = z.infer<typeof StatsSnapshotSchema>;
+/** One agent of a {@link StatsSnapshot}. */
+export type SnapshotAgent = z.infer<typeof SnapshotAgentSchema>;
+/** One virtual queue of a {@link StatsSnapshot}. */
+export type SnapshotVirtualQueue = z.infer<typeof SnapshotVirtualQueueSchema>;
+/** One agent's state for one media. */
+export type AgentMediaState = z.infer<typeof AgentMediaStateSchema>;
+
+/** The target id used on every wire and in metrics: `${virtualQueue}:${media}`. */
+export function targetIdOf(virtualQueue: string, media: string): string {
+  return `${virtualQueue}:${media}`;
+}

@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readBoundedBody } from '../api/protocol/index.js';
+import { FaultRequestSchema, type FaultPlan } from './reference-faults.js';
+
+/** A started loopback HTTP server. */
+export interface LoopbackServer {
+  /** Base URL, e.g. `http://127.0.0.1:18080`. */
+  url: string;
+  /** The bound port (useful when 0 was asked for). */
+  port: number;
+  /** Stops accepting, cuts open (also stalled) connections and resolves when closed. */
+  close(): Promise<void>;
+}
+
+/** Request handler of a reference server; a rejection becomes a 500 answer, never a crash. */
+export type ReferenceHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Starts `handler` on `host:port` (default 127.0.0.1, a free port). */
+export async function startLoopbackServer(
+  handler: ReferenceHandler,
+  options: { host?: string; port?: number } = {},
+): Promise<LoopbackServer> {
+  const server: Server = createServer((req, res) => {
+    handler(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Sends a small JSON answer. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+/**
+ * Serves the fault-control endpoint: `POST` queues a fault (`{fault, times}`), `DELETE` clears them, `GET` counts
+ * them. Returns false when the request is not for `path`.
+ */
+export async function handleFaultControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  plan: FaultPlan,
+): Promise<boolean> {
+  if (new URL(req.url ?? '/', 'http://x').pathname !== path) return false;
+  if (req.method === 'DELETE') {
+    plan.clear();
+    sendJson(res, 200, { pending: 0 });
+  } else if (req.method === 'GET') {
+    sendJson(res, 200, { pending: plan.pending });
+  } else if (req.method === 'POST') {
+    const body = await readBoundedBody(req, 64 * 1024);
+    let parsed: ReturnType<typeof FaultRequestSchema.safeParse> | undefined;
+    try {
+      parsed = body.ok ? FaultRequestSchema.safeParse(JSON.parse(body.bytes.toString('utf8'))) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) {
+      sendJson(res, 400, { error: 'expected {"fault": {...}, "times": n}' });
+    } else {
+      plan.add(parsed.data.fault, parsed.data.times);
+      sendJson(res, 200, { pending: plan.pending });
+    }
+  } else {
+    sendJson(res, 405, { error: 'method not allowed' });
+  }
+  return true;
+}

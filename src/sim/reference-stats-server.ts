@@ -1,0 +1,67 @@
+import { gzipSync } from 'node:zlib';
+import type { ReferenceContactCenter } from './reference-contact-center.js';
+import { FaultPlan, sendWithFault } from './reference-faults.js';
+import {
+  handleFaultControl,
+  sendJson,
+  startLoopbackServer,
+  type LoopbackServer,
+} from './reference-http-server.js';
+
+/** Options of {@link startReferenceStatsServer}. */
+export interface ReferenceStatsServerOptions {
+  /** The simulation behind the snapshots. */
+  contactCenter: ReferenceContactCenter;
+  /** Wall clock; the simulation is advanced to `nowMs()` before each snapshot (real-time mode). */
+  clock: { nowMs(): number };
+  /** When set, requests must carry `Authorization: Bearer <token>`. */
+  bearerToken?: string;
+  /** Faults to inject; a fresh empty plan when omitted. */
+  faults?: FaultPlan;
+  /** Listen address (default 127.0.0.1) and port (default: a free one). */
+  host?: string;
+  port?: number;
+}
+
+/** A running reference statistics server. */
+export interface ReferenceStatsServer extends LoopbackServer {
+  /** The server's fault plan (also reachable at `POST /debug/faults`). */
+  faults: FaultPlan;
+}
+
+/**
+ * Serves `GET /v1/snapshot` from a live simulation (docs/api/stats-snapshot.openapi.yaml), with gzip when asked,
+ * optional bearer auth and fault injection for client tests.
+ */
+export async function startReferenceStatsServer(
+  options: ReferenceStatsServerOptions,
+): Promise<ReferenceStatsServer> {
+  const faults = options.faults ?? new FaultPlan();
+  const server = await startLoopbackServer(
+    async (req, res) => {
+      if (await handleFaultControl(req, res, '/debug/faults', faults)) return;
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/healthz') return sendJson(res, 200, { ok: true });
+      if (path !== '/v1/snapshot') return sendJson(res, 404, { error: `no route ${path}` });
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
+      if (options.bearerToken && req.headers.authorization !== `Bearer ${options.bearerToken}`) {
+        return sendJson(res, 401, { error: 'bearer token required' }, { 'www-authenticate': 'Bearer' });
+      }
+      const fault = faults.take();
+      options.contactCenter.advanceTo(options.clock.nowMs());
+      const snapshot = options.contactCenter.snapshot();
+      if (fault?.kind === 'stale') {
+        snapshot.snapshotTime = new Date(Date.parse(snapshot.snapshotTime) - fault.ageMs).toISOString();
+      }
+      let body = Buffer.from(fault?.kind === 'malformed' ? fault.body : JSON.stringify(snapshot), 'utf8');
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        body = gzipSync(body);
+        headers['content-encoding'] = 'gzip';
+      }
+      sendWithFault(res, fault, 200, headers, body);
+    },
+    { host: options.host, port: options.port },
+  );
+  return { ...server, faults };
+}

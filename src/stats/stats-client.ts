@@ -1,0 +1,189 @@
+import { gunzipSync } from 'node:zlib';
+import { request, type Dispatcher } from 'undici';
+import { StatsSnapshotSchema, readBoundedBody, type StatsSnapshot } from '../api/protocol/index.js';
+import {
+  StatsRequestFailedError,
+  StatsStaleError,
+  StatsTooLargeError,
+  StatsValidationError,
+} from './errors.js';
+
+/** Wall-clock time source (ms since the epoch); injected so staleness can be tested with a fixed clock. */
+export interface StatsClock {
+  /** Current time in ms since the epoch. */
+  nowMs(): number;
+}
+
+/** Options of {@link StatsClient}; defaults live in {@link STATS_CLIENT_DEFAULTS}. */
+export interface StatsClientOptions {
+  /** Base URL of the statistics source; the snapshot is read from `{url}/v1/snapshot`. */
+  url: string;
+  /** Optional bearer token sent as `Authorization: Bearer …`; never logged or put in an error. */
+  bearerToken?: string;
+  /** undici dispatcher (a keep-alive Agent pool, see {@link createStatsDispatcher}). */
+  dispatcher: Dispatcher;
+  /** Clock used for staleness. */
+  clock: StatsClock;
+  /** Deadline for the whole request, headers and body, ms. */
+  timeoutMs?: number;
+  /** Largest accepted body, bytes (compressed and decompressed each). */
+  maxBodyBytes?: number;
+  /** A snapshot older than this (by its `snapshotTime`) raises {@link StatsStaleError}, ms. */
+  maxAgeMs?: number;
+}
+
+/** Defaults of {@link StatsClientOptions}: 10 s timeout, 256 MiB body limit, 30 s maximum age. */
+export const STATS_CLIENT_DEFAULTS = {
+  timeoutMs: 10_000,
+  maxBodyBytes: 256 * 1024 * 1024,
+  maxAgeMs: 30_000,
+} as const;
+
+/** A fresh snapshot plus what it cost to get it. */
+export interface StatsFetchResult {
+  /** The validated snapshot. */
+  snapshot: StatsSnapshot;
+  /** now − snapshotTime at receipt, ms (0 when the source's clock is ahead of ours). */
+  ageMs: number;
+  /** Bytes received on the wire. */
+  wireBytes: number;
+}
+
+const MAX_REPORTED_ISSUES = 10;
+
+/**
+ * Reads snapshots from a statistics source over HTTP. No retry inside: counters are cumulative, so the next cycle's
+ * read covers a failed one. Each failure is one typed {@link StatsError}; a caller's abort rethrows the abort reason.
+ */
+export class StatsClient {
+  readonly #snapshotUrl: string;
+  readonly #authorization: string | undefined;
+  readonly #dispatcher: Dispatcher;
+  readonly #clock: StatsClock;
+  readonly #timeoutMs: number;
+  readonly #maxBodyBytes: number;
+  readonly #maxAgeMs: number;
+
+  constructor(options: StatsClientOptions) {
+    this.#snapshotUrl = new URL(
+      'v1/snapshot',
+      options.url.endsWith('/') ? options.url : `${options.url}/`,
+    ).toString();
+    this.#authorization = options.bearerToken ? `Bearer ${options.bearerToken}` : undefined;
+    this.#dispatcher = options.dispatcher;
+    this.#clock = options.clock;
+    this.#timeoutMs = options.timeoutMs ?? STATS_CLIENT_DEFAULTS.timeoutMs;
+    this.#maxBodyBytes = options.maxBodyBytes ?? STATS_CLIENT_DEFAULTS.maxBodyBytes;
+    this.#maxAgeMs = options.maxAgeMs ?? STATS_CLIENT_DEFAULTS.maxAgeMs;
+    for (const [name, value] of [
+      ['timeoutMs', this.#timeoutMs],
+      ['maxBodyBytes', this.#maxBodyBytes],
+      ['maxAgeMs', this.#maxAgeMs],
+    ] as const) {
+      if (!(value > 0)) throw new RangeError(`StatsClient: ${name} must be positive, got ${value}`);
+    }
+  }
+
+  /** The full snapshot URL this client reads. */
+  get snapshotUrl(): string {
+    return this.#snapshotUrl;
+  }
+
+  /** Fetches, size-checks, parses, validates and age-checks one snapshot. */
+  async fetchSnapshot(signal?: AbortSignal): Promise<StatsFetchResult> {
+    const url = this.#snapshotUrl;
+    // One deadline over headers and body: undici's own bodyTimeout is per chunk, which a slow-loris drip defeats.
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
+    if (this.#authorization) headers.authorization = this.#authorization;
+
+    let raw: Buffer;
+    let encoding: string | undefined;
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        headers,
+        dispatcher: this.#dispatcher,
+        signal: combined,
+      });
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        await response.body.dump().catch(() => undefined);
+        throw new StatsRequestFailedError(
+          `statistics source ${url} answered HTTP ${response.statusCode}`,
+          url,
+          response.statusCode,
+        );
+      }
+      const contentEncoding = response.headers['content-encoding'];
+      encoding = typeof contentEncoding === 'string' ? contentEncoding.toLowerCase() : undefined;
+      const body = await readBoundedBody(response.body, this.#maxBodyBytes);
+      if (!body.ok) {
+        response.body.destroy();
+        throw new StatsTooLargeError(url, this.#maxBodyBytes);
+      }
+      raw = body.bytes;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof StatsTooLargeError || error instanceof StatsRequestFailedError) throw error;
+      const reason = deadline.aborted ? `timed out after ${this.#timeoutMs} ms` : describeNetworkError(error);
+      throw new StatsRequestFailedError(
+        `statistics source ${url} request failed: ${reason}`,
+        url,
+        undefined,
+        { cause: error },
+      );
+    }
+
+    const snapshot = this.#parse(url, raw, encoding);
+    const ageMs = Math.max(0, this.#clock.nowMs() - Date.parse(snapshot.snapshotTime));
+    if (ageMs > this.#maxAgeMs) throw new StatsStaleError(url, ageMs, this.#maxAgeMs, snapshot);
+    return { snapshot, ageMs, wireBytes: raw.byteLength };
+  }
+
+  #parse(url: string, raw: Buffer, encoding: string | undefined): StatsSnapshot {
+    let text: string;
+    try {
+      text = (encoding === 'gzip' ? gunzipSync(raw, { maxOutputLength: this.#maxBodyBytes }) : raw).toString(
+        'utf8',
+      );
+    } catch (error) {
+      if (error instanceof RangeError) throw new StatsTooLargeError(url, this.#maxBodyBytes);
+      throw new StatsValidationError(`statistics snapshot from ${url} is not valid gzip`, url, [], {
+        cause: error,
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new StatsValidationError(`statistics snapshot from ${url} is not JSON`, url, [], {
+        cause: error,
+      });
+    }
+    const parsed = StatsSnapshotSchema.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, MAX_REPORTED_ISSUES)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      throw new StatsValidationError(
+        `statistics snapshot from ${url} does not match the schema: ${issues[0]}`,
+        url,
+        issues,
+        {
+          cause: parsed.error,
+        },
+      );
+    }
+    return parsed.data;
+  }
+}
+
+/** Names a network failure by its code (ECONNRESET, UND_ERR_SOCKET, CERT_HAS_EXPIRED…) for the error message. */
+function describeNetworkError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,201 @@
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import {
+  StatsClient,
+  StatsErrorCode,
+  StatsStaleError,
+  createStatsDispatcher,
+} from '../../../src/stats/index.js';
+import {
+  startReferenceStatsServer,
+  type ReferenceStatsServer,
+} from '../../../src/sim/reference-stats-server.js';
+import type { ReferenceFault } from '../../../src/sim/reference-faults.js';
+import { FixedContactCenter } from '../../support/io/fixed-contact-center.js';
+import { createSelfSignedCert } from '../../support/io/self-signed-cert.js';
+
+const START_MS = Date.parse('2026-11-25T18:00:00.000Z');
+// The clients see the same fixed instant the simulation was advanced to, so staleness is exactly what a fault adds.
+const clock = { nowMs: () => START_MS };
+
+describe('StatsClient against the reference statistics server on loopback', () => {
+  let server: ReferenceStatsServer;
+  const dispatcher = createStatsDispatcher();
+
+  beforeEach(async () => {
+    server = await startReferenceStatsServer({
+      contactCenter: new FixedContactCenter({ startMs: START_MS }),
+      clock,
+      bearerToken: 'stats-token',
+    });
+  });
+  afterEach(() => server.close());
+  afterAll(() => dispatcher.close());
+
+  const client = (overrides: Partial<ConstructorParameters<typeof StatsClient>[0]> = {}): StatsClient =>
+    new StatsClient({
+      url: server.url,
+      bearerToken: 'stats-token',
+      dispatcher,
+      clock,
+      timeoutMs: 1_000,
+      maxBodyBytes: 1024 * 1024,
+      maxAgeMs: 30_000,
+      ...overrides,
+    });
+
+  it('reads and validates a fresh snapshot with its age', async () => {
+    const result = await client().fetchSnapshot();
+    expect(result.ageMs).toBe(0);
+    expect(result.snapshot.agents).toHaveLength(3);
+    expect(result.snapshot.virtualQueues.map((q) => `${q.name}:${q.media}`)).toEqual([
+      'Proactive Chat:chat',
+      'Proactive Voice:voice',
+    ]);
+    expect(result.wireBytes).toBeGreaterThan(0);
+  });
+
+  it('sends the bearer token and fails with the HTTP status when the token is wrong', async () => {
+    await expect(client({ bearerToken: 'wrong' }).fetchSnapshot()).rejects.toMatchObject({
+      code: StatsErrorCode.RequestFailed,
+      status: 401,
+    });
+  });
+
+  it.each<[string, ReferenceFault, string]>([
+    ['a 500 answer is a failed request', { kind: 'status', status: 500 }, StatsErrorCode.RequestFailed],
+    [
+      'a 429 answer is a failed request',
+      { kind: 'status', status: 429, retryAfterSeconds: 2 },
+      StatsErrorCode.RequestFailed,
+    ],
+    ['a connection reset is a failed request', { kind: 'reset' }, StatsErrorCode.RequestFailed],
+    [
+      'a stalled body is a failed request once the deadline passes',
+      { kind: 'stall' },
+      StatsErrorCode.RequestFailed,
+    ],
+    [
+      'a slow-loris drip is a failed request once the deadline passes',
+      { kind: 'slow-loris', intervalMs: 50, bytesPerTick: 1 },
+      StatsErrorCode.RequestFailed,
+    ],
+    [
+      'malformed JSON is a validation error',
+      { kind: 'malformed', body: '{"agents": [' },
+      StatsErrorCode.Validation,
+    ],
+    [
+      'wrong types are a validation error',
+      {
+        kind: 'malformed',
+        body: '{"snapshotTime":"2026-11-25T18:00:00Z","agents":[{"id":7}],"virtualQueues":"none"}',
+      },
+      StatsErrorCode.Validation,
+    ],
+    ['an empty body is a validation error', { kind: 'malformed', body: '' }, StatsErrorCode.Validation],
+    [
+      'a body over the size limit is too large',
+      { kind: 'huge', bytes: 4 * 1024 * 1024 },
+      StatsErrorCode.TooLarge,
+    ],
+    ['a snapshot older than the limit is stale', { kind: 'stale', ageMs: 60_000 }, StatsErrorCode.Stale],
+  ])('%s, and the next read still delivers every count', async (_name, fault, code) => {
+    const stats = client();
+    const before = await stats.fetchSnapshot();
+    server.faults.add(fault);
+    await expect(stats.fetchSnapshot()).rejects.toMatchObject({ code });
+    const after = await stats.fetchSnapshot();
+    // Cumulative counters: the missed read's acceptance is included in the next one (3 reads served, or 2 when the
+    // fault struck before the simulation was asked).
+    const accepted = (s: typeof before) => s.snapshot.virtualQueues[0]!.acceptedTotal;
+    expect(accepted(after)).toBeGreaterThanOrEqual(accepted(before) + 1);
+    expect(after.snapshot.virtualQueues[0]!.abandonedTotal).toBeGreaterThanOrEqual(
+      before.snapshot.virtualQueues[0]!.abandonedTotal,
+    );
+  });
+
+  it('attaches the stale snapshot so its cumulative counters are not lost', async () => {
+    server.faults.add({ kind: 'stale', ageMs: 45_000 });
+    const error = await client()
+      .fetchSnapshot()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StatsStaleError);
+    expect((error as StatsStaleError).ageMs).toBe(45_000);
+    expect((error as StatsStaleError).snapshot.virtualQueues[0]!.acceptedTotal).toBe(1);
+  });
+
+  it('names the first mismatching field of an invalid snapshot', async () => {
+    server.faults.add({
+      kind: 'malformed',
+      body: JSON.stringify({
+        snapshotTime: '2026-11-25T18:00:00Z',
+        agents: [],
+        virtualQueues: [{ name: 'Q' }],
+      }),
+    });
+    await expect(client().fetchSnapshot()).rejects.toMatchObject({
+      code: StatsErrorCode.Validation,
+      issues: expect.arrayContaining([expect.stringMatching(/^virtualQueues\.0\.media: /)]),
+    });
+  });
+
+  it('rethrows the caller abort reason instead of a typed upstream error', async () => {
+    server.faults.add({ kind: 'stall' });
+    const controller = new AbortController();
+    const pending = client({ timeoutMs: 60_000 }).fetchSnapshot(controller.signal);
+    setTimeout(() => controller.abort(new Error('shutting down')), 20);
+    await expect(pending).rejects.toThrow('shutting down');
+  });
+
+  it('fails a request to an unreachable source as a failed request', async () => {
+    const url = server.url;
+    await server.close();
+    await expect(client({ url }).fetchSnapshot()).rejects.toMatchObject({
+      code: StatsErrorCode.RequestFailed,
+    });
+    server = await startReferenceStatsServer({
+      contactCenter: new FixedContactCenter({ startMs: START_MS }),
+      clock,
+    });
+  });
+
+  it.each(['timeoutMs', 'maxBodyBytes', 'maxAgeMs'] as const)(
+    'refuses a non-positive %s at construction',
+    (name) => {
+      expect(() => client({ [name]: 0 })).toThrow(RangeError);
+    },
+  );
+});
+
+describe('StatsClient over TLS', () => {
+  it('maps a certificate the client does not trust to a failed request', async () => {
+    const { key, cert } = createSelfSignedCert();
+    const server = createHttpsServer({ key, cert }, (_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const dispatcher = new Agent();
+    try {
+      const client = new StatsClient({
+        url: `https://127.0.0.1:${port}`,
+        dispatcher,
+        clock,
+        timeoutMs: 2_000,
+      });
+      await expect(client.fetchSnapshot()).rejects.toMatchObject({
+        code: StatsErrorCode.RequestFailed,
+        message: expect.stringMatching(/SELF_SIGNED|self.signed/i),
+      });
+      // Trusting the certificate explicitly makes the same server acceptable (then it fails validation, not TLS).
+      const trusting = createStatsDispatcher({ ca: cert });
+      const trusted = new StatsClient({ url: `https://127.0.0.1:${port}`, dispatcher: trusting, clock });
+      await expect(trusted.fetchSnapshot()).rejects.toMatchObject({ code: StatsErrorCode.Validation });
+      await trusting.close();
+    } finally {
+      await dispatcher.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
