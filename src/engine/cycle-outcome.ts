@@ -1,0 +1,86 @@
+import type { TargetFigures } from './pacing-decider.js';
+
+/**
+ * Why a target got the invitations it got. `Paced` and the decider's own reasons pass through in
+ * {@link TargetOutcome.detailReason}; this coarse reason drives conditions.
+ * - `Paced`: the policy decided (possibly 0, for example when nothing is free).
+ * - `Paused`: the target's spec says paused.
+ * - `StatsUnavailable` / `StatsStale`: fail-safe, 0 invitations.
+ * - `PolicyFailed`: the decider threw or skipped the target; fail-safe, 0 invitations.
+ * - `EngagementUnreachable`: the exchange failed; nothing was allowed.
+ * - `EngagementRejected`: the platform refused this target's allowance.
+ * - `LeaseLost`: the lease was lost before publishing; nothing was published.
+ */
+export const targetOutcomeReasons = [
+  'Paced',
+  'Paused',
+  'StatsUnavailable',
+  'StatsStale',
+  'PolicyFailed',
+  'EngagementUnreachable',
+  'EngagementRejected',
+  'LeaseLost',
+] as const;
+
+/** A coarse reason of a target outcome. */
+export type TargetOutcomeReason = (typeof targetOutcomeReasons)[number];
+
+/** What one cycle did for one target. */
+export interface TargetOutcome {
+  /** `namespace/name` of the PacingTarget. */
+  readonly key: string;
+  /** Target id on the wire. */
+  readonly id: string;
+  /** Invitations allowed by the published request (0 whenever a fail-safe applied). */
+  readonly invites: number;
+  /** Coarse reason. */
+  readonly reason: TargetOutcomeReason;
+  /** The decider's reason when it decided, otherwise equal to `reason`. */
+  readonly detailReason: string;
+  /** Human-readable explanation naming the source at fault. */
+  readonly message: string;
+  /** Observed figures; undefined when no fresh statistics were available. */
+  readonly figures?: TargetFigures | undefined;
+}
+
+/** Health of one input of the cycle. */
+export interface InputHealth {
+  /** True when the input worked this cycle. */
+  readonly isHealthy: boolean;
+  /** PascalCase reason (`Fetched`, `Unreachable`, `Stale`, `Exchanged`, `NotPublished`, …). */
+  readonly reason: string;
+  /** Human-readable explanation. */
+  readonly message: string;
+}
+
+/** What one cycle did for a whole cluster: the unit every outcome sink receives. */
+export interface CycleOutcome {
+  /** `namespace/name` of the PacingCluster. */
+  readonly clusterKey: string;
+  /** The cycle's id. */
+  readonly cycleId: number;
+  /** Wall-clock ms the cycle's slot started. */
+  readonly slotStartMs: number;
+  /** Wall-clock ms the cycle actually started. */
+  readonly startedAtMs: number;
+  /** How long it took, in ms. */
+  readonly durationMs: number;
+  /** True when the allowances went out under a valid lease (whether or not the platform answered). */
+  readonly isPublished: boolean;
+  /** Statistics health; `ageMs` is the snapshot age when one was fetched. */
+  readonly stats: InputHealth & { readonly ageMs?: number | undefined };
+  /** Engagement health. */
+  readonly engagement: InputHealth;
+  /** Per-target outcomes, in target order. */
+  readonly targets: readonly TargetOutcome[];
+}
+
+/** Consumer of cycle outcomes (metrics every cycle; status rate-limited; alarms). Must not throw. */
+export interface CycleOutcomeSink {
+  /** Called once per completed cycle. */
+  cycleCompleted(outcome: CycleOutcome): void;
+  /** Called when slots were skipped because the previous cycle overran them, or this replica does not lead. */
+  cyclesSkipped(clusterKey: string, count: number, reason: 'Overrun' | 'NotLeader'): void;
+  /** Called when the worker of a cluster stops, so sinks can drop what they keep about it and its targets. */
+  workerStopped?(clusterKey: string, targetKeys: readonly string[]): void;
+}

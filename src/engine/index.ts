@@ -1,0 +1,45 @@
+// Public surface of the engine: the pacing worker of one PacingCluster and the ports it is built from.
+export { systemClock, type Clock } from './clock.js';
+export { findClusterConfigProblem, type ClusterConfig } from './cluster-config.js';
+export {
+  targetOutcomeReasons,
+  type CycleOutcome,
+  type CycleOutcomeSink,
+  type InputHealth,
+  type TargetOutcome,
+  type TargetOutcomeReason,
+} from './cycle-outcome.js';
+export { cycleIdOf, nextSlotStartMs, skippedSlotCount } from './cycle-slots.js';
+export type {
+  AllowanceAnswer,
+  AllowanceEntry,
+  AllowanceRequest,
+  EngagementExchange,
+  EngagementTargetReport,
+} from './engagement-exchange.js';
+export {
+  EngineConfigError,
+  EngineError,
+  EngineStateError,
+  engineErrorCodes,
+  type EngineErrorCode,
+} from './errors.js';
+export { alwaysLeader, type LeaseFence } from './lease-fence.js';
+export {
+  persistedPacingStateSchema,
+  type LearnedState,
+  type LearnedStateStore,
+  type PersistedPacingState,
+} from './learned-state.js';
+export type {
+  DecisionInput,
+  DecisionOutput,
+  PacingDecider,
+  TargetDecision,
+  TargetFigures,
+} from './pacing-decider.js';
+export { runPacingCycle, type CycleInput, type CyclePorts, type CycleResult } from './pacing-cycle.js';
+export { PacingWorker, type PacingWorkerPorts, type PacingWorkerView } from './pacing-worker.js';
+export type { EngineStatsSnapshot, StatsSource } from './stats-source.js';
+export { targetIdOf, type TargetConfig, type TargetGroupConfig } from './target-config.js';
+export { WorkerRegistry, type DesiredWorker } from './worker-registry.js';

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Learned policy state of one cluster: plain JSON per target id, owned and interpreted by the policy. */
+export type LearnedState = Readonly<Record<string, unknown>>;
+
+/** The persisted form of a cluster's learned state (one ConfigMap key in production). */
+export const persistedPacingStateSchema = z.object({
+  /** Format version; bump on an incompatible change so an old leader's state is ignored, not misread. */
+  version: z.literal(1),
+  /** `namespace/name` of the PacingCluster the state belongs to. */
+  clusterKey: z.string(),
+  /** Policy that learned it; a different policy cold-starts instead of reading foreign state. */
+  policy: z.string(),
+  /** Wall-clock ms when it was saved. */
+  savedAtMs: z.number(),
+  /** Last cycle id published by the saver; a new leader never publishes an id at or below it. */
+  lastCycleId: z.number(),
+  /** State per target id. */
+  targets: z.record(z.string(), z.unknown()),
+});
+
+/** The persisted form of a cluster's learned state. */
+export type PersistedPacingState = z.infer<typeof persistedPacingStateSchema>;
+
+/** Port to where learned state lives between leaders (a ConfigMap per PacingCluster in production). */
+export interface LearnedStateStore {
+  /** Reads the saved state; undefined when none was saved yet. Rejects on I/O or shape errors. */
+  load(clusterKey: string, signal: AbortSignal): Promise<PersistedPacingState | undefined>;
+  /** Writes the state, replacing what was there. */
+  save(state: PersistedPacingState, signal: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,310 @@
+import type { Clock } from './clock.js';
+import type { ClusterConfig } from './cluster-config.js';
+import type { CycleOutcome, InputHealth, TargetOutcome } from './cycle-outcome.js';
+import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
+import type { LeaseFence } from './lease-fence.js';
+import type { LearnedState } from './learned-state.js';
+import { reportsById, type PacingDecider, type TargetDecision } from './pacing-decider.js';
+import type { EngineStatsSnapshot, StatsSource } from './stats-source.js';
+import type { TargetConfig } from './target-config.js';
+
+/** The I/O and decision ports one cycle uses. */
+export interface CyclePorts {
+  /** Statistics source. */
+  readonly stats: StatsSource;
+  /** Engagement platform. */
+  readonly engagement: EngagementExchange;
+  /** Lease check right before publishing. */
+  readonly fence: LeaseFence;
+  /** Pure pacing code. */
+  readonly decider: PacingDecider;
+  /** Time. */
+  readonly clock: Clock;
+  /** Identity of this instance, sent as `publisher`. */
+  readonly publisher: string;
+}
+
+/** What a cycle starts from. */
+export interface CycleInput {
+  /** The cluster's configuration. */
+  readonly cluster: ClusterConfig;
+  /** Targets to pace. */
+  readonly targets: readonly TargetConfig[];
+  /** The cycle id to publish. */
+  readonly cycleId: number;
+  /** Wall-clock ms the slot started. */
+  readonly slotStartMs: number;
+  /** Learned state from the previous cycle. */
+  readonly learnedState: LearnedState;
+  /** Reports from the previous exchange. */
+  readonly reports: ReadonlyMap<string, EngagementTargetReport>;
+  /** Aborts the cycle (stop or timeout). */
+  readonly signal: AbortSignal;
+}
+
+/** What a cycle leaves for the next one, plus its outcome. */
+export interface CycleResult {
+  /** The outcome for the sinks. */
+  readonly outcome: CycleOutcome;
+  /** Learned state to carry on (unchanged when nothing was published). */
+  readonly learnedState: LearnedState;
+  /** Reports to carry on (unchanged when the exchange failed). */
+  readonly reports: ReadonlyMap<string, EngagementTargetReport>;
+}
+
+type StatsReading =
+  | { readonly snapshot: EngineStatsSnapshot; readonly health: InputHealth; readonly ageMs: number }
+  | { readonly snapshot?: undefined; readonly health: InputHealth; readonly ageMs?: number | undefined };
+
+/**
+ * Runs one pacing cycle: statistics → decision → fencing → exchange → outcome. Never throws: every failure
+ * becomes a fail-safe outcome (0 invitations with a reason), because a pacing worker must keep running.
+ */
+export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Promise<CycleResult> {
+  const { cluster, targets, signal } = input;
+  const startedAtMs = ports.clock.nowMs();
+
+  // 1. Statistics: missing or stale data means nobody may be invited (PACING.md invariant).
+  const stats = await readStats(ports, cluster, signal);
+
+  // 2. Decide, or fail safe to zeros with the statistics' reason.
+  let decisions: Map<string, TargetOutcome>;
+  let learnedState = input.learnedState;
+  if (stats.snapshot === undefined) {
+    const reason = stats.health.reason === 'Stale' ? 'StatsStale' : 'StatsUnavailable';
+    decisions = new Map(targets.map((t) => [t.id, zeroOutcome(t, reason, stats.health.message)]));
+  } else {
+    const decided = decide(input, ports, stats.snapshot);
+    decisions = decided.outcomes;
+    learnedState = decided.learnedState;
+  }
+
+  // 3. A cycle aborted by stop or by its timeout publishes nothing: its allowances would arrive late, and the
+  //    previous ones lapse at the end of their interval anyway, which is itself the fail-safe.
+  if (signal.aborted) {
+    return {
+      outcome: finish(input, ports, startedAtMs, false, stats, notPublished('Aborted'), [
+        ...decisions.values(),
+      ]),
+      learnedState: input.learnedState,
+      reports: input.reports,
+    };
+  }
+
+  // 4. Fencing: the lease is checked right before publishing, never earlier, so a leader that lost it mid-cycle
+  //    publishes nothing (a second leader may already be publishing this slot).
+  if (!ports.fence.holdsValidLease(ports.clock.nowMs())) {
+    const lost = targets.map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
+    return {
+      outcome: finish(input, ports, startedAtMs, false, stats, notPublished('LeaseLost'), lost),
+      learnedState: input.learnedState,
+      reports: input.reports,
+    };
+  }
+  if (targets.length === 0) {
+    // Allowances lapse after their interval, so with no targets there is nothing to publish.
+    const none: InputHealth = { isHealthy: true, reason: 'NoTargets', message: 'no targets to publish' };
+    return {
+      outcome: finish(input, ports, startedAtMs, true, stats, none, []),
+      learnedState,
+      reports: input.reports,
+    };
+  }
+
+  // 5. Publish.
+  const request = {
+    clusterId: cluster.clusterId,
+    cycleId: input.cycleId,
+    intervalMs: cluster.refreshPeriodMs,
+    publisher: ports.publisher,
+    targets: targets.map((t) => ({
+      id: t.id,
+      invites: decisions.get(t.id)?.invites ?? 0,
+      groups: t.groups.map((g) => g.name),
+    })),
+  };
+  try {
+    const answer = await ports.engagement.exchange(request, signal);
+    const reports = reportsById(answer);
+    const outcomes = targets.map((t) =>
+      withReport(decisions.get(t.id) ?? zeroOutcome(t, 'PolicyFailed', ''), reports),
+    );
+    const health: InputHealth = {
+      isHealthy: true,
+      reason: 'Exchanged',
+      message: `cycle ${input.cycleId} published`,
+    };
+    return {
+      outcome: finish(input, ports, startedAtMs, true, stats, health, outcomes),
+      learnedState,
+      reports: new Map([...input.reports, ...reports]),
+    };
+  } catch (error) {
+    const message = `engagement exchange failed: ${describe(error)}`;
+    const outcomes = targets.map((t) => ({
+      ...zeroOutcome(t, 'EngagementUnreachable', message),
+      figures: decisions.get(t.id)?.figures,
+    }));
+    const health: InputHealth = { isHealthy: false, reason: 'Unreachable', message };
+    // The policy saw no effect of its decision, so its state does not advance either.
+    return {
+      outcome: finish(input, ports, startedAtMs, true, stats, health, outcomes),
+      learnedState: input.learnedState,
+      reports: input.reports,
+    };
+  }
+}
+
+async function readStats(
+  ports: CyclePorts,
+  cluster: ClusterConfig,
+  signal: AbortSignal,
+): Promise<StatsReading> {
+  let snapshot: EngineStatsSnapshot;
+  try {
+    snapshot = await ports.stats.fetch(signal);
+  } catch (error) {
+    return {
+      health: {
+        isHealthy: false,
+        reason: 'Unreachable',
+        message: `statistics source failed: ${describe(error)}`,
+      },
+    };
+  }
+  const takenAtMs = Date.parse(snapshot.snapshotTime);
+  if (Number.isNaN(takenAtMs)) {
+    return {
+      health: {
+        isHealthy: false,
+        reason: 'Unreachable',
+        message: `statistics snapshotTime is not a time: ${JSON.stringify(snapshot.snapshotTime)}`,
+      },
+    };
+  }
+  const ageMs = Math.max(0, ports.clock.nowMs() - takenAtMs);
+  if (ageMs > cluster.statsStaleAfterMs) {
+    return {
+      ageMs,
+      health: {
+        isHealthy: false,
+        reason: 'Stale',
+        message: `statistics snapshot is ${Math.round(ageMs)} ms old (stale after ${cluster.statsStaleAfterMs} ms)`,
+      },
+    };
+  }
+  return { snapshot, ageMs, health: { isHealthy: true, reason: 'Fetched', message: 'statistics are fresh' } };
+}
+
+function decide(
+  input: CycleInput,
+  ports: CyclePorts,
+  snapshot: EngineStatsSnapshot,
+): { outcomes: Map<string, TargetOutcome>; learnedState: LearnedState } {
+  const { targets, cluster } = input;
+  try {
+    const output = ports.decider.decide({
+      nowMs: ports.clock.nowMs(),
+      cycleId: input.cycleId,
+      intervalMs: cluster.refreshPeriodMs,
+      policy: cluster.policy,
+      snapshot,
+      targets,
+      reports: input.reports,
+      learnedState: input.learnedState,
+    });
+    const byId = new Map(output.targets.map((d) => [d.id, d]));
+    const outcomes = new Map(
+      targets.map((t) => {
+        const decision = byId.get(t.id);
+        return [
+          t.id,
+          decision === undefined
+            ? zeroOutcome(t, 'PolicyFailed', `the ${cluster.policy} policy returned no decision for ${t.id}`)
+            : enforceInvariants(t, decision),
+        ];
+      }),
+    );
+    return { outcomes, learnedState: output.learnedState };
+  } catch (error) {
+    const message = `the ${cluster.policy} policy failed: ${describe(error)}`;
+    return {
+      outcomes: new Map(targets.map((t) => [t.id, zeroOutcome(t, 'PolicyFailed', message)])),
+      learnedState: input.learnedState,
+    };
+  }
+}
+
+/** The engine re-checks the policy invariants it is responsible for: paused is 0, integer, ≥ 0, ≤ cap. */
+function enforceInvariants(target: TargetConfig, decision: TargetDecision): TargetOutcome {
+  if (target.isPaused) {
+    return { ...zeroOutcome(target, 'Paused', 'the target is paused'), figures: decision.figures };
+  }
+  const raw = Number.isFinite(decision.invites) ? Math.floor(decision.invites) : 0;
+  const cap = target.maxInvitesPerInterval ?? Number.POSITIVE_INFINITY;
+  return {
+    key: target.key,
+    id: target.id,
+    invites: Math.min(Math.max(0, raw), cap),
+    reason: 'Paced',
+    detailReason: decision.reason,
+    message: decision.message,
+    figures: decision.figures,
+  };
+}
+
+function withReport(
+  outcome: TargetOutcome,
+  reports: ReadonlyMap<string, EngagementTargetReport>,
+): TargetOutcome {
+  const report = reports.get(outcome.id);
+  if (report?.error !== undefined) {
+    return {
+      ...outcome,
+      invites: 0,
+      reason: 'EngagementRejected',
+      detailReason: report.error.code,
+      message: `the engagement platform rejected ${outcome.id}: ${report.error.message}`,
+    };
+  }
+  if (report === undefined || outcome.figures === undefined) return outcome;
+  return { ...outcome, figures: { ...outcome.figures, pending: report.pending } };
+}
+
+function zeroOutcome(target: TargetConfig, reason: TargetOutcome['reason'], message: string): TargetOutcome {
+  return { key: target.key, id: target.id, invites: 0, reason, detailReason: reason, message };
+}
+
+function notPublished(reason: string): InputHealth {
+  return { isHealthy: true, reason, message: 'nothing was published this cycle' };
+}
+
+function finish(
+  input: CycleInput,
+  ports: CyclePorts,
+  startedAtMs: number,
+  isPublished: boolean,
+  stats: StatsReading,
+  engagement: InputHealth,
+  targets: readonly TargetOutcome[],
+): CycleOutcome {
+  return {
+    clusterKey: input.cluster.key,
+    cycleId: input.cycleId,
+    slotStartMs: input.slotStartMs,
+    startedAtMs,
+    durationMs: Math.max(0, ports.clock.nowMs() - startedAtMs),
+    isPublished,
+    stats: { ...stats.health, ageMs: stats.ageMs },
+    engagement,
+    targets,
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,263 @@
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import { findClusterConfigProblem, type ClusterConfig } from './cluster-config.js';
+import type { CycleOutcomeSink } from './cycle-outcome.js';
+import { cycleIdOf, nextSlotStartMs, skippedSlotCount } from './cycle-slots.js';
+import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
+import { EngineConfigError } from './errors.js';
+import type { LeaseFence } from './lease-fence.js';
+import type { LearnedState, LearnedStateStore } from './learned-state.js';
+import type { PacingDecider } from './pacing-decider.js';
+import { runPacingCycle } from './pacing-cycle.js';
+import type { StatsSource } from './stats-source.js';
+import type { TargetConfig } from './target-config.js';
+
+/** Everything a worker talks to, injected so unit tests run it on fakes and a fake clock. */
+export interface PacingWorkerPorts {
+  /** Statistics source of this cluster. */
+  readonly stats: StatsSource;
+  /** Engagement platform of this cluster. */
+  readonly engagement: EngagementExchange;
+  /** Pure pacing code. */
+  readonly decider: PacingDecider;
+  /** Lease check; cycles run only while it holds. */
+  readonly fence: LeaseFence;
+  /** Time. */
+  readonly clock: Clock;
+  /** Identity of this instance. */
+  readonly publisher: string;
+  /** Where learned state lives between leaders; undefined keeps it in memory only. */
+  readonly stateStore?: LearnedStateStore | undefined;
+  /** Outcome consumers (metrics, status, alarms). */
+  readonly sink: CycleOutcomeSink;
+  /** Logger with the `cluster` field bound. */
+  readonly logger: Logger;
+}
+
+/** Read-only view of a worker, for status and tests. */
+export interface PacingWorkerView {
+  /** Current configuration. */
+  readonly config: ClusterConfig;
+  /** Current targets. */
+  readonly targets: readonly TargetConfig[];
+  /** True once this worker loaded (or cold-started) its learned state as leader. */
+  readonly isLeading: boolean;
+  /** Last cycle id published. */
+  readonly lastCycleId: number;
+}
+
+/**
+ * The pacing worker of one PacingCluster: runs a cycle at every slot of its refresh period while this instance
+ * holds the lease, never two at once (a cycle that overruns makes the worker skip the slots it covered, and
+ * counts them), persists learned state at most every `stateSaveIntervalMs`, and reloads it when it becomes
+ * leader so a handover continues instead of cold-starting.
+ */
+export class PacingWorker {
+  readonly #ports: PacingWorkerPorts;
+  readonly #stop = new AbortController();
+  #config: ClusterConfig;
+  #targets: readonly TargetConfig[];
+  #wake = new AbortController();
+  #loop: Promise<void> | undefined;
+  #learnedState: LearnedState = {};
+  #reports: ReadonlyMap<string, EngagementTargetReport> = new Map();
+  #lastCycleId = 0;
+  #lastSlotMs: number | undefined;
+  #isLeading = false;
+  #lastSavedAtMs = Number.NEGATIVE_INFINITY;
+  #isStateDirty = false;
+
+  constructor(config: ClusterConfig, targets: readonly TargetConfig[], ports: PacingWorkerPorts) {
+    assertConfig(config);
+    this.#config = config;
+    this.#targets = targets;
+    this.#ports = ports;
+  }
+
+  /** Starts the cycle loop; calling it twice has no effect. */
+  start(): void {
+    this.#loop ??= this.#run().catch((error: unknown) => {
+      // runPacingCycle never throws; reaching this is a bug, logged rather than crashing the process.
+      this.#ports.logger.error({ err: error }, 'pacing worker loop failed');
+    });
+  }
+
+  /** Replaces the configuration; a new refresh period applies from the next slot. Throws on invalid config. */
+  reconfigure(config: ClusterConfig): void {
+    assertConfig(config);
+    const isPolicyChanged = config.policy !== this.#config.policy;
+    this.#config = config;
+    if (isPolicyChanged) this.#learnedState = {};
+    this.#wakeUp();
+  }
+
+  /** Replaces the set of targets; applies from the next cycle. */
+  setTargets(targets: readonly TargetConfig[]): void {
+    this.#targets = targets;
+  }
+
+  /** A snapshot of the worker's state. */
+  get view(): PacingWorkerView {
+    return {
+      config: this.#config,
+      targets: this.#targets,
+      isLeading: this.#isLeading,
+      lastCycleId: this.#lastCycleId,
+    };
+  }
+
+  /** Stops cycles (aborting a running one), saves learned state if leading, and resolves when done. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    this.#wake.abort();
+    await this.#loop;
+    const canSave = this.#isLeading && this.#ports.fence.holdsValidLease(this.#ports.clock.nowMs());
+    if (canSave && this.#isStateDirty) await this.#saveState(AbortSignal.timeout(2000));
+    this.#ports.sink.workerStopped?.(
+      this.#config.key,
+      this.#targets.map((t) => t.key),
+    );
+  }
+
+  async #run(): Promise<void> {
+    const { clock, fence, sink, logger } = this.#ports;
+    const stopSignal = this.#stop.signal;
+    while (!stopSignal.aborted) {
+      const periodMs = this.#config.refreshPeriodMs;
+      const slotMs = nextSlotStartMs(clock.nowMs(), periodMs, this.#lastSlotMs);
+      await clock.sleep(slotMs - clock.nowMs(), AbortSignal.any([stopSignal, this.#wake.signal]));
+      if (stopSignal.aborted) break;
+      if (this.#wake.signal.aborted) {
+        this.#wake = new AbortController();
+        continue;
+      }
+      this.#lastSlotMs = slotMs;
+
+      if (!fence.holdsValidLease(clock.nowMs())) {
+        if (this.#isLeading) logger.info('pacing worker lost leadership; cycles paused');
+        this.#isLeading = false;
+        sink.cyclesSkipped(this.#config.key, 1, 'NotLeader');
+        continue;
+      }
+      if (!this.#isLeading) {
+        await this.#loadState(stopSignal);
+        this.#isLeading = true;
+      }
+      await this.#runOneCycle(slotMs, stopSignal);
+      const nextMs = nextSlotStartMs(clock.nowMs(), this.#config.refreshPeriodMs, slotMs);
+      const skipped = skippedSlotCount(slotMs, nextMs, this.#config.refreshPeriodMs);
+      if (skipped > 0 && !stopSignal.aborted) sink.cyclesSkipped(this.#config.key, skipped, 'Overrun');
+      if (clock.nowMs() - this.#lastSavedAtMs >= this.#config.stateSaveIntervalMs && this.#isStateDirty) {
+        if (fence.holdsValidLease(clock.nowMs())) await this.#saveState(stopSignal);
+      }
+    }
+  }
+
+  async #runOneCycle(slotMs: number, stopSignal: AbortSignal): Promise<void> {
+    const { clock, sink, logger } = this.#ports;
+    const config = this.#config;
+    const timeout = new AbortController();
+    const timer = new AbortController();
+    void clock.sleep(config.cycleTimeoutMs, timer.signal).then(() => {
+      if (!timer.signal.aborted) timeout.abort(new Error(`cycle exceeded ${config.cycleTimeoutMs} ms`));
+    });
+    const cycleId = cycleIdOf(slotMs, this.#lastCycleId);
+    try {
+      const result = await runPacingCycle(
+        {
+          cluster: config,
+          targets: this.#targets,
+          cycleId,
+          slotStartMs: slotMs,
+          learnedState: this.#learnedState,
+          reports: this.#reports,
+          signal: AbortSignal.any([stopSignal, timeout.signal]),
+        },
+        this.#ports,
+      );
+      if (result.outcome.isPublished) {
+        this.#lastCycleId = cycleId;
+        this.#isStateDirty ||= result.learnedState !== this.#learnedState;
+      }
+      this.#learnedState = result.learnedState;
+      this.#reports = result.reports;
+      // A cycle cut short by stop says nothing about the world; reporting it would flap conditions on shutdown.
+      if (stopSignal.aborted) return;
+      try {
+        sink.cycleCompleted(result.outcome);
+      } catch (error) {
+        logger.error({ err: error, cycle: cycleId }, 'cycle outcome sink failed');
+      }
+      logger.debug(
+        {
+          cycle: cycleId,
+          durationMs: result.outcome.durationMs,
+          published: result.outcome.isPublished,
+          stats: result.outcome.stats.reason,
+          engagement: result.outcome.engagement.reason,
+        },
+        'pacing cycle done',
+      );
+    } finally {
+      timer.abort();
+    }
+  }
+
+  async #loadState(signal: AbortSignal): Promise<void> {
+    const { stateStore, logger } = this.#ports;
+    if (stateStore === undefined) return;
+    try {
+      const saved = await stateStore.load(this.#config.key, signal);
+      if (saved === undefined) {
+        logger.info('no learned state saved; cold start');
+      } else if (saved.policy !== this.#config.policy) {
+        logger.info({ savedPolicy: saved.policy }, 'learned state belongs to another policy; cold start');
+      } else {
+        this.#learnedState = saved.targets;
+        this.#lastCycleId = Math.max(this.#lastCycleId, saved.lastCycleId);
+        logger.info(
+          {
+            lastCycleId: saved.lastCycleId,
+            targets: Object.keys(saved.targets).length,
+            savedAtMs: saved.savedAtMs,
+          },
+          'learned state loaded',
+        );
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'learned state could not be loaded; cold start');
+    }
+  }
+
+  async #saveState(signal: AbortSignal): Promise<void> {
+    const { stateStore, clock, logger } = this.#ports;
+    if (stateStore === undefined) return;
+    const nowMs = clock.nowMs();
+    try {
+      await stateStore.save(
+        {
+          version: 1,
+          clusterKey: this.#config.key,
+          policy: this.#config.policy,
+          savedAtMs: nowMs,
+          lastCycleId: this.#lastCycleId,
+          targets: { ...this.#learnedState },
+        },
+        signal,
+      );
+      this.#lastSavedAtMs = nowMs;
+      this.#isStateDirty = false;
+    } catch (error) {
+      logger.warn({ err: error }, 'learned state could not be saved');
+    }
+  }
+
+  #wakeUp(): void {
+    this.#wake.abort();
+  }
+}
+
+function assertConfig(config: ClusterConfig): void {
+  const problem = findClusterConfigProblem(config);
+  if (problem !== undefined) throw new EngineConfigError(`cluster ${config.key}: ${problem}`);
+}

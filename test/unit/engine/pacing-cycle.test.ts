@@ -1,0 +1,184 @@
+import {
+  runPacingCycle,
+  type CycleInput,
+  type CyclePorts,
+  type TargetConfig,
+} from '../../../src/engine/index.js';
+import { FakeClock } from './fake-clock.js';
+import {
+  aClusterConfig,
+  aTarget,
+  FakeDecider,
+  FakeEngagement,
+  FakeStats,
+  SwitchFence,
+} from './engine-fakes.js';
+
+function setUp(targets: TargetConfig[] = [aTarget('sales'), aTarget('support')]) {
+  const clock = new FakeClock(Date.parse('2026-11-25T18:00:00.000Z'));
+  const stats = new FakeStats(clock);
+  const engagement = new FakeEngagement();
+  const decider = new FakeDecider();
+  const fence = new SwitchFence();
+  const ports: CyclePorts = { stats, engagement, decider, fence, clock, publisher: 'op-1' };
+  const input: CycleInput = {
+    cluster: aClusterConfig(),
+    targets,
+    cycleId: 42,
+    slotStartMs: clock.nowMs(),
+    learnedState: { 'sales:chat': { cycles: 7 } },
+    reports: new Map(),
+    signal: new AbortController().signal,
+  };
+  return { clock, stats, engagement, decider, fence, ports, input };
+}
+
+describe('runPacingCycle', () => {
+  it('publishes the decided invitations of every target with its groups, cycle id and publisher', async () => {
+    const { engagement, decider, ports, input } = setUp();
+    decider.invites = { 'sales:chat': 3, 'support:chat': 0 };
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests).toEqual([
+      {
+        clusterId: 'main',
+        cycleId: 42,
+        intervalMs: 1000,
+        publisher: 'op-1',
+        targets: [
+          { id: 'sales:chat', invites: 3, groups: ['sales-agents'] },
+          { id: 'support:chat', invites: 0, groups: ['support-agents'] },
+        ],
+      },
+    ]);
+    expect(result.outcome.isPublished).toBe(true);
+    expect(result.outcome.targets.map((t) => [t.key, t.invites, t.reason])).toEqual([
+      ['tenant-a/sales', 3, 'Paced'],
+      ['tenant-a/support', 0, 'Paced'],
+    ]);
+    expect(result.learnedState).toEqual({ 'sales:chat': { cycles: 8 }, 'support:chat': { cycles: 1 } });
+  });
+
+  it('reports the pending invitations from the platform answer in the target figures', async () => {
+    const { engagement, ports, input } = setUp();
+    engagement.pending = 6;
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(result.outcome.targets[0]?.figures?.pending).toBe(6);
+    expect(result.reports.get('sales:chat')?.pending).toBe(6);
+  });
+
+  it.each([
+    ['paused target gets 0 whatever the policy says', { isPaused: true }, 9, 0, 'Paused'],
+    ['invitations never exceed maxInvitesPerInterval', { maxInvitesPerInterval: 2 }, 9, 2, 'Paced'],
+    ['a negative decision becomes 0', {}, -3, 0, 'Paced'],
+    ['a fractional decision is rounded down', {}, 2.7, 2, 'Paced'],
+    ['a non-finite decision becomes 0', {}, Number.NaN, 0, 'Paced'],
+  ])('%s', async (_name, targetOverrides, decided, expected, reason) => {
+    const { engagement, decider, ports, input } = setUp([aTarget('sales', targetOverrides)]);
+    decider.invites = { 'sales:chat': decided };
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests[0]?.targets[0]?.invites).toBe(expected);
+    expect(result.outcome.targets[0]).toMatchObject({ invites: expected, reason });
+  });
+
+  it.each([
+    [
+      'unreachable statistics',
+      { failure: new Error('connect ECONNREFUSED') },
+      'StatsUnavailable',
+      'Unreachable',
+    ],
+    ['stale statistics', { ageMs: 6000 }, 'StatsStale', 'Stale'],
+  ])(
+    'fails safe on %s: publishes 0 for every target and says why',
+    async (_n, statsSetup, reason, statsReason) => {
+      const { stats, engagement, decider, ports, input } = setUp();
+      Object.assign(stats, statsSetup);
+
+      const result = await runPacingCycle(input, ports);
+
+      expect(decider.inputs).toHaveLength(0);
+      expect(engagement.requests[0]?.targets.map((t) => t.invites)).toEqual([0, 0]);
+      expect(result.outcome.targets.map((t) => t.reason)).toEqual([reason, reason]);
+      expect(result.outcome.stats).toMatchObject({ isHealthy: false, reason: statsReason });
+      expect(result.learnedState).toBe(input.learnedState);
+    },
+  );
+
+  it('fails safe when the policy throws: 0 for every target with reason PolicyFailed', async () => {
+    const { decider, engagement, ports, input } = setUp();
+    decider.failure = new Error('division by zero');
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests[0]?.targets.map((t) => t.invites)).toEqual([0, 0]);
+    expect(result.outcome.targets[0]).toMatchObject({ reason: 'PolicyFailed', invites: 0 });
+    expect(result.outcome.targets[0]?.message).toContain('division by zero');
+  });
+
+  it('reports an unreachable engagement platform and keeps the learned state and reports unchanged', async () => {
+    const { engagement, ports, input } = setUp();
+    engagement.failure = Object.assign(new Error('503 from platform'), {
+      code: 'PACING_ERR_ENGAGEMENT_HTTP',
+    });
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(result.outcome.engagement).toMatchObject({ isHealthy: false, reason: 'Unreachable' });
+    expect(result.outcome.engagement.message).toContain('PACING_ERR_ENGAGEMENT_HTTP');
+    expect(result.outcome.targets.map((t) => [t.invites, t.reason])).toEqual([
+      [0, 'EngagementUnreachable'],
+      [0, 'EngagementUnreachable'],
+    ]);
+    expect(result.learnedState).toBe(input.learnedState);
+    expect(result.reports).toBe(input.reports);
+  });
+
+  it('marks a target the platform rejected and leaves the others paced', async () => {
+    const { engagement, ports, input } = setUp();
+    engagement.rejected.add('support:chat');
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(result.outcome.targets.map((t) => t.reason)).toEqual(['Paced', 'EngagementRejected']);
+    expect(result.outcome.targets[1]?.message).toContain('no such queue');
+  });
+
+  it('publishes nothing when the lease was lost before publishing', async () => {
+    const { engagement, fence, ports, input } = setUp();
+    fence.isHolding = false;
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests).toHaveLength(0);
+    expect(result.outcome.isPublished).toBe(false);
+    expect(result.outcome.targets.map((t) => t.reason)).toEqual(['LeaseLost', 'LeaseLost']);
+    expect(result.learnedState).toBe(input.learnedState);
+  });
+
+  it('publishes nothing when the cycle was aborted (stop or timeout) before publishing', async () => {
+    const { engagement, ports, input } = setUp();
+    const abort = new AbortController();
+    abort.abort();
+
+    const result = await runPacingCycle({ ...input, signal: abort.signal }, ports);
+
+    expect(engagement.requests).toHaveLength(0);
+    expect(result.outcome.isPublished).toBe(false);
+    expect(result.outcome.engagement.reason).toBe('Aborted');
+  });
+
+  it('publishes nothing when the cluster has no targets', async () => {
+    const { engagement, ports, input } = setUp([]);
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests).toHaveLength(0);
+    expect(result.outcome.targets).toEqual([]);
+  });
+});

@@ -1,0 +1,221 @@
+import { PacingWorker, type ClusterConfig } from '../../../src/engine/index.js';
+import { FakeClock } from './fake-clock.js';
+import {
+  aClusterConfig,
+  aTarget,
+  FakeDecider,
+  FakeEngagement,
+  FakeStats,
+  MemoryStateStore,
+  RecordingSink,
+  silentLogger,
+  SwitchFence,
+} from './engine-fakes.js';
+
+const startMs = Date.parse('2026-11-25T18:00:00.500Z');
+
+function setUp(config: Partial<ClusterConfig> = {}) {
+  const clock = new FakeClock(startMs);
+  const stats = new FakeStats(clock);
+  const engagement = new FakeEngagement();
+  const decider = new FakeDecider();
+  const fence = new SwitchFence();
+  const sink = new RecordingSink();
+  const stateStore = new MemoryStateStore();
+  const worker = new PacingWorker(aClusterConfig(config), [aTarget('sales')], {
+    stats,
+    engagement,
+    decider,
+    fence,
+    clock,
+    publisher: 'op-1',
+    stateStore,
+    sink,
+    logger: silentLogger,
+  });
+  return { clock, stats, engagement, decider, fence, sink, stateStore, worker };
+}
+
+describe('PacingWorker', () => {
+  it('runs one cycle per slot on the refresh-period grid, without drift, even when cycles take time', async () => {
+    const { clock, stats, sink, worker } = setUp();
+    stats.delayMs = 300;
+    worker.start();
+
+    await clock.advanceBy(4000);
+    await worker.stop();
+
+    expect(sink.outcomes.map((o) => o.slotStartMs - Date.parse('2026-11-25T18:00:00.000Z'))).toEqual([
+      1000, 2000, 3000, 4000,
+    ]);
+    expect(sink.outcomes.map((o) => o.startedAtMs % 1000)).toEqual([0, 0, 0, 0]);
+    expect(sink.skipped).toEqual([]);
+  });
+
+  it('skips and counts the slots a slow cycle overran instead of queueing them, never overlapping cycles', async () => {
+    const { clock, stats, sink, worker } = setUp();
+    stats.delayMs = 1500;
+    worker.start();
+
+    await clock.advanceBy(5000);
+    await worker.stop();
+
+    expect(stats.maxRunning).toBe(1);
+    expect(sink.outcomes.map((o) => o.slotStartMs % 10_000)).toEqual([1000, 3000]);
+    expect(sink.skipped).toEqual([
+      { count: 1, reason: 'Overrun' },
+      { count: 1, reason: 'Overrun' },
+    ]);
+  });
+
+  it('gives cycle ids that grow with the slot and stay above the last id published', async () => {
+    const { clock, engagement, worker } = setUp();
+    worker.start();
+
+    await clock.advanceBy(3000);
+    await worker.stop();
+
+    const ids = engagement.requests.map((r) => r.cycleId);
+    expect(ids).toHaveLength(3);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('runs no cycle and fetches nothing while this instance does not hold the lease', async () => {
+    const { clock, stats, engagement, fence, sink, worker } = setUp();
+    fence.isHolding = false;
+    worker.start();
+
+    await clock.advanceBy(3000);
+    await worker.stop();
+
+    expect(stats.calls).toBe(0);
+    expect(engagement.requests).toHaveLength(0);
+    expect(sink.skipped).toEqual([
+      { count: 1, reason: 'NotLeader' },
+      { count: 1, reason: 'NotLeader' },
+      { count: 1, reason: 'NotLeader' },
+    ]);
+  });
+
+  it('continues from the persisted learned state when it becomes leader instead of cold-starting', async () => {
+    const { clock, decider, engagement, fence, stateStore, worker } = setUp();
+    const lastCycleId = Date.parse('2026-11-25T18:10:00.000Z');
+    stateStore.saved = {
+      version: 1,
+      clusterKey: 'tenant-a/main',
+      policy: 'progressive',
+      savedAtMs: startMs - 2000,
+      lastCycleId,
+      targets: { 'sales:chat': { cycles: 40 } },
+    };
+    fence.isHolding = false;
+    worker.start();
+    await clock.advanceBy(2000);
+
+    fence.isHolding = true;
+    await clock.advanceBy(1000);
+    await worker.stop();
+
+    expect(decider.inputs[0]?.learnedState).toEqual({ 'sales:chat': { cycles: 40 } });
+    expect(engagement.requests[0]?.cycleId).toBe(lastCycleId + 1);
+  });
+
+  it('ignores persisted state learned by another policy', async () => {
+    const { clock, decider, stateStore, worker } = setUp();
+    stateStore.saved = {
+      version: 1,
+      clusterKey: 'tenant-a/main',
+      policy: 'adaptive',
+      savedAtMs: startMs,
+      lastCycleId: 1,
+      targets: { 'sales:chat': { cycles: 40 } },
+    };
+    worker.start();
+    await clock.advanceBy(1000);
+    await worker.stop();
+
+    expect(decider.inputs[0]?.learnedState).toEqual({});
+  });
+
+  it('saves learned state at most once per save interval while leading, and once more on stop', async () => {
+    const { clock, stateStore, worker } = setUp({ stateSaveIntervalMs: 5000 });
+    worker.start();
+
+    await clock.advanceBy(12_000);
+    const savesWhileRunning = stateStore.saves;
+    await worker.stop();
+
+    expect(savesWhileRunning).toBe(3);
+    expect(stateStore.saves).toBe(4);
+    expect(stateStore.saved?.targets).toEqual({ 'sales:chat': { cycles: 12 } });
+    expect(stateStore.saved?.lastCycleId).toBe(Date.parse('2026-11-25T18:00:12.000Z'));
+  });
+
+  it('does not save on stop when it no longer holds the lease', async () => {
+    const { clock, fence, stateStore, worker } = setUp({ stateSaveIntervalMs: 60_000 });
+    worker.start();
+    await clock.advanceBy(3000);
+    const saves = stateStore.saves;
+    fence.isHolding = false;
+
+    await worker.stop();
+
+    expect(stateStore.saves).toBe(saves);
+  });
+
+  it('applies a new refresh period from the next slot', async () => {
+    const { clock, sink, worker } = setUp();
+    worker.start();
+    await clock.advanceBy(1000);
+
+    worker.reconfigure(aClusterConfig({ refreshPeriodMs: 3000 }));
+    await clock.advanceBy(6000);
+    await worker.stop();
+
+    expect(sink.outcomes.map((o) => o.slotStartMs % 60_000)).toEqual([1000, 3000, 6000]);
+  });
+
+  it('paces the new set of targets from the next cycle', async () => {
+    const { clock, engagement, worker } = setUp();
+    worker.start();
+    await clock.advanceBy(1000);
+
+    worker.setTargets([aTarget('sales'), aTarget('support')]);
+    await clock.advanceBy(1000);
+    worker.setTargets([]);
+    await clock.advanceBy(1000);
+    await worker.stop();
+
+    expect(engagement.requests.map((r) => r.targets.map((t) => t.id))).toEqual([
+      ['sales:chat'],
+      ['sales:chat', 'support:chat'],
+    ]);
+  });
+
+  it('aborts a cycle that exceeds the cycle timeout, publishes nothing and reports the statistics unavailable', async () => {
+    const { clock, stats, sink, engagement, worker } = setUp({ cycleTimeoutMs: 400 });
+    stats.delayMs = 10_000;
+    worker.start();
+
+    await clock.advanceBy(1500);
+    await worker.stop();
+
+    expect(sink.outcomes[0]?.durationMs).toBe(400);
+    expect(sink.outcomes[0]?.isPublished).toBe(false);
+    expect(engagement.requests).toHaveLength(0);
+    expect(sink.outcomes[0]?.targets[0]?.reason).toBe('StatsUnavailable');
+  });
+
+  it('tells the sinks when it stops', async () => {
+    const { worker, sink } = setUp();
+    worker.start();
+    await worker.stop();
+    expect(sink.stopped).toEqual(['tenant-a/main']);
+  });
+
+  it('refuses a configuration it cannot run with, naming the field', () => {
+    const { worker } = setUp();
+    expect(() => worker.reconfigure(aClusterConfig({ refreshPeriodMs: 0 }))).toThrow(/refreshPeriodMs/);
+  });
+});

@@ -1,0 +1,116 @@
+import { WorkerRegistry, type PacingWorkerPorts } from '../../../src/engine/index.js';
+import { FakeClock } from './fake-clock.js';
+import {
+  aClusterConfig,
+  aTarget,
+  FakeDecider,
+  FakeEngagement,
+  FakeStats,
+  RecordingSink,
+  silentLogger,
+  SwitchFence,
+} from './engine-fakes.js';
+
+function setUp() {
+  const clock = new FakeClock(Date.parse('2026-11-25T18:00:00.500Z'));
+  const engagement = new FakeEngagement();
+  const sink = new RecordingSink();
+  const built: string[] = [];
+  const portsFor = (name: string) => (): PacingWorkerPorts => {
+    built.push(name);
+    return {
+      stats: new FakeStats(clock),
+      engagement,
+      decider: new FakeDecider(),
+      fence: new SwitchFence(),
+      clock,
+      publisher: 'op-1',
+      sink,
+      logger: silentLogger,
+    };
+  };
+  return { clock, engagement, sink, built, portsFor, registry: new WorkerRegistry() };
+}
+
+describe('WorkerRegistry', () => {
+  it('lets targets registered before their cluster join its worker when it starts', async () => {
+    const { clock, engagement, portsFor, registry } = setUp();
+    registry.setTarget('tenant-a/main', aTarget('sales'));
+
+    await registry.upsert({
+      config: aClusterConfig(),
+      connectionFingerprint: 'v1',
+      buildPorts: portsFor('a'),
+    });
+    await clock.advanceBy(1000);
+    await registry.stopAll();
+
+    expect(engagement.requests[0]?.targets.map((t) => t.id)).toEqual(['sales:chat']);
+  });
+
+  it('reconfigures in place when only the configuration changed, and replaces the worker when the connection did', async () => {
+    const { built, portsFor, registry } = setUp();
+    await registry.upsert({
+      config: aClusterConfig(),
+      connectionFingerprint: 'v1',
+      buildPorts: portsFor('a'),
+    });
+    await registry.upsert({
+      config: aClusterConfig({ refreshPeriodMs: 2000 }),
+      connectionFingerprint: 'v1',
+      buildPorts: portsFor('b'),
+    });
+    expect(built).toEqual(['a']);
+    expect(registry.workerOf('tenant-a/main')?.config.refreshPeriodMs).toBe(2000);
+
+    await registry.upsert({
+      config: aClusterConfig(),
+      connectionFingerprint: 'v2',
+      buildPorts: portsFor('c'),
+    });
+    await registry.stopAll();
+
+    expect(built).toEqual(['a', 'c']);
+  });
+
+  it('stops the worker of a removed cluster so none of its targets is paced any more', async () => {
+    const { clock, engagement, sink, portsFor, registry } = setUp();
+    registry.setTarget('tenant-a/main', aTarget('sales'));
+    await registry.upsert({
+      config: aClusterConfig(),
+      connectionFingerprint: 'v1',
+      buildPorts: portsFor('a'),
+    });
+    await clock.advanceBy(1000);
+
+    await registry.remove('tenant-a/main');
+    await clock.advanceBy(3000);
+
+    expect(engagement.requests).toHaveLength(1);
+    expect(sink.stopped).toEqual(['tenant-a/main']);
+    expect(registry.clusterKeys()).toEqual([]);
+  });
+
+  it('moves a target whose cluster reference changed, and drops a removed target', async () => {
+    const { clock, engagement, portsFor, registry } = setUp();
+    await registry.upsert({
+      config: aClusterConfig(),
+      connectionFingerprint: 'v1',
+      buildPorts: portsFor('a'),
+    });
+    registry.setTarget('tenant-a/main', aTarget('sales'));
+    registry.setTarget('tenant-a/main', aTarget('support'));
+    await clock.advanceBy(1000);
+
+    registry.setTarget('tenant-a/other', aTarget('sales'));
+    await clock.advanceBy(1000);
+    registry.removeTarget('tenant-a/support');
+    await clock.advanceBy(1000);
+    await registry.stopAll();
+
+    expect(engagement.requests.map((r) => r.targets.map((t) => t.id))).toEqual([
+      ['sales:chat', 'support:chat'],
+      ['support:chat'],
+    ]);
+  });
+});
