@@ -1,0 +1,378 @@
+import { V1MicroTime, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { apiErrorStatus } from './api-error-status.js';
+import { sleep, type CancelTimer, type Clock } from './clock.js';
+import { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
+import { ControllerConfigError } from './errors.js';
+import type { LeaseClient } from './lease-client.js';
+
+/** Default lease timings, controller-runtime's: safe for a 2 s retry with API latency under a few seconds. */
+export const DEFAULT_LEASE_TIMINGS = {
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+};
+
+/** Options of a {@link LeaseElector}. */
+export interface LeaseElectorOptions {
+  /** Namespace of the Lease. */
+  namespace: string;
+  /** Lease name, e.g. `agent-pacing-operator` or, per shard, {@link shardLeaseName}. */
+  name: string;
+  /** This process's unique identity, see {@link leaseHolderIdentity}. */
+  identity: string;
+  /** Lease API. */
+  leaseClient: LeaseClient;
+  /** Source of time and timers. */
+  clock: Clock;
+  /** Random source in [0, 1) for retry jitter. Default Math.random. */
+  random?: () => number;
+  /** Registry for leader_election_master_status{name} and leader_election_slowpath_total{name}. */
+  registry: Registry;
+  /** Logger; lines carry `lease` and `identity`. */
+  logger: Logger;
+  /** How long a holder's claim lasts without renewal, as judged by other candidates. Default 15 000 ms. */
+  leaseDurationMs?: number;
+  /** The leader stops leading when no renewal succeeded for this long. Default 10 000 ms. */
+  renewDeadlineMs?: number;
+  /** Wait between acquire/renew attempts (acquire is jittered ×1.2). Default 2 000 ms. */
+  retryPeriodMs?: number;
+  /** Release the Lease on {@link LeaseElector.stop} so a standby takes over in ~1 s. Default true. */
+  releaseOnStop?: boolean;
+  /** Called (synchronously) when this process becomes leader. Must not throw; throws are logged. */
+  onStartedLeading?: () => void;
+  /** Called (synchronously) when leadership ends: lost, deadline passed or stopped. Must not throw. */
+  onStoppedLeading?: () => void;
+  /** Called when the observed holder changes (including to ourselves). Must not throw. */
+  onNewLeader?: (identity: string) => void;
+}
+
+/** A Lease holder identity like client-go's: `<hostname>_<8 random hex digits>`. */
+export function leaseHolderIdentity(hostname: string, random: () => number): string {
+  const suffix = Math.floor(random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
+  return `${hostname}_${suffix}`;
+}
+
+/** Name of the Lease of shard `index` of `base`: `<base>-shard-<index>`. */
+export function shardLeaseName(base: string, index: number): string {
+  return `${base}-shard-${index}`;
+}
+
+/** Checks lease timings the way client-go does (duration > deadline > 1.2 × retry, all positive). */
+export function validateLeaseTimings(t: {
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}): void {
+  if (!(t.retryPeriodMs > 0)) throw new ControllerConfigError('leader election: retryPeriodMs must be > 0');
+  if (!(t.leaseDurationMs > t.renewDeadlineMs)) {
+    throw new ControllerConfigError('leader election: leaseDurationMs must be greater than renewDeadlineMs');
+  }
+  if (!(t.renewDeadlineMs > 1.2 * t.retryPeriodMs)) {
+    throw new ControllerConfigError(
+      'leader election: renewDeadlineMs must be greater than 1.2 × retryPeriodMs',
+    );
+  }
+  if (t.leaseDurationMs % 1000 !== 0) {
+    // The Lease stores whole seconds; a fractional duration would be judged differently by other candidates.
+    throw new ControllerConfigError('leader election: leaseDurationMs must be a whole number of seconds');
+  }
+}
+
+function timeText(value: unknown): string | undefined {
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The record compared between reads: only a change of it restarts the local expiry clock. */
+function recordText(spec: V1LeaseSpec | undefined): string {
+  return JSON.stringify([
+    spec?.holderIdentity ?? '',
+    spec?.leaseDurationSeconds ?? 0,
+    timeText(spec?.acquireTime),
+    timeText(spec?.renewTime),
+    spec?.leaseTransitions ?? 0,
+  ]);
+}
+
+/**
+ * Leader election on a coordination.k8s.io/v1 Lease, ported from client-go's `leaderelection` package.
+ * Expiry of another holder is judged from the local time at which we last saw its record change, never
+ * from its timestamps, so clock skew between nodes does not matter. Writes carry the read resourceVersion
+ * (409 = someone else won). Several electors (one per shard Lease) can run in one process.
+ *
+ * After losing the lease the elector goes back to trying to acquire it; a process that must restart on loss
+ * (controller-runtime's behaviour) does so from `onStoppedLeading`.
+ */
+export class LeaseElector {
+  readonly #o: Required<
+    Omit<LeaseElectorOptions, 'onStartedLeading' | 'onStoppedLeading' | 'onNewLeader' | 'random'>
+  > &
+    Pick<LeaseElectorOptions, 'onStartedLeading' | 'onStoppedLeading' | 'onNewLeader'> & {
+      random: () => number;
+    };
+  readonly #metrics: ControllerMetrics;
+  readonly #log: Logger;
+  readonly #abort = new AbortController();
+  #run: Promise<void> | undefined;
+  #leading = false;
+  #lastRenewMs = Number.NEGATIVE_INFINITY;
+  #deadlineTimer: CancelTimer | undefined;
+  #observedLease: V1Lease | undefined;
+  #observedRecord = '';
+  #observedTimeMs = Number.NEGATIVE_INFINITY;
+  #observedHolder = '';
+
+  /** @throws ControllerConfigError for timings out of order or an empty identity/name. */
+  constructor(options: LeaseElectorOptions) {
+    const o = {
+      ...DEFAULT_LEASE_TIMINGS,
+      releaseOnStop: true,
+      random: Math.random,
+      ...options,
+    };
+    validateLeaseTimings(o);
+    if (!o.identity) throw new ControllerConfigError('leader election: identity must not be empty');
+    if (!o.name || !o.namespace)
+      throw new ControllerConfigError('leader election: lease name and namespace required');
+    this.#o = o;
+    this.#metrics = controllerMetrics(o.registry);
+    this.#metrics.leaderStatus.set({ name: o.name }, 0);
+    this.#log = o.logger.child({ lease: `${o.namespace}/${o.name}`, identity: o.identity });
+  }
+
+  /** Starts campaigning in the background; no effect when already started. */
+  start(): void {
+    this.#run ??= this.#campaign();
+  }
+
+  /** True while this process believes it leads (see {@link holdsValidLease} before acting on it). */
+  isLeader(): boolean {
+    return this.#leading;
+  }
+
+  /**
+   * The fencing check to call right before a leader-only action: true only while leading and less than
+   * renewDeadlineMs has passed since the last successful renewal at `nowMs`.
+   */
+  holdsValidLease(nowMs: number = this.#o.clock.nowMs()): boolean {
+    return this.#leading && nowMs - this.#lastRenewMs < this.#o.renewDeadlineMs;
+  }
+
+  /** The holder identity last observed on the Lease ('' when none). */
+  leaderIdentity(): string {
+    return this.#observedHolder;
+  }
+
+  /** Stops campaigning; when leading, stops leading and (by default) releases the Lease. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#run;
+    const wasLeading = this.#leading;
+    this.#stopLeading('stopped');
+    if (wasLeading && this.#o.releaseOnStop) await this.#release();
+  }
+
+  async #campaign(): Promise<void> {
+    const { clock, retryPeriodMs } = this.#o;
+    const signal = this.#abort.signal;
+    while (!signal.aborted) {
+      // Acquire: retry every retryPeriod with jitter so candidates do not hammer the API in step.
+      while (!signal.aborted && !(await this.#attempt())) {
+        await sleep(clock, retryPeriodMs * (1 + this.#o.random() * 1.2), signal);
+      }
+      if (signal.aborted) break;
+      this.#startLeading();
+      // Renew every retryPeriod; the deadline timer ends leadership on its own if renewals stall.
+      while (!signal.aborted && this.#leading) {
+        await sleep(clock, retryPeriodMs, signal);
+        if (signal.aborted || !this.#leading) break;
+        if (await this.#attempt()) {
+          if (this.#leading) this.#renewed();
+        } else if (clock.nowMs() - this.#lastRenewMs >= this.#o.renewDeadlineMs) {
+          this.#stopLeading('renew deadline passed');
+        }
+      }
+    }
+  }
+
+  async #attempt(): Promise<boolean> {
+    try {
+      return await this.#withTimeout(this.#tryAcquireOrRenew());
+    } catch (err) {
+      this.#log.warn({ err }, 'lease acquire/renew attempt failed');
+      return false;
+    }
+  }
+
+  // client-go's tryAcquireOrRenew; returns true when we hold the lease after the call.
+  async #tryAcquireOrRenew(): Promise<boolean> {
+    const { namespace, name, identity, leaseClient, clock } = this.#o;
+    const leaseDurationSeconds = this.#o.leaseDurationMs / 1000;
+    const now = clock.nowMs();
+
+    // 1. Fast path: we lead and our view of the lease is locally valid → update it without a GET.
+    if (this.#leading && this.#observedLease && now < this.#observedTimeMs + this.#o.leaseDurationMs) {
+      const spec = this.#observedLease.spec ?? {};
+      try {
+        const written = await leaseClient.replace(namespace, name, {
+          ...this.#observedLease,
+          spec: { ...spec, holderIdentity: identity, leaseDurationSeconds, renewTime: new V1MicroTime(now) },
+        });
+        this.#observe(written, clock.nowMs());
+        return true;
+      } catch (err) {
+        this.#metrics.leaderSlowpath.inc({ name });
+        this.#log.debug({ err }, 'lease fast-path renew failed; reading the lease');
+      }
+    }
+
+    // 2. Read, creating it when missing.
+    const current = await leaseClient.get(namespace, name);
+    if (!current) {
+      const created = await leaseClient.create(namespace, {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name, namespace },
+        spec: {
+          holderIdentity: identity,
+          leaseDurationSeconds,
+          acquireTime: new V1MicroTime(now),
+          renewTime: new V1MicroTime(now),
+          leaseTransitions: 0,
+        },
+      });
+      this.#observe(created, clock.nowMs());
+      return true;
+    }
+
+    // 3. Only a changed record restarts the local expiry clock.
+    this.#observe(current, now);
+    const spec = current.spec ?? {};
+    const holder = spec.holderIdentity ?? '';
+    const holderDurationMs = (spec.leaseDurationSeconds ?? 0) * 1000;
+
+    // 4. Someone else holds a lease that is still valid by our clock.
+    if (holder !== '' && holder !== identity && now < this.#observedTimeMs + holderDurationMs) return false;
+
+    // 5. Take it over (or renew it), keeping acquireTime and transitions when it was already ours.
+    const ours = holder === identity;
+    const updated: V1Lease = {
+      ...current,
+      spec: {
+        ...spec,
+        holderIdentity: identity,
+        leaseDurationSeconds,
+        acquireTime: ours && spec.acquireTime ? spec.acquireTime : new V1MicroTime(now),
+        renewTime: new V1MicroTime(now),
+        leaseTransitions: ours ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
+      },
+    };
+    try {
+      this.#observe(await leaseClient.replace(namespace, name, updated), clock.nowMs());
+      return true;
+    } catch (err) {
+      if (apiErrorStatus(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  #observe(lease: V1Lease, nowMs: number): void {
+    const record = recordText(lease.spec);
+    this.#observedLease = lease;
+    if (record !== this.#observedRecord) {
+      this.#observedRecord = record;
+      this.#observedTimeMs = nowMs;
+    }
+    const holder = lease.spec?.holderIdentity ?? '';
+    if (holder !== this.#observedHolder) {
+      this.#observedHolder = holder;
+      if (holder) this.#callback('onNewLeader', () => this.#o.onNewLeader?.(holder));
+    }
+  }
+
+  #startLeading(): void {
+    this.#leading = true;
+    this.#renewed();
+    this.#metrics.leaderStatus.set({ name: this.#o.name }, 1);
+    this.#log.info('started leading');
+    this.#callback('onStartedLeading', () => this.#o.onStartedLeading?.());
+  }
+
+  #renewed(): void {
+    this.#lastRenewMs = this.#o.clock.nowMs();
+    this.#deadlineTimer?.();
+    // Fires even while a renewal request hangs, so workers stop at the deadline, not after a timeout.
+    this.#deadlineTimer = this.#o.clock.setTimer(this.#o.renewDeadlineMs, () =>
+      this.#stopLeading('renew deadline passed'),
+    );
+  }
+
+  #stopLeading(reason: string): void {
+    this.#deadlineTimer?.();
+    this.#deadlineTimer = undefined;
+    if (!this.#leading) return;
+    this.#leading = false;
+    this.#metrics.leaderStatus.set({ name: this.#o.name }, 0);
+    this.#log.info({ reason }, 'stopped leading');
+    this.#callback('onStoppedLeading', () => this.#o.onStoppedLeading?.());
+  }
+
+  // client-go release(): holder unset, 1 s duration, so a standby can take over at once.
+  async #release(): Promise<void> {
+    const { namespace, name, identity, leaseClient, clock } = this.#o;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const lease =
+        attempt === 0 ? this.#observedLease : await this.#withTimeout(leaseClient.get(namespace, name));
+      if (!lease || lease.spec?.holderIdentity !== identity) return;
+      const now = new V1MicroTime(clock.nowMs());
+      const { holderIdentity: _dropped, ...spec } = lease.spec;
+      try {
+        await this.#withTimeout(
+          leaseClient.replace(namespace, name, {
+            ...lease,
+            spec: { ...spec, leaseDurationSeconds: 1, acquireTime: now, renewTime: now },
+          }),
+        );
+        this.#log.info('released lease');
+        return;
+      } catch (err) {
+        if (apiErrorStatus(err) !== 409) {
+          this.#log.warn({ err }, 'lease release failed; others take over when it expires');
+          return;
+        }
+      }
+    }
+  }
+
+  // client-go bounds each call by max(1 s, renewDeadline / 2) so one hung request cannot eat the deadline.
+  #withTimeout<T>(promise: Promise<T>): Promise<T> {
+    const timeoutMs = Math.max(1000, this.#o.renewDeadlineMs / 2);
+    return new Promise<T>((resolve, reject) => {
+      const cancel = this.#o.clock.setTimer(timeoutMs, () =>
+        reject(new Error(`lease request timed out after ${timeoutMs} ms`)),
+      );
+      promise.then(
+        (value) => {
+          cancel();
+          resolve(value);
+        },
+        (err: unknown) => {
+          cancel();
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  #callback(which: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.#log.error({ err, callback: which }, 'leader election callback threw');
+    }
+  }
+}

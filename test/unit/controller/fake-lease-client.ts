@@ -1,0 +1,61 @@
+import type { V1Lease } from '@kubernetes/client-node';
+import type { LeaseClient } from '../../../src/controller/lease-client.js';
+
+/** An error shaped like client-node's ApiException (only `code` matters to the elector). */
+export class FakeApiError extends Error {
+  constructor(readonly code: number) {
+    super(`HTTP ${code}`);
+  }
+}
+
+/**
+ * An in-memory Lease store with apiserver semantics that matter here: resourceVersion preconditions (409),
+ * create conflicts (409), 404 as undefined; and switches to make calls fail. Stored leases pass through JSON so
+ * MicroTime values come back as strings, as they do from the real API.
+ */
+export class FakeLeaseClient implements LeaseClient {
+  leases = new Map<string, V1Lease>();
+  failing = false;
+  writes: V1Lease[] = [];
+  #rv = 0;
+
+  async get(namespace: string, name: string): Promise<V1Lease | undefined> {
+    this.#maybeFail();
+    const lease = this.leases.get(`${namespace}/${name}`);
+    return lease ? structuredClone(lease) : undefined;
+  }
+
+  async create(namespace: string, lease: V1Lease): Promise<V1Lease> {
+    this.#maybeFail();
+    const key = `${namespace}/${lease.metadata?.name}`;
+    if (this.leases.has(key)) throw new FakeApiError(409);
+    return this.#store(key, lease);
+  }
+
+  async replace(namespace: string, name: string, lease: V1Lease): Promise<V1Lease> {
+    this.#maybeFail();
+    const key = `${namespace}/${name}`;
+    const current = this.leases.get(key);
+    if (!current) throw new FakeApiError(404);
+    if (lease.metadata?.resourceVersion !== current.metadata?.resourceVersion) throw new FakeApiError(409);
+    return this.#store(key, lease);
+  }
+
+  /** Stores a lease as another process would (no precondition). */
+  put(namespace: string, name: string, spec: V1Lease['spec']): void {
+    this.#store(`${namespace}/${name}`, { metadata: { name, namespace }, spec });
+  }
+
+  #store(key: string, lease: V1Lease): V1Lease {
+    this.#rv += 1;
+    const stored = JSON.parse(JSON.stringify(lease)) as V1Lease;
+    stored.metadata = { ...stored.metadata, resourceVersion: String(this.#rv) };
+    this.leases.set(key, stored);
+    this.writes.push(lease);
+    return structuredClone(stored);
+  }
+
+  #maybeFail(): void {
+    if (this.failing) throw new FakeApiError(500);
+  }
+}

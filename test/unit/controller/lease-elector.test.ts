@@ -1,0 +1,251 @@
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import {
+  LeaseElector,
+  leaseHolderIdentity,
+  shardLeaseName,
+  validateLeaseTimings,
+  type LeaseElectorOptions,
+} from '../../../src/controller/lease-elector.js';
+import { ControllerConfigError } from '../../../src/controller/errors.js';
+import { FakeClock } from './fake-clock.js';
+import { FakeLeaseClient } from './fake-lease-client.js';
+
+const NS = 'pacing-system';
+const NAME = 'agent-pacing-operator';
+
+function anElector(
+  identity: string,
+  deps: { clock: FakeClock; leases: FakeLeaseClient; registry?: Registry },
+  extra: Partial<LeaseElectorOptions> = {},
+) {
+  const events: string[] = [];
+  const elector = new LeaseElector({
+    namespace: NS,
+    name: NAME,
+    identity,
+    leaseClient: deps.leases,
+    clock: deps.clock,
+    random: () => 0.5,
+    registry: deps.registry ?? new Registry(),
+    logger: pino({ level: 'silent' }),
+    onStartedLeading: () => events.push('started'),
+    onStoppedLeading: () => events.push('stopped'),
+    ...extra,
+  });
+  return { elector, events };
+}
+
+function storedSpec(leases: FakeLeaseClient) {
+  return leases.leases.get(`${NS}/${NAME}`)?.spec;
+}
+
+describe('LeaseElector', () => {
+  it('creates a missing Lease with six-digit MicroTime stamps and starts leading', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const registry = new Registry();
+    const { elector, events } = anElector('a', { clock, leases, registry });
+    elector.start();
+    await clock.advance(0);
+    expect(elector.isLeader()).toBe(true);
+    expect(events).toEqual(['started']);
+    const spec = storedSpec(leases);
+    expect(spec).toMatchObject({ holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
+    expect(String(spec?.renewTime)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(await registry.getSingleMetricAsString('leader_election_master_status')).toContain(
+      `leader_election_master_status{name="${NAME}"} 1`,
+    );
+    await elector.stop();
+  });
+
+  it('lets exactly one of two candidates lead', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const a = anElector('a', { clock, leases });
+    const b = anElector('b', { clock, leases });
+    a.elector.start();
+    b.elector.start();
+    await clock.advance(30_000);
+    expect([a.elector.isLeader(), b.elector.isLeader()].filter(Boolean)).toHaveLength(1);
+    await a.elector.stop();
+    await b.elector.stop();
+  });
+
+  it('judges expiry from when it saw the record change, not from the remote renewTime', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    // The other holder's clock is a day behind: its renewTime looks ancient, but it is a live record.
+    const skewed = new Date(clock.nowMs() - 86_400_000).toISOString();
+    leases.put(NS, NAME, {
+      holderIdentity: 'other',
+      leaseDurationSeconds: 15,
+      renewTime: skewed,
+      leaseTransitions: 4,
+    });
+    const { elector } = anElector('a', { clock, leases });
+    elector.start();
+    await clock.advance(10_000);
+    expect(elector.isLeader()).toBe(false);
+    expect(elector.leaderIdentity()).toBe('other');
+    // The record never changes again: after 15 s of our own time it is expired and we take over.
+    await clock.advance(10_000);
+    expect(elector.isLeader()).toBe(true);
+    expect(storedSpec(leases)).toMatchObject({ holderIdentity: 'a', leaseTransitions: 5 });
+    await elector.stop();
+  });
+
+  it('keeps waiting while the other holder keeps renewing', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const { elector } = anElector('a', { clock, leases });
+    leases.put(NS, NAME, { holderIdentity: 'other', leaseDurationSeconds: 15, renewTime: 'r0' });
+    elector.start();
+    for (let i = 1; i <= 20; i += 1) {
+      await clock.advance(2_000);
+      leases.put(NS, NAME, { holderIdentity: 'other', leaseDurationSeconds: 15, renewTime: `r${i}` });
+    }
+    expect(elector.isLeader()).toBe(false);
+    await elector.stop();
+  });
+
+  it('renews on the fast path, keeping acquireTime and the transition count', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const { elector } = anElector('a', { clock, leases });
+    elector.start();
+    await clock.advance(0);
+    const acquired = storedSpec(leases)?.acquireTime;
+    await clock.advance(6_000);
+    expect(storedSpec(leases)?.acquireTime).toBe(acquired);
+    expect(storedSpec(leases)?.renewTime).not.toBe(acquired);
+    expect(storedSpec(leases)?.leaseTransitions).toBe(0);
+    await elector.stop();
+  });
+
+  it('stops leading at the renew deadline when renewals fail, and fencing says so', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const { elector, events } = anElector('a', { clock, leases });
+    elector.start();
+    await clock.advance(0);
+    const lastRenew = clock.nowMs();
+    leases.failing = true;
+    await clock.advance(9_999);
+    expect(elector.holdsValidLease()).toBe(true);
+    expect(elector.holdsValidLease(lastRenew + 10_000)).toBe(false);
+    await clock.advance(1);
+    expect(elector.isLeader()).toBe(false);
+    expect(elector.holdsValidLease()).toBe(false);
+    expect(events).toEqual(['started', 'stopped']);
+    await elector.stop();
+  });
+
+  it('treats a conflicting write (409) as a lost race', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    leases.put(NS, NAME, { holderIdentity: '', leaseDurationSeconds: 1 });
+    const original = leases.replace.bind(leases);
+    leases.replace = async (ns, name, lease) => {
+      leases.put(NS, NAME, { holderIdentity: 'winner', leaseDurationSeconds: 15, renewTime: 'x' });
+      return original(ns, name, lease);
+    };
+    const { elector } = anElector('a', { clock, leases });
+    elector.start();
+    await clock.advance(0);
+    expect(elector.isLeader()).toBe(false);
+    await clock.advance(4_000);
+    expect(elector.isLeader()).toBe(false);
+    expect(elector.leaderIdentity()).toBe('winner');
+    await elector.stop();
+  });
+
+  it('releases the Lease on stop so a standby takes over within a retry period', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const a = anElector('a', { clock, leases });
+    a.elector.start();
+    await clock.advance(0);
+    const b = anElector('b', { clock, leases });
+    b.elector.start();
+    await clock.advance(4_000);
+    expect(b.elector.isLeader()).toBe(false);
+    await a.elector.stop();
+    expect(a.events).toEqual(['started', 'stopped']);
+    expect(storedSpec(leases)).toMatchObject({ leaseDurationSeconds: 1, leaseTransitions: 0 });
+    expect(storedSpec(leases)?.holderIdentity).toBeUndefined();
+    await clock.advance(2_000 * 2.2);
+    expect(b.elector.isLeader()).toBe(true);
+    expect(storedSpec(leases)).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+    await b.elector.stop();
+  });
+
+  it('runs one elector per shard Lease in one process', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const registry = new Registry();
+    const shards = [0, 1, 2].map((i) =>
+      anElector('a', { clock, leases, registry }, { name: shardLeaseName(NAME, i) }),
+    );
+    shards.forEach((s) => s.elector.start());
+    await clock.advance(0);
+    expect(shards.every((s) => s.elector.isLeader())).toBe(true);
+    expect([...leases.leases.keys()].sort()).toEqual([0, 1, 2].map((i) => `${NS}/${NAME}-shard-${i}`));
+    const status = await registry.getSingleMetricAsString('leader_election_master_status');
+    expect(status.match(/ 1$/gm)).toHaveLength(3);
+    await Promise.all(shards.map((s) => s.elector.stop()));
+  });
+
+  it('keeps running when a callback throws', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const { elector } = anElector(
+      'a',
+      { clock, leases },
+      {
+        onStartedLeading: () => {
+          throw new Error('boom');
+        },
+      },
+    );
+    elector.start();
+    await clock.advance(6_000);
+    expect(elector.isLeader()).toBe(true);
+    await elector.stop();
+  });
+
+  it.each([
+    [
+      'accepts the defaults',
+      { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+      true,
+    ],
+    [
+      'rejects a renew deadline not below the duration',
+      { leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+      false,
+    ],
+    [
+      'rejects a deadline within 1.2 retry periods',
+      { leaseDurationMs: 15_000, renewDeadlineMs: 2_400, retryPeriodMs: 2_000 },
+      false,
+    ],
+    [
+      'rejects a zero retry period',
+      { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 0 },
+      false,
+    ],
+    [
+      'rejects a duration in fractional seconds',
+      { leaseDurationMs: 15_500, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+      false,
+    ],
+  ])('%s', (_name, timings, valid) => {
+    if (valid) expect(() => validateLeaseTimings(timings)).not.toThrow();
+    else expect(() => validateLeaseTimings(timings)).toThrow(ControllerConfigError);
+  });
+
+  it('builds identities as hostname_random-hex', () => {
+    expect(leaseHolderIdentity('pod-7', () => 0.5)).toBe('pod-7_80000000');
+  });
+});
