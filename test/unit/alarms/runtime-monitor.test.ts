@@ -1,0 +1,113 @@
+import { pino } from 'pino';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  AlarmManager,
+  observeRuntimeAlarms,
+  RuntimeMonitor,
+  type Alarm,
+  type AlarmSink,
+} from '../../../src/alarms/index.js';
+
+class RecordingSink implements AlarmSink {
+  readonly detected: Alarm[] = [];
+  readonly cancelled: Alarm[] = [];
+  onDetect(alarm: Alarm): void {
+    this.detected.push(alarm);
+  }
+  onCancel(alarm: Alarm): void {
+    this.cancelled.push(alarm);
+  }
+}
+
+const cluster = { namespace: 'tenant-a', cluster: 'main' };
+const relaxed = { heapMemoryUsage: 0.99, gcLatencyMs: 60_000, gcFrequencyPerMinute: 1_000_000 };
+
+/** A real `gc()` without starting node with --expose-gc: the flag is read when a new context is created. */
+function forceRealGc(): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+}
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if (predicate()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('RuntimeMonitor and observeRuntimeAlarms', () => {
+  it('raises HeapMemoryUsage from the real heap when the threshold is forced to 0.01', () => {
+    // Holding ~64 MB of doubles keeps the heap above 1 % of any default V8 limit (≤ 4 GB here).
+    const ballast = new Array<number>(8_000_000).fill(1.5);
+    const monitor = new RuntimeMonitor({ nowMs: () => 0 });
+    const sample = monitor.sample();
+    const sink = new RecordingSink();
+    const manager = new AlarmManager({
+      sinks: [sink],
+      logger: pino({ level: 'silent' }),
+      timings: { HeapMemoryUsage: { detectAfterMs: 30_000, cancelAfterMs: 30_000 } },
+    });
+    const thresholds = { ...relaxed, heapMemoryUsage: 0.01 };
+    observeRuntimeAlarms(manager, cluster, monitor.sample(), thresholds, 0);
+    expect(sink.detected).toEqual([]);
+    observeRuntimeAlarms(manager, cluster, monitor.sample(), thresholds, 30_000);
+    expect(sample.heapUsedRatio).toBeGreaterThan(0.01);
+    expect(sink.detected.map((a) => a.name)).toEqual(['HeapMemoryUsage']);
+    expect(sink.detected[0]!.message).toMatch(
+      /^heap used \d+\.\d % of the limit, above the threshold 1\.0 %$/,
+    );
+    expect(ballast.length).toBe(8_000_000);
+  });
+
+  it('raises nothing from the real heap under the default-like thresholds', () => {
+    const monitor = new RuntimeMonitor({ nowMs: () => 0 });
+    const sink = new RecordingSink();
+    const manager = new AlarmManager({ sinks: [sink], logger: pino({ level: 'silent' }) });
+    for (const nowMs of [0, 60_000, 120_000])
+      observeRuntimeAlarms(manager, cluster, monitor.sample(), relaxed, nowMs);
+    expect(sink.detected).toEqual([]);
+  });
+
+  it('sees real garbage collections through perf_hooks', async () => {
+    const monitor = new RuntimeMonitor({ nowMs: () => Date.now() });
+    monitor.start();
+    try {
+      forceRealGc();
+      await until(() => monitor.sample().gcCountPerMinute > 0, 'a major GC entry');
+      expect(monitor.sample().maxGcPauseMs).toBeGreaterThan(0);
+    } finally {
+      monitor.close();
+    }
+  });
+
+  it.each([
+    ['GCLatency', { maxGcPauseMs: 1_500, gcCountPerMinute: 0 }],
+    ['GCFrequency', { maxGcPauseMs: 10, gcCountPerMinute: 30 }],
+  ] as const)('raises %s when the sample crosses the threshold, and cancels when it clears', (alarm, gc) => {
+    const sink = new RecordingSink();
+    const manager = new AlarmManager({
+      sinks: [sink],
+      logger: pino({ level: 'silent' }),
+      timings: { [alarm]: { detectAfterMs: 0, cancelAfterMs: 60_000 } },
+    });
+    const thresholds = { heapMemoryUsage: 0.8, gcLatencyMs: 1_000, gcFrequencyPerMinute: 24 };
+    const quiet = { heapUsedRatio: 0.1, maxGcPauseMs: 5, gcCountPerMinute: 2 };
+    observeRuntimeAlarms(manager, cluster, { heapUsedRatio: 0.1, ...gc }, thresholds, 0);
+    observeRuntimeAlarms(manager, cluster, quiet, thresholds, 30_000);
+    observeRuntimeAlarms(manager, cluster, quiet, thresholds, 89_999);
+    expect(sink.cancelled).toEqual([]);
+    observeRuntimeAlarms(manager, cluster, quiet, thresholds, 90_000);
+    expect(sink.detected.map((a) => a.name)).toEqual([alarm]);
+    expect(sink.cancelled.map((a) => [a.name, a.cancelledAtMs])).toEqual([[alarm, 90_000]]);
+  });
+
+  it('uses an injected heap reader and treats an unknown limit as an empty heap', () => {
+    const monitor = new RuntimeMonitor({ nowMs: () => 0, readHeap: () => ({ usedBytes: 5, limitBytes: 0 }) });
+    expect(monitor.sample().heapUsedRatio).toBe(0);
+    const half = new RuntimeMonitor({ nowMs: () => 0, readHeap: () => ({ usedBytes: 5, limitBytes: 10 }) });
+    expect(half.sample().heapUsedRatio).toBe(0.5);
+  });
+});
