@@ -1,0 +1,94 @@
+/**
+ * Online estimate of the acceptance probability p from *resolved* invitations only (accepted ÷ (accepted +
+ * declined + expired)): pending invitations are censored, not declines, so accepted ÷ sent would be biased low.
+ *
+ * Two exponentially discounted ratios, discounted per resolved invitation: a fast one (memory ≈ 40 resolved,
+ * a few minutes at typical volumes) and a slow one (≈ 400). The estimate is the larger of the two whenever the
+ * fast one is higher, because under-estimating p over-invites and a jump *up* in p causes the largest
+ * abandonment spikes; it follows the fast one down only when the drop is beyond its noise (two standard
+ * deviations), and otherwise keeps the steadier slow ratio. Both are shrunk toward p = 1 by a small prior, so a
+ * cold start behaves like progressive pacing until evidence accumulates.
+ */
+export interface AcceptanceState {
+  /** Discounted accepted count, fast memory. */
+  readonly fastAccepted: number;
+  /** Discounted resolved count, fast memory. */
+  readonly fastResolved: number;
+  /** Discounted accepted count, slow memory. */
+  readonly slowAccepted: number;
+  /** Discounted resolved count, slow memory. */
+  readonly slowResolved: number;
+}
+
+/** Tuning of the acceptance estimator; defaults in {@link defaultAcceptanceTuning}. */
+export interface AcceptanceTuning {
+  /** Memory of the fast ratio, in resolved invitations. */
+  readonly fastMemory: number;
+  /** Memory of the slow ratio, in resolved invitations. */
+  readonly slowMemory: number;
+  /** Weight of the prior, in resolved invitations. */
+  readonly priorWeight: number;
+  /** The prior probability (1 = progressive at cold start). */
+  readonly priorP: number;
+  /** Lowest estimate returned, so that 1/p stays bounded. */
+  readonly floor: number;
+}
+
+/** Defaults of the acceptance estimator. */
+export const defaultAcceptanceTuning: AcceptanceTuning = {
+  fastMemory: 40,
+  slowMemory: 400,
+  priorWeight: 4,
+  priorP: 1,
+  floor: 0.02,
+};
+
+/** A fresh estimator: nothing seen yet. */
+export function initialAcceptanceState(): AcceptanceState {
+  return { fastAccepted: 0, fastResolved: 0, slowAccepted: 0, slowResolved: 0 };
+}
+
+/** Adds the invitations resolved since the last update. */
+export function updateAcceptance(
+  state: AcceptanceState,
+  accepted: number,
+  resolved: number,
+  tuning: AcceptanceTuning = defaultAcceptanceTuning,
+): AcceptanceState {
+  if (!(resolved > 0)) return state;
+  const acceptedClamped = Math.min(Math.max(0, accepted), resolved);
+  const fast = Math.exp(-resolved / tuning.fastMemory);
+  const slow = Math.exp(-resolved / tuning.slowMemory);
+  return {
+    fastAccepted: state.fastAccepted * fast + acceptedClamped,
+    fastResolved: state.fastResolved * fast + resolved,
+    slowAccepted: state.slowAccepted * slow + acceptedClamped,
+    slowResolved: state.slowResolved * slow + resolved,
+  };
+}
+
+/** The current estimates. */
+export interface AcceptanceEstimate {
+  /** The estimate to pace with. */
+  readonly p: number;
+  /** Fast ratio. */
+  readonly fast: number;
+  /** Slow ratio. */
+  readonly slow: number;
+  /** Effective number of resolved invitations behind the slow ratio. */
+  readonly samples: number;
+}
+
+/** Reads the estimate to pace with (see the interface comment for the rule). */
+export function estimateAcceptance(
+  state: AcceptanceState,
+  tuning: AcceptanceTuning = defaultAcceptanceTuning,
+): AcceptanceEstimate {
+  const w = tuning.priorWeight;
+  const fast = (state.fastAccepted + w * tuning.priorP) / (state.fastResolved + w);
+  const slow = (state.slowAccepted + w * tuning.priorP) / (state.slowResolved + w);
+  const fastSd = Math.sqrt((Math.max(fast, 0.01) * (1 - Math.min(fast, 0.99))) / (state.fastResolved + w));
+  let p = slow;
+  if (fast > slow || fast < slow - 2 * fastSd) p = fast;
+  return { p: Math.max(tuning.floor, Math.min(1, p)), fast, slow, samples: state.slowResolved };
+}

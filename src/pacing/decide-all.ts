@@ -1,0 +1,153 @@
+import { evaluateGuards, guardCap, type GuardVerdict } from './guards.js';
+import type { Observation } from './observation.js';
+import { isRecord, type PlainData } from './pacing-policy.js';
+import { findPolicy } from './policy-registry.js';
+import {
+  initialEstimatorState,
+  readEstimates,
+  updateEstimators,
+  type EstimatorState,
+} from './target-estimators.js';
+
+/** Learned state of one target: the shared estimators plus the policy's own state. Plain JSON. */
+export interface TargetState {
+  /** Format version; another version is discarded (cold start), never misread. */
+  readonly version: 1;
+  /** Policy that wrote the state; another policy starts its own part afresh but keeps the estimators. */
+  readonly policy: string;
+  /** Shared online estimators. */
+  readonly estimators: EstimatorState;
+  /** The policy's own state. */
+  readonly policyState: PlainData;
+}
+
+/** Why a target got its invitations. */
+export type DecisionReason = 'Paced' | 'Capped' | GuardVerdict['reason'];
+
+/** Figures observed for one target, for status and metrics. */
+export interface DecisionFigures {
+  /** Free slots after the shared-capacity split. */
+  readonly freeSlots: number;
+  /** Busy slots. */
+  readonly busySlots: number;
+  /** Staffed slots. */
+  readonly staffedSlots: number;
+  /** Proactive interactions waiting. */
+  readonly waiting: number;
+  /** Pending invitations. */
+  readonly pending: number;
+  /** Estimated acceptance probability. */
+  readonly acceptanceProbability: number;
+  /** Realised abandonment ratio over about an hour; undefined before anything was accepted. */
+  readonly abandonRatio: number | undefined;
+  /** Busy ÷ staffed slots now; undefined when nothing is staffed. */
+  readonly occupancy: number | undefined;
+}
+
+/** The decision for one target. */
+export interface PacingDecision {
+  /** Target id. */
+  readonly targetId: string;
+  /** Whole invitations for the interval, ≥ 0 and ≤ the cap. */
+  readonly invites: number;
+  /** Why. */
+  readonly reason: DecisionReason;
+  /** One sentence explaining it. */
+  readonly message: string;
+  /** What was observed. */
+  readonly figures: DecisionFigures;
+}
+
+/** Decisions in the order of the observations, and the learned state for the next interval by target id. */
+export interface DecideAllResult {
+  /** One decision per observation. */
+  readonly decisions: PacingDecision[];
+  /** Next learned state per target id (targets not observed are dropped). */
+  readonly states: Record<string, TargetState>;
+}
+
+function hasEstimatorShape(value: unknown): value is EstimatorState {
+  if (!isRecord(value)) return false;
+  const parts = [
+    'acceptance',
+    'pendingTime',
+    'handleTime',
+    'patience',
+    'acceptedRate',
+    'abandonShort',
+    'abandonHour',
+  ];
+  return (
+    parts.every(
+      (key) => isRecord(value[key]) && Object.values(value[key]).every((v) => Number.isFinite(v)),
+    ) &&
+    Number.isFinite(value['acceptedTotal']) &&
+    Number.isFinite(value['abandonedTotal'])
+  );
+}
+
+/**
+ * Decides one interval for every observed target with the named policy: estimators learn from every
+ * observation, then the guard chain (paused, stale statistics, nothing staffed) may answer 0, else the policy
+ * decides and the cap guard clamps. Pure and deterministic. `states` is what the previous call returned (or was
+ * persisted); anything unreadable in it means a cold start for that target. Throws PacingPolicyError for an
+ * unknown policy name.
+ */
+export function decideAll(
+  policyName: string,
+  observations: readonly Observation[],
+  states: Readonly<Record<string, unknown>>,
+): DecideAllResult {
+  const policy = findPolicy(policyName);
+  const nextStates: Record<string, TargetState> = {};
+  const decisions = observations.map((obs): PacingDecision => {
+    const previous = states[obs.targetId];
+    const previousEstimators =
+      isRecord(previous) && previous['version'] === 1 && hasEstimatorShape(previous['estimators'])
+        ? previous['estimators']
+        : initialEstimatorState();
+    const previousPolicyState =
+      isRecord(previous) && previous['policy'] === policy.name && policy.isState(previous['policyState'])
+        ? previous['policyState']
+        : policy.initialState(obs.targetId);
+    const estimators = updateEstimators(previousEstimators, obs);
+    const estimates = readEstimates(estimators, obs);
+    const verdict = evaluateGuards(obs);
+    let invites = 0;
+    let reason: DecisionReason;
+    let message: string;
+    let policyState: PlainData;
+    if (verdict) {
+      reason = verdict.reason;
+      message = verdict.message;
+      policyState = policy.skip(obs, previousPolicyState);
+    } else {
+      const decided = policy.decide(obs, estimates, previousPolicyState);
+      const capped = guardCap(obs, decided.invites);
+      invites = capped.invites;
+      reason = capped.isCapped ? 'Capped' : 'Paced';
+      message = capped.isCapped
+        ? `${decided.explanation}; capped at ${invites} per interval`
+        : decided.explanation;
+      policyState = decided.state;
+    }
+    nextStates[obs.targetId] = { version: 1, policy: policy.name, estimators, policyState };
+    return {
+      targetId: obs.targetId,
+      invites,
+      reason,
+      message,
+      figures: {
+        freeSlots: obs.freeSlots,
+        busySlots: obs.busySlots,
+        staffedSlots: obs.staffedSlots,
+        waiting: obs.waiting,
+        pending: obs.pending,
+        acceptanceProbability: estimates.p,
+        abandonRatio: Number.isFinite(estimates.abandonRatioHour) ? estimates.abandonRatioHour : undefined,
+        occupancy: obs.staffedSlots > 0 ? obs.busySlots / obs.staffedSlots : undefined,
+      },
+    };
+  });
+  return { decisions, states: nextStates };
+}

@@ -1,0 +1,134 @@
+import { resolveTargetAgents } from './agent-group-resolver.js';
+import { counterDelta } from './counter-delta.js';
+import type { CounterMemory, CounterMemoryEntry, Observation } from './observation.js';
+import type {
+  EngagementReportInput,
+  StatsSnapshotInput,
+  TargetInput,
+  VirtualQueueInput,
+} from './pacing-input.js';
+import { splitSharedCapacity } from './shared-capacity-split.js';
+
+/** Everything the observation builder needs for one cycle. */
+export interface ObservationInput {
+  /** Decision time, ms since the epoch. */
+  readonly nowMs: number;
+  /** Interval the invitations are for, ms. */
+  readonly intervalMs: number;
+  /** A snapshot older than this (ms, measured from `snapshotTime`) is stale; the guard chain then sends 0. */
+  readonly staleAfterMs: number;
+  /** The latest statistics snapshot; undefined when none could be read. */
+  readonly snapshot: StatsSnapshotInput | undefined;
+  /** The targets to observe. */
+  readonly targets: readonly TargetInput[];
+  /** The engagement platform's latest report per target id. */
+  readonly reports: ReadonlyMap<string, EngagementReportInput>;
+  /** Counters remembered from the previous cycle (an empty object on the first cycle). */
+  readonly memory: CounterMemory;
+}
+
+/** Observations in the order of the targets, and the counter memory for the next cycle. */
+export interface ObservationResult {
+  /** One observation per target. */
+  readonly observations: Observation[];
+  /** Counters to pass to the next cycle; targets no longer present are dropped. */
+  readonly memory: CounterMemory;
+  /** Configuration problems per target id (unparsable skill expressions); absent when none. */
+  readonly problems: Readonly<Record<string, readonly string[]>>;
+}
+
+const emptySnapshot: StatsSnapshotInput = {
+  snapshotTime: '1970-01-01T00:00:00.000Z',
+  agents: [],
+  virtualQueues: [],
+};
+
+/** Virtual queue name of a target: its explicit `virtualQueue`, else the id up to the last `:`. */
+export function virtualQueueOf(target: TargetInput): string {
+  if (target.virtualQueue !== undefined) return target.virtualQueue;
+  const colon = target.id.lastIndexOf(':');
+  return colon > 0 ? target.id.slice(0, colon) : target.id;
+}
+
+/**
+ * Turns a statistics snapshot, the engagement reports and the target definitions into one observation per
+ * target: agent groups resolved, shared capacity split (see {@link splitSharedCapacity}), and cumulative counters
+ * turned into deltas against `memory` (a counter that went down was reset; the first reading yields 0).
+ */
+export function buildObservations(input: ObservationInput): ObservationResult {
+  const snapshot = input.snapshot ?? emptySnapshot;
+  const snapshotMs = input.snapshot ? Date.parse(snapshot.snapshotTime) : Number.NaN;
+  const statsAgeMs = Number.isFinite(snapshotMs) ? input.nowMs - snapshotMs : Number.POSITIVE_INFINITY;
+  const isStale = !(statsAgeMs <= input.staleAfterMs);
+  const { agentsByTarget, problemsByTarget } = resolveTargetAgents(snapshot, input.targets);
+  const slots = splitSharedCapacity(snapshot, input.targets, agentsByTarget);
+  const queues = new Map<string, VirtualQueueInput>();
+  for (const queue of snapshot.virtualQueues) queues.set(`${queue.name}:${queue.media}`, queue);
+  const memory: Record<string, CounterMemoryEntry> = {};
+  const problems: Record<string, readonly string[]> = {};
+  const observations = input.targets.map((target, t): Observation => {
+    const queue = queues.get(`${virtualQueueOf(target)}:${target.media}`);
+    const report = input.reports.get(target.id);
+    const before = input.memory[target.id];
+    const statsNow: [number, number, number, number] | null = queue
+      ? [queue.acceptedTotal, queue.abandonedTotal, queue.answeredTotal, queue.handleSecondsTotal]
+      : null;
+    const engagementNow: [number, number, number, number] | null = report
+      ? [report.sentTotal, report.acceptedTotal, report.declinedTotal, report.expiredTotal]
+      : null;
+    const statsBefore = before?.stats ?? null;
+    const engagementBefore = before?.engagement ?? null;
+    // Statistics deltas only count when the snapshot moved forward; a repeated snapshot adds nothing.
+    const statsAdvanced =
+      statsNow !== null &&
+      statsBefore !== null &&
+      Number.isFinite(snapshotMs) &&
+      snapshotMs > before!.statsTimeMs;
+    const statsDelta = (i: number): number =>
+      statsAdvanced ? counterDelta(statsBefore![i], statsNow![i]!) : 0;
+    const engagementDelta = (i: number): number =>
+      engagementNow !== null && engagementBefore !== null
+        ? counterDelta(engagementBefore[i], engagementNow[i]!)
+        : 0;
+    const takeStats = statsNow !== null && (statsBefore === null || statsAdvanced);
+    memory[target.id] = {
+      statsTimeMs: takeStats && Number.isFinite(snapshotMs) ? snapshotMs : (before?.statsTimeMs ?? 0),
+      nowMs: input.nowMs,
+      stats: takeStats ? statsNow : statsBefore,
+      engagement: engagementNow ?? engagementBefore,
+    };
+    if (problemsByTarget[t]!.length > 0) problems[target.id] = problemsByTarget[t]!;
+    const slot = slots[t]!;
+    return {
+      targetId: target.id,
+      media: target.media,
+      nowMs: input.nowMs,
+      intervalMs: input.intervalMs,
+      statsAgeMs,
+      isStale,
+      isPaused: target.paused,
+      goalRatio: target.goalPercent / 100,
+      maxInvitesPerInterval: target.maxInvitesPerInterval,
+      freeSlots: slot.free,
+      busySlots: slot.busy,
+      staffedSlots: slot.staffed,
+      agentCount: agentsByTarget[t]!.length,
+      waiting: queue ? Math.max(0, queue.waiting) : 0,
+      waitingAgesSeconds: queue?.waitingAgesSeconds,
+      pending: report ? Math.max(0, report.pending) : 0,
+      hasEngagementReport: report !== undefined,
+      deltas: {
+        sent: engagementDelta(0),
+        inviteAccepted: engagementDelta(1),
+        declined: engagementDelta(2),
+        expired: engagementDelta(3),
+        queueAccepted: statsDelta(0),
+        abandoned: statsDelta(1),
+        answered: statsDelta(2),
+        handleSeconds: statsDelta(3),
+        statsSeconds: statsAdvanced ? (snapshotMs - before!.statsTimeMs) / 1000 : 0,
+      },
+    };
+  });
+  return { observations, memory, problems };
+}

@@ -1,0 +1,43 @@
+import type { Observation } from './observation.js';
+import type { Estimates } from './target-estimators.js';
+
+/** JSON-serialisable data: what learned state may contain. */
+export type PlainData =
+  number | string | boolean | null | readonly PlainData[] | { readonly [key: string]: PlainData };
+
+/** What a policy returns for one target and interval. */
+export interface PolicyDecision<S extends PlainData = PlainData> {
+  /** Invitations for the interval before the cap guard (the caller floors and clamps it to ≥ 0). */
+  readonly invites: number;
+  /** The policy's own learned state for the next interval. */
+  readonly state: S;
+  /** One sentence saying why, for status, logs and the simulator. */
+  readonly explanation: string;
+}
+
+/**
+ * A pacing policy: a pure, deterministic function from an observation, the shared estimates and the policy's
+ * own learned state to the invitations for the interval. It runs only when no guard fired.
+ */
+export interface PacingPolicy<S extends PlainData = PlainData> {
+  /** Name as selected by `spec.policy` and `--policy`. */
+  readonly name: string;
+  /** State of a target the policy has never seen. */
+  initialState(targetId: string): S;
+  /** True when `value` is a state this policy wrote (anything else is replaced by a fresh state). */
+  isState(value: unknown): value is S;
+  /** Decides the invitations for the interval. */
+  decide(obs: Observation, estimates: Estimates, state: S): PolicyDecision<S>;
+  /** Updates the state on an interval where a guard fired (the policy did not decide). */
+  skip(obs: Observation, state: S): S;
+}
+
+/** True for a plain object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when every listed key of `value` holds a finite number. */
+export function hasFiniteNumbers(value: unknown, keys: readonly string[]): value is Record<string, number> {
+  return isRecord(value) && keys.every((key) => Number.isFinite(value[key]));
+}
