@@ -9,7 +9,7 @@ export type AlarmTransition = 'detected' | 'cancelled';
  * neither detects nor cancels. Time comes in with each observation; a clock that steps back counts as no time.
  */
 export class AlarmCondition {
-  readonly #timing: AlarmTiming;
+  #timing: AlarmTiming;
   #isActive = false;
   /** When the current unbroken run of opposite observations began (breaches while inactive, clears while active). */
   #pendingSinceMs: number | undefined;
@@ -28,6 +28,12 @@ export class AlarmCondition {
   /** True when inactive with no breach pending: the condition holds no information worth keeping. */
   get isIdle(): boolean {
     return !this.#isActive && this.#pendingSinceMs === undefined;
+  }
+
+  /** Replaces the delays; a pending run is measured against the new ones from the next observation on. */
+  retime(timing: AlarmTiming): void {
+    assertValidAlarmTiming(timing, 'alarm timing');
+    this.#timing = { ...timing };
   }
 
   /** Feeds one observation at `nowMs`; returns the transition it causes, if any. */

@@ -23,6 +23,11 @@ export interface AlarmObservation {
   readonly nowMs: number;
   /** Why it breaches (kept as the alarm's message); ignored when clear. */
   readonly message?: string;
+  /**
+   * Delays for this subject's condition from now on, e.g. from the PacingCluster's `alarms.detectAfter`;
+   * when absent the manager's timing for the alarm applies.
+   */
+  readonly timing?: AlarmTiming;
 }
 
 /** A typed error with a stable code, as the engagement room throws them (structural: no import). */
@@ -65,7 +70,10 @@ export class AlarmManager {
     this.#timings = timings;
   }
 
-  /** Feeds one observation of `name` for `subject`; returns the transition it caused, if any. */
+  /**
+   * Feeds one observation of `name` for `subject`; returns the transition it caused, if any. Throws
+   * `AlarmConfigError` when `observation.timing` holds a negative delay.
+   */
   observe(
     name: AlarmName,
     subject: AlarmSubject,
@@ -76,14 +84,11 @@ export class AlarmManager {
     if (!entry) {
       // A clear observation of an unknown condition changes nothing; don't allocate for it.
       if (!observation.isBreaching) return undefined;
-      entry = {
-        name,
-        subject,
-        condition: new AlarmCondition(this.#timings[name]),
-        message: '',
-        detectedAtMs: 0,
-      };
+      const condition = new AlarmCondition(observation.timing ?? this.#timings[name]);
+      entry = { name, subject, condition, message: '', detectedAtMs: 0 };
       this.#entries.set(key, entry);
+    } else if (observation.timing) {
+      entry.condition.retime(observation.timing);
     }
     if (observation.isBreaching && observation.message !== undefined) entry.message = observation.message;
     const transition = entry.condition.observe(observation.isBreaching, observation.nowMs);

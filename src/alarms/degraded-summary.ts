@@ -3,8 +3,8 @@ import type { Alarm } from './alarm-sink.js';
 /** What the PacingCluster's `Degraded` condition should say about the active alarms. */
 export interface DegradedSummary {
   readonly isDegraded: boolean;
-  /** `AlarmsActive` or `NoActiveAlarms`. */
-  readonly reason: 'AlarmsActive' | 'NoActiveAlarms';
+  /** `AlarmActive` or `NoAlarms`: the api room's Degraded reasons. */
+  readonly reason: 'AlarmActive' | 'NoAlarms';
   /** Alarm names, sorted, each with its targets when it has some, e.g. `PacingRequestsFailed; PacingResponseTargetError (chat-en, voice-es)`. */
   readonly message: string;
 }
@@ -18,7 +18,7 @@ const maxTargetsListed = 5;
  */
 export function summarizeDegraded(activeAlarms: readonly Alarm[]): DegradedSummary {
   if (activeAlarms.length === 0) {
-    return { isDegraded: false, reason: 'NoActiveAlarms', message: 'no alarm is active' };
+    return { isDegraded: false, reason: 'NoAlarms', message: 'no alarm is active' };
   }
   const targetsByAlarm = new Map<string, Set<string>>();
   for (const alarm of activeAlarms) {
@@ -33,5 +33,5 @@ export function summarizeDegraded(activeAlarms: readonly Alarm[]): DegradedSumma
     const more = targets.length > maxTargetsListed ? ` and ${targets.length - maxTargetsListed} more` : '';
     return `${name} (${listed}${more})`;
   });
-  return { isDegraded: true, reason: 'AlarmsActive', message: parts.join('; ') };
+  return { isDegraded: true, reason: 'AlarmActive', message: parts.join('; ') };
 }

@@ -1,4 +1,7 @@
 import type { AlarmManager, CodedError } from './alarm-manager.js';
+import type { AlarmName } from './alarm-name.js';
+import type { AlarmSubject } from './alarm-subject.js';
+import type { AlarmTiming } from './alarm-timing.js';
 import { alarmForErrorCode } from './error-code-alarm.js';
 
 /** What one engagement exchange of a PacingCluster produced, in the terms the alarms need. */
@@ -16,44 +19,41 @@ export interface EngagementExchangeOutcome {
 }
 
 /**
- * Feeds the engagement alarms of one cluster from one exchange. What the outcome does not tell is not observed:
- * after a failed request nothing is known about validation or per-target state, so those alarms keep their
- * state instead of cancelling.
+ * Feeds the engagement alarms of one cluster from one exchange; `timing`, when given, replaces the manager's
+ * timings for these alarms of this cluster. What the outcome does not tell is not observed: after a failed
+ * request nothing is known about validation or per-target state, so those alarms keep their state.
  */
 export function recordEngagementOutcome(
   manager: AlarmManager,
-  cluster: { readonly namespace: string; readonly cluster: string },
+  cluster: Pick<AlarmSubject, 'namespace' | 'cluster'>,
   outcome: EngagementExchangeOutcome,
   nowMs: number,
+  timing?: AlarmTiming,
 ): void {
+  const observe = (name: AlarmName, subject: AlarmSubject, error?: CodedError, message?: string): void => {
+    manager.observe(name, subject, {
+      isBreaching: error !== undefined,
+      nowMs,
+      ...(error ? { message: message ?? `${error.code}: ${error.message}` } : {}),
+      ...(timing ? { timing } : {}),
+    });
+  };
   const clusterSubject = { namespace: cluster.namespace, cluster: cluster.cluster };
   if (outcome.error) {
-    const name = alarmForErrorCode(outcome.error.code);
-    if (name === 'PacingResponseValidationError') {
+    if (alarmForErrorCode(outcome.error.code) === 'PacingResponseValidationError') {
       // An answer arrived, so the request itself worked.
-      manager.reportClear('PacingRequestsFailed', clusterSubject, nowMs);
-      manager.observe(name, clusterSubject, { isBreaching: true, nowMs, message: outcome.error.message });
+      observe('PacingRequestsFailed', clusterSubject);
+      observe('PacingResponseValidationError', clusterSubject, outcome.error, outcome.error.message);
     } else {
       // Any other failure of the exchange as a whole (auth, proxy, timeout, ...) means no allowance got through.
-      manager.observe('PacingRequestsFailed', clusterSubject, {
-        isBreaching: true,
-        nowMs,
-        message: `${outcome.error.code}: ${outcome.error.message}`,
-      });
+      observe('PacingRequestsFailed', clusterSubject, outcome.error);
     }
     return;
   }
-  manager.reportClear('PacingRequestsFailed', clusterSubject, nowMs);
-  manager.reportClear('PacingResponseValidationError', clusterSubject, nowMs);
+  observe('PacingRequestsFailed', clusterSubject);
+  observe('PacingResponseValidationError', clusterSubject);
   const targets = new Set([...outcome.targets, ...outcome.targetErrors.keys()]);
   for (const target of targets) {
-    const error = outcome.targetErrors.get(target);
-    manager.observe(
-      'PacingResponseTargetError',
-      { ...clusterSubject, target },
-      error
-        ? { isBreaching: true, nowMs, message: `${error.code}: ${error.message}` }
-        : { isBreaching: false, nowMs },
-    );
+    observe('PacingResponseTargetError', { ...clusterSubject, target }, outcome.targetErrors.get(target));
   }
 }

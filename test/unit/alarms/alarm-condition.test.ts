@@ -91,6 +91,13 @@ describe('AlarmCondition', () => {
     expect(condition.observe(false, 6)).toBe('cancelled');
   });
 
+  it('measures a pending breach against new delays after retime', () => {
+    const condition = new AlarmCondition(timing);
+    expect(condition.observe(true, 0)).toBeUndefined();
+    condition.retime({ detectAfterMs: 1_000, cancelAfterMs: 1_000 });
+    expect(condition.observe(true, 1_000)).toBe('detected');
+  });
+
   it('reset cancels at once and reports whether it was active', () => {
     const condition = new AlarmCondition({ detectAfterMs: 0, cancelAfterMs: 60_000 });
     condition.observe(true, 0);

@@ -151,6 +151,17 @@ describe('AlarmManager', () => {
     expect(manager.active().map((a) => a.subject.namespace)).toEqual(['tenant-b']);
   });
 
+  it("applies the timing passed with an observation, such as the cluster spec's detectAfter", () => {
+    const sink = new RecordingSink();
+    const manager = aManager([sink]);
+    const timing = { detectAfterMs: 5_000, cancelAfterMs: 5_000 };
+    manager.observe('HeapMemoryUsage', cluster, { isBreaching: true, nowMs: 0, timing });
+    manager.observe('HeapMemoryUsage', cluster, { isBreaching: true, nowMs: 5_000, timing });
+    manager.observe('HeapMemoryUsage', cluster, { isBreaching: false, nowMs: 6_000, timing });
+    manager.observe('HeapMemoryUsage', cluster, { isBreaching: false, nowMs: 11_000, timing });
+    expect(sink.events).toEqual(['detect HeapMemoryUsage -', 'cancel HeapMemoryUsage -']);
+  });
+
   it('filters the active alarms', () => {
     const manager = new AlarmManager({
       sinks: [],

@@ -14,7 +14,7 @@ describe('summarizeDegraded', () => {
     [
       'is not degraded without active alarms',
       [],
-      { isDegraded: false, reason: 'NoActiveAlarms', message: 'no alarm is active' },
+      { isDegraded: false, reason: 'NoAlarms', message: 'no alarm is active' },
     ],
     [
       'lists the active alarms sorted, with their targets',
@@ -25,7 +25,7 @@ describe('summarizeDegraded', () => {
       ],
       {
         isDegraded: true,
-        reason: 'AlarmsActive',
+        reason: 'AlarmActive',
         message: 'PacingRequestsFailed; PacingResponseTargetError (chat-en, voice-es)',
       },
     ],
@@ -34,7 +34,7 @@ describe('summarizeDegraded', () => {
       ['t1', 't2', 't3', 't4', 't5', 't6', 't7'].map((t) => anAlarm('PacingResponseTargetError', t)),
       {
         isDegraded: true,
-        reason: 'AlarmsActive',
+        reason: 'AlarmActive',
         message: 'PacingResponseTargetError (t1, t2, t3, t4, t5 and 2 more)',
       },
     ],

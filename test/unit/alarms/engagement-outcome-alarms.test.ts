@@ -137,6 +137,25 @@ describe('recordEngagementOutcome', () => {
     ]);
   });
 
+  it('uses the timing it is given instead of the defaults', () => {
+    const sink = new RecordingSink();
+    const manager = aManager(sink);
+    recordEngagementOutcome(
+      manager,
+      cluster,
+      {
+        error: { code: 'PACING_ERR_ENGAGEMENT_REQUEST_FAILED', message: 'refused' },
+        targets: [],
+        targetErrors: noTargetErrors,
+      },
+      0,
+      { detectAfterMs: 0, cancelAfterMs: 0 },
+    );
+    expect(sink.events).toEqual([
+      'detect PacingRequestsFailed -: PACING_ERR_ENGAGEMENT_REQUEST_FAILED: refused',
+    ]);
+  });
+
   it('does not raise anything on a single failed exchange between good ones', () => {
     const sink = new RecordingSink();
     const manager = aManager(sink);

@@ -21,7 +21,7 @@ class RecordingSink implements AlarmSink {
 }
 
 const cluster = { namespace: 'tenant-a', cluster: 'main' };
-const relaxed = { heapMemoryUsage: 0.99, gcLatencyMs: 60_000, gcFrequencyPerMinute: 1_000_000 };
+const relaxed = { heapUsageRatio: 0.99, gcLatencyMs: 60_000, gcFrequencyPerMinute: 1_000_000 };
 
 /** A real `gc()` without starting node with --expose-gc: the flag is read when a new context is created. */
 function forceRealGc(): void {
@@ -50,7 +50,7 @@ describe('RuntimeMonitor and observeRuntimeAlarms', () => {
       logger: pino({ level: 'silent' }),
       timings: { HeapMemoryUsage: { detectAfterMs: 30_000, cancelAfterMs: 30_000 } },
     });
-    const thresholds = { ...relaxed, heapMemoryUsage: 0.01 };
+    const thresholds = { ...relaxed, heapUsageRatio: 0.01 };
     observeRuntimeAlarms(manager, cluster, monitor.sample(), thresholds, 0);
     expect(sink.detected).toEqual([]);
     observeRuntimeAlarms(manager, cluster, monitor.sample(), thresholds, 30_000);
@@ -93,7 +93,7 @@ describe('RuntimeMonitor and observeRuntimeAlarms', () => {
       logger: pino({ level: 'silent' }),
       timings: { [alarm]: { detectAfterMs: 0, cancelAfterMs: 60_000 } },
     });
-    const thresholds = { heapMemoryUsage: 0.8, gcLatencyMs: 1_000, gcFrequencyPerMinute: 24 };
+    const thresholds = { heapUsageRatio: 0.8, gcLatencyMs: 1_000, gcFrequencyPerMinute: 24 };
     const quiet = { heapUsedRatio: 0.1, maxGcPauseMs: 5, gcCountPerMinute: 2 };
     observeRuntimeAlarms(manager, cluster, { heapUsedRatio: 0.1, ...gc }, thresholds, 0);
     observeRuntimeAlarms(manager, cluster, quiet, thresholds, 30_000);
@@ -102,6 +102,20 @@ describe('RuntimeMonitor and observeRuntimeAlarms', () => {
     observeRuntimeAlarms(manager, cluster, quiet, thresholds, 90_000);
     expect(sink.detected.map((a) => a.name)).toEqual([alarm]);
     expect(sink.cancelled.map((a) => [a.name, a.cancelledAtMs])).toEqual([[alarm, 90_000]]);
+  });
+
+  it("uses the cluster's detectAfter as both delays when it is given", () => {
+    const sink = new RecordingSink();
+    const manager = new AlarmManager({ sinks: [sink], logger: pino({ level: 'silent' }) });
+    const thresholds = { heapUsageRatio: 0.8, gcLatencyMs: 1_000, gcFrequencyPerMinute: 24 };
+    const full = { heapUsedRatio: 0.9, maxGcPauseMs: 5, gcCountPerMinute: 2 };
+    const calm = { ...full, heapUsedRatio: 0.2 };
+    observeRuntimeAlarms(manager, cluster, full, thresholds, 0, 1_000);
+    observeRuntimeAlarms(manager, cluster, full, thresholds, 1_000, 1_000);
+    observeRuntimeAlarms(manager, cluster, calm, thresholds, 2_000, 1_000);
+    observeRuntimeAlarms(manager, cluster, calm, thresholds, 3_000, 1_000);
+    expect(sink.detected.map((a) => [a.name, a.detectedAtMs])).toEqual([['HeapMemoryUsage', 1_000]]);
+    expect(sink.cancelled.map((a) => [a.name, a.cancelledAtMs])).toEqual([['HeapMemoryUsage', 3_000]]);
   });
 
   it('uses an injected heap reader and treats an unknown limit as an empty heap', () => {
