@@ -22,10 +22,14 @@ describe('files the Helm chart embeds', () => {
     expect(yamlFilesIn(chartCrds)).toEqual(yamlFilesIn(sourceCrds));
   });
 
-  it.each(yamlFilesIn(sourceCrds))('embeds crds/%s byte for byte', (file) => {
-    expect(readFileSync(path.join(chartCrds, file), 'utf8')).toBe(
-      readFileSync(path.join(sourceCrds, file), 'utf8'),
-    );
+  it('embeds every CRD file of crds/ byte for byte', () => {
+    for (const file of yamlFilesIn(sourceCrds)) {
+      const copy = path.join(chartCrds, file);
+      expect([file, existsSync(copy) && readFileSync(copy, 'utf8')]).toEqual([
+        file,
+        readFileSync(path.join(sourceCrds, file), 'utf8'),
+      ]);
+    }
   });
 
   it('embeds deploy/prometheus/alerts.yaml byte for byte as the PrometheusRule groups', () => {

@@ -1,0 +1,34 @@
+# Agent Pacing Operator image. Three stages: compile TypeScript with dev dependencies, install production
+# dependencies alone, then copy both into a slim runtime that runs as the non-root user 65532 (the chart's
+# runAsUser), so no compiler, dev package or npm cache reaches the image.
+# Build: docker build -t agent-pacing-operator:dev .   (make kind-deploy does this for you)
+
+ARG NODE_IMAGE=node:24-bookworm
+ARG RUNTIME_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json
+
+FROM ${NODE_IMAGE} AS production-deps
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: production packages need no install hooks, and none should run at build time.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${RUNTIME_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=production-deps /src/node_modules ./node_modules
+COPY --from=build /src/dist/src ./dist/src
+# package.json gives `--version` its answer; crds/ is what `pacing-operator crds` prints.
+COPY package.json ./
+COPY crds ./crds
+USER 65532:65532
+EXPOSE 8080
+ENTRYPOINT ["node", "dist/src/cli/main.js"]
+CMD ["run"]
