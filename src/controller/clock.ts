@@ -10,10 +10,19 @@ export interface Clock {
   nowMs(): number;
   /** Runs `callback` once after `delayMs` (negative means as soon as possible); returns its canceller. */
   setTimer(delayMs: number, callback: () => void): CancelTimer;
+  /**
+   * Resolves after `ms`, or early (without rejecting) when `signal` aborts. Same shape as the engine's
+   * Clock, so one clock object serves both rooms.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Resolves after `delayMs` on `clock`, or early (without rejecting) when `signal` aborts. */
-export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
+/** Implements {@link Clock.sleep} on top of a clock's `setTimer`. */
+export function sleepOnTimer(
+  clock: Pick<Clock, 'setTimer'>,
+  delayMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) {
       resolve();
@@ -33,11 +42,13 @@ export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal): Prom
 
 /** The real clock: `Date.now()` and Node timers. Built once in the composition root and passed down. */
 export function createSystemClock(): Clock {
-  return {
+  const clock: Clock = {
     nowMs: () => Date.now(),
     setTimer: (delayMs, callback) => {
       const handle = setTimeout(callback, Math.max(0, delayMs));
       return () => clearTimeout(handle);
     },
+    sleep: (ms, signal) => sleepOnTimer(clock, ms, signal),
   };
+  return clock;
 }

@@ -2,7 +2,7 @@ import { V1MicroTime, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { apiErrorStatus } from './api-error-status.js';
-import { sleep, type CancelTimer, type Clock } from './clock.js';
+import type { CancelTimer, Clock } from './clock.js';
 import { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
 import { ControllerConfigError } from './errors.js';
 import type { LeaseClient } from './lease-client.js';
@@ -182,13 +182,13 @@ export class LeaseElector {
     while (!signal.aborted) {
       // Acquire: retry every retryPeriod with jitter so candidates do not hammer the API in step.
       while (!signal.aborted && !(await this.#attempt())) {
-        await sleep(clock, retryPeriodMs * (1 + this.#o.random() * 1.2), signal);
+        await clock.sleep(retryPeriodMs * (1 + this.#o.random() * 1.2), signal);
       }
       if (signal.aborted) break;
       this.#startLeading();
       // Renew every retryPeriod; the deadline timer ends leadership on its own if renewals stall.
       while (!signal.aborted && this.#leading) {
-        await sleep(clock, retryPeriodMs, signal);
+        await clock.sleep(retryPeriodMs, signal);
         if (signal.aborted || !this.#leading) break;
         if (await this.#attempt()) {
           if (this.#leading) this.#renewed();

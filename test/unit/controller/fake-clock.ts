@@ -1,4 +1,4 @@
-import type { CancelTimer, Clock } from '../../../src/controller/clock.js';
+import { sleepOnTimer, type CancelTimer, type Clock } from '../../../src/controller/clock.js';
 
 interface PendingTimer {
   dueMs: number;
@@ -31,6 +31,10 @@ export class FakeClock implements Clock {
     return () => {
       this.#timers = this.#timers.filter((t) => t !== timer);
     };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOnTimer(this, ms, signal);
   }
 
   /** Number of timers not yet fired. */

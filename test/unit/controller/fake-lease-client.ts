@@ -1,5 +1,11 @@
-import type { V1Lease } from '@kubernetes/client-node';
+import type { V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
 import type { LeaseClient } from '../../../src/controller/lease-client.js';
+
+/** A Lease spec as it travels on the wire: MicroTime fields are strings. */
+export type WireLeaseSpec = Omit<V1LeaseSpec, 'acquireTime' | 'renewTime'> & {
+  acquireTime?: string;
+  renewTime?: string;
+};
 
 /** An error shaped like client-node's ApiException (only `code` matters to the elector). */
 export class FakeApiError extends Error {
@@ -42,8 +48,8 @@ export class FakeLeaseClient implements LeaseClient {
   }
 
   /** Stores a lease as another process would (no precondition). */
-  put(namespace: string, name: string, spec: V1Lease['spec']): void {
-    this.#store(`${namespace}/${name}`, { metadata: { name, namespace }, spec });
+  put(namespace: string, name: string, spec: WireLeaseSpec): void {
+    this.#store(`${namespace}/${name}`, { metadata: { name, namespace }, spec } as V1Lease);
   }
 
   #store(key: string, lease: V1Lease): V1Lease {

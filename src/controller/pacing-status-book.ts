@@ -1,0 +1,351 @@
+import {
+  findCondition,
+  setCondition,
+  type Condition,
+  type ConditionStatus,
+  type PacingClusterConditionReason,
+  type PacingClusterConditionType,
+  type PacingTargetConditionReason,
+  type PacingTargetConditionType,
+} from '../api/index.js';
+import type { CycleOutcome, CycleOutcomeSink, TargetOutcome } from '../engine/index.js';
+
+/** Which pacing object a status belongs to. */
+export interface PacingObjectRef {
+  /** `PacingCluster` or `PacingTarget`. */
+  readonly kind: 'PacingCluster' | 'PacingTarget';
+  /** Namespace of the object. */
+  readonly namespace: string;
+  /** Name of the object. */
+  readonly name: string;
+  /** UID, when known (Events regard it). */
+  readonly uid?: string | undefined;
+}
+
+/** Port to the status writer: compares with what is there, merge-patches /status under a write budget. */
+export interface StatusSubmitter {
+  /** Asks for `status` (the complete status object) to be written; `isUrgent` for condition changes. */
+  submit(ref: PacingObjectRef, status: Record<string, unknown>, isUrgent: boolean): void;
+  /** Drops anything pending for a deleted object. */
+  forget?(ref: PacingObjectRef): void;
+}
+
+/** Port to the Event recorder (events.k8s.io/v1, aggregating repeats). */
+export interface EventEmitterPort {
+  /** Records one Event regarding `ref`; never throws. */
+  emit(ref: PacingObjectRef, type: 'Normal' | 'Warning', reason: string, action: string, note: string): void;
+}
+
+/** A decided condition before the setter adds the bookkeeping fields. */
+export interface ConditionDecision<TType extends string, TReason extends string> {
+  readonly type: TType;
+  readonly status: ConditionStatus;
+  readonly reason: TReason;
+  readonly message: string;
+}
+
+/** Options of {@link PacingStatusBook}. */
+export interface PacingStatusBookOptions {
+  /** Where complete statuses go. */
+  readonly writer: StatusSubmitter;
+  /** Where condition transitions are announced. */
+  readonly events: EventEmitterPort;
+  /** Wall-clock ms. */
+  readonly nowMs: () => number;
+  /** Only the lease holder writes status and Events; standbys keep the book warm. */
+  readonly isLeader: () => boolean;
+  /** Identity of this instance, written as the cluster's leaderIdentity. */
+  readonly identity: string;
+}
+
+interface Entry {
+  ref: PacingObjectRef;
+  generation: number;
+  conditions: Condition[];
+  fields: Record<string, unknown>;
+  statusUpdatePeriodMs: number;
+  lastFiguresWriteMs: number;
+}
+
+type Kind = PacingObjectRef['kind'];
+
+/**
+ * The operator's single view of what the status of every pacing object should be. Reconcilers set the
+ * spec-derived conditions (Accepted, Ready), cycle outcomes set the runtime ones (Pacing, StatsSourceReachable,
+ * EngagementReachable) and the figures; the book merges both into one complete status (a JSON merge patch
+ * replaces the whole conditions list, so no two writers may each send part of it), writes condition changes at
+ * once and figures at most once per statusUpdatePeriod, and turns condition flips into Events.
+ */
+export class PacingStatusBook implements CycleOutcomeSink {
+  readonly #o: PacingStatusBookOptions;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(options: PacingStatusBookOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Registers (or refreshes) an object as the reconciler read it from the cache; the first time, its existing
+   * conditions seed the book so lastTransitionTime survives restarts and handovers.
+   */
+  observe(
+    ref: PacingObjectRef,
+    generation: number,
+    currentStatus: { conditions?: Condition[] | undefined } | undefined,
+    statusUpdatePeriodMs: number,
+  ): void {
+    const key = entryKey(ref.kind, ref.namespace, ref.name);
+    const entry = this.#entries.get(key);
+    if (entry === undefined) {
+      this.#entries.set(key, {
+        ref,
+        generation,
+        conditions: [...(currentStatus?.conditions ?? [])],
+        fields: {},
+        statusUpdatePeriodMs,
+        lastFiguresWriteMs: Number.NEGATIVE_INFINITY,
+      });
+      return;
+    }
+    entry.ref = ref;
+    entry.statusUpdatePeriodMs = statusUpdatePeriodMs;
+    if (entry.generation !== generation) {
+      entry.generation = generation;
+      // A new generation must show up as observedGeneration promptly, even if no condition flips.
+      this.#write(entry, true);
+    }
+  }
+
+  /** Sets conditions of a PacingCluster (by `namespace/name` key) and writes them if they changed. */
+  setClusterConditions(
+    key: string,
+    decisions: readonly ConditionDecision<PacingClusterConditionType, PacingClusterConditionReason>[],
+    fields: Record<string, unknown> = {},
+  ): void {
+    this.#apply('PacingCluster', key, decisions, fields);
+  }
+
+  /** Sets conditions of a PacingTarget (by `namespace/name` key) and writes them if they changed. */
+  setTargetConditions(
+    key: string,
+    decisions: readonly ConditionDecision<PacingTargetConditionType, PacingTargetConditionReason>[],
+    fields: Record<string, unknown> = {},
+  ): void {
+    this.#apply('PacingTarget', key, decisions, fields);
+  }
+
+  /** The current condition of an object as the book knows it. */
+  conditionOf(kind: Kind, key: string, type: string): Condition | undefined {
+    return findCondition(this.#entries.get(`${kind}/${key}`)?.conditions, type);
+  }
+
+  /** Forgets a deleted object. */
+  forget(kind: Kind, key: string): void {
+    const entry = this.#entries.get(`${kind}/${key}`);
+    if (entry === undefined) return;
+    this.#entries.delete(`${kind}/${key}`);
+    this.#o.writer.forget?.(entry.ref);
+  }
+
+  /** Re-sends every known status (after this instance became leader, its predecessor's may be behind). */
+  rewriteAll(): void {
+    for (const entry of this.#entries.values()) this.#write(entry, true);
+  }
+
+  /** Cycle outcomes set the runtime conditions and figures of the cluster and of each target. */
+  cycleCompleted(outcome: CycleOutcome): void {
+    if (!outcome.isPublished) return;
+    this.#apply(
+      'PacingCluster',
+      outcome.clusterKey,
+      [statsCondition(outcome), engagementCondition(outcome)],
+      {
+        leaderIdentity: this.#o.identity,
+        targetCount: outcome.targets.length,
+        lastCycleTime: new Date(outcome.startedAtMs).toISOString(),
+        lastCycleDurationMs: outcome.durationMs,
+      },
+    );
+    for (const target of outcome.targets) {
+      this.#apply('PacingTarget', target.key, [pacingCondition(target)], targetFigures(target));
+    }
+  }
+
+  /** Nothing to write for skipped slots; metrics count them. */
+  cyclesSkipped(): void {}
+
+  #apply(
+    kind: Kind,
+    key: string,
+    decisions: readonly ConditionDecision<string, string>[],
+    fields: Record<string, unknown>,
+  ): void {
+    const entry = this.#entries.get(`${kind}/${key}`);
+    if (entry === undefined) return; // not reconciled yet (or deleted): the reconciler registers it first
+    const before = entry.conditions;
+    let conditions = before;
+    for (const decision of decisions) {
+      conditions = setCondition(conditions, decision, {
+        observedGeneration: entry.generation,
+        now: new Date(this.#o.nowMs()),
+      });
+    }
+    const isConditionChanged = JSON.stringify(conditions) !== JSON.stringify(before);
+    entry.conditions = conditions;
+    const isFieldsChanged = Object.entries(fields).some(
+      ([k, v]) => JSON.stringify(entry.fields[k]) !== JSON.stringify(v),
+    );
+    entry.fields = { ...entry.fields, ...fields };
+    if (isConditionChanged) {
+      this.#announce(entry, before, conditions);
+      this.#write(entry, true);
+    } else if (isFieldsChanged && this.#o.nowMs() - entry.lastFiguresWriteMs >= entry.statusUpdatePeriodMs) {
+      this.#write(entry, false);
+    }
+  }
+
+  #write(entry: Entry, isUrgent: boolean): void {
+    if (!this.#o.isLeader()) return;
+    entry.lastFiguresWriteMs = this.#o.nowMs();
+    this.#o.writer.submit(
+      entry.ref,
+      {
+        ...entry.fields,
+        conditions: entry.conditions,
+        observedGeneration: entry.generation,
+        ...(entry.ref.kind === 'PacingTarget' ? { lastUpdateTime: formatTime(this.#o.nowMs()) } : {}),
+      },
+      isUrgent,
+    );
+  }
+
+  #announce(entry: Entry, before: readonly Condition[], after: readonly Condition[]): void {
+    if (!this.#o.isLeader()) return;
+    for (const condition of after) {
+      const previous = before.find((c) => c.type === condition.type);
+      if (
+        previous !== undefined &&
+        previous.status === condition.status &&
+        previous.reason === condition.reason
+      )
+        continue;
+      const isBad = isWarning(condition);
+      // First sight of a healthy condition is not news; a first sight of a problem is.
+      if (previous === undefined && !isBad) continue;
+      this.#o.events.emit(
+        entry.ref,
+        isBad ? 'Warning' : 'Normal',
+        condition.reason,
+        `${condition.type}${condition.status}`,
+        condition.message,
+      );
+    }
+  }
+}
+
+function entryKey(kind: Kind, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/** Positive-polarity conditions are bad when False; Degraded is bad when True. */
+function isWarning(condition: Condition): boolean {
+  return condition.type === 'Degraded' ? condition.status === 'True' : condition.status === 'False';
+}
+
+function statsCondition(
+  outcome: CycleOutcome,
+): ConditionDecision<PacingClusterConditionType, PacingClusterConditionReason> {
+  const { stats } = outcome;
+  if (stats.isHealthy)
+    return {
+      type: 'StatsSourceReachable',
+      status: 'True',
+      reason: 'SnapshotReceived',
+      message: stats.message,
+    };
+  return {
+    type: 'StatsSourceReachable',
+    status: 'False',
+    reason: stats.reason === 'Stale' ? 'StatsStale' : 'StatsSourceUnreachable',
+    message: stats.message,
+  };
+}
+
+function engagementCondition(
+  outcome: CycleOutcome,
+): ConditionDecision<PacingClusterConditionType, PacingClusterConditionReason> {
+  const { engagement } = outcome;
+  if (engagement.isHealthy)
+    return {
+      type: 'EngagementReachable',
+      status: 'True',
+      reason: 'ExchangeSucceeded',
+      message: engagement.message,
+    };
+  const isAuth = /AUTH/.test(engagement.message);
+  return {
+    type: 'EngagementReachable',
+    status: 'False',
+    reason: isAuth ? 'AuthenticationFailed' : 'ExchangeFailed',
+    message: engagement.message,
+  };
+}
+
+const pacingReasonByDetail: Readonly<Record<string, PacingTargetConditionReason>> = {
+  NoAgentsStaffed: 'NoAgentsStaffed',
+  NothingStaffed: 'NoAgentsStaffed',
+  NoFreeSlots: 'NoFreeSlots',
+  CapReached: 'CapReached',
+  GoalExceeded: 'GoalExceeded',
+  StatsStale: 'StatsStale',
+  Paused: 'Paused',
+};
+
+function pacingCondition(
+  target: TargetOutcome,
+): ConditionDecision<PacingTargetConditionType, PacingTargetConditionReason> {
+  switch (target.reason) {
+    case 'Paced':
+      return target.invites > 0
+        ? {
+            type: 'Pacing',
+            status: 'True',
+            reason: 'Pacing',
+            message: `${target.invites} invitations this interval`,
+          }
+        : {
+            type: 'Pacing',
+            status: 'False',
+            reason: pacingReasonByDetail[target.detailReason] ?? 'NoFreeSlots',
+            message: target.message || 'the policy allowed no invitation this interval',
+          };
+    case 'Paused':
+      return { type: 'Pacing', status: 'False', reason: 'Paused', message: target.message };
+    case 'StatsStale':
+    case 'StatsUnavailable':
+      return { type: 'Pacing', status: 'False', reason: 'StatsStale', message: target.message };
+    default:
+      return { type: 'Pacing', status: 'False', reason: 'TargetError', message: target.message };
+  }
+}
+
+function targetFigures(target: TargetOutcome): Record<string, unknown> {
+  const figures = target.figures;
+  const fields: Record<string, unknown> = { invitesPerInterval: target.invites };
+  if (figures === undefined) return fields;
+  fields.freeSlots = Math.max(0, Math.floor(figures.freeSlots));
+  fields.waiting = Math.max(0, Math.floor(figures.waiting));
+  fields.pendingInvitations = Math.max(0, Math.floor(figures.pending));
+  if (figures.abandonRatio !== undefined)
+    fields.observedAbandonmentPercent = clampPercent(figures.abandonRatio);
+  if (figures.occupancy !== undefined) fields.occupancyPercent = clampPercent(figures.occupancy);
+  return fields;
+}
+
+function clampPercent(ratio: number): number {
+  return Math.round(Math.min(100, Math.max(0, ratio * 100)) * 100) / 100;
+}

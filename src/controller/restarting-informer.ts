@@ -1,0 +1,253 @@
+import {
+  ListWatch,
+  Watch,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { CancelTimer, Clock } from './clock.js';
+import { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
+import { objectKey } from './object-key.js';
+
+/** What happened to an object: the three watch kinds plus a periodic resync of every cached object. */
+export type InformerEventType = 'add' | 'update' | 'delete' | 'resync';
+
+/** One informer notification; handlers should only enqueue `key`. */
+export interface InformerEvent<T> {
+  /** What happened. */
+  type: InformerEventType;
+  /** `namespace/name` of the object. */
+  key: string;
+  /** The object as cached (managedFields stripped); for `delete`, its last known state. */
+  object: T;
+}
+
+/** The part of client-node's `Watch` the informer uses; a seam for unit tests. */
+export interface WatchLike {
+  /** See client-node `Watch.watch`. */
+  watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController>;
+}
+
+/** Backoff between restarts after errors; the delay doubles per consecutive error. */
+export interface RestartBackoff {
+  /** First delay. Default 1 000 ms. */
+  initialMs?: number;
+  /** Cap. Default 60 000 ms. */
+  maxMs?: number;
+  /** Extra random share of the delay, in [0, 1]. Default 0.2 (delay × 1.0–1.2). */
+  jitter?: number;
+}
+
+/** Options of a {@link RestartingInformer}. */
+export interface RestartingInformerOptions<T extends KubernetesObject> {
+  /** Name for metrics (`informer` label) and logs, e.g. `pacingtargets`. */
+  name: string;
+  /** API path watched, e.g. `/api/v1/namespaces/ns/secrets`. */
+  path: string;
+  /** The matching LIST call (same selectors as the watch). */
+  list: () => Promise<KubernetesListObject<T>>;
+  /** Kubeconfig for the watch; ignored when `watch` is given. */
+  kubeConfig?: KubeConfig;
+  /** Watch implementation; default `new Watch(kubeConfig)`. */
+  watch?: WatchLike;
+  /** Label selector sent with the watch (give the same to `list`). */
+  labelSelector?: string;
+  /** Field selector sent with the watch (give the same to `list`). */
+  fieldSelector?: string;
+  /** Re-deliver every cached object as a `resync` event this often; 0 disables. Default 600 000 ms. */
+  resyncPeriodMs?: number;
+  /**
+   * Drop `update` events where generation, labels, annotations and deletionTimestamp did not change — our
+   * own status writes must not wake us. Only for kinds with a generation (custom resources). Default false.
+   */
+  ignoreStatusOnlyUpdates?: boolean;
+  /** Backoff between restarts after errors. */
+  restartBackoff?: RestartBackoff;
+  /** Source of time and timers (restart backoff, resync, client-node's reconnect delay). */
+  clock: Clock;
+  /** Random source in [0, 1) for jitter. Default Math.random. */
+  random?: () => number;
+  /** Registry for pacing_informer_* metrics. */
+  registry: Registry;
+  /** Logger; lines carry `informer`. */
+  logger: Logger;
+}
+
+function changeFingerprint(obj: KubernetesObject): string {
+  const m = obj.metadata;
+  return JSON.stringify([m?.generation, m?.labels, m?.annotations, m?.deletionTimestamp]);
+}
+
+function stripManagedFields(obj: KubernetesObject): void {
+  // Server-side-apply bookkeeping is often the largest part of an object and nothing here reads it.
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+}
+
+/**
+ * An informer (LIST then WATCH, with a cache) that keeps running: client-node 2.0.1 relists on 410 and
+ * reconnects after a server close by itself, but STOPS on any other error (500, 403, connection refused,
+ * failed LIST). This wrapper restarts it after a capped, jittered backoff (resuming from the last
+ * resourceVersion), re-delivers every cached object each resync period, counts connects/errors/restarts,
+ * strips managedFields and shields client-node from handler exceptions (a throw there kills the process).
+ */
+export class RestartingInformer<T extends KubernetesObject> {
+  readonly #o: RestartingInformerOptions<T>;
+  readonly #listWatch: ListWatch<T>;
+  readonly #metrics: ControllerMetrics;
+  readonly #labels: { informer: string };
+  readonly #log: Logger;
+  readonly #handlers: ((event: InformerEvent<T>) => void)[] = [];
+  readonly #fingerprints = new Map<string, string>();
+  #consecutiveErrors = 0;
+  #synced = false;
+  #closed = false;
+  #started = false;
+  #restartTimer: CancelTimer | undefined;
+  #resyncTimer: CancelTimer | undefined;
+
+  /** Builds the informer; nothing is listed until {@link start}. */
+  constructor(options: RestartingInformerOptions<T>) {
+    this.#o = options;
+    this.#metrics = controllerMetrics(options.registry);
+    this.#labels = { informer: options.name };
+    this.#metrics.informerSynced.set(this.#labels, 0);
+    this.#log = options.logger.child({ informer: options.name });
+    const watch = options.watch ?? (options.kubeConfig ? new Watch(options.kubeConfig) : undefined);
+    if (!watch) throw new TypeError(`informer ${options.name}: give kubeConfig or watch`);
+    const list = async (): Promise<KubernetesListObject<T>> => {
+      const result = await options.list();
+      for (const item of result.items) stripManagedFields(item);
+      this.#consecutiveErrors = 0;
+      return result;
+    };
+    this.#listWatch = new ListWatch<T>(
+      options.path,
+      watch as Watch,
+      list,
+      false,
+      options.labelSelector,
+      options.fieldSelector,
+      { delayFn: (ms) => options.clock.sleep(ms) },
+    );
+    // Registered first, so the cached object is stripped before any handler sees it.
+    this.#listWatch.on('add', (obj) => this.#deliver('add', obj));
+    this.#listWatch.on('update', (obj) => this.#deliver('update', obj));
+    this.#listWatch.on('delete', (obj) => this.#deliver('delete', obj));
+    this.#listWatch.on('connect', () => this.#metrics.informerConnects.inc(this.#labels));
+    this.#listWatch.on('error', (err) => this.#onError(err));
+  }
+
+  /** Registers a handler. Handlers should only enqueue keys; if one throws, it is logged and counted. */
+  onEvent(handler: (event: InformerEvent<T>) => void): void {
+    this.#handlers.push(handler);
+  }
+
+  /** Starts listing and watching; resolves once the first watch is established or an error was handled. */
+  async start(): Promise<void> {
+    if (this.#started || this.#closed) return;
+    this.#started = true;
+    this.#scheduleResync();
+    await this.#startListWatch();
+  }
+
+  /** True once the first LIST completed and its objects are in the cache (stays true afterwards). */
+  hasSynced(): boolean {
+    if (!this.#synced && this.#listWatch.latestResourceVersion() !== '') {
+      this.#synced = true;
+      this.#metrics.informerSynced.set(this.#labels, 1);
+    }
+    return this.#synced;
+  }
+
+  /** The cached object named by a `namespace/name` (or `name`) key. */
+  get(key: string): T | undefined {
+    const slash = key.indexOf('/');
+    return slash < 0
+      ? this.#listWatch.get(key)
+      : this.#listWatch.get(key.slice(slash + 1), key.slice(0, slash));
+  }
+
+  /** Cached objects, optionally of one namespace. */
+  list(namespace?: string): readonly T[] {
+    return this.#listWatch.list(namespace);
+  }
+
+  /** Stops watching and cancels restarts and resyncs; the cache stays readable. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#restartTimer?.();
+    this.#resyncTimer?.();
+    await this.#listWatch.stop();
+  }
+
+  async #startListWatch(): Promise<void> {
+    try {
+      await this.#listWatch.start();
+      this.hasSynced();
+    } catch (err) {
+      // start() throws only before it reaches its own error callbacks (e.g. no current cluster).
+      this.#onError(err);
+    }
+  }
+
+  #deliver(type: InformerEventType, obj: T): void {
+    stripManagedFields(obj);
+    this.#consecutiveErrors = 0;
+    const key = objectKey(obj);
+    if (type === 'delete') {
+      this.#fingerprints.delete(key);
+    } else if (this.#o.ignoreStatusOnlyUpdates) {
+      const fingerprint = changeFingerprint(obj);
+      const previous = this.#fingerprints.get(key);
+      this.#fingerprints.set(key, fingerprint);
+      if (type === 'update' && previous === fingerprint) return;
+    }
+    this.#emit({ type, key, object: obj });
+  }
+
+  #emit(event: InformerEvent<T>): void {
+    for (const handler of this.#handlers) {
+      try {
+        handler(event);
+      } catch (err) {
+        this.#metrics.informerHandlerErrors.inc(this.#labels);
+        this.#log.error({ err, key: event.key, event: event.type }, 'informer handler threw');
+      }
+    }
+  }
+
+  #onError(err: unknown): void {
+    this.#metrics.informerErrors.inc(this.#labels);
+    if (this.#closed) return;
+    const { initialMs = 1_000, maxMs = 60_000, jitter = 0.2 } = this.#o.restartBackoff ?? {};
+    const base = Math.min(maxMs, initialMs * 2 ** this.#consecutiveErrors);
+    const delayMs = Math.round(base * (1 + jitter * (this.#o.random ?? Math.random)()));
+    this.#consecutiveErrors += 1;
+    this.#log.warn({ err, delayMs, attempt: this.#consecutiveErrors }, 'informer stopped; restarting');
+    this.#restartTimer?.();
+    this.#restartTimer = this.#o.clock.setTimer(delayMs, () => {
+      this.#restartTimer = undefined;
+      if (this.#closed) return;
+      this.#metrics.informerRestarts.inc(this.#labels);
+      void this.#startListWatch();
+    });
+  }
+
+  #scheduleResync(): void {
+    const periodMs = this.#o.resyncPeriodMs ?? 600_000;
+    if (periodMs <= 0 || this.#closed) return;
+    this.#resyncTimer = this.#o.clock.setTimer(periodMs, () => {
+      if (this.#closed) return;
+      for (const object of this.#listWatch.list())
+        this.#emit({ type: 'resync', key: objectKey(object), object });
+      this.#scheduleResync();
+    });
+  }
+}

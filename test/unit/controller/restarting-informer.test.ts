@@ -1,0 +1,216 @@
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import {
+  RestartingInformer,
+  type InformerEvent,
+  type RestartingInformerOptions,
+  type WatchLike,
+} from '../../../src/controller/restarting-informer.js';
+import { FakeClock, flushAsync } from './fake-clock.js';
+
+interface OpenWatch {
+  queryParams: Record<string, unknown>;
+  callback: (phase: string, obj: unknown) => void;
+  done: (err: unknown) => void;
+}
+
+/** A watch we drive by hand: tests push events into the open connection or end it with an error. */
+class FakeWatch implements WatchLike {
+  opened: OpenWatch[] = [];
+  async watch(
+    _path: string,
+    queryParams: Record<string, unknown>,
+    callback: (phase: string, obj: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    this.opened.push({ queryParams, callback, done });
+    return new AbortController();
+  }
+  current(): OpenWatch {
+    return this.opened[this.opened.length - 1]!;
+  }
+}
+
+function aConfigMap(
+  name: string,
+  resourceVersion: string,
+  extra: Partial<KubernetesObject['metadata']> = {},
+) {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name,
+      namespace: 'ns',
+      resourceVersion,
+      generation: 1,
+      managedFields: [{ manager: 'kubectl' }],
+      ...extra,
+    },
+  } as KubernetesObject;
+}
+
+function anInformer(
+  lists: (() => Promise<KubernetesListObject<KubernetesObject>>)[],
+  extra: Partial<RestartingInformerOptions<KubernetesObject>> = {},
+) {
+  const clock = new FakeClock();
+  const registry = new Registry();
+  const watch = new FakeWatch();
+  const events: InformerEvent<KubernetesObject>[] = [];
+  let listCalls = 0;
+  const informer = new RestartingInformer<KubernetesObject>({
+    name: 'configmaps',
+    path: '/api/v1/namespaces/ns/configmaps',
+    list: () => {
+      const next = lists[Math.min(listCalls, lists.length - 1)]!;
+      listCalls += 1;
+      return next();
+    },
+    watch,
+    clock,
+    random: () => 0.5,
+    registry,
+    logger: pino({ level: 'silent' }),
+    ...extra,
+  });
+  informer.onEvent((e) => events.push(e));
+  return { informer, clock, registry, watch, events, listCalls: () => listCalls };
+}
+
+const listOf =
+  (rv: string, ...items: KubernetesObject[]) =>
+  async () => ({ metadata: { resourceVersion: rv }, items });
+
+async function counter(registry: Registry, name: string): Promise<number> {
+  const metric = await registry.getSingleMetric(name)!.get();
+  return metric.values[0]?.value ?? 0;
+}
+
+describe('RestartingInformer', () => {
+  it('lists, caches without managedFields, reports synced and watches from the list resourceVersion', async () => {
+    const { informer, watch, events } = anInformer([listOf('10', aConfigMap('a', '5'))]);
+    expect(informer.hasSynced()).toBe(false);
+    await informer.start();
+    expect(informer.hasSynced()).toBe(true);
+    expect(events.map((e) => [e.type, e.key])).toEqual([['add', 'ns/a']]);
+    expect(informer.get('ns/a')?.metadata?.managedFields).toBeUndefined();
+    expect(watch.current().queryParams.resourceVersion).toBe('10');
+    watch.current().callback('ADDED', aConfigMap('b', '11'));
+    expect(informer.get('ns/b')?.metadata?.managedFields).toBeUndefined();
+    expect(events.map((e) => e.key)).toEqual(['ns/a', 'ns/b']);
+    await informer.close();
+  });
+
+  it('restarts after an error with backoff and resumes from the last resourceVersion without relisting', async () => {
+    const { informer, clock, registry, watch, listCalls } = anInformer([listOf('10')]);
+    await informer.start();
+    watch.current().callback('ADDED', aConfigMap('b', '12'));
+    watch.current().done(Object.assign(new Error('Internal Server Error'), { statusCode: 500 }));
+    await flushAsync();
+    expect(watch.opened).toHaveLength(1);
+    await clock.advance(1099);
+    expect(watch.opened).toHaveLength(1);
+    await clock.advance(1);
+    expect(watch.opened).toHaveLength(2);
+    expect(watch.current().queryParams.resourceVersion).toBe('12');
+    expect(listCalls()).toBe(1);
+    expect(await counter(registry, 'pacing_informer_errors_total')).toBe(1);
+    expect(await counter(registry, 'pacing_informer_restarts_total')).toBe(1);
+    await informer.close();
+  });
+
+  it('retries a failed first LIST with doubling backoff until it succeeds', async () => {
+    const failing = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    const { informer, clock, listCalls } = anInformer([failing, failing, listOf('3', aConfigMap('a', '2'))]);
+    await informer.start();
+    expect(informer.hasSynced()).toBe(false);
+    await clock.advance(1100);
+    expect(listCalls()).toBe(2);
+    await clock.advance(2199);
+    expect(listCalls()).toBe(2);
+    await clock.advance(1);
+    expect(listCalls()).toBe(3);
+    expect(informer.hasSynced()).toBe(true);
+    expect(informer.get('ns/a')).toBeDefined();
+    await informer.close();
+  });
+
+  it('relists after 410 Gone and reports objects that vanished meanwhile as deleted', async () => {
+    const { informer, watch, events, clock } = anInformer([
+      listOf('10', aConfigMap('a', '5'), aConfigMap('b', '6')),
+      listOf('20', aConfigMap('a', '5')),
+    ]);
+    await informer.start();
+    watch.current().callback('ERROR', { code: 410 });
+    watch.current().done(null);
+    await clock.advance(0);
+    expect(events.map((e) => [e.type, e.key])).toEqual([
+      ['add', 'ns/a'],
+      ['add', 'ns/b'],
+      ['delete', 'ns/b'],
+    ]);
+    expect(watch.current().queryParams.resourceVersion).toBe('20');
+    await informer.close();
+  });
+
+  it('keeps delivering to other handlers when one throws, and counts the throw', async () => {
+    const { informer, watch, registry } = anInformer([listOf('1')]);
+    informer.onEvent(() => {
+      throw new Error('handler bug');
+    });
+    const seen: string[] = [];
+    informer.onEvent((e) => seen.push(e.key));
+    await informer.start();
+    watch.current().callback('ADDED', aConfigMap('a', '2'));
+    expect(seen).toEqual(['ns/a']);
+    expect(await counter(registry, 'pacing_informer_handler_errors_total')).toBe(1);
+    await informer.close();
+  });
+
+  it('re-delivers every cached object at each resync period', async () => {
+    const { informer, clock, events } = anInformer(
+      [listOf('1', aConfigMap('a', '1'), aConfigMap('b', '1'))],
+      {
+        resyncPeriodMs: 60_000,
+      },
+    );
+    await informer.start();
+    await clock.advance(120_000);
+    expect(events.filter((e) => e.type === 'resync').map((e) => e.key)).toEqual([
+      'ns/a',
+      'ns/b',
+      'ns/a',
+      'ns/b',
+    ]);
+    await informer.close();
+  });
+
+  it('drops updates that change only status when asked to', async () => {
+    const { informer, watch, events } = anInformer([listOf('1', aConfigMap('a', '1'))], {
+      ignoreStatusOnlyUpdates: true,
+    });
+    await informer.start();
+    watch.current().callback('MODIFIED', aConfigMap('a', '2'));
+    watch.current().callback('MODIFIED', aConfigMap('a', '3', { generation: 2 }));
+    watch.current().callback('MODIFIED', aConfigMap('a', '4', { generation: 2, labels: { x: 'y' } }));
+    expect(events.map((e) => `${e.type}@${e.object.metadata?.resourceVersion}`)).toEqual([
+      'add@1',
+      'update@3',
+      'update@4',
+    ]);
+    await informer.close();
+  });
+
+  it('does not restart after close', async () => {
+    const { informer, watch, clock } = anInformer([listOf('1')]);
+    await informer.start();
+    await informer.close();
+    watch.current().done(new Error('boom'));
+    await clock.advance(120_000);
+    expect(watch.opened).toHaveLength(1);
+  });
+});
