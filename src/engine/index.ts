@@ -43,3 +43,6 @@ export { PacingWorker, type PacingWorkerPorts, type PacingWorkerView } from './p
 export type { EngineStatsSnapshot, StatsSource } from './stats-source.js';
 export { targetIdOf, type TargetConfig, type TargetGroupConfig } from './target-config.js';
 export { WorkerRegistry, type DesiredWorker } from './worker-registry.js';
+export { HttpEngagementExchange } from './http-engagement-exchange.js';
+export { HttpStatsSource } from './http-stats-source.js';
+export { PacingRoomDecider } from './pacing-room-decider.js';

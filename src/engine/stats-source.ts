@@ -1,18 +1,13 @@
-/**
- * The statistics snapshot as the engine needs it: the wire shape of CONTRACTS.md, structurally. The engine reads
- * only `snapshotTime` itself; everything else goes to the {@link PacingDecider}.
- */
-export interface EngineStatsSnapshot {
-  /** ISO-8601 time at which the data was true; staleness is measured from here. */
-  readonly snapshotTime: string;
-  /** Agents with their groups, skills and per-media state. */
-  readonly agents: readonly unknown[];
-  /** Virtual queues with their live and cumulative counters. */
-  readonly virtualQueues: readonly unknown[];
-}
+import type { StatsSnapshot } from '../api/protocol/index.js';
+
+/** The statistics snapshot the engine works on: the validated wire snapshot of the reference protocol. */
+export type EngineStatsSnapshot = StatsSnapshot;
 
 /** Port to a statistics source (the HTTP reference-protocol client in production, a fake in unit tests). */
 export interface StatsSource {
-  /** Fetches the current snapshot; rejects when the source is unreachable or answers garbage. */
+  /**
+   * Fetches the current snapshot; rejects when the source is unreachable or answers garbage. A stale snapshot is
+   * returned, not rejected: the engine judges staleness itself so it can tell "stale" from "unreachable".
+   */
   fetch(signal: AbortSignal): Promise<EngineStatsSnapshot>;
 }

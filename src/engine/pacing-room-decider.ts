@@ -1,0 +1,91 @@
+import {
+  buildObservations,
+  decideAll,
+  type CounterMemoryEntry,
+  type EngagementReportInput,
+  type TargetInput,
+} from '../pacing/index.js';
+import type { LearnedState } from './learned-state.js';
+import type { DecisionInput, DecisionOutput, PacingDecider, TargetDecision } from './pacing-decider.js';
+import type { TargetConfig } from './target-config.js';
+
+/** What the engine keeps per target between cycles: the policy's state and the counters for deltas. */
+interface StoredTargetState {
+  readonly pacing?: unknown;
+  readonly counters?: CounterMemoryEntry | undefined;
+}
+
+/**
+ * The production {@link PacingDecider}: src/pacing's observation builder (group resolution, shared-capacity
+ * split, counter deltas) and `decideAll` (estimators, guard chain, policy, cap) — the same code the simulator
+ * and the benchmark score. The learned state per target holds both the policy state and the counter memory,
+ * so a new leader continues the deltas instead of losing one interval of counts.
+ */
+export class PacingRoomDecider implements PacingDecider {
+  /** Decides one interval for every target. */
+  decide(input: DecisionInput): DecisionOutput {
+    const memory: Record<string, CounterMemoryEntry> = {};
+    const states: Record<string, unknown> = {};
+    for (const [id, value] of Object.entries(input.learnedState)) {
+      const stored = asStored(value);
+      if (stored.counters !== undefined) memory[id] = stored.counters;
+      if (stored.pacing !== undefined) states[id] = stored.pacing;
+    }
+    const reports = new Map<string, EngagementReportInput>(input.reports);
+    const observed = buildObservations({
+      nowMs: input.nowMs,
+      intervalMs: input.intervalMs,
+      // The engine already refused stale snapshots; the builder's own check must not disagree with it.
+      staleAfterMs: Number.POSITIVE_INFINITY,
+      snapshot: input.snapshot,
+      targets: input.targets.map(toTargetInput),
+      reports,
+      memory,
+    });
+    const decided = decideAll(input.policy, observed.observations, states);
+    const learned: Record<string, unknown> = {};
+    for (const target of input.targets) {
+      learned[target.id] = { pacing: decided.states[target.id], counters: observed.memory[target.id] };
+    }
+    const targets = decided.decisions.map((decision): TargetDecision => {
+      const problems = observed.problems[decision.targetId];
+      return {
+        id: decision.targetId,
+        invites: problems === undefined ? decision.invites : 0,
+        reason: problems === undefined ? decision.reason : 'InvalidSkillExpression',
+        message: problems === undefined ? decision.message : problems.join('; '),
+        figures: decision.figures,
+      };
+    });
+    return { targets, learnedState: learned satisfies LearnedState };
+  }
+}
+
+function asStored(value: unknown): StoredTargetState {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const record = value as Record<string, unknown>;
+  const counters = record['counters'];
+  return {
+    pacing: record['pacing'],
+    counters:
+      typeof counters === 'object' && counters !== null && 'statsTimeMs' in counters
+        ? (counters as CounterMemoryEntry)
+        : undefined,
+  };
+}
+
+function toTargetInput(target: TargetConfig): TargetInput {
+  return {
+    id: target.id,
+    virtualQueue: target.virtualQueue,
+    media: target.media,
+    goalPercent: target.optimizationGoalPercent,
+    agentGroups: target.groups.map((g) => ({
+      name: g.name,
+      agents: g.agents,
+      skillExpression: g.skillExpression,
+    })),
+    maxInvitesPerInterval: target.maxInvitesPerInterval,
+    paused: target.isPaused,
+  };
+}

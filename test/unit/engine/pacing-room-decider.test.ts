@@ -1,0 +1,95 @@
+import {
+  PacingRoomDecider,
+  type DecisionInput,
+  type EngineStatsSnapshot,
+} from '../../../src/engine/index.js';
+import { aTarget } from './engine-fakes.js';
+
+const nowMs = Date.parse('2026-11-25T18:00:00.000Z');
+
+function aSnapshot(freeAgents: number): EngineStatsSnapshot {
+  return {
+    snapshotTime: new Date(nowMs - 500).toISOString(),
+    agents: Array.from({ length: 4 }, (_, i) => ({
+      id: `a-${i + 1}`,
+      groups: ['sales-agents'],
+      skills: {},
+      media: {
+        chat: {
+          state: i < freeAgents ? ('ready' as const) : ('busy' as const),
+          capacity: 2,
+          load: i < freeAgents ? 0 : 2,
+        },
+      },
+    })),
+    virtualQueues: [
+      {
+        name: 'sales',
+        media: 'chat',
+        waiting: 0,
+        acceptedTotal: 10,
+        abandonedTotal: 0,
+        answeredTotal: 10,
+        handleSecondsTotal: 3000,
+      },
+    ],
+  };
+}
+
+function anInput(overrides: Partial<DecisionInput> = {}): DecisionInput {
+  return {
+    nowMs,
+    cycleId: 1,
+    intervalMs: 5000,
+    policy: 'progressive',
+    snapshot: aSnapshot(2),
+    targets: [aTarget('sales', { groups: [{ name: 'sales-agents', agents: ['a-1', 'a-2', 'a-3', 'a-4'] }] })],
+    reports: new Map(),
+    learnedState: {},
+    ...overrides,
+  };
+}
+
+describe('PacingRoomDecider', () => {
+  it('invites as many as there are free slots with the progressive policy and nothing pending', () => {
+    const output = new PacingRoomDecider().decide(anInput());
+
+    expect(output.targets).toEqual([
+      expect.objectContaining({
+        id: 'sales:chat',
+        invites: 4,
+        figures: expect.objectContaining({ freeSlots: 4 }),
+      }),
+    ]);
+  });
+
+  it('sends nothing while every slot is busy', () => {
+    const output = new PacingRoomDecider().decide(anInput({ snapshot: aSnapshot(0) }));
+
+    expect(output.targets[0]?.invites).toBe(0);
+  });
+
+  it('keeps learned state as plain JSON that survives a round trip and feeds the next decision', () => {
+    const decider = new PacingRoomDecider();
+    const first = decider.decide(anInput({ policy: 'adaptive' }));
+    const restored = JSON.parse(JSON.stringify(first.learnedState)) as Record<string, unknown>;
+
+    const second = decider.decide(
+      anInput({ policy: 'adaptive', nowMs: nowMs + 5000, learnedState: restored }),
+    );
+
+    expect(Object.keys(restored)).toEqual(['sales:chat']);
+    expect(restored['sales:chat']).toEqual(
+      expect.objectContaining({ pacing: expect.anything(), counters: expect.anything() }),
+    );
+    expect(second.targets[0]?.invites).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports a paused target with the guard reason', () => {
+    const output = new PacingRoomDecider().decide(
+      anInput({ targets: [aTarget('sales', { isPaused: true, groups: [{ name: 'g', agents: ['a-1'] }] })] }),
+    );
+
+    expect(output.targets[0]).toEqual(expect.objectContaining({ invites: 0, reason: 'Paused' }));
+  });
+});
