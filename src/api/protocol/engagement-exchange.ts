@@ -71,6 +71,21 @@ export const EngagementWireAnswerSchema = z.object({
   errors: z.array(z.tuple([z.string().min(1), z.string().min(1), z.string()])).optional(),
 });
 
+/**
+ * A logical request as callers hold it (read-only arrays accepted); the same shape as {@link EngagementRequest}.
+ */
+export interface EngagementRequestInput {
+  readonly clusterId: string;
+  readonly cycleId: number;
+  readonly intervalMs: number;
+  readonly publisher: string;
+  readonly targets: readonly {
+    readonly id: string;
+    readonly invites: number;
+    readonly groups: readonly string[];
+  }[];
+}
+
 /** Logical exchange request (see {@link EngagementRequestSchema}). */
 export type EngagementRequest = z.infer<typeof EngagementRequestSchema>;
 /** One target's allowance in a request. */

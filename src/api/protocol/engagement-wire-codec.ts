@@ -2,6 +2,7 @@ import {
   ENGAGEMENT_WIRE_VERSION,
   type EngagementAnswer,
   type EngagementRequest,
+  type EngagementRequestInput,
   type EngagementTargetReport,
   type EngagementWireAnswer,
   type EngagementWireRequest,
@@ -12,7 +13,7 @@ import {
  * An empty target list still yields one chunk, so the platform sees the cycle (and who published it).
  */
 export function encodeEngagementRequest(
-  request: EngagementRequest,
+  request: EngagementRequestInput,
   maxTargetsPerRequest: number,
 ): EngagementWireRequest[] {
   if (!Number.isInteger(maxTargetsPerRequest) || maxTargetsPerRequest < 1) {

@@ -1,0 +1,218 @@
+import type { IncomingMessage } from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  EngagementWireRequestSchema,
+  decodeEngagementRequest,
+  encodeEngagementAnswer,
+  readBoundedBody,
+  type EngagementRequest,
+  type EngagementWireAnswer,
+} from '../api/protocol/index.js';
+import type { ReferenceContactCenter } from './reference-contact-center.js';
+import { FaultPlan, sendWithFault, type ReferenceFault } from './reference-faults.js';
+import {
+  handleFaultControl,
+  sendJson,
+  startLoopbackServer,
+  type LoopbackServer,
+} from './reference-http-server.js';
+
+/** Default path of the exchange on the reference server (the `targetEndpoint` to configure). */
+export const REFERENCE_TARGET_ENDPOINT = '/api/v1/pacing/exchange';
+
+/** Options of {@link startReferenceEngagementServer}. */
+export interface ReferenceEngagementServerOptions {
+  /** The simulation that receives allowances and reports pending invitations. */
+  contactCenter: ReferenceContactCenter;
+  /** Wall clock; the simulation is advanced to `nowMs()` before each cycle is applied. */
+  clock: { nowMs(): number };
+  /** Exchange path (default {@link REFERENCE_TARGET_ENDPOINT}). */
+  targetEndpoint?: string;
+  /** Checks a bearer token (e.g. against a token server); when omitted no token is required. */
+  verifyToken?: (token: string) => boolean | Promise<boolean>;
+  /** Faults to inject; a fresh empty plan when omitted. */
+  faults?: FaultPlan;
+  /** Largest accepted request body, bytes, compressed and decompressed (default 32 MiB). */
+  maxBodyBytes?: number;
+  /** Listen address (default 127.0.0.1) and port (default: a free one). */
+  host?: string;
+  port?: number;
+}
+
+/** Which operator instance published which part of which cycle, and when (for the single-publisher proof). */
+export interface PublicationRecord {
+  /** Cluster id of the request. */
+  clusterId: string;
+  /** Cycle id of the request. */
+  cycleId: number;
+  /** Identity of the publishing operator instance. */
+  publisher: string;
+  /** Chunk index and count. */
+  part: number;
+  parts: number;
+  /** Targets in the chunk. */
+  targets: number;
+  /** Server wall time of receipt, ms. */
+  receivedAtMs: number;
+}
+
+/** A running reference engagement server. */
+export interface ReferenceEngagementServer extends LoopbackServer {
+  /** Full exchange URL. */
+  exchangeUrl: string;
+  /** The server's fault plan (also reachable at `POST /debug/faults`). */
+  faults: FaultPlan;
+  /** Publications received so far (also `GET /debug/publications`), oldest first, at most the last 100,000. */
+  publications(): PublicationRecord[];
+  /** The last decoded wire requests (at most 50), for contract tests. */
+  receivedRequests(): unknown[];
+}
+
+const MAX_PUBLICATIONS = 100_000;
+const MAX_CACHED_ANSWERS = 1_000;
+const MAX_KEPT_REQUESTS = 50;
+
+/**
+ * Serves the engagement exchange (docs/api/engagement-exchange.openapi.yaml) over a live simulation: applies each
+ * chunk's allowances to simulated visitors and answers pending invitations and cumulative counters per target.
+ * A repeated chunk (same cluster, cycle, part and publisher) is answered from cache without being applied again,
+ * which is what makes client retries safe.
+ */
+export async function startReferenceEngagementServer(
+  options: ReferenceEngagementServerOptions,
+): Promise<ReferenceEngagementServer> {
+  const faults = options.faults ?? new FaultPlan();
+  const endpoint = options.targetEndpoint ?? REFERENCE_TARGET_ENDPOINT;
+  const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  const publications: PublicationRecord[] = [];
+  const answers = new Map<string, EngagementWireAnswer>();
+  const received: unknown[] = [];
+
+  const readRequest = async (
+    req: IncomingMessage,
+  ): Promise<{ status: number; error: string } | { json: unknown }> => {
+    const body = await readBoundedBody(req, maxBodyBytes);
+    if (!body.ok) return { status: 413, error: `body over ${maxBodyBytes} bytes` };
+    let bytes = body.bytes;
+    if ((req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
+      try {
+        bytes = gunzipSync(bytes, { maxOutputLength: maxBodyBytes });
+      } catch {
+        return { status: 400, error: 'body is not valid gzip or too large' };
+      }
+    }
+    try {
+      return { json: JSON.parse(bytes.toString('utf8')) as unknown };
+    } catch {
+      return { status: 400, error: 'body is not JSON' };
+    }
+  };
+
+  const applyCycle = (request: EngagementRequest, part: [number, number]): EngagementWireAnswer => {
+    options.contactCenter.advanceTo(options.clock.nowMs());
+    const known = new Set(options.contactCenter.targetIds());
+    const sent = new Set(request.targets.map((t) => t.id));
+    const unknown: [string, string, string][] = request.targets
+      .filter((t) => !known.has(t.id))
+      .map((t) => [t.id, 'UNKNOWN_TARGET', `no virtual queue and media "${t.id}" on this platform`]);
+    const reports = options.contactCenter
+      .applyAllowances({
+        cycleId: request.cycleId,
+        publisher: request.publisher,
+        allowances: request.targets
+          .filter((t) => known.has(t.id))
+          .map(({ id, invites }) => ({ id, invites })),
+      })
+      .filter((r) => sent.has(r.id));
+    publications.push({
+      clusterId: request.clusterId,
+      cycleId: request.cycleId,
+      publisher: request.publisher,
+      part: part[0],
+      parts: part[1],
+      targets: request.targets.length,
+      receivedAtMs: options.clock.nowMs(),
+    });
+    if (publications.length > MAX_PUBLICATIONS)
+      publications.splice(0, publications.length - MAX_PUBLICATIONS);
+    return encodeEngagementAnswer({ cycleId: request.cycleId, targets: reports }, unknown);
+  };
+
+  const server = await startLoopbackServer(
+    async (req, res) => {
+      if (await handleFaultControl(req, res, '/debug/faults', faults)) return;
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/healthz') return sendJson(res, 200, { ok: true });
+      if (path === '/debug/publications') return sendJson(res, 200, { publications });
+      if (path !== endpoint) return sendJson(res, 404, { error: `no route ${path}` });
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' });
+      if (options.verifyToken) {
+        const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+        if (!match?.[1] || !(await options.verifyToken(match[1]))) {
+          req.resume();
+          return sendJson(
+            res,
+            401,
+            { error: 'invalid_token' },
+            { 'www-authenticate': 'Bearer error="invalid_token"' },
+          );
+        }
+      }
+      const fault = faults.take();
+      const read = await readRequest(req);
+      if ('error' in read) return sendJson(res, read.status, { error: read.error });
+      const parsed = EngagementWireRequestSchema.safeParse(read.json);
+      const request = parsed.success ? decodeEngagementRequest(parsed.data) : undefined;
+      if (!parsed.success || !request) {
+        const issues = parsed.success
+          ? ['groups: index out of range']
+          : parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.message}`);
+        return sendJson(res, 400, { error: 'request does not match the exchange schema', issues });
+      }
+      received.push(read.json);
+      if (received.length > MAX_KEPT_REQUESTS) received.shift();
+      const { cluster, cycle, part, publisher } = parsed.data;
+      const key = JSON.stringify([cluster, cycle, part, publisher]);
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = applyCycle(request, part);
+        answers.set(key, answer);
+        if (answers.size > MAX_CACHED_ANSWERS) answers.delete(answers.keys().next().value as string);
+      }
+      let body = Buffer.from(
+        fault?.kind === 'malformed' ? fault.body : JSON.stringify(applyTargetFault(answer, fault)),
+      );
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        body = gzipSync(body);
+        headers['content-encoding'] = 'gzip';
+      }
+      sendWithFault(res, fault, 200, headers, body);
+    },
+    { host: options.host, port: options.port },
+  );
+  return {
+    ...server,
+    exchangeUrl: `${server.url}${endpoint}`,
+    faults,
+    publications: () => [...publications],
+    receivedRequests: () => [...received],
+  };
+}
+
+/** Applies a content fault to a copy of the answer (the cached original stays clean). */
+function applyTargetFault(
+  answer: EngagementWireAnswer,
+  fault: ReferenceFault | undefined,
+): EngagementWireAnswer {
+  switch (fault?.kind) {
+    case 'unknown-target':
+      return { ...answer, targets: [...answer.targets, [fault.id, 0, 0, 0, 0, 0]] };
+    case 'drop-target':
+      return { ...answer, targets: answer.targets.filter(([id]) => id !== fault.id) };
+    case 'target-error':
+      return { ...answer, errors: [...(answer.errors ?? []), [fault.id, fault.code, fault.message]] };
+    default:
+      return answer;
+  }
+}
