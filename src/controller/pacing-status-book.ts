@@ -91,7 +91,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
   observe(
     ref: PacingObjectRef,
     generation: number,
-    currentStatus: { conditions?: Condition[] | undefined } | undefined,
+    currentConditions: readonly Condition[] | undefined,
     statusUpdatePeriodMs: number,
   ): void {
     const key = entryKey(ref.kind, ref.namespace, ref.name);
@@ -100,7 +100,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
       this.#entries.set(key, {
         ref,
         generation,
-        conditions: [...(currentStatus?.conditions ?? [])],
+        conditions: [...(currentConditions ?? [])],
         fields: {},
         statusUpdatePeriodMs,
         lastFiguresWriteMs: Number.NEGATIVE_INFINITY,

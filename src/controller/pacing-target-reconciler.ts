@@ -1,0 +1,161 @@
+import type { Logger } from 'pino';
+import {
+  defaultOptimizationGoalPercent,
+  validatePacingCluster,
+  validatePacingTarget,
+  type PacingTargetValidation,
+} from '../api/index.js';
+import { targetIdOf, type TargetConfig, type WorkerRegistry } from '../engine/index.js';
+import type { CachedObjects } from './cached-objects.js';
+import { parseObjectKey } from './object-key.js';
+import type { PacingStatusBook } from './pacing-status-book.js';
+import { readRawObjectFields } from './raw-object-fields.js';
+import type { Reconciler } from './reconcile-result.js';
+
+/** Dependencies of the PacingTarget reconciler. */
+export interface PacingTargetReconcilerOptions {
+  /** PacingTarget informer cache. */
+  readonly targets: CachedObjects<unknown>;
+  /** PacingCluster informer cache. */
+  readonly clusters: CachedObjects<unknown>;
+  /** The running workers and their members. */
+  readonly registry: WorkerRegistry;
+  /** Status of every pacing object. */
+  readonly book: PacingStatusBook;
+  /** Logger. */
+  readonly logger: Logger;
+}
+
+const defaultStatusUpdatePeriodMs = 10_000;
+
+/**
+ * Reconciles one PacingTarget: its membership in its cluster's worker. A target whose spec fails the operator's
+ * parse (a skill expression, say) or whose cluster is missing or not ready is taken out of pacing with a
+ * condition saying why; the other targets of the cluster keep pacing.
+ */
+export function createPacingTargetReconciler(options: PacingTargetReconcilerOptions): Reconciler {
+  const { targets, clusters, registry, book, logger } = options;
+  return async (key) => {
+    const { namespace = 'default', name } = parseObjectKey(key);
+    // 1. Read the target from the cache; gone means its cluster's worker drops it from the next cycle.
+    const object = targets.get(key);
+    if (object === undefined) {
+      registry.removeTarget(key);
+      book.forget('PacingTarget', key);
+      logger.info({ target: key }, 'pacing target deleted; no longer paced');
+      return {};
+    }
+
+    // 2. Validate the spec, skill expressions included: Accepted says whether the spec can be paced at all.
+    const raw = readRawObjectFields(object);
+    const validation: PacingTargetValidation = validatePacingTarget(object);
+    const clusterName = validation.isValid ? validation.target.spec.clusterRef.name : undefined;
+    const clusterKey = clusterName === undefined ? undefined : `${namespace}/${clusterName}`;
+    const clusterValidation =
+      clusterKey === undefined ? undefined : validateCluster(clusters.get(clusterKey));
+    book.observe(
+      { kind: 'PacingTarget', namespace, name, uid: raw.uid },
+      raw.generation,
+      raw.conditions,
+      clusterValidation?.isValid
+        ? clusterValidation.durationsMs.statusUpdatePeriodMs
+        : defaultStatusUpdatePeriodMs,
+    );
+    if (!validation.isValid) {
+      registry.removeTarget(key);
+      book.setTargetConditions(key, [
+        { type: 'Accepted', status: 'False', reason: validation.reason, message: validation.message },
+        { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: 'the spec is not accepted' },
+        {
+          type: 'Pacing',
+          status: 'False',
+          reason: 'InvalidSpec',
+          message: 'the spec is not accepted',
+        },
+      ]);
+      return {}; // waits for the next edit
+    }
+    const accepted = {
+      type: 'Accepted',
+      status: 'True',
+      reason: 'Valid',
+      message: 'the spec is valid',
+    } as const;
+
+    // 3. The cluster must exist, be valid and have its worker running.
+    if (clusterValidation === undefined || clusterKey === undefined) {
+      registry.removeTarget(key);
+      book.setTargetConditions(key, [
+        accepted,
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ClusterNotFound',
+          message: `PacingCluster ${namespace}/${clusterName ?? '?'} not found`,
+        },
+      ]);
+      return {}; // the cluster's reconciler enqueues its targets when it appears
+    }
+    const clusterReady = book.conditionOf('PacingCluster', clusterKey, 'Ready');
+    if (!clusterValidation.isValid || clusterReady?.status === 'False') {
+      registry.removeTarget(key);
+      book.setTargetConditions(key, [
+        accepted,
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ClusterNotReady',
+          message: `PacingCluster ${clusterKey} is not ready: ${
+            clusterValidation.isValid ? (clusterReady?.message ?? '') : clusterValidation.message
+          }`,
+        },
+      ]);
+      return {};
+    }
+
+    // 4. Join the cluster's worker with the effective configuration.
+    const { spec } = validation.target;
+    const goal =
+      spec.optimizationGoal ??
+      clusterValidation.cluster.spec.optimizationGoal ??
+      defaultOptimizationGoalPercent;
+    const config: TargetConfig = {
+      key,
+      id: targetIdOf(spec.virtualQueue.name, spec.virtualQueue.media),
+      virtualQueue: spec.virtualQueue.name,
+      media: spec.virtualQueue.media,
+      optimizationGoalPercent: goal,
+      groups: validation.agentGroups.map((group) =>
+        group.kind === 'agents'
+          ? { name: group.name, agents: group.agents }
+          : { name: group.name, skillExpression: group.skillExpression },
+      ),
+      maxInvitesPerInterval: spec.maxInvitesPerInterval,
+      isPaused: spec.paused,
+    };
+    registry.setTarget(clusterKey, config);
+
+    // 5. Status: accepted and part of its cluster's cycles; Pacing follows from the cycles themselves.
+    book.setTargetConditions(
+      key,
+      [
+        accepted,
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'ClusterReady',
+          message: `paced by PacingCluster ${clusterKey}`,
+        },
+        ...(spec.paused
+          ? [{ type: 'Pacing', status: 'False', reason: 'Paused', message: 'the target is paused' } as const]
+          : []),
+      ],
+      { effectiveOptimizationGoal: goal },
+    );
+    return {};
+  };
+}
+
+function validateCluster(object: unknown) {
+  return object === undefined ? undefined : validatePacingCluster(object);
+}

@@ -1,0 +1,247 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { apiErrorStatus } from './api-error-status.js';
+import type { CancelTimer, Clock } from './clock.js';
+import { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
+import { ControllerConfigError } from './errors.js';
+import { stableJson } from './stable-json.js';
+import type { StatusObjectRef, StatusPatcher } from './status-patcher.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** A status body: the object's `.status` as plain JSON. */
+export type StatusBody = Record<string, unknown>;
+
+/** Options of a {@link StatusWriter}. */
+export interface StatusWriterOptions {
+  /** Sends the merge patches. */
+  patcher: StatusPatcher;
+  /** Source of time and timers. */
+  clock: Clock;
+  /** Registry for pacing_status_* metrics. */
+  registry: Registry;
+  /** Logger; lines carry `kind`, `namespace`, `name`. */
+  logger: Logger;
+  /** At most one write per object per this many ms. Default 10 000. */
+  statusUpdatePeriodMs?: number;
+  /** Global write budget, writes per second across all objects. Default 20. */
+  writesPerSecond?: number;
+  /** Burst of the global budget. Default equal to writesPerSecond. */
+  writeBurst?: number;
+}
+
+interface KnownStatus {
+  ref: StatusObjectRef;
+  lastKnown: StatusBody | undefined;
+  lastWriteMs: number;
+  pending: StatusBody | undefined;
+  pendingSinceMs: number;
+}
+
+function refKey(ref: StatusObjectRef): string {
+  return `${ref.group}/${ref.plural}/${ref.namespace}/${ref.name}`;
+}
+
+/** The merge patch turning `from` into `to` at the top level of status: removed fields become null. */
+function mergePatchFor(from: StatusBody | undefined, to: StatusBody): StatusBody {
+  const patch: StatusBody = { ...to };
+  for (const key of Object.keys(from ?? {})) if (!(key in to)) patch[key] = null;
+  return patch;
+}
+
+/**
+ * Writes computed status with merge patches on /status, only when it differs from what the API holds, at most
+ * once per `statusUpdatePeriodMs` per object (the latest desired status wins), and under a global token-bucket
+ * budget that serves the object whose status was written longest ago first: ten thousand targets must not
+ * become ten thousand writes per cycle. Failed writes are counted and retried after the period; 404 drops the
+ * object. `close()` flushes what is pending.
+ */
+export class StatusWriter {
+  readonly #o: Required<StatusWriterOptions>;
+  readonly #metrics: ControllerMetrics;
+  readonly #budget: TokenBucket;
+  readonly #known = new Map<string, KnownStatus>();
+  readonly #inFlight = new Set<string>();
+  #timer: CancelTimer | undefined;
+  #pump: Promise<void> | undefined;
+  #closed = false;
+  // Set when an update arrives while the pump runs, so the pump looks again before going idle.
+  #dirty = false;
+
+  /** @throws ControllerConfigError for a non-positive period or budget. */
+  constructor(options: StatusWriterOptions) {
+    const writesPerSecond = options.writesPerSecond ?? 20;
+    this.#o = {
+      statusUpdatePeriodMs: 10_000,
+      writeBurst: writesPerSecond,
+      ...options,
+      writesPerSecond,
+    };
+    if (!(this.#o.statusUpdatePeriodMs >= 0))
+      throw new ControllerConfigError('status writer: statusUpdatePeriodMs must be >= 0');
+    if (!(writesPerSecond > 0)) throw new ControllerConfigError('status writer: writesPerSecond must be > 0');
+    this.#metrics = controllerMetrics(options.registry);
+    this.#budget = new TokenBucket({
+      clock: options.clock,
+      ratePerSecond: writesPerSecond,
+      burst: this.#o.writeBurst,
+    });
+  }
+
+  /**
+   * Offers the desired status of an object. `observed` is the status currently in the API (from the informer
+   * cache), used until this writer has written the object itself. Never throws; writes happen in the background.
+   */
+  update(ref: StatusObjectRef, desired: StatusBody, observed?: StatusBody): void {
+    if (this.#closed) return;
+    const key = refKey(ref);
+    let entry = this.#known.get(key);
+    if (!entry) {
+      entry = {
+        ref,
+        lastKnown: observed,
+        lastWriteMs: Number.NEGATIVE_INFINITY,
+        pending: undefined,
+        pendingSinceMs: 0,
+      };
+      this.#known.set(key, entry);
+    }
+    if (stableJson(desired) === stableJson(entry.lastKnown ?? null) && !this.#inFlight.has(key)) {
+      entry.pending = undefined;
+    } else {
+      if (!entry.pending) entry.pendingSinceMs = this.#o.clock.nowMs();
+      entry.pending = desired;
+    }
+    this.#updatePendingGauge();
+    this.#schedule();
+  }
+
+  /** Forgets an object (deleted): drops its pending write and its history. */
+  forget(ref: StatusObjectRef): void {
+    this.#known.delete(refKey(ref));
+    this.#updatePendingGauge();
+  }
+
+  /** Number of objects with a changed status not yet written. */
+  pendingCount(): number {
+    let count = 0;
+    for (const entry of this.#known.values()) if (entry.pending) count += 1;
+    return count;
+  }
+
+  /** Writes everything pending now, ignoring the per-object period and the budget (for shutdown). */
+  async flush(): Promise<void> {
+    await this.#pump;
+    const due = [...this.#known.entries()]
+      .filter(([, e]) => e.pending)
+      .sort(([, a], [, b]) => a.lastWriteMs - b.lastWriteMs);
+    for (const [key, entry] of due) await this.#write(key, entry);
+  }
+
+  /** Stops scheduling, then flushes pending writes. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#timer?.();
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  // Deferred to a zero-delay timer so that updates offered in the same turn compete for the budget together
+  // and the stalest wins, rather than the first one offered.
+  #schedule(): void {
+    if (this.#closed) return;
+    if (this.#pump) this.#dirty = true;
+    else this.#wakeAt(0);
+  }
+
+  #kick(): void {
+    if (this.#pump || this.#closed) return;
+    this.#timer?.();
+    this.#timer = undefined;
+    this.#pump = this.#run().finally(() => {
+      this.#pump = undefined;
+      if (this.#dirty) {
+        this.#dirty = false;
+        this.#kick();
+      }
+    });
+  }
+
+  async #run(): Promise<void> {
+    const period = this.#o.statusUpdatePeriodMs;
+    while (!this.#closed) {
+      this.#dirty = false;
+      const now = this.#o.clock.nowMs();
+      let stalest: [string, KnownStatus] | undefined;
+      let nextEligibleMs = Number.POSITIVE_INFINITY;
+      for (const item of this.#known.entries()) {
+        const [key, entry] = item;
+        if (!entry.pending || this.#inFlight.has(key)) continue;
+        const eligibleMs = entry.lastWriteMs + period;
+        if (eligibleMs > now) nextEligibleMs = Math.min(nextEligibleMs, eligibleMs);
+        else if (
+          !stalest ||
+          entry.lastWriteMs < stalest[1].lastWriteMs ||
+          (entry.lastWriteMs === stalest[1].lastWriteMs && entry.pendingSinceMs < stalest[1].pendingSinceMs)
+        ) {
+          stalest = item;
+        }
+      }
+      if (!stalest) {
+        if (nextEligibleMs < Number.POSITIVE_INFINITY) this.#wakeAt(nextEligibleMs - now);
+        return;
+      }
+      if (!this.#budget.tryTake()) {
+        this.#metrics.statusBudgetExhausted.inc();
+        this.#wakeAt(this.#budget.msUntilToken());
+        return;
+      }
+      await this.#write(stalest[0], stalest[1]);
+    }
+  }
+
+  #wakeAt(delayMs: number): void {
+    this.#timer?.();
+    this.#timer = this.#o.clock.setTimer(delayMs, () => {
+      this.#timer = undefined;
+      this.#kick();
+    });
+  }
+
+  async #write(key: string, entry: KnownStatus): Promise<void> {
+    const desired = entry.pending;
+    if (!desired) return;
+    const labels = { kind: entry.ref.kind };
+    entry.pending = undefined;
+    entry.lastWriteMs = this.#o.clock.nowMs();
+    this.#inFlight.add(key);
+    try {
+      await this.#o.patcher.patchStatus(entry.ref, mergePatchFor(entry.lastKnown, desired));
+      entry.lastKnown = desired;
+      this.#metrics.statusWrites.inc(labels);
+    } catch (err) {
+      this.#metrics.statusWriteErrors.inc(labels);
+      const { kind, namespace, name } = entry.ref;
+      if (apiErrorStatus(err) === 404) {
+        this.#known.delete(key);
+        this.#o.logger.debug({ kind, namespace, name }, 'status write skipped: object is gone');
+      } else {
+        // Keep the newest desired status for the retry (one may have arrived while this write ran).
+        entry.pending ??= desired;
+        this.#o.logger.warn(
+          { err, kind, namespace, name },
+          'status write failed; retrying after the update period',
+        );
+      }
+    } finally {
+      this.#inFlight.delete(key);
+      this.#updatePendingGauge();
+    }
+    // An update that arrived during the write and equals what we just wrote needs no write.
+    if (entry.pending && stableJson(entry.pending) === stableJson(entry.lastKnown ?? null))
+      entry.pending = undefined;
+  }
+
+  #updatePendingGauge(): void {
+    this.#metrics.statusPendingWrites.set(this.pendingCount());
+  }
+}
