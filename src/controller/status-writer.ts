@@ -35,10 +35,29 @@ interface KnownStatus {
   lastWriteMs: number;
   pending: StatusBody | undefined;
   pendingSinceMs: number;
+  isUrgent: boolean;
+}
+
+/** Per-call options of {@link StatusWriter.update}. */
+export interface StatusUpdateOptions {
+  /** The status currently in the API (from the informer cache), used until this writer wrote the object. */
+  observed?: StatusBody | undefined;
+  /**
+   * Skip the per-object period (still under the global budget, and ahead of other due writes): for condition
+   * changes a user waits to see. Default false.
+   */
+  isUrgent?: boolean;
 }
 
 function refKey(ref: StatusObjectRef): string {
   return `${ref.group}/${ref.plural}/${ref.namespace}/${ref.name}`;
+}
+
+/** Order of due writes: urgent first, then the object written longest ago, then the one waiting longest. */
+function isServedBefore(a: KnownStatus, b: KnownStatus): boolean {
+  if (a.isUrgent !== b.isUrgent) return a.isUrgent;
+  if (a.lastWriteMs !== b.lastWriteMs) return a.lastWriteMs < b.lastWriteMs;
+  return a.pendingSinceMs < b.pendingSinceMs;
 }
 
 /** The merge patch turning `from` into `to` at the top level of status: removed fields become null. */
@@ -87,29 +106,29 @@ export class StatusWriter {
     });
   }
 
-  /**
-   * Offers the desired status of an object. `observed` is the status currently in the API (from the informer
-   * cache), used until this writer has written the object itself. Never throws; writes happen in the background.
-   */
-  update(ref: StatusObjectRef, desired: StatusBody, observed?: StatusBody): void {
+  /** Offers the complete desired status of an object. Never throws; writes happen in the background. */
+  update(ref: StatusObjectRef, desired: StatusBody, options: StatusUpdateOptions = {}): void {
     if (this.#closed) return;
     const key = refKey(ref);
     let entry = this.#known.get(key);
     if (!entry) {
       entry = {
         ref,
-        lastKnown: observed,
+        lastKnown: options.observed,
         lastWriteMs: Number.NEGATIVE_INFINITY,
         pending: undefined,
         pendingSinceMs: 0,
+        isUrgent: false,
       };
       this.#known.set(key, entry);
     }
     if (stableJson(desired) === stableJson(entry.lastKnown ?? null) && !this.#inFlight.has(key)) {
       entry.pending = undefined;
+      entry.isUrgent = false;
     } else {
       if (!entry.pending) entry.pendingSinceMs = this.#o.clock.nowMs();
       entry.pending = desired;
+      entry.isUrgent ||= options.isUrgent === true;
     }
     this.#updatePendingGauge();
     this.#schedule();
@@ -176,13 +195,9 @@ export class StatusWriter {
       for (const item of this.#known.entries()) {
         const [key, entry] = item;
         if (!entry.pending || this.#inFlight.has(key)) continue;
-        const eligibleMs = entry.lastWriteMs + period;
+        const eligibleMs = entry.isUrgent ? now : entry.lastWriteMs + period;
         if (eligibleMs > now) nextEligibleMs = Math.min(nextEligibleMs, eligibleMs);
-        else if (
-          !stalest ||
-          entry.lastWriteMs < stalest[1].lastWriteMs ||
-          (entry.lastWriteMs === stalest[1].lastWriteMs && entry.pendingSinceMs < stalest[1].pendingSinceMs)
-        ) {
+        else if (!stalest || isServedBefore(entry, stalest[1])) {
           stalest = item;
         }
       }
@@ -212,6 +227,7 @@ export class StatusWriter {
     if (!desired) return;
     const labels = { kind: entry.ref.kind };
     entry.pending = undefined;
+    entry.isUrgent = false;
     entry.lastWriteMs = this.#o.clock.nowMs();
     this.#inFlight.add(key);
     try {

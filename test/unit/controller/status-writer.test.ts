@@ -41,8 +41,8 @@ async function metric(registry: Registry, name: string): Promise<number> {
 describe('StatusWriter', () => {
   it('writes a changed status as a merge patch and skips one equal to what the API holds', async () => {
     const { clock, patcher, writer, registry } = aWriter();
-    writer.update(aRef('same'), { invites: 3, waiting: 1 }, { waiting: 1, invites: 3 });
-    writer.update(aRef('changed'), { invites: 4 }, { invites: 3 });
+    writer.update(aRef('same'), { invites: 3, waiting: 1 }, { observed: { waiting: 1, invites: 3 } });
+    writer.update(aRef('changed'), { invites: 4 }, { observed: { invites: 3 } });
     await clock.advance(0);
     expect(patcher.patches).toEqual([{ name: 'changed', patch: { invites: 4 } }]);
     expect(await metric(registry, 'pacing_status_writes_total')).toBe(1);
@@ -63,6 +63,16 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('writes an urgent change (a condition flip) without waiting for the update period', async () => {
+    const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 10_000 });
+    writer.update(aRef('t'), { ready: 'True' });
+    await clock.advance(1_000);
+    writer.update(aRef('t'), { ready: 'False' }, { isUrgent: true });
+    await clock.advance(0);
+    expect(patcher.patches.map((p) => p.patch)).toEqual([{ ready: 'True' }, { ready: 'False' }]);
+    await writer.close();
+  });
+
   it('drops a pending write when the status goes back to what was written', async () => {
     const { clock, patcher, writer } = aWriter();
     writer.update(aRef('t'), { invites: 1 });
@@ -77,7 +87,7 @@ describe('StatusWriter', () => {
 
   it('sets fields that disappeared from the status to null so the merge patch removes them', async () => {
     const { clock, patcher, writer } = aWriter();
-    writer.update(aRef('t'), { invites: 1 }, { invites: 2, lastError: 'timeout' });
+    writer.update(aRef('t'), { invites: 1 }, { observed: { invites: 2, lastError: 'timeout' } });
     await clock.advance(0);
     expect(patcher.patches[0]?.patch).toEqual({ invites: 1, lastError: null });
     await writer.close();
