@@ -6,7 +6,7 @@ import { durationField } from './duration.js';
 import { engagementEndpointSchema } from './engagement-endpoint.js';
 import { objectMetaSchema } from './object-meta.js';
 import { defaultOptimizationGoalPercent, optimizationGoalField } from './optimization-goal.js';
-import { pacingPolicySchema } from './pacing-policy.js';
+import { pacingPolicyNameSchema } from './pacing-policy-name.js';
 import { statsSourceSchema } from './stats-source.js';
 
 /** Desired state of a PacingCluster: one tenant's statistics source, engagement endpoint and pacing defaults. */
@@ -21,7 +21,7 @@ export const pacingClusterSpecSchema = z
     optimizationGoal: optimizationGoalField(
       `Default abandonment goal in percent for targets that set none: the share of accepted proactive interactions that may be abandoned before an agent joins. Defaults to ${defaultOptimizationGoalPercent}.`,
     ).default(defaultOptimizationGoalPercent),
-    policy: pacingPolicySchema.default('adaptive'),
+    policy: pacingPolicyNameSchema.default('adaptive'),
     statsSource: statsSourceSchema,
     engagement: engagementEndpointSchema,
     alarms: alarmThresholdsSchema.prefault({}),
@@ -65,13 +65,9 @@ export const pacingClusterStatusSchema = z
       .max(Number.MAX_SAFE_INTEGER)
       .optional()
       .meta({ description: 'metadata.generation of the spec this status describes.' }),
-    leaderIdentity: z
-      .string()
-      .max(253)
-      .optional()
-      .meta({
-        description: 'Identity of the replica holding the lease, the only one that publishes allowances.',
-      }),
+    leaderIdentity: z.string().max(253).optional().meta({
+      description: 'Identity of the replica holding the lease, the only one that publishes allowances.',
+    }),
     targetCount: z
       .int()
       .min(0)

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The pacing policies a PacingCluster can run. `adaptive` is the production policy; the others are the
  * baselines it is benchmarked against (see docs on the pacing algorithm).
  */
-export const pacingPolicySchema = z
+export const pacingPolicyNameSchema = z
   .enum([
     'adaptive',
     'progressive',
@@ -19,4 +19,4 @@ export const pacingPolicySchema = z
   });
 
 /** One pacing policy name. */
-export type PacingPolicy = z.infer<typeof pacingPolicySchema>;
+export type PacingPolicyName = z.infer<typeof pacingPolicyNameSchema>;

@@ -98,46 +98,28 @@ export const pacingTargetStatusSchema = z
       .max(Number.MAX_SAFE_INTEGER)
       .optional()
       .meta({ description: 'metadata.generation of the spec this status describes.' }),
-    effectiveOptimizationGoal: z
-      .number()
-      .min(0)
-      .max(100)
-      .optional()
-      .meta({
-        description: 'The abandonment goal in force, in percent, after the cluster default is applied.',
-      }),
+    effectiveOptimizationGoal: z.number().min(0).max(100).optional().meta({
+      description: 'The abandonment goal in force, in percent, after the cluster default is applied.',
+    }),
     invitesPerInterval: z
       .int()
       .min(0)
       .optional()
       .meta({ description: 'Invitations allowed in the last refresh period.' }),
-    freeSlots: z
-      .int()
-      .min(0)
-      .optional()
-      .meta({
-        description: 'Free agent slots credited to this target in the last cycle (after the blended split).',
-      }),
+    freeSlots: z.int().min(0).optional().meta({
+      description: 'Free agent slots credited to this target in the last cycle (after the blended split).',
+    }),
     waiting: z
       .int()
       .min(0)
       .optional()
       .meta({ description: 'Proactive interactions waiting in the virtual queue at the last snapshot.' }),
-    pendingInvitations: z
-      .int()
-      .min(0)
-      .optional()
-      .meta({
-        description: 'Invitations sent but not yet accepted or declined, as the engagement platform reports.',
-      }),
-    observedAbandonmentPercent: z
-      .number()
-      .min(0)
-      .max(100)
-      .optional()
-      .meta({
-        description: 'Observed share of accepted interactions abandoned before an agent joined, in percent.',
-      }),
+    pendingInvitations: z.int().min(0).optional().meta({
+      description: 'Invitations sent but not yet accepted or declined, as the engagement platform reports.',
+    }),
+    observedAbandonmentPercent: z.number().min(0).max(100).optional().meta({
+      description: 'Observed share of accepted interactions abandoned before an agent joined, in percent.',
+    }),
     occupancyPercent: z
       .number()
       .min(0)

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { crdsCommand } from './crds-command.js';
 import { readPackageVersion } from './package-version.js';
 
 /** Builds the `pacing-operator` command line; each subcommand lives in its own file beside this one. */
 export function buildProgram(): Command {
   const program = new Command('pacing-operator')
     .description('Agent Pacing Operator: paces proactive invitations to the agents free to answer them')
-    .version(readPackageVersion());
+    .version(readPackageVersion())
+    .addCommand(crdsCommand());
   return program;
 }
 

@@ -1,11 +1,11 @@
+import { PacingError } from './errors.js';
+
 /**
  * Thrown by `parseSkillExpression` when a skill expression does not follow the grammar.
  * `position` is the 0-based character offset where parsing stopped, `expected` says what would have been valid
  * there; the message repeats both so that a Kubernetes condition can show it as is.
  */
-export class SkillExpressionError extends Error {
-  /** Stable code for callers that branch on the failure kind. */
-  readonly code = 'PACING_ERR_SKILL_EXPRESSION';
+export class SkillExpressionError extends PacingError {
   /** 0-based character offset in the expression text where the problem was found. */
   readonly position: number;
   /** What the parser would have accepted at `position`, in words. */
@@ -15,7 +15,11 @@ export class SkillExpressionError extends Error {
 
   /** Builds the error; `found` is the offending token text or `end of expression`. */
   constructor(position: number, expected: string, found: string, options?: { cause?: unknown }) {
-    super(`skill expression: at position ${position} expected ${expected}, found ${found}`, options);
+    super(
+      'PACING_ERR_SKILL_EXPRESSION',
+      `skill expression: at position ${position} expected ${expected}, found ${found}`,
+      options,
+    );
     this.name = 'SkillExpressionError';
     this.position = position;
     this.expected = expected;
