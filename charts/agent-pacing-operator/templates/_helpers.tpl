@@ -23,7 +23,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{ include "apo.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: agent-pacing
+app.kubernetes.io/part-of: agent-pacing-operator
 {{- end }}
 
 {{/* Labels that select the operator pods; never change them on upgrade (Deployment selectors are immutable). */}}
