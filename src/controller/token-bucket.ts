@@ -54,6 +54,12 @@ export class TokenBucket {
     return this.#tokens >= 0 ? 0 : Math.ceil(-this.#tokens / this.#ratePerMs);
   }
 
+  /** True when the bucket holds its full burst (it then carries no history worth keeping). */
+  isFull(): boolean {
+    this.#refill();
+    return this.#tokens >= this.#burst;
+  }
+
   /** Milliseconds until one whole token is available (0 when one is there now). */
   msUntilToken(): number {
     this.#refill();
