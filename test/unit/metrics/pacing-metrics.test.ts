@@ -1,0 +1,56 @@
+import { Registry } from 'prom-client';
+import { createMetricsRegistry, PacingMetrics } from '../../../src/metrics/index.js';
+
+describe('PacingMetrics', () => {
+  it('exposes per-target gauges labelled by cluster and target, and removes them when forgotten', async () => {
+    const registry = new Registry();
+    const metrics = new PacingMetrics(registry);
+    metrics.recordTarget('tenant/main', 'chat', {
+      invitesAllowed: 4,
+      freeSlots: 6,
+      pendingInvitations: 2,
+      abandonmentRatio: 0.021,
+      occupancyRatio: 0.85,
+    });
+    const text = await registry.metrics();
+    expect(text).toContain('pacing_invites_allowed{cluster="tenant/main",target="chat"} 4');
+    expect(text).toContain('pacing_abandonment_ratio{cluster="tenant/main",target="chat"} 0.021');
+    metrics.forgetCluster('tenant/main', ['chat']);
+    expect(await registry.metrics()).not.toContain('target="chat"');
+  });
+
+  it('drops a ratio series when the ratio is not known rather than keeping a stale value', async () => {
+    const registry = new Registry();
+    const metrics = new PacingMetrics(registry);
+    const figures = { invitesAllowed: 1, freeSlots: 1, pendingInvitations: 0, occupancyRatio: 0.5 };
+    metrics.recordTarget('t/c', 'voice', { ...figures, abandonmentRatio: 0.1 });
+    metrics.recordTarget('t/c', 'voice', { ...figures, abandonmentRatio: undefined });
+    expect(await registry.metrics()).not.toMatch(/pacing_abandonment_ratio\{/);
+  });
+
+  it('counts cycles, skipped slots and engagement exchanges', async () => {
+    const registry = new Registry();
+    const metrics = new PacingMetrics(registry);
+    metrics.recordCycle('t/c', 0.2);
+    metrics.recordCyclesSkipped('t/c', 'Overrun', 2);
+    metrics.recordEngagementRequest('t/c', {
+      durationSeconds: 0.05,
+      outcome: 'ok',
+      requestBytes: 300,
+      responseBytes: 900,
+    });
+    const text = await registry.metrics();
+    expect(text).toContain('pacing_cycle_duration_seconds_count{cluster="t/c"} 1');
+    expect(text).toContain('pacing_cycles_skipped_total{cluster="t/c",reason="Overrun"} 2');
+    expect(text).toContain('pacing_engagement_request_duration_seconds_count{cluster="t/c",outcome="ok"} 1');
+    expect(text).toContain('pacing_engagement_request_bytes_sum{cluster="t/c",direction="response"} 900');
+  });
+
+  it('builds independent registries without touching the global default one', async () => {
+    const a = createMetricsRegistry({ collectProcessMetrics: false });
+    const b = createMetricsRegistry({ collectProcessMetrics: false });
+    new PacingMetrics(a);
+    expect(() => new PacingMetrics(b)).not.toThrow();
+    expect(await b.metrics()).toContain('pacing_free_slots');
+  });
+});
