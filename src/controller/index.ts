@@ -1,0 +1,78 @@
+// Public surface of src/controller: Kubernetes client setup, informers, work queue and reconcile loop, Lease
+// leader election, status writer and Event recorder. The reconcilers and the operator built on them add their
+// exports below this block.
+export { createSystemClock, sleepOnTimer, type Clock, type CancelTimer } from './clock.js';
+export {
+  ControllerError,
+  ControllerConfigError,
+  KubeConfigLoadError,
+  QueueShutDownError,
+  TerminalError,
+  type ControllerErrorCode,
+} from './errors.js';
+export { apiErrorStatus } from './api-error-status.js';
+export { objectKey, parseObjectKey, type KeyedObject } from './object-key.js';
+export { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
+export {
+  SharedDispatcherKubeConfig,
+  loadKubeConfig,
+  createKubeClients,
+  type KubeClients,
+  type KubeConfigSource,
+} from './kube-client.js';
+export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
+export {
+  createDefaultRetryRateLimiter,
+  type RetryRateLimiter,
+  type RetryRateLimiterOptions,
+} from './retry-rate-limiter.js';
+export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
+export type { ReconcileResult, Reconciler } from './reconcile-result.js';
+export { ReconcileLoop, type ReconcileLoopOptions } from './reconcile-loop.js';
+export {
+  RestartingInformer,
+  type InformerEvent,
+  type InformerEventType,
+  type RestartBackoff,
+  type RestartingInformerOptions,
+  type WatchLike,
+} from './restarting-informer.js';
+export {
+  createCustomObjectInformer,
+  createPacingClusterInformer,
+  createPacingTargetInformer,
+  type CustomObjectInformerOptions,
+  type InformerCommonOptions,
+  type PacingInformerOptions,
+} from './custom-object-informer.js';
+export { createSecretInformer, type SecretInformerOptions } from './secret-informer.js';
+export { createLeaseClient, type LeaseClient } from './lease-client.js';
+export {
+  LeaseElector,
+  DEFAULT_LEASE_TIMINGS,
+  leaseHolderIdentity,
+  shardLeaseName,
+  validateLeaseTimings,
+  type LeaseElectorOptions,
+} from './lease-elector.js';
+export { stableJson } from './stable-json.js';
+export { createStatusPatcher, type StatusObjectRef, type StatusPatcher } from './status-patcher.js';
+export {
+  StatusWriter,
+  type StatusBody,
+  type StatusUpdateOptions,
+  type StatusWriterOptions,
+} from './status-writer.js';
+export {
+  createPacingStatusSubmitter,
+  pacingStatusObjectRef,
+  type PacingKindRef,
+} from './pacing-status-submitter.js';
+export { createEventsClient, type EventsClient } from './events-client.js';
+export {
+  EventRecorder,
+  type EventObjectRef,
+  type EventRecord,
+  type EventRecorderOptions,
+} from './event-recorder.js';
+export { createPacingEventEmitter } from './pacing-event-emitter.js';
