@@ -13,7 +13,7 @@ export interface AdaptiveState {
  */
 export const adaptiveTuning = {
   /** Starting trim: cautious, it rises as the queue stays short. */
-  initialTrim: 0.6,
+  initialTrim: 0.7,
   minTrim: 0.2,
   maxTrim: 1.5,
   /** The trim steers abandonment to this share of the goal, leaving room for noise and shocks. */
@@ -28,7 +28,7 @@ export const adaptiveTuning = {
   /** Fall back to progressive while realised abandonment over ~15 min exceeds this multiple of the goal … */
   breakerMultiple: 2.5,
   /** … with at least this many (discounted) accepted interactions behind it. */
-  breakerMinAccepted: 30,
+  breakerMinAccepted: 60,
 } as const;
 
 /**
@@ -66,10 +66,10 @@ export const adaptivePolicy: PacingPolicy<AdaptiveState> = {
     );
     const trim = Math.exp(logTrim);
     const p = estimates.p;
-    const horizon = Math.min(120, Math.max(1, estimates.pendingSeconds));
+    const horizon = estimates.acceptDelaySeconds;
     const freeing = obs.busySlots * (1 - Math.exp(-horizon / estimates.handleSeconds));
     const capacity = obs.freeSlots + freeing - obs.waiting;
-    const wanted = trim * capacity - t.reserveSlots - p * obs.pending;
+    const wanted = trim * capacity - t.reserveSlots - estimates.acceptancesToCome;
     let invites = Math.max(0, Math.floor(wanted / p));
     let mode = 'paced';
     const isBreakerOpen =
@@ -84,7 +84,8 @@ export const adaptivePolicy: PacingPolicy<AdaptiveState> = {
       state: { logTrim },
       explanation:
         `${mode}: capacity ${capacity.toFixed(2)} (free ${obs.freeSlots.toFixed(1)} + freeing ${freeing.toFixed(2)}` +
-        ` − waiting ${obs.waiting}), trim ${trim.toFixed(2)}, p̂ ${p.toFixed(3)}, pending ${obs.pending}`,
+        ` − waiting ${obs.waiting}), trim ${trim.toFixed(2)}, p̂ ${p.toFixed(3)},` +
+        ` ${estimates.acceptancesToCome.toFixed(2)} acceptances to come from ${obs.pending} pending`,
     };
   },
   skip: (_obs, state) => state,

@@ -66,6 +66,10 @@ export interface DecideAllResult {
   readonly states: Record<string, TargetState>;
 }
 
+function isFiniteArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((v) => Number.isFinite(v));
+}
+
 function hasEstimatorShape(value: unknown): value is EstimatorState {
   if (!isRecord(value)) return false;
   const parts = [
@@ -81,6 +85,9 @@ function hasEstimatorShape(value: unknown): value is EstimatorState {
     parts.every(
       (key) => isRecord(value[key]) && Object.values(value[key]).every((v) => Number.isFinite(v)),
     ) &&
+    isRecord(value['acceptDelay']) &&
+    isFiniteArray(value['acceptDelay']['cohorts']) &&
+    isFiniteArray(value['acceptDelay']['logLikelihood']) &&
     Number.isFinite(value['acceptedTotal']) &&
     Number.isFinite(value['abandonedTotal'])
   );

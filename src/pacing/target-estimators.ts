@@ -4,6 +4,13 @@ import {
   updateAcceptance,
   type AcceptanceState,
 } from './acceptance-estimator.js';
+import {
+  estimateAcceptDelaySeconds,
+  expectedAcceptancesToCome,
+  initialAcceptDelayState,
+  updateAcceptDelay,
+  type AcceptDelayState,
+} from './accept-delay-estimator.js';
 import type { Observation } from './observation.js';
 import {
   initialRateRatio,
@@ -16,6 +23,8 @@ import {
 export interface EstimatorState {
   /** Acceptance probability from resolved invitations. */
   readonly acceptance: AcceptanceState;
+  /** Accept delay from the send history (cohorts) and acceptances. */
+  readonly acceptDelay: AcceptDelayState;
   /** Pending-seconds ÷ resolved invitations: mean time an invitation stays pending (Little's law). */
   readonly pendingTime: RateRatioState;
   /** Handle seconds ÷ finished interactions (finished counted as answered). */
@@ -44,8 +53,12 @@ export interface Estimates {
   readonly pSlow: number;
   /** Resolved invitations behind the slow ratio. */
   readonly acceptanceSamples: number;
-  /** Mean seconds an invitation stays pending (the look-ahead horizon). */
+  /** Mean seconds an invitation stays pending, any outcome (Little's law). */
   readonly pendingSeconds: number;
+  /** Mean invite → accept delay, seconds (the look-ahead horizon). */
+  readonly acceptDelaySeconds: number;
+  /** Acceptances still expected from invitations already sent (never more than the pending count). */
+  readonly acceptancesToCome: number;
   /** Mean handle time, seconds. */
   readonly handleSeconds: number;
   /** Mean patience, seconds. */
@@ -90,6 +103,7 @@ const memories = {
 export function initialEstimatorState(): EstimatorState {
   return {
     acceptance: initialAcceptanceState(),
+    acceptDelay: initialAcceptDelayState(),
     pendingTime: initialRateRatio(),
     handleTime: initialRateRatio(),
     patience: initialRateRatio(),
@@ -107,8 +121,18 @@ export function updateEstimators(state: EstimatorState, obs: Observation): Estim
   const intervalSeconds = Math.max(0, obs.intervalMs / 1000);
   const resolved = d.inviteAccepted + d.declined + d.expired;
   const statsSeconds = d.statsSeconds;
+  const acceptance = updateAcceptance(state.acceptance, d.inviteAccepted, resolved);
   return {
-    acceptance: updateAcceptance(state.acceptance, d.inviteAccepted, resolved),
+    acceptance,
+    acceptDelay: obs.hasEngagementReport
+      ? updateAcceptDelay(
+          state.acceptDelay,
+          d.sent,
+          d.inviteAccepted,
+          intervalSeconds,
+          estimateAcceptance(acceptance).p,
+        )
+      : state.acceptDelay,
     pendingTime: obs.hasEngagementReport
       ? updateRateRatio(
           state.pendingTime,
@@ -165,8 +189,15 @@ export function readEstimates(state: EstimatorState, obs: Observation): Estimate
     1,
     readRateRatio(state.patience, priors.patienceSeconds, priors.patienceWeight),
   );
+  const acceptDelaySeconds = estimateAcceptDelaySeconds(state.acceptDelay);
+  const intervalSeconds = Math.max(1e-3, obs.intervalMs / 1000);
   return {
     p: acceptance.p,
+    acceptDelaySeconds,
+    acceptancesToCome: Math.min(
+      obs.pending,
+      expectedAcceptancesToCome(state.acceptDelay, intervalSeconds, acceptDelaySeconds, acceptance.p),
+    ),
     pFast: acceptance.fast,
     pSlow: acceptance.slow,
     acceptanceSamples: acceptance.samples,

@@ -1,0 +1,42 @@
+/** Public surface of src/sim: the contact-center simulator, scenarios, benchmark runner and plots. */
+export {
+  agentPoolSchema,
+  distributionSchema,
+  loadScenarioFile,
+  parseScenario,
+  scenarioSchema,
+  scenarioTargetId,
+  scenarioTargetSchema,
+  virtualQueueName,
+  type AgentPool,
+  type Distribution,
+  type Scenario,
+  type ScenarioEvent,
+  type ScenarioTarget,
+} from './scenario.js';
+export { ContactCenter, applyDottedSet, type ContactCenterOptions } from './contact-center.js';
+export { SimulationRecorder } from './simulation-recorder.js';
+export {
+  benchmarkEpochMs,
+  runScenarioSeed,
+  scenarioTargetInputs,
+  staleAfterMsOf,
+  type SeedRun,
+} from './run-scenario-seed.js';
+export {
+  rollingHourMaxPercent,
+  summarizeRuns,
+  type PolicySummary,
+  type TargetSummary,
+} from './summarize-runs.js';
+export {
+  createLiveContactCenter,
+  type AllowanceCycle,
+  type EngagementTargetReport,
+  type LiveContactCenter,
+  type StatsSnapshot,
+} from './live-contact-center.js';
+export { sampleDistribution } from './distribution-sampler.js';
+export { RandomStream, mixSeed } from './random-stream.js';
+export { EventHeap } from './event-heap.js';
+export { ScenarioError, SimulationError } from './errors.js';
