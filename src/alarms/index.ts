@@ -24,3 +24,9 @@ export { AlarmMetricsSink, alarmActiveMetricName, alarmDetectionsMetricName } fr
 export { alarmEventFields, type AlarmEventFields } from './alarm-event.js';
 export { summarizeDegraded, type DegradedSummary } from './degraded-summary.js';
 export { AlarmsError, AlarmConfigError } from './errors.js';
+export {
+  AlarmOutcomeSink,
+  type AlarmOutcomeSinkOptions,
+  type AlarmCycleOutcome,
+  type ClusterAlarmSettings,
+} from './alarm-outcome-sink.js';
