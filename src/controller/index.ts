@@ -76,3 +76,33 @@ export {
   type EventRecorderOptions,
 } from './event-recorder.js';
 export { createPacingEventEmitter } from './pacing-event-emitter.js';
+// Reconcilers, the status book and the operator (engine helper).
+export { combineCachedObjects, type CachedObjects } from './cached-objects.js';
+export {
+  ConfigMapLearnedStateStore,
+  learnedStateConfigMapName,
+  learnedStateDataKey,
+  type ConfigMapLearnedStateStoreOptions,
+} from './config-map-learned-state-store.js';
+export { lookUpCredentials, secretNamesOf, type CredentialsLookup } from './pacing-cluster-credentials.js';
+export {
+  createPacingClusterReconciler,
+  type PacingClusterReconcilerOptions,
+  type WorkerFactory,
+} from './pacing-cluster-reconciler.js';
+export { createPacingTargetReconciler, type PacingTargetReconcilerOptions } from './pacing-target-reconciler.js';
+export {
+  PacingStatusBook,
+  type ConditionDecision,
+  type EventEmitterPort,
+  type PacingObjectRef,
+  type PacingStatusBookOptions,
+  type StatusSubmitter,
+} from './pacing-status-book.js';
+export { readRawObjectFields, type RawObjectFields } from './raw-object-fields.js';
+export {
+  Operator,
+  type OperatorLeaderElection,
+  type OperatorOptions,
+  type SharedWorkerParts,
+} from './operator.js';

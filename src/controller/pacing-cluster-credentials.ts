@@ -1,22 +1,11 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { PacingCluster } from '../api/index.js';
+import type { WorkerCredentials } from '../engine/index.js';
 import type { CachedObjects } from './cached-objects.js';
-
-/** What a worker needs from the cluster's Secrets. Never logged. */
-export interface ResolvedCredentials {
-  /** OAuth2 client id. */
-  readonly clientId: string;
-  /** OAuth2 client secret. */
-  readonly clientSecret: string;
-  /** Bearer token of the statistics source, when one is configured. */
-  readonly statsBearerToken?: string | undefined;
-  /** Forward proxy user and password, when configured. */
-  readonly proxy?: { readonly username: string; readonly password: string } | undefined;
-}
 
 /** Result of reading the credentials: the values, or a message naming the Secret and key at fault. */
 export type CredentialsLookup =
-  | { readonly isFound: true; readonly credentials: ResolvedCredentials }
+  | { readonly isFound: true; readonly credentials: WorkerCredentials }
   | { readonly isFound: false; readonly message: string };
 
 /**
@@ -41,7 +30,14 @@ export function lookUpCredentials(
     if (typeof token !== 'string') return { isFound: false, message: token.problem };
     statsBearerToken = token;
   }
-  let proxy: ResolvedCredentials['proxy'];
+  let statsCa: string | undefined;
+  const caRef = cluster.spec.statsSource.caSecretRef;
+  if (caRef !== undefined) {
+    const ca = readKey(secrets, namespace, caRef.name, caRef.key, true);
+    if (typeof ca !== 'string') return { isFound: false, message: ca.problem };
+    statsCa = ca;
+  }
+  let proxy: WorkerCredentials['proxy'];
   const proxyRef = cluster.spec.engagement.forwardProxy?.credentialsSecretRef;
   if (proxyRef !== undefined) {
     const username = readKey(secrets, namespace, proxyRef.name, 'username');
@@ -50,7 +46,7 @@ export function lookUpCredentials(
     if (typeof password !== 'string') return { isFound: false, message: password.problem };
     proxy = { username, password };
   }
-  return { isFound: true, credentials: { clientId, clientSecret, statsBearerToken, proxy } };
+  return { isFound: true, credentials: { clientId, clientSecret, statsBearerToken, statsCa, proxy } };
 }
 
 /** Names of the Secrets a cluster reads, so Secret events can wake the clusters that use them. */
@@ -68,6 +64,7 @@ function readKey(
   namespace: string,
   name: string,
   key: string,
+  isMultiLine = false,
 ): string | { problem: string } {
   const secret = secrets.get(`${namespace}/${name}`);
   if (secret === undefined) return { problem: `Secret ${namespace}/${name} not found` };
@@ -79,8 +76,16 @@ function readKey(
   const value = (plain ?? Buffer.from(encoded ?? '', 'base64').toString('utf8')).trim();
   if (value.length === 0) return { problem: `Secret ${namespace}/${name} key ${key} is empty` };
   // Control characters mean the value was not what a person typed (e.g. binary garbage): refuse it by name.
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
+  if (!isMultiLine && hasControlCharacter(value)) {
     return { problem: `Secret ${namespace}/${name} key ${key} holds control characters` };
   }
   return value;
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }

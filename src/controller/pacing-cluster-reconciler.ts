@@ -1,10 +1,15 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { validatePacingCluster, type PacingCluster, type PacingClusterDurationsMs } from '../api/index.js';
-import { EngineConfigError, type DesiredWorker, type WorkerRegistry } from '../engine/index.js';
+import {
+  EngineConfigError,
+  type DesiredWorker,
+  type WorkerCredentials,
+  type WorkerRegistry,
+} from '../engine/index.js';
 import type { CachedObjects } from './cached-objects.js';
 import { parseObjectKey } from './object-key.js';
-import { lookUpCredentials, type ResolvedCredentials } from './pacing-cluster-credentials.js';
+import { lookUpCredentials } from './pacing-cluster-credentials.js';
 import type { PacingStatusBook } from './pacing-status-book.js';
 import { readRawObjectFields } from './raw-object-fields.js';
 import type { Reconciler } from './reconcile-result.js';
@@ -13,7 +18,7 @@ import type { Reconciler } from './reconcile-result.js';
 export type WorkerFactory = (
   cluster: PacingCluster,
   durationsMs: PacingClusterDurationsMs,
-  credentials: ResolvedCredentials,
+  credentials: WorkerCredentials,
 ) => DesiredWorker;
 
 /** Dependencies of the PacingCluster reconciler. */

@@ -46,3 +46,7 @@ export { WorkerRegistry, type DesiredWorker } from './worker-registry.js';
 export { HttpEngagementExchange } from './http-engagement-exchange.js';
 export { HttpStatsSource } from './http-stats-source.js';
 export { PacingRoomDecider } from './pacing-room-decider.js';
+export { clusterConfigOf, createHttpDesiredWorker, type HttpWorkerDeps } from './http-worker-factory.js';
+export type { WorkerCredentials } from './worker-credentials.js';
+export { fanOutSinks } from './fan-out-sink.js';
+export { MetricsOutcomeSink } from './metrics-outcome-sink.js';

@@ -32,6 +32,8 @@ export interface PacingWorkerPorts {
   readonly sink: CycleOutcomeSink;
   /** Logger with the `cluster` field bound. */
   readonly logger: Logger;
+  /** Releases what the ports hold (connection pools); called once after the worker stopped. */
+  readonly close?: (() => Promise<void>) | undefined;
 }
 
 /** Read-only view of a worker, for status and tests. */
@@ -117,6 +119,9 @@ export class PacingWorker {
       this.#config.key,
       this.#targets.map((t) => t.key),
     );
+    await this.#ports.close?.().catch((error: unknown) => {
+      this.#ports.logger.warn({ err: error }, 'pacing worker ports did not close cleanly');
+    });
   }
 
   async #run(): Promise<void> {

@@ -1,0 +1,340 @@
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { validatePacingCluster } from '../api/index.js';
+import {
+  alwaysLeader,
+  fanOutSinks,
+  WorkerRegistry,
+  type CycleOutcomeSink,
+  type LeaseFence,
+  type LearnedStateStore,
+} from '../engine/index.js';
+import { combineCachedObjects, type CachedObjects } from './cached-objects.js';
+import type { Clock } from './clock.js';
+import { ConfigMapLearnedStateStore } from './config-map-learned-state-store.js';
+import { createPacingClusterInformer, createPacingTargetInformer } from './custom-object-informer.js';
+import type { KubeClients } from './kube-client.js';
+import { createLeaseClient } from './lease-client.js';
+import { LeaseElector } from './lease-elector.js';
+import { secretNamesOf } from './pacing-cluster-credentials.js';
+import { createPacingClusterReconciler, type WorkerFactory } from './pacing-cluster-reconciler.js';
+import { PacingStatusBook, type EventEmitterPort } from './pacing-status-book.js';
+import { createPacingStatusSubmitter } from './pacing-status-submitter.js';
+import { createPacingTargetReconciler } from './pacing-target-reconciler.js';
+import { ReconcileLoop } from './reconcile-loop.js';
+import type { RestartingInformer } from './restarting-informer.js';
+import { createSecretInformer } from './secret-informer.js';
+import { createStatusPatcher } from './status-patcher.js';
+import { StatusWriter } from './status-writer.js';
+import { WorkQueue } from './work-queue.js';
+
+/** Lease settings when leader election is on. */
+export interface OperatorLeaderElection {
+  /** Namespace of the Lease. */
+  readonly namespace: string;
+  /** Lease name. */
+  readonly name: string;
+  /** Lease duration, ms. */
+  readonly leaseDurationMs: number;
+  /** Renew deadline, ms. */
+  readonly renewDeadlineMs: number;
+  /** Retry period, ms. */
+  readonly retryPeriodMs: number;
+}
+
+/** What every worker shares, handed to the worker factory builder. */
+export interface SharedWorkerParts {
+  /** Lease check before publishing. */
+  readonly fence: LeaseFence;
+  /** Status, metrics and alarm sinks in one. */
+  readonly sink: CycleOutcomeSink;
+  /** Learned state between leaders. */
+  readonly stateStore: LearnedStateStore;
+}
+
+/** Options of {@link Operator}; parsed once by the composition root. */
+export interface OperatorOptions {
+  /** Kubernetes clients sharing one connection pool. */
+  readonly clients: KubeClients;
+  /** Time. */
+  readonly clock: Clock;
+  /** Random source in [0, 1). */
+  readonly random: () => number;
+  /** Metrics registry. */
+  readonly registry: Registry;
+  /** Root logger. */
+  readonly logger: Logger;
+  /** This instance's identity (Lease holder, publisher, Event reporting instance). */
+  readonly identity: string;
+  /** Namespaces to watch; empty means all. */
+  readonly watchNamespaces: readonly string[];
+  /** Namespace of the learned-state ConfigMaps (the operator's own). */
+  readonly stateNamespace: string;
+  /** Leader election; undefined runs as the only publisher (single replica). */
+  readonly leaderElection?: OperatorLeaderElection | undefined;
+  /** Event recorder. */
+  readonly events: EventEmitterPort;
+  /** Sinks besides status (metrics, alarms). */
+  readonly extraSinks?: readonly CycleOutcomeSink[] | undefined;
+  /** Builds the worker factory once the shared parts exist (keeps HTTP clients out of this room). */
+  readonly createWorkerFactory: (shared: SharedWorkerParts) => WorkerFactory;
+  /** Global status write budget, writes per second. Default 20. */
+  readonly statusWritesPerSecond?: number | undefined;
+}
+
+type AnyObject = KubernetesObject;
+
+/**
+ * The running operator: informers (PacingCluster, PacingTarget, Secret) feed work queues, reconcilers keep one
+ * pacing worker per PacingCluster with its targets as members, and a Lease decides which replica publishes.
+ * Standbys run the same informers and reconcilers (warm caches and workers) but their workers skip every slot
+ * and they write no status.
+ */
+export class Operator {
+  readonly #o: OperatorOptions;
+  readonly #log: Logger;
+  readonly #registry = new WorkerRegistry();
+  readonly #clusterInformers: RestartingInformer<AnyObject>[] = [];
+  readonly #targetInformers: RestartingInformer<AnyObject>[] = [];
+  readonly #secretInformers: RestartingInformer<V1Secret>[] = [];
+  readonly #clusterQueue: WorkQueue;
+  readonly #targetQueue: WorkQueue;
+  readonly #statusWriter: StatusWriter;
+  readonly #book: PacingStatusBook;
+  readonly #elector: LeaseElector | undefined;
+  readonly #fence: LeaseFence;
+  readonly #loops: ReconcileLoop[];
+  #isStarted = false;
+  #isStopping = false;
+
+  constructor(options: OperatorOptions) {
+    this.#o = options;
+    const { clients, clock, registry, logger } = options;
+    this.#log = logger.child({ component: 'operator' });
+    const namespaces: (string | undefined)[] =
+      options.watchNamespaces.length > 0 ? [...options.watchNamespaces] : [undefined];
+    for (const namespace of namespaces) {
+      const common = {
+        clock,
+        registry,
+        logger,
+        kubeConfig: clients.kubeConfig,
+        customObjects: clients.customObjects,
+      };
+      const suffix = namespace === undefined ? '' : `-${namespace}`;
+      this.#clusterInformers.push(
+        createPacingClusterInformer<AnyObject>({ ...common, namespace, name: `pacingclusters${suffix}` }),
+      );
+      this.#targetInformers.push(
+        createPacingTargetInformer<AnyObject>({ ...common, namespace, name: `pacingtargets${suffix}` }),
+      );
+      this.#secretInformers.push(
+        createSecretInformer({
+          clock,
+          registry,
+          logger,
+          kubeConfig: clients.kubeConfig,
+          core: clients.core,
+          namespace,
+          name: `secrets${suffix}`,
+        }),
+      );
+    }
+    const clusters: CachedObjects<AnyObject> = combineCachedObjects<AnyObject>(this.#clusterInformers);
+    const targets: CachedObjects<AnyObject> = combineCachedObjects<AnyObject>(this.#targetInformers);
+    const secrets = combineCachedObjects<V1Secret>(this.#secretInformers);
+
+    this.#clusterQueue = new WorkQueue({ name: 'pacingcluster', clock, registry });
+    this.#targetQueue = new WorkQueue({ name: 'pacingtarget', clock, registry });
+
+    if (options.leaderElection !== undefined) {
+      const le = options.leaderElection;
+      this.#elector = new LeaseElector({
+        namespace: le.namespace,
+        name: le.name,
+        identity: options.identity,
+        leaseClient: createLeaseClient(clients.coordination),
+        clock,
+        random: options.random,
+        registry,
+        logger,
+        leaseDurationMs: le.leaseDurationMs,
+        renewDeadlineMs: le.renewDeadlineMs,
+        retryPeriodMs: le.retryPeriodMs,
+        releaseOnStop: true,
+        onStartedLeading: () => this.#onStartedLeading(),
+        onStoppedLeading: () =>
+          this.#log.warn({ identity: options.identity }, 'stopped leading; workers stand by'),
+        onNewLeader: (holder) => this.#log.info({ leader: holder }, 'new leader observed'),
+      });
+      this.#fence = this.#elector;
+    } else {
+      this.#elector = undefined;
+      this.#fence = alwaysLeader;
+    }
+
+    this.#statusWriter = new StatusWriter({
+      patcher: createStatusPatcher(clients.customObjects),
+      clock,
+      registry,
+      logger,
+      // The book already samples figures per cluster's statusUpdatePeriod; this only stops hot loops.
+      statusUpdatePeriodMs: 1000,
+      writesPerSecond: options.statusWritesPerSecond ?? 20,
+    });
+    this.#book = new PacingStatusBook({
+      writer: createPacingStatusSubmitter(this.#statusWriter),
+      events: options.events,
+      nowMs: () => clock.nowMs(),
+      isLeader: () => this.#fence.holdsValidLease(clock.nowMs()),
+      identity: options.identity,
+    });
+    const sink = fanOutSinks([this.#book, ...(options.extraSinks ?? [])], logger);
+    const stateStore = new ConfigMapLearnedStateStore({
+      core: clients.core,
+      namespace: options.stateNamespace,
+    });
+    const buildWorker = options.createWorkerFactory({ fence: this.#fence, sink, stateStore });
+
+    const enqueueTargetsOf = (namespace: string, clusterName: string): void => {
+      for (const target of targets.list(namespace)) {
+        if (clusterRefOf(target) === clusterName) this.#targetQueue.add(keyOf(target));
+      }
+    };
+    this.#loops = [
+      new ReconcileLoop({
+        name: 'pacingcluster',
+        queue: this.#clusterQueue,
+        reconcile: createPacingClusterReconciler({
+          clusters,
+          secrets,
+          registry: this.#registry,
+          book: this.#book,
+          buildWorker,
+          enqueueTargetsOf,
+          logger,
+        }),
+        clock,
+        registry,
+        logger,
+      }),
+      new ReconcileLoop({
+        name: 'pacingtarget',
+        queue: this.#targetQueue,
+        reconcile: createPacingTargetReconciler({
+          targets,
+          clusters,
+          registry: this.#registry,
+          book: this.#book,
+          logger,
+        }),
+        concurrency: 2,
+        clock,
+        registry,
+        logger,
+      }),
+    ];
+
+    // Handlers only enqueue keys (a throw here would kill the process; the informer shields it anyway).
+    for (const informer of this.#clusterInformers)
+      informer.onEvent((event) => this.#clusterQueue.add(event.key));
+    for (const informer of this.#targetInformers)
+      informer.onEvent((event) => this.#targetQueue.add(event.key));
+    for (const informer of this.#secretInformers) {
+      informer.onEvent((event) => {
+        const namespace = event.object.metadata?.namespace;
+        const secretName = event.object.metadata?.name;
+        if (namespace === undefined || secretName === undefined) return;
+        for (const cluster of clusters.list(namespace)) {
+          const validation = validatePacingCluster(cluster);
+          if (validation.isValid && secretNamesOf(validation.cluster).includes(secretName)) {
+            this.#clusterQueue.add(keyOf(cluster));
+          }
+        }
+      });
+    }
+  }
+
+  /** True once every informer has listed its objects (the /readyz answer). */
+  isReady(): boolean {
+    return (
+      this.#isStarted &&
+      !this.#isStopping &&
+      [...this.#clusterInformers, ...this.#targetInformers, ...this.#secretInformers].every((i) =>
+        i.hasSynced(),
+      )
+    );
+  }
+
+  /** True while this instance holds a valid lease (always true without leader election). */
+  isLeader(): boolean {
+    return this.#fence.holdsValidLease(this.#o.clock.nowMs());
+  }
+
+  /** The worker registry (read-only use: tests, debug). */
+  get workers(): WorkerRegistry {
+    return this.#registry;
+  }
+
+  /** Starts informers, reconcilers and the election; resolves once the informers made their first attempt. */
+  async start(): Promise<void> {
+    if (this.#isStarted) return;
+    this.#isStarted = true;
+    // Secrets first: a cluster reconciled before its Secret is cached would report CredentialsMissing.
+    await Promise.all(this.#secretInformers.map((i) => i.start()));
+    await Promise.all(this.#clusterInformers.map((i) => i.start()));
+    await Promise.all(this.#targetInformers.map((i) => i.start()));
+    for (const loop of this.#loops) loop.start();
+    this.#elector?.start();
+    this.#log.info(
+      {
+        identity: this.#o.identity,
+        leaderElection: this.#o.leaderElection !== undefined,
+        watchNamespaces: this.#o.watchNamespaces.length > 0 ? this.#o.watchNamespaces : 'all',
+      },
+      'operator started',
+    );
+  }
+
+  /**
+   * Graceful stop, in the order that makes a handover quick and loses nothing: stop reconciling, stop every
+   * worker (each saves its learned state while still leader), release the Lease (a standby takes over in about
+   * a second), flush pending status writes, close the watches.
+   */
+  async stop(): Promise<void> {
+    if (this.#isStopping) return;
+    this.#isStopping = true;
+    await Promise.all(this.#loops.map((loop) => loop.stop()));
+    await this.#registry.stopAll();
+    this.#log.info('workers stopped');
+    await this.#elector?.stop();
+    await this.#statusWriter.close();
+    await Promise.all(
+      [...this.#clusterInformers, ...this.#targetInformers, ...this.#secretInformers].map((i) => i.close()),
+    );
+    this.#log.info('operator stopped');
+  }
+
+  #onStartedLeading(): void {
+    this.#log.info({ identity: this.#o.identity }, 'started leading');
+    // The predecessor's status may be behind ours: rewrite everything once, then reconcile everything so
+    // conditions computed while standing by get written.
+    this.#book.rewriteAll();
+    for (const informer of this.#clusterInformers)
+      for (const o of informer.list()) this.#clusterQueue.add(keyOf(o));
+    for (const informer of this.#targetInformers)
+      for (const o of informer.list()) this.#targetQueue.add(keyOf(o));
+  }
+}
+
+function keyOf(object: AnyObject): string {
+  const meta = object.metadata;
+  return meta?.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta?.name ?? '');
+}
+
+function clusterRefOf(target: unknown): string | undefined {
+  const spec = (target as { spec?: { clusterRef?: { name?: unknown } } }).spec;
+  const name = spec?.clusterRef?.name;
+  return typeof name === 'string' ? name : undefined;
+}
