@@ -24,13 +24,16 @@ export interface PacingResourceNames {
   readonly shortNames: readonly string[];
 }
 
-/** Names of the PacingCluster kind (short name `pc`). */
+/**
+ * Names of the PacingCluster kind (short name `pcl`). Not `pc`: kubectl resolves `pc` to the built-in
+ * PriorityClass before any CRD, so `kubectl get pc` would never list PacingClusters.
+ */
 export const pacingClusterNames: PacingResourceNames = {
   kind: 'PacingCluster',
   listKind: 'PacingClusterList',
   plural: 'pacingclusters',
   singular: 'pacingcluster',
-  shortNames: ['pc'],
+  shortNames: ['pcl'],
 };
 
 /** Names of the PacingTarget kind (short name `pt`). */

@@ -35,7 +35,7 @@ describe('buildPacingCrds', () => {
   });
 
   it.each([
-    ['PacingCluster', 'pc'],
+    ['PacingCluster', 'pcl'],
     ['PacingTarget', 'pt'],
   ])(
     'gives %s its short name %s, the pacing category, the part-of label and a status subresource',
