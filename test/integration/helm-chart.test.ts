@@ -297,6 +297,28 @@ describe('the agent-pacing-operator Helm chart', () => {
       },
     );
 
+    it('gives people edit and view ClusterRoles aggregated into the built-in ones, bound to no one', () => {
+      const objects = render();
+      const labelsOf = (name: string): Record<string, string> | undefined =>
+        ofKind(objects, 'ClusterRole').find((o) => o.metadata?.name === name)?.metadata?.labels;
+      expect(labelsOf('pacing-agent-pacing-operator-edit')).toMatchObject({
+        'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+        'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
+      });
+      expect(labelsOf('pacing-agent-pacing-operator-view')).toMatchObject({
+        'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+      });
+      const boundRoles = [...ofKind(objects, 'ClusterRoleBinding'), ...ofKind(objects, 'RoleBinding')].map(
+        (b) => b.roleRef?.name,
+      );
+      expect(boundRoles).not.toContain('pacing-agent-pacing-operator-edit');
+      expect(boundRoles).not.toContain('pacing-agent-pacing-operator-view');
+      const names = ofKind(render(['--set', 'rbac.aggregateToDefaultRoles=false']), 'ClusterRole').map(
+        (o) => o.metadata?.name,
+      );
+      expect(names).not.toContain('pacing-agent-pacing-operator-edit');
+    });
+
     it('is accepted by the real kube-apiserver in a server-side dry run', () => {
       const namespace = `chart-dry-${randomBytes(3).toString('hex')}`;
       run(kubectl(), ['create', 'namespace', namespace]);
@@ -384,14 +406,14 @@ describe('the agent-pacing-operator Helm chart', () => {
         '--set',
         `watchNamespaces={${watched}}`,
       ]);
-    });
+    }, 120_000);
 
     afterAll(() => {
       spawnSync(helm, ['uninstall', release, '--namespace', namespace], {
         env: process.env,
         timeout: 120_000,
       });
-    });
+    }, 120_000);
 
     it('creates the CRDs, marked to be kept on uninstall', () => {
       for (const crd of ['pacingclusters.pacing.agentpacing.dev', 'pacingtargets.pacing.agentpacing.dev']) {
@@ -425,15 +447,15 @@ describe('the agent-pacing-operator Helm chart', () => {
       ).toHaveLength(2);
       // watchNamespaces is set, so no cluster-wide Secret access exists at all.
       expect(
-        run(kubectl(), [
-          'get',
-          'clusterrole',
-          '-l',
-          `app.kubernetes.io/instance=${release}`,
-          '-o',
-          'name',
-        ]).trim(),
-      ).toBe(`clusterrole.rbac.authorization.k8s.io/${serviceAccount}`);
+        run(kubectl(), ['get', 'clusterrole', '-l', `app.kubernetes.io/instance=${release}`, '-o', 'name'])
+          .trim()
+          .split('\n')
+          .sort(),
+      ).toEqual(
+        ['', '-edit', '-view'].map(
+          (suffix) => `clusterrole.rbac.authorization.k8s.io/${serviceAccount}${suffix}`,
+        ),
+      );
       const deployment = JSON.parse(
         run(kubectl(), ['get', '-n', namespace, `deployment/${serviceAccount}`, '-o', 'json']),
       ) as {
@@ -490,7 +512,7 @@ describe('the agent-pacing-operator Helm chart', () => {
         });
       }
       expect(unexpected).toEqual([]);
-    });
+    }, 180_000);
 
     it.each([
       ['delete a PacingTarget', 'delete', 'pacingtargets.pacing.agentpacing.dev', 'watched'],
