@@ -101,6 +101,7 @@ function boundsOf(node: JsonSchemaNode): string {
   return parts.length > 0 ? `Bounds: ${parts.join(', ')}.` : '';
 }
 
+/** Keeps a description inside its table cell: pipes escaped, no line breaks, no raw HTML. */
 function escapeCell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ').replaceAll('<', '&lt;');
 }

@@ -64,7 +64,7 @@ export const engagementEndpointSchema = z
       .optional()
       .meta({
         description:
-          'Id of this cluster on the engagement platform. Defaults to <namespace>/<name> of the PacingCluster.',
+          'Id of this cluster on the engagement platform. Defaults to namespace/name of the PacingCluster.',
       }),
     timeout: durationField({
       field: 'engagement.timeout',

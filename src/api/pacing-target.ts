@@ -37,7 +37,9 @@ export const virtualQueueSchema = z
       (value) => new RegExp(mediaPattern).test(value),
     ),
   })
-  .meta({ description: 'The virtual queue and media type; the target id is "<name>:<media>".' });
+  .meta({
+    description: 'The virtual queue and media type; the target id is name:media, e.g. "Proactive Chat:chat".',
+  });
 
 /** Desired state of a PacingTarget. */
 export const pacingTargetSpecSchema = z
