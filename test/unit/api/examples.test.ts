@@ -44,7 +44,7 @@ describe('deploy/examples', () => {
   it('keeps every namespaced object in the demo namespace and points the credentials at a Secret holding both keys', () => {
     const namespaced = manifests.filter((m) => m.object.kind !== 'Namespace');
     expect(new Set(namespaced.map((m) => m.object.metadata.namespace))).toEqual(new Set(['pacing-demo']));
-    const secret = ofKind('Secret')[0]!.object as {
+    const secret = ofKind('Secret')[0]!.object as unknown as {
       stringData: Record<string, string>;
       metadata: { name: string };
     };
