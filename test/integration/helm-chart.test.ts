@@ -113,10 +113,16 @@ describe('the agent-pacing-operator Helm chart', () => {
         '--leader-elect',
         '--lease-namespace',
         '$(POD_NAMESPACE)',
+        '--lease-name',
+        'pacing-agent-pacing-operator',
         '--metrics-port',
         '8080',
         '--shards',
         '1',
+        '--log-format',
+        'json',
+        '--log-level',
+        'info',
       ]);
       expect(container.image).toBe('ghcr.io/agentpacing/agent-pacing-operator:0.1.0');
       expect(container.ports).toEqual([{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }]);
@@ -158,20 +164,22 @@ describe('the agent-pacing-operator Helm chart', () => {
       });
     });
 
-    it('passes custom replicas, shards, image and watched namespaces through to the Deployment', () => {
+    it('passes custom replicas, image, lease, logging and watched namespaces through to the Deployment', () => {
       const objects = render([
         '--set',
-        'replicaCount=3,shards=4,image.repository=registry.example/pacing,image.tag=dev',
+        'replicaCount=3,image.repository=registry.example/pacing,image.tag=dev,leaderElection.leaseName=pacing-a',
         '--set',
-        'watchNamespaces={team-a,team-b},extraArgs={--log-level=debug}',
+        'logFormat=pretty,logLevel=debug,watchNamespaces={team-a,team-b},extraArgs={--status-writes-per-second=50}',
       ]);
       expect(ofKind(objects, 'Deployment')[0]?.spec?.replicas).toBe(3);
       const container = operatorContainer(objects);
       expect(container.image).toBe('registry.example/pacing:dev');
-      expect(container.args).toEqual(
-        expect.arrayContaining(['--shards', '4', '--watch-namespaces', 'team-a,team-b', '--log-level=debug']),
-      );
-      expect(container.args.indexOf('4')).toBe(container.args.indexOf('--shards') + 1);
+      const valueOf = (flag: string): string | undefined => container.args[container.args.indexOf(flag) + 1];
+      expect(valueOf('--lease-name')).toBe('pacing-a');
+      expect(valueOf('--log-format')).toBe('pretty');
+      expect(valueOf('--log-level')).toBe('debug');
+      expect(valueOf('--watch-namespaces')).toBe('team-a,team-b');
+      expect(container.args.at(-1)).toBe('--status-writes-per-second=50');
     });
 
     it('refuses more than one replica without leader election, since every replica would publish', () => {
@@ -183,6 +191,9 @@ describe('the agent-pacing-operator Helm chart', () => {
     it('rejects values the schema does not know', () => {
       expect(() => template(['--set', 'replicas=2'])).toThrow(/additional properties|replicas/i);
       expect(() => template(['--set', 'shards=0'])).toThrow(/shards/);
+      // Operator 0.1.0 runs one shard only; raise the schema's maximum when sharding lands.
+      expect(() => template(['--set', 'shards=2'])).toThrow(/shards/);
+      expect(() => template(['--set', 'logLevel=verbose'])).toThrow(/logLevel/);
     });
 
     it('renders a NetworkPolicy only when asked, opening the metrics port alone', () => {
