@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { crdsCommand } from './crds-command.js';
+import { demoCommand } from './demo-command.js';
 import { readPackageVersion } from './package-version.js';
 import { runCommand } from './run-command.js';
 
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .description('Agent Pacing Operator: paces proactive invitations to the agents free to answer them')
     .version(readPackageVersion())
     .addCommand(crdsCommand())
+    .addCommand(demoCommand())
     .addCommand(runCommand());
   return program;
 }
