@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint control-plane tools cluster-up cluster-down test test-unit test-integration clean
+.PHONY: help deps build lint crds control-plane tools cluster-up cluster-down demo test test-unit test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -26,6 +26,13 @@ lint: deps ## type-check, eslint and prettier
 	npx tsc -p tsconfig.json --noEmit
 	npx eslint .
 	npx prettier --check .
+
+crds: build ## regenerate crds/*.yaml and docs/crd-reference.md from the zod schemas in src/api
+	node dist/src/cli/main.js crds --out crds --docs docs/crd-reference.md
+
+DURATION ?= 300
+demo: deps build control-plane ## run the whole product locally with a live view (make demo DURATION=60)
+	node dist/src/cli/main.js demo --duration $(DURATION)
 
 control-plane: ## build (once) kube-apiserver, kubectl, etcd and helm from the Go module proxy
 	bash deploy/local/build-all.sh
