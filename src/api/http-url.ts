@@ -26,9 +26,20 @@ function parseUrl(text: string): URL | undefined {
   }
 }
 
-/** WHATWG URL keeps IPv6 hosts in brackets; Go's Hostname() (used by CEL) strips them. */
-function hostnameOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+const authorityHost = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)/;
+
+/**
+ * The host as Go's url.Hostname() (behind CEL's getHostname) sees it: taken from the text as written, brackets
+ * of IPv6 literals removed, %XX decoded, but neither lower-cased nor normalised. WHATWG URL would turn
+ * `http://127.1` and `http://LOCALHOST` into loopback hosts that the API server refuses; the two must agree.
+ */
+function hostnameAsWritten(text: string): string {
+  const host = (authorityHost.exec(text)?.[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  try {
+    return decodeURIComponent(host);
+  } catch {
+    return host;
+  }
 }
 
 /**
@@ -66,7 +77,9 @@ export function httpUrlField(options: HttpUrlFieldOptions): z.ZodString {
     (value) => {
       const url = parseUrl(value);
       if (url === undefined) return true;
-      return url.protocol === 'https:' || (loopbackHosts as readonly string[]).includes(hostnameOf(url));
+      return (
+        url.protocol === 'https:' || (loopbackHosts as readonly string[]).includes(hostnameAsWritten(value))
+      );
     },
   );
 }

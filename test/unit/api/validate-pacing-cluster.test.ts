@@ -48,6 +48,18 @@ describe('validatePacingCluster', () => {
     });
   });
 
+  it.each([
+    ['a shorthand IPv4 loopback the API server reads literally', 'http://127.1'],
+    ['an upper-case localhost the API server does not lower-case', 'http://LOCALHOST'],
+    ['a loopback-looking name with a trailing dot', 'http://localhost.'],
+  ])('refuses plain http for %s, as CEL does', (_name, url) => {
+    const spec = withField(aClusterSpec(), 'engagement.baseServiceURL', url);
+    expect(validatePacingCluster(aPacingCluster(spec))).toMatchObject({
+      isValid: false,
+      field: 'spec.engagement.baseServiceURL',
+    });
+  });
+
   it('accepts a plain-http statistics source on any host', () => {
     const spec = withField(aClusterSpec(), 'statsSource.url', 'http://stat-server.contact-center.svc:8080');
     expect(validatePacingCluster(aPacingCluster(spec)).isValid).toBe(true);
