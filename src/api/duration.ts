@@ -10,7 +10,6 @@ import { InvalidDurationError } from './errors.js';
 export const durationPattern = '^([0-9]+(ms|s|m|h))+$';
 
 const durationRegExp = new RegExp(durationPattern);
-const partRegExp = /([0-9]+)(ms|s|m|h)/g;
 const unitMs: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Longest duration string accepted; keeps CEL cost estimates small and every value a safe integer of ms. */
@@ -27,7 +26,8 @@ export function parseDurationMs(text: string): number {
     );
   }
   let totalMs = 0;
-  for (const match of text.matchAll(partRegExp)) {
+  // A fresh /g literal per call: a shared global RegExp would carry lastIndex state between callers.
+  for (const match of text.matchAll(/([0-9]+)(ms|s|m|h)/g)) {
     totalMs += Number(match[1]) * unitMs[match[2]!]!;
   }
   if (!Number.isSafeInteger(totalMs)) {
