@@ -113,6 +113,8 @@ export const ENGAGEMENT_CLIENT_DEFAULTS = {
 // them because the platform de-duplicates on (cluster, cycle, part, publisher): see the OpenAPI file.
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 const MAX_REPORTED_ISSUES = 10;
+// gzip level 4 halves the compression CPU of level 6 for about 6 % more bytes (io-bench: 8.9 vs 8.4 B/target).
+const GZIP_LEVEL = 4;
 
 type AttemptOutcome =
   | {
@@ -182,7 +184,7 @@ export class EngagementClient {
     const targets: EngagementTargetReport[] = [];
     const targetErrors: EngagementTargetError[] = [];
     for (const chunk of encodeEngagementRequest(input, this.#maxTargetsPerRequest)) {
-      const body = gzipSync(JSON.stringify(chunk));
+      const body = gzipSync(JSON.stringify(chunk), { level: GZIP_LEVEL });
       transfer.chunks += 1;
       const answer = await this.#sendChunk(body, transfer, signal);
       this.#collect(chunk, answer, targets, targetErrors);

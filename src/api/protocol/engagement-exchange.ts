@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fastChecked, isCount, isNonEmptyString } from './fast-checked-schema.js';
 
 /** Version of the compact wire encoding; a server answers 400 to a version it does not speak. */
 export const ENGAGEMENT_WIRE_VERSION = 1;
@@ -59,6 +60,19 @@ export const EngagementWireRequestSchema = z.object({
   targets: z.array(z.tuple([z.string().min(1), count, z.array(count)])),
 });
 
+const AnswerTargetTupleSchema = z.tuple([z.string().min(1), count, count, count, count, count]);
+const AnswerErrorTupleSchema = z.tuple([z.string().min(1), z.string().min(1), z.string()]);
+
+/** The answer's target tuples, validated by a fast loop (see {@link fastChecked}): 10,000 of them per cycle. */
+const AnswerTargetsSchema = fastChecked(z.array(AnswerTargetTupleSchema), (value) => {
+  if (!Array.isArray(value)) return false;
+  for (const t of value) {
+    if (!Array.isArray(t) || t.length !== 6 || !isNonEmptyString(t[0])) return false;
+    if (!isCount(t[1]) || !isCount(t[2]) || !isCount(t[3]) || !isCount(t[4]) || !isCount(t[5])) return false;
+  }
+  return true;
+});
+
 /**
  * Compact wire answer (one chunk): `targets` tuples `[id, pending, sentTotal, acceptedTotal, declinedTotal,
  * expiredTotal]`; `errors` tuples `[id, code, message]`. A target may appear in both (counters known, but in
@@ -67,8 +81,8 @@ export const EngagementWireRequestSchema = z.object({
 export const EngagementWireAnswerSchema = z.object({
   v: z.literal(ENGAGEMENT_WIRE_VERSION),
   cycle: count,
-  targets: z.array(z.tuple([z.string().min(1), count, count, count, count, count])),
-  errors: z.array(z.tuple([z.string().min(1), z.string().min(1), z.string()])).optional(),
+  targets: AnswerTargetsSchema,
+  errors: z.array(AnswerErrorTupleSchema).optional(),
 });
 
 /**

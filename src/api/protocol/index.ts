@@ -4,3 +4,4 @@ export * from './stats-snapshot.js';
 export * from './engagement-exchange.js';
 export * from './engagement-wire-codec.js';
 export * from './read-bounded-body.js';
+export * from './fast-checked-schema.js';

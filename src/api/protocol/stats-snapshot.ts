@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  fastChecked,
+  isCount,
+  isFiniteNumber,
+  isNonEmptyString,
+  isPlainObject,
+} from './fast-checked-schema.js';
 
 /** Readiness of one agent for one media, as the statistics source sees it. */
 export const AgentMediaStateNameSchema = z
@@ -49,13 +56,68 @@ export const SnapshotVirtualQueueSchema = z.object({
     .describe('cumulative handle time, in seconds, of finished interactions'),
 });
 
-/** The statistics source's answer to `GET {url}/v1/snapshot`. */
+const MEDIA_STATES: ReadonlySet<unknown> = new Set(AgentMediaStateNameSchema.options);
+
+/** The fast equivalent of {@link SnapshotAgentSchema} (see {@link fastChecked}); never more permissive. */
+function isSnapshotAgent(value: unknown): boolean {
+  if (!isPlainObject(value) || !isNonEmptyString(value.id) || !Array.isArray(value.groups)) return false;
+  for (const group of value.groups) if (!isNonEmptyString(group)) return false;
+  const { skills, media } = value;
+  if (!isPlainObject(skills) || !isPlainObject(media)) return false;
+  for (const name in skills) if (!isFiniteNumber(skills[name])) return false;
+  for (const name in media) {
+    const state = media[name];
+    if (
+      !isPlainObject(state) ||
+      !MEDIA_STATES.has(state.state) ||
+      !isCount(state.capacity) ||
+      !isCount(state.load)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The fast equivalent of {@link SnapshotVirtualQueueSchema}; never more permissive. */
+function isSnapshotVirtualQueue(value: unknown): boolean {
+  if (!isPlainObject(value) || !isNonEmptyString(value.name) || !isNonEmptyString(value.media)) return false;
+  if (!isCount(value.waiting) || !isCount(value.acceptedTotal) || !isCount(value.abandonedTotal))
+    return false;
+  if (
+    !isCount(value.answeredTotal) ||
+    !isFiniteNumber(value.handleSecondsTotal) ||
+    value.handleSecondsTotal < 0
+  ) {
+    return false;
+  }
+  const ages = value.waitingAgesSeconds;
+  if (ages === undefined) return true;
+  if (!Array.isArray(ages)) return false;
+  for (const age of ages) if (!isFiniteNumber(age) || age < 0) return false;
+  return true;
+}
+
+/** A check that `value` is an array whose every item passes `isItem`. */
+function everyOf(isItem: (item: unknown) => boolean): (value: unknown) => boolean {
+  return (value) => {
+    if (!Array.isArray(value)) return false;
+    for (const item of value) if (!isItem(item)) return false;
+    return true;
+  };
+}
+
+/**
+ * The statistics source's answer to `GET {url}/v1/snapshot`. The agent and queue lists are checked by fast loops
+ * that fall back to the full schemas above to report issues ({@link fastChecked}): 50,000 agents validate in a few
+ * ms instead of ~100 ms of zod object copies. Unknown properties are therefore kept, not stripped.
+ */
 export const StatsSnapshotSchema = z.object({
   snapshotTime: z.iso
     .datetime({ offset: true })
     .describe('when the data was true (RFC 3339); staleness is measured from it'),
-  agents: z.array(SnapshotAgentSchema),
-  virtualQueues: z.array(SnapshotVirtualQueueSchema),
+  agents: fastChecked(z.array(SnapshotAgentSchema), everyOf(isSnapshotAgent)),
+  virtualQueues: fastChecked(z.array(SnapshotVirtualQueueSchema), everyOf(isSnapshotVirtualQueue)),
 });
 
 /** A validated statistics snapshot (see {@link StatsSnapshotSchema}). */
