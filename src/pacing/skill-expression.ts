@@ -46,7 +46,7 @@ const operatorList = '(= != >= <= > <)';
  *
  * Grammar: comparisons `Skill OP level` with OP in `= != >= <= > <` and a non-negative integer level; skill names
  * are letters, digits, `_`, `-`, `.` (starting with a letter or `_`), or any of those plus spaces inside double
- * quotes; `&` (and), `|` (or), `!` or `~` (not), parentheses. `&` and `|` may not be mixed at one level without
+ * quotes, or Stat Server's `Skill("Name")`; `&` (and), `|` (or), `!` or `~` (not), parentheses. `&` and `|` may not be mixed at one level without
  * parentheses, because the vendor's routers read such mixes left to right while Stat Server gives `&` priority.
  * Throws SkillExpressionError with the position and what was expected there.
  */
@@ -157,7 +157,7 @@ class SkillExpressionParser {
     return this.#parsePrimary(depth);
   }
 
-  /** "(" junction ")" | name OP level */
+  /** "(" junction ")" | skill OP level, where skill = name | 'Skill("' name '")' */
   #parsePrimary(depth: number): SkillExpression {
     const token = this.#take();
     if (token.kind === 'open') {
@@ -172,6 +172,8 @@ class SkillExpressionParser {
     if (token.kind !== 'name') {
       throw new SkillExpressionError(token.position, 'a skill name, "(", "!" or "~"', describeToken(token));
     }
+    const skill =
+      token.text === 'Skill' && this.#peek().kind === 'open' ? this.#parseSkillCall() : token.name;
     const operator = this.#take();
     if (operator.kind !== 'operator') {
       throw new SkillExpressionError(
@@ -188,7 +190,24 @@ class SkillExpressionParser {
         describeToken(level),
       );
     }
-    return { kind: 'comparison', skill: token.name, operator: operator.operator, level: level.value };
+    return { kind: 'comparison', skill, operator: operator.operator, level: level.value };
+  }
+
+  /**
+   * The Stat Server spelling `Skill("Spanish")`, after its `Skill`: accepted so that expressions copied from a
+   * virtual agent group work unchanged. A bare skill named Skill (`Skill > 3`) still reads as a name.
+   */
+  #parseSkillCall(): string {
+    this.#take();
+    const name = this.#take();
+    if (name.kind !== 'name' || !name.text.startsWith('"')) {
+      throw new SkillExpressionError(name.position, 'a quoted skill name', describeToken(name));
+    }
+    const close = this.#take();
+    if (close.kind !== 'close') {
+      throw new SkillExpressionError(close.position, '")"', describeToken(close));
+    }
+    return name.name;
   }
 
   #checkDepth(token: SkillToken, depth: number): void {

@@ -48,6 +48,12 @@ describe('parseSkillExpression', () => {
     ],
     ['negates a group', '!(a>1|b>1)', not(or(cmp('a', '>', 1), cmp('b', '>', 1)))],
     ['ignores surrounding whitespace', '  \ta > 1\n', cmp('a', '>', 1)],
+    [
+      'reads the Stat Server spelling Skill("Name")',
+      'Skill("Spanish")>5 & ~Skill("Sales EMEA") >= 3',
+      and(cmp('Spanish', '>', 5), not(cmp('Sales EMEA', '>=', 3))),
+    ],
+    ['reads a skill that is named Skill', 'Skill > 3', cmp('Skill', '>', 3)],
   ])('%s: %s', (_name, text, expected) => {
     expect(parseSkillExpression(text)).toEqual(expected);
   });
@@ -103,6 +109,13 @@ describe('parseSkillExpression', () => {
     ['rejects == as operator', 'a == 1', 3, /expected a skill level.*found "="/],
     ['rejects a bare negation', '!', 1, /found end of expression/],
     ['rejects empty parentheses', '()', 1, /found "\)"/],
+    [
+      'rejects Skill() with an unquoted name',
+      'Skill(Spanish) > 1',
+      6,
+      /expected a quoted skill name, found "Spanish"/,
+    ],
+    ['rejects Skill("x" without its closing parenthesis', 'Skill("x" > 1', 10, /expected "\)", found ">"/],
   ])('%s: %s', (_name, text, position, message) => {
     const error = captureError(() => parseSkillExpression(text));
     expect(error).toBeInstanceOf(SkillExpressionError);
