@@ -43,7 +43,7 @@ export const agentGroupSchema = withCelRule(
         .optional()
         .meta({
           description:
-            'Skill expression of a virtual group, e.g. `Spanish > 5 & Sales >= 3`: comparisons `Skill OP level` (OP one of = != >= <= > <), & (and), | (or), ! or ~ (not), parentheses; mixing & and | needs parentheses; "quoted names" may hold spaces, and Stat Server's Skill("Name") form is accepted; a missing skill is level 0. Exactly one of agents and skillExpression.',
+            'Skill expression of a virtual group, e.g. `Spanish > 5 & Sales >= 3`: comparisons `Skill OP level` (OP one of = != >= <= > <), & (and), | (or), ! or ~ (not), parentheses; mixing & and | needs parentheses; "quoted names" may hold spaces, and the Stat Server form Skill("Name") is accepted; a missing skill is level 0. Exactly one of agents and skillExpression.',
         }),
     })
     .meta({ description: 'One agent group: a fixed agent list or a skill expression.' }),
