@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { benchCommand } from './bench-command.js';
 import { crdsCommand } from './crds-command.js';
 import { demoCommand } from './demo-command.js';
 import { readPackageVersion } from './package-version.js';
 import { runCommand } from './run-command.js';
+import { simulateCommand } from './simulate-command.js';
 
 /** Builds the `pacing-operator` command line; each subcommand lives in its own file beside this one. */
 export function buildProgram(): Command {
@@ -12,7 +14,9 @@ export function buildProgram(): Command {
     .version(readPackageVersion())
     .addCommand(crdsCommand())
     .addCommand(demoCommand())
-    .addCommand(runCommand());
+    .addCommand(runCommand())
+    .addCommand(simulateCommand())
+    .addCommand(benchCommand());
   return program;
 }
 

@@ -23,9 +23,9 @@ export const acceptDelayGridSeconds: readonly number[] = [2, 3, 4.5, 6, 8, 10, 1
 /** Tuning of the accept-delay estimator. */
 export const acceptDelayTuning = {
   /** Longest age remembered, seconds (beyond the expiry of any platform we know). */
-  horizonSeconds: 120,
+  horizonSeconds: 60,
   /** Most cohorts kept, whatever the interval. */
-  maxCohorts: 64,
+  maxCohorts: 32,
   /** Memory of the likelihood, seconds. */
   memorySeconds: 1800,
   /** The prior's centre (seconds) and weight: it only breaks ties before any acceptance was seen. */

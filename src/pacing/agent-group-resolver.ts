@@ -1,10 +1,16 @@
 import type { StatsSnapshotInput, TargetInput } from './pacing-input.js';
-import { matchesSkillExpression, parseSkillExpression } from './skill-expression.js';
+import { SkillBitsetEvaluator } from './skill-bitset-evaluator.js';
+import { parseSkillExpression } from './skill-expression.js';
 
-/** The agents of every target, as indexes into `snapshot.agents`, plus what could not be resolved. */
+/**
+ * The agents of every target as indexes into `snapshot.agents`, in compressed rows: target t's agents are
+ * `members[offsets[t] … offsets[t + 1])`. One flat array instead of one per target keeps 10,000 targets cheap.
+ */
 export interface ResolvedTargetAgents {
-  /** Distinct agent indexes per target, in the order of the targets given. */
-  readonly agentsByTarget: readonly Int32Array[];
+  /** Row starts, one per target plus the end. */
+  readonly offsets: Int32Array;
+  /** Distinct agent indexes of every target, row after row. */
+  readonly members: Int32Array;
   /** Problems per target (an unparsable skill expression, say); empty when none. */
   readonly problemsByTarget: readonly (readonly string[])[];
 }
@@ -13,7 +19,8 @@ export interface ResolvedTargetAgents {
  * Resolves every target's agent groups against a snapshot: a group with `agents` is that list, one with a
  * `skillExpression` is every agent matching it, one with neither is every agent listing the group name. An agent
  * in several groups of one target counts once. Work is shared across targets: agents are indexed by group name
- * and id once, and each distinct skill expression is parsed and evaluated once per snapshot.
+ * and id once, and each distinct skill expression is parsed and evaluated once per snapshot, over all agents at
+ * once (see {@link SkillBitsetEvaluator}).
  */
 export function resolveTargetAgents(
   snapshot: StatsSnapshotInput,
@@ -21,27 +28,24 @@ export function resolveTargetAgents(
 ): ResolvedTargetAgents {
   const agents = snapshot.agents;
   const byGroup = new Map<string, number[]>();
-  const byId = new Map<string, number>();
+  let byId: Map<string, number> | undefined;
   for (let i = 0; i < agents.length; i++) {
-    const agent = agents[i]!;
-    byId.set(agent.id, i);
-    for (const group of agent.groups) {
+    for (const group of agents[i]!.groups) {
       const members = byGroup.get(group);
       if (members) members.push(i);
       else byGroup.set(group, [i]);
     }
   }
   const byExpression = new Map<string, number[] | string>();
+  let evaluator: SkillBitsetEvaluator | undefined;
   const matchExpression = (text: string): number[] | string => {
     const cached = byExpression.get(text);
     if (cached !== undefined) return cached;
     let result: number[] | string;
     try {
       const expr = parseSkillExpression(text);
-      result = [];
-      for (let i = 0; i < agents.length; i++) {
-        if (matchesSkillExpression(expr, agents[i]!.skills)) result.push(i);
-      }
+      evaluator ??= new SkillBitsetEvaluator(agents);
+      result = evaluator.matchingAgents(expr);
     } catch (error) {
       result = error instanceof Error ? error.message : String(error);
     }
@@ -50,34 +54,44 @@ export function resolveTargetAgents(
   };
   // A stamp per agent de-duplicates members across a target's groups without allocating a set per target.
   const stamp = new Int32Array(agents.length).fill(-1);
-  const agentsByTarget: Int32Array[] = [];
+  const offsets = new Int32Array(targets.length + 1);
+  let members = new Int32Array(Math.max(16, agents.length));
+  let size = 0;
   const problemsByTarget: string[][] = [];
-  const scratch: number[] = [];
+  const add = (index: number, t: number): void => {
+    if (stamp[index] === t) return;
+    stamp[index] = t;
+    if (size === members.length) {
+      const grown = new Int32Array(members.length * 2);
+      grown.set(members);
+      members = grown;
+    }
+    members[size++] = index;
+  };
   targets.forEach((target, t) => {
-    scratch.length = 0;
+    offsets[t] = size;
     const problems: string[] = [];
-    const add = (index: number): void => {
-      if (stamp[index] !== t) {
-        stamp[index] = t;
-        scratch.push(index);
-      }
-    };
     for (const group of target.agentGroups) {
       if (group.agents !== undefined) {
+        if (!byId) {
+          byId = new Map();
+          for (let i = 0; i < agents.length; i++) byId.set(agents[i]!.id, i);
+        }
         for (const id of group.agents) {
           const index = byId.get(id);
-          if (index !== undefined) add(index);
+          if (index !== undefined) add(index, t);
         }
       } else if (group.skillExpression !== undefined) {
         const matched = matchExpression(group.skillExpression);
         if (typeof matched === 'string') problems.push(`agent group ${group.name}: ${matched}`);
-        else for (const index of matched) add(index);
+        else for (const index of matched) add(index, t);
       } else {
-        for (const index of byGroup.get(group.name) ?? []) add(index);
+        const list = byGroup.get(group.name);
+        if (list) for (const index of list) add(index, t);
       }
     }
-    agentsByTarget.push(Int32Array.from(scratch));
     problemsByTarget.push(problems);
   });
-  return { agentsByTarget, problemsByTarget };
+  offsets[targets.length] = size;
+  return { offsets, members: members.subarray(0, size), problemsByTarget };
 }

@@ -1,6 +1,6 @@
 import { evaluateGuards, guardCap, type GuardVerdict } from './guards.js';
 import type { Observation } from './observation.js';
-import { isRecord, type PlainData } from './pacing-policy.js';
+import { hasFiniteNumbers, isRecord, type PlainData } from './pacing-policy.js';
 import { findPolicy } from './policy-registry.js';
 import {
   initialEstimatorState,
@@ -67,27 +67,25 @@ export interface DecideAllResult {
 }
 
 function isFiniteArray(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((v) => Number.isFinite(v));
+  if (!Array.isArray(value)) return false;
+  for (const v of value) if (!Number.isFinite(v)) return false;
+  return true;
 }
 
+const ratioKeys = ['numerator', 'denominator'];
+const ratioParts = ['pendingTime', 'handleTime', 'patience', 'acceptedRate', 'abandonShort', 'abandonHour'];
+const acceptanceKeys = ['fastAccepted', 'fastResolved', 'slowAccepted', 'slowResolved'];
+
+/** True when persisted estimator state has every field this version reads (checked field by field: it is cheap). */
 function hasEstimatorShape(value: unknown): value is EstimatorState {
   if (!isRecord(value)) return false;
-  const parts = [
-    'acceptance',
-    'pendingTime',
-    'handleTime',
-    'patience',
-    'acceptedRate',
-    'abandonShort',
-    'abandonHour',
-  ];
+  const acceptDelay = value['acceptDelay'];
   return (
-    parts.every(
-      (key) => isRecord(value[key]) && Object.values(value[key]).every((v) => Number.isFinite(v)),
-    ) &&
-    isRecord(value['acceptDelay']) &&
-    isFiniteArray(value['acceptDelay']['cohorts']) &&
-    isFiniteArray(value['acceptDelay']['logLikelihood']) &&
+    hasFiniteNumbers(value['acceptance'], acceptanceKeys) &&
+    ratioParts.every((key) => hasFiniteNumbers(value[key], ratioKeys)) &&
+    isRecord(acceptDelay) &&
+    isFiniteArray(acceptDelay['cohorts']) &&
+    isFiniteArray(acceptDelay['logLikelihood']) &&
     Number.isFinite(value['acceptedTotal']) &&
     Number.isFinite(value['abandonedTotal'])
   );

@@ -60,8 +60,9 @@ export function buildObservations(input: ObservationInput): ObservationResult {
   const snapshotMs = input.snapshot ? Date.parse(snapshot.snapshotTime) : Number.NaN;
   const statsAgeMs = Number.isFinite(snapshotMs) ? input.nowMs - snapshotMs : Number.POSITIVE_INFINITY;
   const isStale = !(statsAgeMs <= input.staleAfterMs);
-  const { agentsByTarget, problemsByTarget } = resolveTargetAgents(snapshot, input.targets);
-  const slots = splitSharedCapacity(snapshot, input.targets, agentsByTarget);
+  const resolved = resolveTargetAgents(snapshot, input.targets);
+  const { offsets, problemsByTarget } = resolved;
+  const slots = splitSharedCapacity(snapshot, input.targets, resolved);
   const queues = new Map<string, VirtualQueueInput>();
   for (const queue of snapshot.virtualQueues) queues.set(`${queue.name}:${queue.media}`, queue);
   const memory: Record<string, CounterMemoryEntry> = {};
@@ -112,7 +113,7 @@ export function buildObservations(input: ObservationInput): ObservationResult {
       freeSlots: slot.free,
       busySlots: slot.busy,
       staffedSlots: slot.staffed,
-      agentCount: agentsByTarget[t]!.length,
+      agentCount: offsets[t + 1]! - offsets[t]!,
       waiting: queue ? Math.max(0, queue.waiting) : 0,
       waitingAgesSeconds: queue?.waitingAgesSeconds,
       pending: report ? Math.max(0, report.pending) : 0,

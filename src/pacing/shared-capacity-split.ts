@@ -1,3 +1,4 @@
+import type { ResolvedTargetAgents } from './agent-group-resolver.js';
 import type { StatsSnapshotInput, TargetInput } from './pacing-input.js';
 
 /** Slots of one target after the split, for its media. */
@@ -8,6 +9,36 @@ export interface TargetSlots {
   readonly busy: number;
   /** Staffed slots: capacity of agents not `not-ready`, plus the load a `not-ready` agent still carries. */
   readonly staffed: number;
+}
+
+/** Free, busy and staffed slots of every agent for one media, and how many targets share each agent. */
+interface MediaSlots {
+  readonly free: Float64Array;
+  readonly busy: Float64Array;
+  readonly staffed: Float64Array;
+  readonly activeShares: Int32Array;
+  readonly allShares: Int32Array;
+}
+
+function readMediaSlots(snapshot: StatsSnapshotInput, media: string): MediaSlots {
+  const n = snapshot.agents.length;
+  const slots: MediaSlots = {
+    free: new Float64Array(n),
+    busy: new Float64Array(n),
+    staffed: new Float64Array(n),
+    activeShares: new Int32Array(n),
+    allShares: new Int32Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const state = snapshot.agents[i]!.media[media];
+    if (!state) continue;
+    const load = Math.max(0, state.load);
+    const capacity = Math.max(0, state.capacity);
+    if (state.state === 'ready') slots.free[i] = Math.max(0, capacity - load);
+    slots.busy[i] = load;
+    slots.staffed[i] = state.state === 'not-ready' ? load : Math.max(capacity, load);
+  }
+  return slots;
 }
 
 /**
@@ -23,37 +54,35 @@ export interface TargetSlots {
 export function splitSharedCapacity(
   snapshot: StatsSnapshotInput,
   targets: readonly TargetInput[],
-  agentsByTarget: readonly Int32Array[],
+  resolved: Pick<ResolvedTargetAgents, 'offsets' | 'members'>,
 ): TargetSlots[] {
-  const agentCount = snapshot.agents.length;
-  const sharesByMedia = new Map<string, { active: Int32Array; all: Int32Array }>();
+  const { offsets, members } = resolved;
+  const byMedia = new Map<string, MediaSlots>();
   targets.forEach((target, t) => {
-    let shares = sharesByMedia.get(target.media);
-    if (!shares) {
-      shares = { active: new Int32Array(agentCount), all: new Int32Array(agentCount) };
-      sharesByMedia.set(target.media, shares);
+    let slots = byMedia.get(target.media);
+    if (!slots) {
+      slots = readMediaSlots(snapshot, target.media);
+      byMedia.set(target.media, slots);
     }
-    for (const index of agentsByTarget[t]!) {
-      shares.all[index]! += 1;
-      if (!target.paused) shares.active[index]! += 1;
+    for (let k = offsets[t]!; k < offsets[t + 1]!; k++) {
+      const index = members[k]!;
+      slots.allShares[index]! += 1;
+      if (!target.paused) slots.activeShares[index]! += 1;
     }
   });
   return targets.map((target, t) => {
-    const shares = sharesByMedia.get(target.media)!;
+    const slots = byMedia.get(target.media)!;
     let free = 0;
     let busy = 0;
     let staffed = 0;
-    for (const index of agentsByTarget[t]!) {
-      const media = snapshot.agents[index]!.media[target.media];
-      if (!media) continue;
-      const active = shares.active[index]!;
-      const divisor = target.paused ? (active > 0 ? 0 : shares.all[index]!) : active;
+    for (let k = offsets[t]!; k < offsets[t + 1]!; k++) {
+      const index = members[k]!;
+      const active = slots.activeShares[index]!;
+      const divisor = target.paused ? (active > 0 ? 0 : slots.allShares[index]!) : active;
       if (divisor === 0) continue;
-      const load = Math.max(0, media.load);
-      const capacity = Math.max(0, media.capacity);
-      if (media.state === 'ready') free += Math.max(0, capacity - load) / divisor;
-      busy += load / divisor;
-      staffed += (media.state === 'not-ready' ? load : Math.max(capacity, load)) / divisor;
+      free += slots.free[index]! / divisor;
+      busy += slots.busy[index]! / divisor;
+      staffed += slots.staffed[index]! / divisor;
     }
     return { free, busy, staffed };
   });

@@ -40,3 +40,24 @@ export { sampleDistribution } from './distribution-sampler.js';
 export { RandomStream, mixSeed } from './random-stream.js';
 export { EventHeap } from './event-heap.js';
 export { ScenarioError, SimulationError } from './errors.js';
+export { runPolicies, type PolicyRuns } from './run-policies.js';
+export { seriesOfRuns, type PolicySeries } from './policy-series.js';
+export { lineChart, scatterChart, svgDocument, type LineSeries, type ScatterPoint } from './svg-plot.js';
+export { renderScenarioPlot } from './scenario-plot.js';
+export { renderSummaryTable } from './summary-table.js';
+export {
+  defaultDecisionSpeedOptions,
+  measureDecisionSpeed,
+  nextSyntheticRound,
+  syntheticCluster,
+  type SyntheticCluster,
+  type DecisionSpeedOptions,
+  type DecisionSpeedResult,
+} from './decision-speed-benchmark.js';
+export {
+  checkAdaptive,
+  meetsGoal,
+  renderBenchMarkdown,
+  type BenchCheck,
+  type ScenarioBench,
+} from './bench-report.js';

@@ -18,7 +18,7 @@ import {
 } from './reference-http-server.js';
 
 /** Default path of the exchange on the reference server (the `targetEndpoint` to configure). */
-export const REFERENCE_TARGET_ENDPOINT = '/api/v1/pacing/exchange';
+export const REFERENCE_TARGET_ENDPOINT = '/v1/pacing';
 
 /** Options of {@link startReferenceEngagementServer}. */
 export interface ReferenceEngagementServerOptions {
@@ -118,7 +118,8 @@ export async function startReferenceEngagementServer(
     const reports = options.contactCenter
       .applyAllowances({
         cycleId: request.cycleId,
-        publisher: request.publisher,
+        // The simulator applies one cycle id once per publisher; each chunk of a cycle is its own application.
+        publisher: part[1] > 1 ? `${request.publisher}#part${part[0]}` : request.publisher,
         allowances: request.targets
           .filter((t) => known.has(t.id))
           .map(({ id, invites }) => ({ id, invites })),

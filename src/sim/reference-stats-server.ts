@@ -49,10 +49,14 @@ export async function startReferenceStatsServer(
       }
       const fault = faults.take();
       options.contactCenter.advanceTo(options.clock.nowMs());
-      const snapshot = options.contactCenter.snapshot();
-      if (fault?.kind === 'stale') {
-        snapshot.snapshotTime = new Date(Date.parse(snapshot.snapshotTime) - fault.ageMs).toISOString();
-      }
+      const current = options.contactCenter.snapshot();
+      const snapshot =
+        fault?.kind === 'stale'
+          ? {
+              ...current,
+              snapshotTime: new Date(Date.parse(current.snapshotTime) - fault.ageMs).toISOString(),
+            }
+          : current;
       let body = Buffer.from(fault?.kind === 'malformed' ? fault.body : JSON.stringify(snapshot), 'utf8');
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
