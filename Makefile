@@ -29,6 +29,7 @@ lint: deps ## type-check, eslint and prettier
 
 crds: build ## regenerate crds/*.yaml and docs/crd-reference.md from the zod schemas in src/api
 	node dist/src/cli/main.js crds --out crds --docs docs/crd-reference.md
+	cp crds/*.yaml charts/agent-pacing-operator/files/crds/
 
 DURATION ?= 300
 demo: deps build control-plane ## run the whole product locally with a live view (make demo DURATION=60)
