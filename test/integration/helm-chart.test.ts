@@ -186,6 +186,8 @@ describe('the agent-pacing-operator Helm chart', () => {
       expect(() => template(['--set', 'leaderElection.enabled=false'])).toThrow(/needs replicaCount=1/);
       const args = operatorContainer(render(['--set', 'leaderElection.enabled=false,replicaCount=1'])).args;
       expect(args).not.toContain('--leader-elect');
+      // Zero replicas installs CRDs and RBAC only, as the local demo does before running replicas itself.
+      expect(ofKind(render(['--set', 'replicaCount=0']), 'Deployment')[0]?.spec?.replicas).toBe(0);
     });
 
     it('rejects values the schema does not know', () => {

@@ -66,7 +66,7 @@ describe('EngagementClient against the reference engagement and token servers on
   const aClient = (overrides: Partial<EngagementClientOptions> = {}): EngagementClient =>
     new EngagementClient({
       baseServiceUrl: platform.url,
-      targetEndpoint: '/api/v1/pacing/exchange',
+      targetEndpoint: '/v1/pacing',
       tokenSource: new ClientCredentialsTokenSource({
         tokenUrl: tokens.tokenUrl,
         credentials: () => ({ clientId: 'pacing', clientSecret: secret }),
