@@ -65,6 +65,8 @@ interface Entry {
   fields: Record<string, unknown>;
   statusUpdatePeriodMs: number;
   lastFiguresWriteMs: number;
+  /** A new generation was seen and not written yet: the next update is written at once. */
+  isGenerationUnwritten: boolean;
 }
 
 type Kind = PacingObjectRef['kind'];
@@ -104,6 +106,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
         fields: {},
         statusUpdatePeriodMs,
         lastFiguresWriteMs: Number.NEGATIVE_INFINITY,
+        isGenerationUnwritten: true,
       });
       return;
     }
@@ -111,8 +114,9 @@ export class PacingStatusBook implements CycleOutcomeSink {
     entry.statusUpdatePeriodMs = statusUpdatePeriodMs;
     if (entry.generation !== generation) {
       entry.generation = generation;
-      // A new generation must show up as observedGeneration promptly, even if no condition flips.
-      this.#write(entry, true);
+      // A new generation must show up (observedGeneration, effective goal) promptly, even if no condition flips;
+      // the reconciler's next update carries it, so it is written once, complete.
+      entry.isGenerationUnwritten = true;
     }
   }
 
@@ -196,8 +200,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
       ([k, v]) => JSON.stringify(entry.fields[k]) !== JSON.stringify(v),
     );
     entry.fields = { ...entry.fields, ...fields };
-    if (isConditionChanged) {
-      this.#announce(entry, before, conditions);
+    if (isConditionChanged) this.#announce(entry, before, conditions);
+    if (isConditionChanged || entry.isGenerationUnwritten) {
       this.#write(entry, true);
     } else if (isFieldsChanged && this.#o.nowMs() - entry.lastFiguresWriteMs >= entry.statusUpdatePeriodMs) {
       this.#write(entry, false);
@@ -207,6 +211,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
   #write(entry: Entry, isUrgent: boolean): void {
     if (!this.#o.isLeader()) return;
     entry.lastFiguresWriteMs = this.#o.nowMs();
+    entry.isGenerationUnwritten = false;
     this.#o.writer.submit(
       entry.ref,
       {

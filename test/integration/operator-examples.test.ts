@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import {
   applyObjects,
   buildOperator,
@@ -23,6 +24,9 @@ interface TargetList {
     };
   }[];
 }
+
+// A story with a real apiserver, a child process and real servers takes longer than jest's default 5 s.
+jest.setTimeout(180_000);
 
 describe('the operator paces the deploy/examples tenant', () => {
   let namespace: string;

@@ -2,7 +2,13 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { EngagementTargetReportSchema, StatsSnapshotSchema } from '../../src/api/protocol/index.js';
+import {
+  decodeEngagementRequest,
+  EngagementTargetReportSchema,
+  EngagementWireRequestSchema,
+  StatsSnapshotSchema,
+  type EngagementRequest,
+} from '../../src/api/protocol/index.js';
 import { createLiveContactCenter } from '../../src/sim/live-contact-center.js';
 import type { ReferenceContactCenter } from '../../src/sim/reference-contact-center.js';
 import {
@@ -276,4 +282,14 @@ export function conditionOf(
 export async function fetchText(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url);
   return { status: response.status, body: await response.text() };
+}
+
+/** The logical requests the engagement server received for one cluster, oldest first (at most the last 50). */
+export function receivedRequestsOf(world: ReferenceWorld, clusterId: string): EngagementRequest[] {
+  return world.engagement
+    .receivedRequests()
+    .map((raw) => decodeEngagementRequest(EngagementWireRequestSchema.parse(raw)))
+    .filter(
+      (request): request is EngagementRequest => request !== undefined && request.clusterId === clusterId,
+    );
 }
