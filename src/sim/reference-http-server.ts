@@ -9,6 +9,8 @@ export interface LoopbackServer {
   url: string;
   /** The bound port (useful when 0 was asked for). */
   port: number;
+  /** TCP connections accepted so far (shows whether clients keep connections alive). */
+  connectionCount(): number;
   /** Stops accepting, cuts open (also stalled) connections and resolves when closed. */
   close(): Promise<void>;
 }
@@ -31,6 +33,10 @@ export async function startLoopbackServer(
       }
     });
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -43,6 +49,7 @@ export async function startLoopbackServer(
   return {
     url: `http://${host}:${port}`,
     port,
+    connectionCount: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -16,7 +16,9 @@ export interface StatsDispatcherOptions {
  */
 export function createStatsDispatcher(options: StatsDispatcherOptions = {}): Dispatcher {
   return new Agent({
-    connections: 4,
+    // One read per refresh period: a single kept-alive socket per source is enough, and without a second one the
+    // pool never opens a new connection while the previous answer is still being released.
+    connections: 1,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     connect: { timeout: options.connectTimeoutMs ?? 5_000, ...(options.ca ? { ca: options.ca } : {}) },
   });

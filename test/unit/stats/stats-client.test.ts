@@ -56,6 +56,14 @@ describe('StatsClient against the reference statistics server on loopback', () =
     expect(result.wireBytes).toBeGreaterThan(0);
   });
 
+  it('reuses one keep-alive connection for successive reads', async () => {
+    const stats = client();
+    await stats.fetchSnapshot();
+    await stats.fetchSnapshot();
+    await stats.fetchSnapshot();
+    expect(server.connectionCount()).toBe(1);
+  });
+
   it('sends the bearer token and fails with the HTTP status when the token is wrong', async () => {
     await expect(client({ bearerToken: 'wrong' }).fetchSnapshot()).rejects.toMatchObject({
       code: StatsErrorCode.RequestFailed,
