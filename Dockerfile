@@ -25,7 +25,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=production-deps /src/node_modules ./node_modules
 COPY --from=build /src/dist/src ./dist/src
-# package.json gives `--version` its answer; crds/ is what `pacing-operator crds` prints.
+# package.json gives `--version` its answer; crds/ travels along for installs without Helm.
 COPY package.json ./
 COPY crds ./crds
 USER 65532:65532

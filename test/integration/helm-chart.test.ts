@@ -356,6 +356,7 @@ describe('the agent-pacing-operator Helm chart', () => {
     const release = `apo-${suffix}`;
     const serviceAccount = `${release}-agent-pacing-operator`;
     const as = `system:serviceaccount:${namespace}:${serviceAccount}`;
+    let notes = '';
 
     const canIArgs = (
       verb: string,
@@ -409,7 +410,7 @@ describe('the agent-pacing-operator Helm chart', () => {
       for (const ns of [namespace, watched, unwatched]) run(kubectl(), ['create', 'namespace', ns]);
       // The test run already applied crds/ (global setup); the chart adopts those CRDs, as it would on an
       // upgrade from a manual install.
-      run(helm, [
+      notes = run(helm, [
         'install',
         release,
         chartDir,
@@ -427,6 +428,16 @@ describe('the agent-pacing-operator Helm chart', () => {
         timeout: 120_000,
       });
     }, 120_000);
+
+    it('tells the user what to do next', () => {
+      expect(notes).toContain(
+        `kubectl -n ${namespace} get deploy,pods -l app.kubernetes.io/instance=${release}`,
+      );
+      expect(notes).toContain(`in one of the watched namespaces (${watched})`);
+      expect(notes).toContain(`port-forward svc/${serviceAccount}-metrics 8080`);
+      // Secrets are scoped, so no warning about cluster-wide Secret access.
+      expect(notes).not.toContain('may read Secrets in every namespace');
+    });
 
     it('creates the CRDs, marked to be kept on uninstall', () => {
       for (const crd of ['pacingclusters.pacing.agentpacing.dev', 'pacingtargets.pacing.agentpacing.dev']) {
