@@ -159,6 +159,8 @@ describe('the agent-pacing-operator Helm chart', () => {
     it('keeps at least one replica through voluntary disruptions and serves metrics through a Service', () => {
       const objects = render();
       expect(ofKind(objects, 'PodDisruptionBudget')[0]?.spec).toMatchObject({ minAvailable: 1 });
+      // One replica with minAvailable 1 would block every node drain, so no budget is rendered then.
+      expect(ofKind(render(['--set', 'replicaCount=1']), 'PodDisruptionBudget')).toEqual([]);
       expect(ofKind(objects, 'Service')[0]?.spec).toMatchObject({
         ports: [{ name: 'metrics', port: 8080, targetPort: 'metrics', protocol: 'TCP' }],
       });
