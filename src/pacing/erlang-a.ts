@@ -79,7 +79,7 @@ export function erlangA(input: ErlangAInput): ErlangAResult {
     waitProbability: piN + queueMass / total,
     meanQueue,
     meanWaitSeconds: meanQueue / lambda,
-    occupancy: busy / total / n,
+    occupancy: Math.min(1, busy / total / n),
   };
 }
 
