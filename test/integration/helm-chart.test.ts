@@ -226,7 +226,7 @@ describe('the agent-pacing-operator Helm chart', () => {
         'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true',
       ]);
       expect(ofKind(objects, 'ServiceMonitor')[0]?.spec).toMatchObject({
-        endpoints: [{ port: 'metrics', path: '/metrics' }],
+        endpoints: [{ port: 'metrics', path: '/metrics', honorLabels: true }],
       });
       const alerts = parse(readFileSync(path.join(repoRoot, 'deploy/prometheus/alerts.yaml'), 'utf8')) as {
         groups: unknown[];
