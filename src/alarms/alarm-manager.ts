@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { alarmNames, type AlarmName } from './alarm-name.js';
 import { AlarmCondition, type AlarmTransition } from './alarm-condition.js';
 import type { Alarm, AlarmSink } from './alarm-sink.js';
-import { alarmSubjectKey, clusterLabel, type AlarmSubject } from './alarm-subject.js';
+import { alarmSubjectKey, type AlarmSubject } from './alarm-subject.js';
 import { assertValidAlarmTiming, defaultAlarmTimings, type AlarmTiming } from './alarm-timing.js';
 import { alarmForErrorCode } from './error-code-alarm.js';
 
@@ -149,7 +149,8 @@ export class AlarmManager {
   #notify(transition: AlarmTransition, alarm: Alarm): void {
     const fields = {
       alarm: alarm.name,
-      cluster: clusterLabel(alarm.subject),
+      namespace: alarm.subject.namespace,
+      cluster: alarm.subject.cluster,
       target: alarm.subject.target,
       reason: alarm.message,
     };

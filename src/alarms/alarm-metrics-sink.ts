@@ -1,6 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Alarm, AlarmSink } from './alarm-sink.js';
-import { clusterLabel } from './alarm-subject.js';
 
 /** Name of the gauge that is 1 while an alarm is active and 0 after it cancels. */
 export const alarmActiveMetricName = 'pacing_alarm_active';
@@ -8,13 +7,13 @@ export const alarmActiveMetricName = 'pacing_alarm_active';
 /** Name of the counter of detections. */
 export const alarmDetectionsMetricName = 'pacing_alarm_detections_total';
 
-const labelNames = ['alarm', 'cluster', 'target'] as const;
+const labelNames = ['alarm', 'namespace', 'cluster', 'target'] as const;
 
 /**
- * The metrics sink: `pacing_alarm_active{alarm, cluster, target}` and `pacing_alarm_detections_total{...}`,
- * registered on the injected registry. `cluster` is `namespace/name`; `target` is the PacingTarget name, or
- * empty for cluster-wide alarms (Prometheus then shows no `target` label). The alerting rules in
- * deploy/prometheus/alerts.yaml read these series.
+ * The metrics sink: `pacing_alarm_active{alarm, namespace, cluster, target}` and
+ * `pacing_alarm_detections_total{...}`, registered on the injected registry. Labels follow the pacing metrics:
+ * `namespace` of the PacingCluster, `cluster` its name, `target` the PacingTarget name or empty for
+ * cluster-wide alarms (Prometheus then shows no `target` label). deploy/prometheus/alerts.yaml reads them.
  */
 export class AlarmMetricsSink implements AlarmSink {
   readonly #active: Gauge<(typeof labelNames)[number]>;
@@ -50,5 +49,6 @@ export class AlarmMetricsSink implements AlarmSink {
 }
 
 function labelsOf(alarm: Alarm): Record<(typeof labelNames)[number], string> {
-  return { alarm: alarm.name, cluster: clusterLabel(alarm.subject), target: alarm.subject.target ?? '' };
+  const { namespace, cluster, target } = alarm.subject;
+  return { alarm: alarm.name, namespace, cluster, target: target ?? '' };
 }

@@ -8,11 +8,6 @@ export interface AlarmSubject {
   readonly target?: string;
 }
 
-/** The `cluster` label value used in metrics and alerts: `namespace/name`, unique across namespaces. */
-export function clusterLabel(subject: AlarmSubject): string {
-  return `${subject.namespace}/${subject.cluster}`;
-}
-
 /** A stable map key for a subject; `\u0000` cannot appear in Kubernetes names, so keys never collide. */
 export function alarmSubjectKey(subject: AlarmSubject): string {
   return [subject.namespace, subject.cluster, subject.target ?? ''].join('\u0000');

@@ -1,6 +1,6 @@
 // Public surface of the alarms room: alarm conditions with detect and cancel, runtime monitors, sinks.
 export { alarmNameSchema, alarmNames, type AlarmName } from './alarm-name.js';
-export { clusterLabel, alarmSubjectKey, type AlarmSubject } from './alarm-subject.js';
+export { alarmSubjectKey, type AlarmSubject } from './alarm-subject.js';
 export { AlarmCondition, type AlarmTransition } from './alarm-condition.js';
 export { defaultAlarmTimings, type AlarmTiming } from './alarm-timing.js';
 export type { Alarm, AlarmSink } from './alarm-sink.js';

@@ -97,7 +97,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
 
   it('notifies, then resolves, a target error and an engagement outage, with Warning and Normal Events', async () => {
     const clusterName = getJson<ClusterList>(namespace, ['pacingclusters']).items[0]!.metadata.name;
-    const clusterLabel = `${namespace}/${clusterName}`;
+    const clusterLabels = { namespace, cluster: clusterName };
 
     // Step 1: the operator paces; every target gets Ready.
     await eventually(
@@ -119,7 +119,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
     );
     const targetError = await notified('firing', {
       alertname: 'PacingResponseTargetError',
-      cluster: clusterLabel,
+      ...clusterLabels,
     });
     const targetName = targetError.labels.target!;
     expect(targetName).toBe('proactive-chat-chat');
@@ -133,7 +133,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
     world.engagement.faults.clear();
     await notified('resolved', {
       alertname: 'PacingResponseTargetError',
-      cluster: clusterLabel,
+      ...clusterLabels,
       target: targetName,
     });
     await eventually('a Normal PacingResponseTargetErrorCancelled Event', () =>
@@ -144,7 +144,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
     await world.stopEngagement();
     const requestsFailed = await notified('firing', {
       alertname: 'PacingRequestsFailed',
-      cluster: clusterLabel,
+      ...clusterLabels,
     });
     expect(requestsFailed.labels.severity).toBe('critical');
     expect(requestsFailed.labels.target).toBeUndefined();
@@ -158,7 +158,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
 
     // Step 4: it comes back on the same port: the alert resolves and a Normal Event follows.
     await world.restartEngagement();
-    await notified('resolved', { alertname: 'PacingRequestsFailed', cluster: clusterLabel });
+    await notified('resolved', { alertname: 'PacingRequestsFailed', ...clusterLabels });
     await eventually('a Normal PacingRequestsFailedCancelled Event', () =>
       events().find((e) => e.type === 'Normal' && e.reason === 'PacingRequestsFailedCancelled'),
     );

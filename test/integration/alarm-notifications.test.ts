@@ -106,19 +106,21 @@ describe('alarm notifications through real Prometheus and Alertmanager', () => {
     // Step 2: after the rules' `for`, Alertmanager notifies the webhook of both, each with its labels.
     const requestsFailed = await notified('firing', {
       alertname: 'PacingRequestsFailed',
-      cluster: 'alarms-e2e/unreachable',
+      namespace: 'alarms-e2e',
+      cluster: 'unreachable',
     });
     expect(requestsFailed.labels).toMatchObject({ severity: 'critical', alarm: 'PacingRequestsFailed' });
     expect(requestsFailed.labels.target).toBeUndefined();
     expect(requestsFailed.annotations.runbook_url).toBe('docs/alarms.md#pacingrequestsfailed');
     const targetError = await notified('firing', {
       alertname: 'PacingResponseTargetError',
-      cluster: 'alarms-e2e/main',
+      namespace: 'alarms-e2e',
+      cluster: 'main',
       target: 'chat-en',
     });
     expect(targetError.labels.severity).toBe('warning');
     expect(targetError.annotations.summary).toBe(
-      'Engagement platform reports an error for PacingTarget chat-en of alarms-e2e/main',
+      'Engagement platform reports PacingTarget alarms-e2e/chat-en in error',
     );
     const firingTargets = receiver.notifications
       .flatMap((n) => n.alerts)
@@ -142,10 +144,15 @@ describe('alarm notifications through real Prometheus and Alertmanager', () => {
       immediate,
     );
     expect(manager.active()).toEqual([]);
-    await notified('resolved', { alertname: 'PacingRequestsFailed', cluster: 'alarms-e2e/unreachable' });
+    await notified('resolved', {
+      alertname: 'PacingRequestsFailed',
+      namespace: 'alarms-e2e',
+      cluster: 'unreachable',
+    });
     await notified('resolved', {
       alertname: 'PacingResponseTargetError',
-      cluster: 'alarms-e2e/main',
+      namespace: 'alarms-e2e',
+      cluster: 'main',
       target: 'chat-en',
     });
   }, 300_000);

@@ -105,7 +105,12 @@ describe('AlarmManager', () => {
     const failure = lines
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'alarm sink failed');
-    expect(failure).toMatchObject({ alarm: 'HeapMemoryUsage', cluster: 'tenant-a/main', level: 50 });
+    expect(failure).toMatchObject({
+      alarm: 'HeapMemoryUsage',
+      namespace: 'tenant-a',
+      cluster: 'main',
+      level: 50,
+    });
   });
 
   it('logs a structured line per transition', () => {
@@ -123,7 +128,8 @@ describe('AlarmManager', () => {
       expect.objectContaining({
         msg: 'alarm detected',
         alarm: 'GCLatency',
-        cluster: 'tenant-a/main',
+        namespace: 'tenant-a',
+        cluster: 'main',
         level: 40,
       }),
       expect.objectContaining({

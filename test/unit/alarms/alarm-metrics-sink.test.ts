@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { AlarmManager, AlarmMetricsSink } from '../../../src/alarms/index.js';
 
 describe('AlarmMetricsSink', () => {
-  it('exposes pacing_alarm_active and counts detections with alarm, cluster and target labels', async () => {
+  it('exposes pacing_alarm_active and counts detections with alarm, namespace, cluster and target labels', async () => {
     const registry = new Registry();
     const manager = new AlarmManager({
       sinks: [new AlarmMetricsSink(registry)],
@@ -15,17 +15,17 @@ describe('AlarmMetricsSink', () => {
     manager.reportError(error, subject, 0);
     let text = await registry.metrics();
     expect(text).toContain(
-      'pacing_alarm_active{alarm="PacingResponseTargetError",cluster="tenant-a/main",target="chat-en"} 1',
+      'pacing_alarm_active{alarm="PacingResponseTargetError",namespace="tenant-a",cluster="main",target="chat-en"} 1',
     );
     manager.reportClear('PacingResponseTargetError', subject, 1);
     manager.reportError(error, subject, 2);
     manager.reportClear('PacingResponseTargetError', subject, 3);
     text = await registry.metrics();
     expect(text).toContain(
-      'pacing_alarm_active{alarm="PacingResponseTargetError",cluster="tenant-a/main",target="chat-en"} 0',
+      'pacing_alarm_active{alarm="PacingResponseTargetError",namespace="tenant-a",cluster="main",target="chat-en"} 0',
     );
     expect(text).toContain(
-      'pacing_alarm_detections_total{alarm="PacingResponseTargetError",cluster="tenant-a/main",target="chat-en"} 2',
+      'pacing_alarm_detections_total{alarm="PacingResponseTargetError",namespace="tenant-a",cluster="main",target="chat-en"} 2',
     );
   });
 
@@ -39,7 +39,7 @@ describe('AlarmMetricsSink', () => {
       detectedAtMs: 0,
     });
     expect(await registry.metrics()).toContain(
-      'pacing_alarm_active{alarm="PacingRequestsFailed",cluster="ns/c",target=""} 1',
+      'pacing_alarm_active{alarm="PacingRequestsFailed",namespace="ns",cluster="c",target=""} 1',
     );
   });
 });

@@ -58,7 +58,7 @@ describe('OperatorAlarms', () => {
         'Warning PacingRequestsFailed PacingCluster/main',
       ]);
       expect(await registry.metrics()).toContain(
-        'pacing_alarm_active{alarm="PacingRequestsFailed",cluster="tenant-a/main",target=""} 1',
+        'pacing_alarm_active{alarm="PacingRequestsFailed",namespace="tenant-a",cluster="main",target=""} 1',
       );
       expect(degraded).toEqual(['tenant-a/main AlarmActive']);
       expect(alarms.degradedSummaryFor('tenant-a', 'main').message).toBe('PacingRequestsFailed');
