@@ -11,7 +11,7 @@ import {
   startReferenceEngagementServer,
   type ReferenceEngagementServer,
 } from '../../src/sim/reference-engagement-server.js';
-import { FixedContactCenter } from '../support/io/fixed-contact-center.js';
+import { createLiveContactCenter, loadScenarioFile } from '../../src/sim/index.js';
 import { ManualClock, seededRandom } from '../support/io/manual-clock.js';
 import {
   startAuthorizationServer,
@@ -19,7 +19,11 @@ import {
 } from '../support/io/oauth-authorization-server.js';
 import { startForwardProxy, type ForwardProxyServer } from '../support/io/forward-proxy.js';
 
-const TARGETS = ['Proactive Chat:chat', 'Proactive Voice:voice'];
+// The live simulator behind the platform: the steady-chat-10 scenario has one target.
+const scenario = loadScenarioFile(
+  new URL('../bench/scenarios/steady-chat-10.yaml', import.meta.url).pathname,
+);
+const TARGETS = ['Proactive Chat:chat'];
 const aRequest = (cycleId: number): EngagementRequestInput => ({
   clusterId: 'tenant-a/main',
   cycleId,
@@ -49,7 +53,7 @@ describe('the engagement client with a real OAuth 2.0 authorization server (oidc
     secret = 'first-secret';
     clock = new ManualClock(Date.now());
     platform = await startReferenceEngagementServer({
-      contactCenter: new FixedContactCenter({ startMs: Date.now(), targets: TARGETS }),
+      contactCenter: createLiveContactCenter(scenario, 1, Date.now()),
       clock: { nowMs: () => Date.now() },
       verifyToken: (token) => auth.isActive(token),
     });
