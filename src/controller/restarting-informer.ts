@@ -129,7 +129,7 @@ export class RestartingInformer<T extends KubernetesObject> {
     };
     this.#listWatch = new ListWatch<T>(
       options.path,
-      watch as Watch,
+      this.#guardedWatch(watch) as Watch,
       list,
       false,
       options.labelSelector,
@@ -195,6 +195,29 @@ export class RestartingInformer<T extends KubernetesObject> {
       // start() throws only before it reaches its own error callbacks (e.g. no current cluster).
       this.#onError(err);
     }
+  }
+
+  /**
+   * Two holes in client-node 2.0.1's ListWatch, closed here: it starts a new watch after its reconnect delay
+   * even when stopped meanwhile (a leaked connection after close), and a throw from `watch()` on a reconnect
+   * (say, credentials that cannot be read) becomes an unhandled rejection that ends the process. Both become a
+   * `done` call: nothing after close, an error (and our restart) otherwise.
+   */
+  #guardedWatch(watch: WatchLike): WatchLike {
+    return {
+      watch: async (path, queryParams, callback, done) => {
+        if (this.#closed) {
+          done(null);
+          return new AbortController();
+        }
+        try {
+          return await watch.watch(path, queryParams, callback, done);
+        } catch (err) {
+          done(err);
+          return new AbortController();
+        }
+      },
+    };
   }
 
   #deliver(type: InformerEventType, obj: T): void {

@@ -18,12 +18,17 @@ interface OpenWatch {
 /** A watch we drive by hand: tests push events into the open connection or end it with an error. */
 class FakeWatch implements WatchLike {
   opened: OpenWatch[] = [];
+  throwNext = false;
   async watch(
     _path: string,
     queryParams: Record<string, unknown>,
     callback: (phase: string, obj: unknown) => void,
     done: (err: unknown) => void,
   ): Promise<AbortController> {
+    if (this.throwNext) {
+      this.throwNext = false;
+      throw new Error('cannot read the service account token');
+    }
     this.opened.push({ queryParams, callback, done });
     return new AbortController();
   }
@@ -212,5 +217,31 @@ describe('RestartingInformer', () => {
     watch.current().done(new Error('boom'));
     await clock.advance(120_000);
     expect(watch.opened).toHaveLength(1);
+  });
+
+  it('turns a watch that throws on reconnect into an error and a restart instead of a crash', async () => {
+    const { informer, watch, clock, registry } = anInformer([listOf('1')]);
+    await informer.start();
+    watch.throwNext = true;
+    watch.current().done(null);
+    await flushAsync();
+    expect(await counter(registry, 'pacing_informer_errors_total')).toBe(1);
+    await clock.advance(1100);
+    expect(watch.opened).toHaveLength(2);
+    await informer.close();
+  });
+
+  it('opens no new watch when closed during the reconnect delay', async () => {
+    const { informer, watch, clock } = anInformer([listOf('1')]);
+    await informer.start();
+    watch.current().done(null);
+    await flushAsync();
+    expect(watch.opened).toHaveLength(2);
+    // client-node now waits 1 s before the next reconnect; close during that wait.
+    watch.current().done(null);
+    await flushAsync();
+    await informer.close();
+    await clock.advance(5_000);
+    expect(watch.opened).toHaveLength(2);
   });
 });
