@@ -103,3 +103,59 @@ describe('the reference servers over the live simulator (what `pacing-operator s
     await expect(statsClient().fetchSnapshot()).resolves.toMatchObject({ snapshot: expect.any(Object) });
   });
 });
+
+describe('a cycle split into several requests over the live simulator', () => {
+  let servers: ReferenceServers;
+  const dispatcher = createEngagementDispatcher();
+
+  beforeAll(async () => {
+    servers = await startReferenceServers({
+      scenario: loadScenarioFile(
+        new URL('../bench/scenarios/shared-blended-reactive.yaml', import.meta.url).pathname,
+      ),
+      seed: 3,
+      clock: realClock,
+      ports: { stats: 0, engagement: 0, auth: 0 },
+      clients: { 'demo-client': 'demo-secret' },
+    });
+  });
+  afterAll(async () => {
+    await servers.close();
+    await dispatcher.close();
+  });
+
+  it('applies every chunk once: each target gets its invitations and a replayed cycle sends nothing more', async () => {
+    const client = new EngagementClient({
+      baseServiceUrl: servers.engagement.url,
+      targetEndpoint: '/v1/pacing',
+      tokenSource: new ClientCredentialsTokenSource({
+        tokenUrl: servers.tokens.tokenUrl,
+        credentials: () => ({ clientId: 'demo-client', clientSecret: 'demo-secret' }),
+        dispatcher,
+        clock: realClock,
+      }),
+      dispatcher,
+      clock: realClock,
+      random: seededRandom(2),
+      maxTargetsPerRequest: 1,
+    });
+    const request = {
+      clusterId: 'pacing-demo/demo',
+      cycleId: 1,
+      intervalMs: 5_000,
+      publisher: 'replica-1',
+      targets: [
+        { id: 'Sales:chat', invites: 3, groups: ['Sales'] },
+        { id: 'Support:chat', invites: 3, groups: ['Support'] },
+      ],
+    };
+    const first = await client.exchange(request);
+    expect(first.transfer.chunks).toBe(2);
+    expect(first.targets.map((t) => [t.id, t.sentTotal])).toEqual([
+      ['Sales:chat', 3],
+      ['Support:chat', 3],
+    ]);
+    const replay = await client.exchange(request);
+    expect(replay.targets.map((t) => t.sentTotal)).toEqual([3, 3]);
+  });
+});
