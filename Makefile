@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint crds control-plane tools cluster-up cluster-down demo test test-unit test-integration clean
+.PHONY: help deps build lint crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -29,7 +29,28 @@ lint: deps ## type-check, eslint and prettier
 
 crds: build ## regenerate crds/*.yaml and docs/crd-reference.md from the zod schemas in src/api
 	node dist/src/cli/main.js crds --out crds --docs docs/crd-reference.md
-	cp crds/*.yaml charts/agent-pacing-operator/files/crds/
+	bash charts/sync-chart-files.sh
+
+CHART := charts/agent-pacing-operator
+HELM = $(CURDIR)/.cache/control-plane/helm-$(shell . deploy/local/versions.env; echo $$HELM_VERSION)/helm
+
+chart-sync: ## copy crds/ and deploy/prometheus/alerts.yaml into the Helm chart (Helm cannot read outside it)
+	bash charts/sync-chart-files.sh
+
+chart-lint: control-plane ## helm lint --strict the chart
+	$(HELM) lint --strict $(CHART)
+
+image: ## docker build the operator image as agent-pacing-operator:dev (needs Docker)
+	docker build -t agent-pacing-operator:dev .
+
+kind-up: ## create a kind cluster for the operator (needs Docker and kind)
+	bash deploy/kind/kind.sh up
+
+kind-deploy: ## docker build, kind load and helm install the operator into the kind cluster (HELM_ARGS=...)
+	HELM_ARGS="$(HELM_ARGS)" bash deploy/kind/kind.sh deploy
+
+kind-down: ## delete the kind cluster
+	bash deploy/kind/kind.sh down
 
 DURATION ?= 300
 demo: deps build control-plane ## run the whole product locally with a live view (make demo DURATION=60)
