@@ -26,7 +26,7 @@ const FIELDS: Record<string, { key: keyof DemoTargetRow; scale: number }> = {
   pacing_pending_invitations: { key: 'pending', scale: 1 },
   pacing_invites_allowed: { key: 'invites', scale: 1 },
   pacing_abandonment_ratio: { key: 'abandonPercent', scale: 100 },
-  pacing_optimization_goal_ratio: { key: 'goalPercent', scale: 100 },
+  pacing_abandonment_goal_ratio: { key: 'goalPercent', scale: 100 },
   pacing_occupancy_ratio: { key: 'occupancyPercent', scale: 100 },
 };
 

@@ -10,7 +10,7 @@ pacing_free_slots{namespace="pacing-demo",cluster="demo",target="proactive-chat-
 pacing_waiting_interactions{namespace="pacing-demo",cluster="demo",target="proactive-chat-chat"} 1
 pacing_pending_invitations{namespace="pacing-demo",cluster="demo",target="proactive-chat-chat"} 7
 pacing_abandonment_ratio{namespace="pacing-demo",cluster="demo",target="proactive-chat-chat"} 0.025
-pacing_optimization_goal_ratio{namespace="pacing-demo",cluster="demo",target="proactive-chat-chat"} 0.03
+pacing_abandonment_goal_ratio{namespace="pacing-demo",cluster="demo",target="proactive-chat-chat"} 0.03
 pacing_occupancy_ratio{namespace="pacing-demo",cluster="demo",target="proactive-chat-chat"} 0.914
 pacing_invites_allowed{namespace="pacing-demo",cluster="demo",target="proactive-voice-voice"} 0
 leader_election_master_status{name="agent-pacing-operator"} 1
