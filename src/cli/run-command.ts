@@ -9,6 +9,7 @@ import {
   loadKubeConfig,
   Operator,
 } from '../controller/index.js';
+import { RuntimeMonitor } from '../alarms/index.js';
 import { createHttpDesiredWorker, MetricsOutcomeSink } from '../engine/index.js';
 import {
   createMetricsRegistry,
@@ -114,7 +115,10 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
     registry,
     logger,
   });
+  const runtime = new RuntimeMonitor({ nowMs: () => clock.nowMs() });
+  runtime.start();
   const operator = new Operator({
+    runtime,
     clients,
     clock,
     random,
@@ -178,6 +182,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
       deadline.unref();
       await operator.stop();
       await recorder.close();
+      runtime.close();
       health.close();
       await server.close();
       await kubeConfig.close();

@@ -90,7 +90,10 @@ export {
   type PacingClusterReconcilerOptions,
   type WorkerFactory,
 } from './pacing-cluster-reconciler.js';
-export { createPacingTargetReconciler, type PacingTargetReconcilerOptions } from './pacing-target-reconciler.js';
+export {
+  createPacingTargetReconciler,
+  type PacingTargetReconcilerOptions,
+} from './pacing-target-reconciler.js';
 export {
   PacingStatusBook,
   type ConditionDecision,
@@ -106,3 +109,4 @@ export {
   type OperatorOptions,
   type SharedWorkerParts,
 } from './operator.js';
+export { AlarmStatusSink } from './alarm-status-sink.js';

@@ -1,6 +1,7 @@
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { AlarmManager, AlarmMetricsSink, AlarmOutcomeSink, type RuntimeSample } from '../alarms/index.js';
 import { validatePacingCluster } from '../api/index.js';
 import {
   alwaysLeader,
@@ -10,6 +11,7 @@ import {
   type LeaseFence,
   type LearnedStateStore,
 } from '../engine/index.js';
+import { AlarmStatusSink } from './alarm-status-sink.js';
 import { combineCachedObjects, type CachedObjects } from './cached-objects.js';
 import type { Clock } from './clock.js';
 import { ConfigMapLearnedStateStore } from './config-map-learned-state-store.js';
@@ -75,8 +77,10 @@ export interface OperatorOptions {
   readonly leaderElection?: OperatorLeaderElection | undefined;
   /** Event recorder. */
   readonly events: EventEmitterPort;
-  /** Sinks besides status (metrics, alarms). */
+  /** Sinks besides status and alarms (metrics). */
   readonly extraSinks?: readonly CycleOutcomeSink[] | undefined;
+  /** The process's heap and GC figures for the runtime alarms; absent: no runtime alarms. */
+  readonly runtime?: { sample(): RuntimeSample } | undefined;
   /** Builds the worker factory once the shared parts exist (keeps HTTP clients out of this room). */
   readonly createWorkerFactory: (shared: SharedWorkerParts) => WorkerFactory;
   /** Global status write budget, writes per second. Default 20. */
@@ -190,7 +194,25 @@ export class Operator {
       isLeader: () => this.#fence.holdsValidLease(clock.nowMs()),
       identity: options.identity,
     });
-    const sink = fanOutSinks([this.#book, ...(options.extraSinks ?? [])], logger);
+    const alarmManager = new AlarmManager({
+      sinks: [new AlarmMetricsSink(registry), new AlarmStatusSink(this.#book, options.events)],
+      logger,
+    });
+    const alarmSink = new AlarmOutcomeSink({
+      manager: alarmManager,
+      settingsFor: (clusterKey) => {
+        const object = clusters.get(clusterKey);
+        const validation = object === undefined ? undefined : validatePacingCluster(object);
+        if (!validation?.isValid) return undefined;
+        return {
+          thresholds: validation.cluster.spec.alarms,
+          detectAfterMs: validation.durationsMs.alarmDetectAfterMs,
+        };
+      },
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+      nowMs: () => clock.nowMs(),
+    });
+    const sink = fanOutSinks([this.#book, alarmSink, ...(options.extraSinks ?? [])], logger);
     const stateStore = new ConfigMapLearnedStateStore({
       core: clients.core,
       namespace: options.stateNamespace,

@@ -159,10 +159,14 @@ export class PacingStatusBook implements CycleOutcomeSink {
   /** Cycle outcomes set the runtime conditions and figures of the cluster and of each target. */
   cycleCompleted(outcome: CycleOutcome): void {
     if (!outcome.isPublished) return;
+    // Degraded belongs to the alarms; until they say otherwise a pacing cluster is not degraded.
+    const degraded = this.conditionOf('PacingCluster', outcome.clusterKey, 'Degraded')
+      ? []
+      : [{ type: 'Degraded', status: 'False', reason: 'NoAlarms', message: 'no alarm is active' } as const];
     this.#apply(
       'PacingCluster',
       outcome.clusterKey,
-      [statsCondition(outcome), engagementCondition(outcome)],
+      [statsCondition(outcome), engagementCondition(outcome), ...degraded],
       {
         leaderIdentity: this.#o.identity,
         targetCount: outcome.targets.length,
@@ -291,7 +295,7 @@ function engagementCondition(
       reason: 'ExchangeSucceeded',
       message: engagement.message,
     };
-  const isAuth = /AUTH/.test(engagement.message);
+  const isAuth = engagement.errorCode === 'PACING_ERR_ENGAGEMENT_AUTH';
   return {
     type: 'EngagementReachable',
     status: 'False',

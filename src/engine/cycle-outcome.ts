@@ -51,6 +51,8 @@ export interface InputHealth {
   readonly reason: string;
   /** Human-readable explanation. */
   readonly message: string;
+  /** The failing client's stable error code (e.g. `PACING_ERR_ENGAGEMENT_AUTH`), when it had one. */
+  readonly errorCode?: string | undefined;
 }
 
 /** What one cycle did for a whole cluster: the unit every outcome sink receives. */

@@ -145,7 +145,12 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
       ...zeroOutcome(t, 'EngagementUnreachable', message),
       figures: decisions.get(t.id)?.figures,
     }));
-    const health: InputHealth = { isHealthy: false, reason: 'Unreachable', message };
+    const health: InputHealth = {
+      isHealthy: false,
+      reason: 'Unreachable',
+      message,
+      errorCode: codeOf(error),
+    };
     // The policy saw no effect of its decision, so its state does not advance either.
     return {
       outcome: finish(input, ports, startedAtMs, true, stats, health, outcomes),
@@ -299,6 +304,11 @@ function finish(
     engagement,
     targets,
   };
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function describe(error: unknown): string {

@@ -72,7 +72,15 @@ describe('faults: the operator stays up, says what is wrong, and recovers by its
       '--retry-period',
       '500ms',
     ]);
-    applyObjects(examplesFor(namespace, world));
+    const objects = examplesFor(namespace, world);
+    for (const object of objects) {
+      // Alarms fire after detectAfter; a short one keeps the story short.
+      if (object.kind === 'PacingCluster') {
+        const spec = object.spec as { alarms: Record<string, unknown> };
+        spec.alarms.detectAfter = '2s';
+      }
+    }
+    applyObjects(objects);
     await waitForHealthyCluster();
   });
 
@@ -122,13 +130,23 @@ describe('faults: the operator stays up, says what is wrong, and recovers by its
       const found = eventsAbout('ExchangeFailed');
       return found.length > 0 ? found : undefined;
     });
+    const degraded = await eventually('Degraded=True with the alarm named', () => {
+      const c = clusterCondition('Degraded');
+      return c?.status === 'True' ? c : undefined;
+    });
     world.engagement.faults.clear();
     const before = latestCycleId();
     await eventually('publishing again', () => (latestCycleId() > before ? true : undefined));
     await waitForHealthyCluster();
 
+    await eventually('Degraded=False once the alarm cancels', () =>
+      clusterCondition('Degraded')?.status === 'False' ? true : undefined,
+    );
+
     expect(condition.reason).toBe('ExchangeFailed');
     expect(condition.message).toContain('500');
+    expect(degraded.reason).toBe('AlarmActive');
+    expect(eventsAbout(degraded.message.split(/[ ;(]/)[0]!).some((e) => e.type === 'Warning')).toBe(true);
     expect(events[0]?.type).toBe('Warning');
     expect(operator.child.exitCode).toBeNull();
   });
