@@ -18,8 +18,10 @@ export type SkillToken =
 const maxLevelDigits = 9;
 
 const bareNameStart = /[\p{L}_]/u;
-const bareNamePart = /[\p{L}\p{N}_.-]/u;
-const quotedNamePart = /[\p{L}\p{N}_. -]/u;
+// Combining marks (\p{M}) belong to letters in many scripts: Hindi हिन्दी needs its vowel signs and virama, and a
+// decomposed é is e + U+0301. They may follow the first character of a name, never start one.
+const bareNamePart = /[\p{L}\p{M}\p{N}_.-]/u;
+const quotedNamePart = /[\p{L}\p{M}\p{N}_. -]/u;
 const digit = /[0-9]/;
 const whitespace = /\s/u;
 

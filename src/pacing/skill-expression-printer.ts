@@ -1,6 +1,7 @@
 import type { SkillExpression } from './skill-expression.js';
 
-const bareName = /^[\p{L}_][\p{L}\p{N}_.-]*$/u;
+// The lexer's bare-name characters (skill-expression-lexer.ts), combining marks included.
+const bareName = /^[\p{L}_][\p{L}\p{M}\p{N}_.-]*$/u;
 
 /**
  * Prints a skill expression in the canonical form `parseSkillExpression` reads back to the same AST:

@@ -45,7 +45,7 @@ const operatorList = '(= != >= <= > <)';
  * Parses a skill expression such as `Spanish > 5 & ("Sales EMEA" >= 3 | !Manager = 1)`.
  *
  * Grammar: comparisons `Skill OP level` with OP in `= != >= <= > <` and a non-negative integer level; skill names
- * are letters, digits, `_`, `-`, `.` (starting with a letter or `_`), or any of those plus spaces inside double
+ * are letters (with their combining marks), digits, `_`, `-`, `.` (starting with a letter or `_`), or any of those plus spaces inside double
  * quotes, or Stat Server's `Skill("Name")`; `&` (and), `|` (or), `!` or `~` (not), parentheses. `&` and `|` may not be mixed at one level without
  * parentheses, because the vendor's routers read such mixes left to right while Stat Server gives `&` priority.
  * Throws SkillExpressionError with the position and what was expected there.
