@@ -36,6 +36,7 @@ interface KnownStatus {
   pending: StatusBody | undefined;
   pendingSinceMs: number;
   isUrgent: boolean;
+  periodMs: number;
 }
 
 /** Per-call options of {@link StatusWriter.update}. */
@@ -47,6 +48,11 @@ export interface StatusUpdateOptions {
    * changes a user waits to see. Default false.
    */
   isUrgent?: boolean;
+  /**
+   * This object's minimum time between writes (e.g. its PacingCluster's statusUpdatePeriod), overriding the
+   * writer's `statusUpdatePeriodMs`; kept until another update gives a new value.
+   */
+  updatePeriodMs?: number;
 }
 
 function refKey(ref: StatusObjectRef): string {
@@ -119,9 +125,12 @@ export class StatusWriter {
         pending: undefined,
         pendingSinceMs: 0,
         isUrgent: false,
+        periodMs: this.#o.statusUpdatePeriodMs,
       };
       this.#known.set(key, entry);
     }
+    if (options.updatePeriodMs !== undefined && options.updatePeriodMs >= 0)
+      entry.periodMs = options.updatePeriodMs;
     if (stableJson(desired) === stableJson(entry.lastKnown ?? null) && !this.#inFlight.has(key)) {
       entry.pending = undefined;
       entry.isUrgent = false;
@@ -186,7 +195,6 @@ export class StatusWriter {
   }
 
   async #run(): Promise<void> {
-    const period = this.#o.statusUpdatePeriodMs;
     while (!this.#closed) {
       this.#dirty = false;
       const now = this.#o.clock.nowMs();
@@ -195,7 +203,7 @@ export class StatusWriter {
       for (const item of this.#known.entries()) {
         const [key, entry] = item;
         if (!entry.pending || this.#inFlight.has(key)) continue;
-        const eligibleMs = entry.isUrgent ? now : entry.lastWriteMs + period;
+        const eligibleMs = entry.isUrgent ? now : entry.lastWriteMs + entry.periodMs;
         if (eligibleMs > now) nextEligibleMs = Math.min(nextEligibleMs, eligibleMs);
         else if (!stalest || isServedBefore(entry, stalest[1])) {
           stalest = item;

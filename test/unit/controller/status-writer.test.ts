@@ -73,6 +73,18 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('honours a per-object update period given with the update', async () => {
+    const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 10_000 });
+    writer.update(aRef('slow'), { v: 1 }, { updatePeriodMs: 60_000 });
+    await clock.advance(0);
+    writer.update(aRef('slow'), { v: 2 });
+    await clock.advance(59_999);
+    expect(patcher.patches).toHaveLength(1);
+    await clock.advance(1);
+    expect(patcher.patches.map((p) => p.patch)).toEqual([{ v: 1 }, { v: 2 }]);
+    await writer.close();
+  });
+
   it('drops a pending write when the status goes back to what was written', async () => {
     const { clock, patcher, writer } = aWriter();
     writer.update(aRef('t'), { invites: 1 });
