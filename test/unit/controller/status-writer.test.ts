@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { StatusObjectRef, StatusPatcher } from '../../../src/controller/status-patcher.js';
@@ -156,5 +157,50 @@ describe('StatusWriter', () => {
     writer.update(aRef('t'), { invites: 2 });
     await writer.close();
     expect(patcher.patches.map((p) => p.patch)).toEqual([{ invites: 1 }, { invites: 2 }]);
+  });
+});
+
+describe('StatusWriter (properties)', () => {
+  it('never writes one object twice within its period nor exceeds the global budget', async () => {
+    const step = fc.record({
+      name: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+      value: fc.nat(3),
+      waitMs: fc.constantFrom(0, 0, 50, 200, 1_000),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 80 }), async (steps) => {
+        const periodMs = 500;
+        const { clock, patcher, writer } = aWriter({
+          statusUpdatePeriodMs: periodMs,
+          writesPerSecond: 4,
+          writeBurst: 2,
+        });
+        const writes: { name: string; atMs: number }[] = [];
+        const original = patcher.patchStatus.bind(patcher);
+        patcher.patchStatus = async (ref, patch) => {
+          writes.push({ name: ref.name, atMs: clock.nowMs() });
+          return original(ref, patch);
+        };
+        const startMs = clock.nowMs();
+        for (const s of steps) {
+          writer.update(aRef(s.name), { v: s.value });
+          await clock.advance(s.waitMs);
+        }
+        await clock.advance(10_000);
+        for (const name of new Set(writes.map((w) => w.name))) {
+          const times = writes.filter((w) => w.name === name).map((w) => w.atMs);
+          for (let i = 1; i < times.length; i += 1)
+            expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(periodMs);
+        }
+        for (const w of writes) {
+          const upTo = writes.filter((x) => x.atMs <= w.atMs).length;
+          expect(upTo).toBeLessThanOrEqual(2 + Math.floor(((w.atMs - startMs) / 1000) * 4));
+        }
+        // Converged: nothing stays pending once updates stop.
+        expect(writer.pendingCount()).toBe(0);
+        await writer.close();
+      }),
+      { numRuns: 100 },
+    );
   });
 });
