@@ -11,7 +11,8 @@ import {
 } from '../api/protocol/index.js';
 import { errorCodeOf } from './client-credentials-token-source.js';
 import { EngagementRequestFailedError, EngagementTargetError, EngagementValidationError } from './errors.js';
-import { jitteredBackoffMs, parseRetryAfterMs, type BackoffOptions } from './retry-backoff.js';
+import { parseRetryAfterMs } from '../api/protocol/index.js';
+import { jitteredBackoffMs, type BackoffOptions } from './retry-backoff.js';
 
 /** Where the client gets bearer tokens (a {@link ClientCredentialsTokenSource} in production). */
 export interface AccessTokenSource {
@@ -338,10 +339,9 @@ export class EngagementClient {
         encoding === 'gzip' ? gunzipSync(bytes, { maxOutputLength: this.#maxResponseBytes }) : bytes
       ).toString('utf8');
     } catch (error) {
-      const issue =
-        error instanceof RangeError
-          ? `body: over ${this.#maxResponseBytes} bytes once decompressed`
-          : 'body: not gzip';
+      const issue = isBufferTooLarge(error)
+        ? `body: over ${this.#maxResponseBytes} bytes once decompressed`
+        : 'body: not gzip';
       throw new EngagementValidationError(
         `engagement answer from ${this.#url} is unreadable (${issue})`,
         this.#url,
@@ -432,4 +432,9 @@ export class EngagementClient {
 export function joinServiceUrl(baseServiceUrl: string, targetEndpoint: string): string {
   const url = `${baseServiceUrl.replace(/\/+$/, '')}/${targetEndpoint.replace(/^\/+/, '')}`;
   return new URL(url).toString();
+}
+
+/** True for zlib's refusal to inflate past `maxOutputLength` (checked by code: the class differs across realms). */
+function isBufferTooLarge(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
 }

@@ -29,9 +29,17 @@ export class StatsRequestFailedError extends StatsError {
   readonly code = StatsErrorCode.RequestFailed;
   /** HTTP status when the server answered, undefined for network-level failures. */
   readonly status: number | undefined;
-  constructor(message: string, url: string, status: number | undefined, options?: { cause?: unknown }) {
+  /** The server's Retry-After, ms, when it sent one (e.g. with 429 or 503): the earliest sensible next read. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    url: string,
+    status: number | undefined,
+    options?: { cause?: unknown; retryAfterMs?: number | undefined },
+  ) {
     super(message, url, options);
     this.status = status;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

@@ -1,6 +1,11 @@
 import { gunzipSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
-import { StatsSnapshotSchema, readBoundedBody, type StatsSnapshot } from '../api/protocol/index.js';
+import {
+  StatsSnapshotSchema,
+  parseRetryAfterMs,
+  readBoundedBody,
+  type StatsSnapshot,
+} from '../api/protocol/index.js';
 import {
   StatsRequestFailedError,
   StatsStaleError,
@@ -113,6 +118,7 @@ export class StatsClient {
           `statistics source ${url} answered HTTP ${response.statusCode}`,
           url,
           response.statusCode,
+          { retryAfterMs: parseRetryAfterMs(response.headers['retry-after'], this.#clock.nowMs()) },
         );
       }
       const contentEncoding = response.headers['content-encoding'];
@@ -148,7 +154,7 @@ export class StatsClient {
         'utf8',
       );
     } catch (error) {
-      if (error instanceof RangeError) throw new StatsTooLargeError(url, this.#maxBodyBytes);
+      if (isBufferTooLarge(error)) throw new StatsTooLargeError(url, this.#maxBodyBytes);
       throw new StatsValidationError(`statistics snapshot from ${url} is not valid gzip`, url, [], {
         cause: error,
       });
@@ -186,4 +192,9 @@ function describeNetworkError(error: unknown): string {
     return typeof code === 'string' ? `${code} ${error.message}` : error.message;
   }
   return String(error);
+}
+
+/** True for zlib's refusal to inflate past `maxOutputLength` (checked by code: the class differs across realms). */
+function isBufferTooLarge(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
 }

@@ -5,3 +5,4 @@ export * from './engagement-exchange.js';
 export * from './engagement-wire-codec.js';
 export * from './read-bounded-body.js';
 export * from './fast-checked-schema.js';
+export * from './retry-after.js';

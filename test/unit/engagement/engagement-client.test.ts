@@ -254,6 +254,12 @@ describe('EngagementClient against the reference engagement and token servers on
       1,
     ],
     [
+      'a small gzip answer that inflates over the limit is a validation error',
+      [{ kind: 'malformed', body: ' '.repeat(3 * 1024 * 1024) }],
+      EngagementErrorCode.Validation,
+      1,
+    ],
+    [
       'a huge body is a validation error and is read no further than the limit',
       [{ kind: 'huge', bytes: 8 * 1024 * 1024 }],
       EngagementErrorCode.Validation,

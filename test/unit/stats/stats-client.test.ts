@@ -108,6 +108,11 @@ describe('StatsClient against the reference statistics server on loopback', () =
       { kind: 'huge', bytes: 4 * 1024 * 1024 },
       StatsErrorCode.TooLarge,
     ],
+    [
+      'a small gzip body that inflates over the limit is too large',
+      { kind: 'malformed', body: ' '.repeat(3 * 1024 * 1024) },
+      StatsErrorCode.TooLarge,
+    ],
     ['a snapshot older than the limit is stale', { kind: 'stale', ageMs: 60_000 }, StatsErrorCode.Stale],
   ])('%s, and the next read still delivers every count', async (_name, fault, code) => {
     const stats = client();
@@ -122,6 +127,15 @@ describe('StatsClient against the reference statistics server on loopback', () =
     expect(after.snapshot.virtualQueues[0]!.abandonedTotal).toBeGreaterThanOrEqual(
       before.snapshot.virtualQueues[0]!.abandonedTotal,
     );
+  });
+
+  it('passes on the Retry-After of a 429 so the caller can wait before the next read', async () => {
+    server.faults.add({ kind: 'status', status: 429, retryAfterSeconds: 7 });
+    await expect(client().fetchSnapshot()).rejects.toMatchObject({
+      code: StatsErrorCode.RequestFailed,
+      status: 429,
+      retryAfterMs: 7_000,
+    });
   });
 
   it('attaches the stale snapshot so its cumulative counters are not lost', async () => {
