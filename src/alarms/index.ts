@@ -30,5 +30,3 @@ export {
   type AlarmCycleOutcome,
   type ClusterAlarmSettings,
 } from './alarm-outcome-sink.js';
-export { AlarmEventSink, type AlarmEventRecord, type AlarmEventRecorder } from './alarm-event-sink.js';
-export { DegradedConditionSink, type DegradedChangeListener } from './degraded-condition-sink.js';
