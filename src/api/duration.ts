@@ -72,7 +72,16 @@ export function durationField(options: DurationFieldOptions): z.ZodString {
     },
     (value) => {
       if (!durationRegExp.test(value)) return true;
-      const ms = parseDurationMs(value);
+      // A well-formed duration past the safe range is out of bounds too; parsing it throws, and a throw inside a
+      // refinement escapes safeParse, so validatePacingCluster would throw instead of naming the field.
+      if (value.length > maxDurationLength) return true;
+      let ms: number;
+      try {
+        ms = parseDurationMs(value);
+      } catch (error) {
+        if (error instanceof InvalidDurationError) return false;
+        throw error;
+      }
       return ms >= minMs && ms <= maxMs;
     },
   );
