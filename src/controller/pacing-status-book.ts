@@ -293,7 +293,8 @@ function engagementCondition(
       type: 'EngagementReachable',
       status: 'True',
       reason: 'ExchangeSucceeded',
-      message: engagement.message,
+      // Messages stay the same from cycle to cycle (no cycle ids, no counts): a changed message is a status write.
+      message: 'the last allowance exchange succeeded',
     };
   const isAuth = engagement.errorCode === 'PACING_ERR_ENGAGEMENT_AUTH';
   return {
@@ -324,13 +325,13 @@ function pacingCondition(
             type: 'Pacing',
             status: 'True',
             reason: 'Pacing',
-            message: `${target.invites} invitations this interval`,
+            message: 'the last cycle granted invitations',
           }
         : {
             type: 'Pacing',
             status: 'False',
             reason: pacingReasonByDetail[target.detailReason] ?? 'NoFreeSlots',
-            message: target.message || 'the policy allowed no invitation this interval',
+            message: `the last cycle granted no invitation (${target.detailReason})`,
           };
     case 'Paused':
       return { type: 'Pacing', status: 'False', reason: 'Paused', message: target.message };

@@ -194,7 +194,8 @@ async function readStats(
       health: {
         isHealthy: false,
         reason: 'Stale',
-        message: `statistics snapshot is ${Math.round(ageMs)} ms old (stale after ${cluster.statsStaleAfterMs} ms)`,
+        // No age in the message: it would change every cycle (the age is in `ageMs`, for metrics and logs).
+        message: `statistics snapshot is older than the ${cluster.statsStaleAfterMs} ms staleness limit`,
       },
     };
   }

@@ -1,0 +1,262 @@
+import { PacingStatusBook, type PacingObjectRef } from '../../../src/controller/index.js';
+import type { CycleOutcome, TargetOutcome } from '../../../src/engine/index.js';
+
+interface Submitted {
+  ref: PacingObjectRef;
+  status: Record<string, unknown>;
+  isUrgent: boolean;
+}
+
+function setUp(options: { isLeader?: boolean } = {}) {
+  let nowMs = Date.parse('2026-11-25T18:00:00.000Z');
+  let isLeader = options.isLeader ?? true;
+  const submitted: Submitted[] = [];
+  const events: { reason: string; type: string; note: string; name: string }[] = [];
+  const book = new PacingStatusBook({
+    writer: { submit: (ref, status, isUrgent) => submitted.push({ ref, status, isUrgent }) },
+    events: {
+      emit: (ref, type, reason, _action, note) => events.push({ reason, type, note, name: ref.name }),
+    },
+    nowMs: () => nowMs,
+    isLeader: () => isLeader,
+    identity: 'replica-a',
+  });
+  const cluster: PacingObjectRef = { kind: 'PacingCluster', namespace: 'tenant', name: 'main' };
+  const target: PacingObjectRef = { kind: 'PacingTarget', namespace: 'tenant', name: 'chat' };
+  book.observe(cluster, 1, undefined, 10_000);
+  book.observe(target, 3, undefined, 10_000);
+  return {
+    book,
+    submitted,
+    events,
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+    setLeader: (value: boolean) => {
+      isLeader = value;
+    },
+  };
+}
+
+function aTargetOutcome(overrides: Partial<TargetOutcome> = {}): TargetOutcome {
+  return {
+    key: 'tenant/chat',
+    id: 'Chat:chat',
+    invites: 3,
+    reason: 'Paced',
+    detailReason: 'Paced',
+    message: 'ok',
+    figures: { freeSlots: 4, busySlots: 2, waiting: 1, pending: 2, abandonRatio: 0.0123, occupancy: 0.5 },
+    ...overrides,
+  };
+}
+
+function anOutcome(overrides: Partial<CycleOutcome> = {}, target: Partial<TargetOutcome> = {}): CycleOutcome {
+  return {
+    clusterKey: 'tenant/main',
+    cycleId: 1,
+    slotStartMs: 0,
+    startedAtMs: Date.parse('2026-11-25T18:00:00.000Z'),
+    durationMs: 12,
+    isPublished: true,
+    stats: { isHealthy: true, reason: 'Fetched', message: 'statistics are fresh', ageMs: 100 },
+    engagement: { isHealthy: true, reason: 'Exchanged', message: 'cycle 1 published' },
+    targets: [aTargetOutcome(target)],
+    ...overrides,
+  };
+}
+
+const lastStatusOf = (submitted: Submitted[], name: string) =>
+  submitted.filter((s) => s.ref.name === name).at(-1)?.status;
+
+describe('PacingStatusBook', () => {
+  it('writes one complete target status with spec conditions, cycle conditions and figures', () => {
+    const { book, submitted } = setUp();
+    book.setTargetConditions('tenant/chat', [
+      { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
+      { type: 'Ready', status: 'True', reason: 'ClusterReady', message: 'paced' },
+    ]);
+
+    book.cycleCompleted(anOutcome());
+
+    const status = lastStatusOf(submitted, 'chat');
+    expect(
+      (status?.conditions as { type: string; status: string }[]).map((c) => `${c.type}=${c.status}`),
+    ).toEqual(['Accepted=True', 'Ready=True', 'Pacing=True']);
+    expect(status).toMatchObject({
+      observedGeneration: 3,
+      invitesPerInterval: 3,
+      freeSlots: 4,
+      waiting: 1,
+      pendingInvitations: 2,
+      observedAbandonmentPercent: 1.23,
+      occupancyPercent: 50,
+    });
+  });
+
+  it('writes changed figures at most once per status update period, but condition flips at once', () => {
+    const { book, submitted, advance } = setUp();
+    book.cycleCompleted(anOutcome());
+    const writesAfterFirst = submitted.filter((s) => s.ref.name === 'chat').length;
+
+    advance(1000);
+    book.cycleCompleted(anOutcome({}, { invites: 5 }));
+    advance(1000);
+    book.cycleCompleted(
+      anOutcome({}, { invites: 0, reason: 'Paused', detailReason: 'Paused', message: 'paused' }),
+    );
+    advance(10_000);
+    book.cycleCompleted(
+      anOutcome(
+        {},
+        {
+          invites: 0,
+          reason: 'Paused',
+          detailReason: 'Paused',
+          message: 'paused',
+          figures: { freeSlots: 9, busySlots: 0, waiting: 0, pending: 0 },
+        },
+      ),
+    );
+
+    const writes = submitted.filter((s) => s.ref.name === 'chat').slice(writesAfterFirst);
+    expect(writes.map((w) => [w.isUrgent, w.status.invitesPerInterval])).toEqual([
+      [true, 0],
+      [false, 0],
+    ]);
+  });
+
+  it.each([
+    [
+      'unreachable statistics',
+      { stats: { isHealthy: false, reason: 'Unreachable', message: 'HTTP 503' } },
+      'StatsSourceReachable',
+      'StatsSourceUnreachable',
+    ],
+    [
+      'stale statistics',
+      { stats: { isHealthy: false, reason: 'Stale', message: 'old' } },
+      'StatsSourceReachable',
+      'StatsStale',
+    ],
+    [
+      'a failed exchange',
+      { engagement: { isHealthy: false, reason: 'Unreachable', message: 'HTTP 500' } },
+      'EngagementReachable',
+      'ExchangeFailed',
+    ],
+    [
+      'refused credentials',
+      {
+        engagement: {
+          isHealthy: false,
+          reason: 'Unreachable',
+          message: 'token',
+          errorCode: 'PACING_ERR_ENGAGEMENT_AUTH',
+        },
+      },
+      'EngagementReachable',
+      'AuthenticationFailed',
+    ],
+  ])('reports %s on the cluster with a Warning Event', (_name, overrides, type, reason) => {
+    const { book, submitted, events } = setUp();
+    book.cycleCompleted(anOutcome());
+
+    book.cycleCompleted(anOutcome(overrides as Partial<CycleOutcome>));
+
+    const conditions = lastStatusOf(submitted, 'main')?.conditions as {
+      type: string;
+      status: string;
+      reason: string;
+    }[];
+    expect(conditions.find((c) => c.type === type)).toMatchObject({ status: 'False', reason });
+    expect(events).toContainEqual(expect.objectContaining({ name: 'main', type: 'Warning', reason }));
+  });
+
+  it('announces a recovery with a Normal Event and keeps quiet about a first healthy sight', () => {
+    const { book, events } = setUp();
+    book.cycleCompleted(anOutcome());
+    expect(events).toEqual([]);
+
+    book.cycleCompleted(
+      anOutcome({ engagement: { isHealthy: false, reason: 'Unreachable', message: 'down' } }),
+    );
+    book.cycleCompleted(anOutcome());
+
+    expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual([
+      'Warning/ExchangeFailed',
+      'Normal/ExchangeSucceeded',
+    ]);
+  });
+
+  it('keeps lastTransitionTime while the status stays the same', () => {
+    const { book, submitted, advance } = setUp();
+    book.setClusterConditions('tenant/main', [
+      { type: 'Ready', status: 'True', reason: 'WorkerRunning', message: 'a' },
+    ]);
+    const first = (lastStatusOf(submitted, 'main')?.conditions as { lastTransitionTime: string }[])[0]
+      ?.lastTransitionTime;
+
+    advance(60_000);
+    book.setClusterConditions('tenant/main', [
+      { type: 'Ready', status: 'True', reason: 'WorkerRunning', message: 'b' },
+    ]);
+
+    const second = (
+      lastStatusOf(submitted, 'main')?.conditions as { lastTransitionTime: string; message: string }[]
+    )[0];
+    expect(second?.message).toBe('b');
+    expect(second?.lastTransitionTime).toBe(first);
+  });
+
+  it('writes nothing and emits nothing on a standby, and writes everything once it leads', () => {
+    const { book, submitted, events, setLeader } = setUp({ isLeader: false });
+    book.setClusterConditions('tenant/main', [
+      { type: 'Ready', status: 'False', reason: 'CredentialsMissing', message: 'x' },
+    ]);
+    expect(submitted).toEqual([]);
+    expect(events).toEqual([]);
+
+    setLeader(true);
+    book.rewriteAll();
+
+    expect(submitted.map((s) => s.ref.name).sort()).toEqual(['chat', 'main']);
+  });
+
+  it('writes a new generation at once with the next update even when no condition flips', () => {
+    const { book, submitted } = setUp();
+    book.setTargetConditions(
+      'tenant/chat',
+      [{ type: 'Ready', status: 'True', reason: 'ClusterReady', message: 'x' }],
+      {
+        effectiveOptimizationGoal: 3,
+      },
+    );
+    const before = submitted.length;
+
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'chat' }, 4, undefined, 10_000);
+    book.setTargetConditions(
+      'tenant/chat',
+      [{ type: 'Ready', status: 'True', reason: 'ClusterReady', message: 'x' }],
+      {
+        effectiveOptimizationGoal: 7,
+      },
+    );
+
+    expect(submitted.slice(before)).toEqual([
+      expect.objectContaining({
+        isUrgent: true,
+        status: expect.objectContaining({ observedGeneration: 4, effectiveOptimizationGoal: 7 }),
+      }),
+    ]);
+  });
+
+  it('ignores outcomes of objects it was never told about, and forgets deleted ones', () => {
+    const { book, submitted } = setUp();
+    book.forget('PacingTarget', 'tenant/chat');
+
+    book.cycleCompleted(anOutcome());
+
+    expect(submitted.map((s) => s.ref.name)).toEqual(['main']);
+  });
+});
