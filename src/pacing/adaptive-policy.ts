@@ -13,7 +13,7 @@ export interface AdaptiveState {
  */
 export const adaptiveTuning = {
   /** Starting trim: cautious, it rises as the queue stays short. */
-  initialTrim: 0.7,
+  initialTrim: 0.5,
   minTrim: 0.2,
   maxTrim: 1.5,
   /** The trim steers abandonment to this share of the goal, leaving room for noise and shocks. */
@@ -34,10 +34,12 @@ export const adaptiveTuning = {
 /**
  * `adaptive`, the production policy: a fast inner loop on live state and a slow outer trim on the goal.
  *
- * Inner loop (every interval): the capacity expected during the look-ahead horizon h (the mean time an
- * invitation stays pending) is `C = F + B·(1 − e^(−h/AHT)) − Q`; the pipeline is filled so that the expected
- * acceptances of pending plus new invitations reach `m·C − reserve`: `k = ⌊(m·C − reserve − p̂·P) / p̂⌋`. Nothing is
- * sent while the expected capacity is taken.
+ * Inner loop (every interval): the capacity expected during the look-ahead horizon h (the estimated mean
+ * invite → accept delay) is `C = F + B·(1 − e^(−h/AHT)) − Q`; the pipeline is filled so that the acceptances still
+ * to come from invitations already sent (A, from the send history and the accept-delay fit — not p̂·P, because old
+ * pending invitations mostly end in a decline or expiry) plus those of new invitations reach `m·C − reserve`:
+ * `k = ⌊(m·C − reserve − A) / p̂⌋`, and never fewer than progressive pacing (`F − Q − P`) would send. Nothing
+ * beyond that is sent while the expected capacity is taken.
  *
  * Outer trim (every interval): `log m += κ·(aim·accepted − expected abandons)`, where expected abandons are the
  * live queue times the patience hazard (waiting × Δt ÷ estimated patience) — a far less noisy signal than counted
@@ -70,13 +72,16 @@ export const adaptivePolicy: PacingPolicy<AdaptiveState> = {
     const freeing = obs.busySlots * (1 - Math.exp(-horizon / estimates.handleSeconds));
     const capacity = obs.freeSlots + freeing - obs.waiting;
     const wanted = trim * capacity - t.reserveSlots - estimates.acceptancesToCome;
-    let invites = Math.max(0, Math.floor(wanted / p));
+    // Never fewer than progressive pacing would send: those invitations cannot overbook (each pending one is
+    // counted as a certain acceptance), and the floor keeps a cold start (p̂ = 1) from never inviting at all.
+    const progressive = Math.max(0, Math.floor(obs.freeSlots - obs.waiting - obs.pending));
+    let invites = Math.max(progressive, Math.floor(wanted / p));
     let mode = 'paced';
     const isBreakerOpen =
       estimates.acceptedShort >= t.breakerMinAccepted &&
       estimates.abandonRatioShort > t.breakerMultiple * obs.goalRatio;
     if (isBreakerOpen) {
-      invites = Math.min(invites, Math.max(0, Math.floor(obs.freeSlots - obs.waiting - obs.pending)));
+      invites = progressive;
       mode = 'breaker (progressive)';
     }
     return {
