@@ -138,8 +138,11 @@ export class EventRecorder {
     }
   }
 
-  /** Stops the timers and writes what is queued plus each series' latest count. */
-  async close(): Promise<void> {
+  /**
+   * Stops the timers and writes what is queued plus each series' latest count, giving up after `timeoutMs`
+   * (default 5 000) so a hung API server cannot hold up shutdown.
+   */
+  async close(timeoutMs = 5_000): Promise<void> {
     this.#closed = true;
     this.#sweepTimer?.();
     for (const series of this.#series.values()) {
@@ -148,7 +151,14 @@ export class EventRecorder {
       if (series.created && series.count > series.writtenCount) this.#enqueue({ op: 'patch', series }, false);
     }
     this.#kick();
-    await this.#pump;
+    const giveUp = new AbortController();
+    const drained = (this.#pump ?? Promise.resolve()).then(() => true);
+    const isDrained = await Promise.race([
+      drained,
+      this.#o.clock.sleep(timeoutMs, giveUp.signal).then(() => false),
+    ]);
+    giveUp.abort();
+    if (!isDrained) this.#o.logger.warn({ queued: this.#queue.length }, 'event flush timed out at shutdown');
   }
 
   #record(event: EventRecord): void {

@@ -165,12 +165,23 @@ export class StatusWriter {
     for (const [key, entry] of due) await this.#write(key, entry);
   }
 
-  /** Stops scheduling, then flushes pending writes. */
-  async close(): Promise<void> {
+  /**
+   * Stops scheduling, then flushes pending writes, giving up after `timeoutMs` (default 10 000) so a hung API
+   * server cannot hold up shutdown; what was not written is logged.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
     this.#closed = true;
     this.#timer?.();
     this.#timer = undefined;
-    await this.flush();
+    const giveUp = new AbortController();
+    const flushed = this.flush().then(() => true);
+    const isFlushed = await Promise.race([
+      flushed,
+      this.#o.clock.sleep(timeoutMs, giveUp.signal).then(() => false),
+    ]);
+    giveUp.abort();
+    if (!isFlushed)
+      this.#o.logger.warn({ pending: this.pendingCount() }, 'status flush timed out at shutdown');
   }
 
   // Deferred to a zero-delay timer so that updates offered in the same turn compete for the budget together

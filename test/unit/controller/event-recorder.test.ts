@@ -143,6 +143,10 @@ describe('EventRecorder', () => {
     await clock.advance(0);
     // One write is in flight (hung), three wait, six are dropped.
     expect(await dropped(registry, 'overload')).toBe(6);
+    // Shutdown is bounded even though the API never answers.
+    const closing = recorder.close(1_000);
+    await clock.advance(1_000);
+    await expect(closing).resolves.toBeUndefined();
   });
 
   it('recreates an Event whose series patch finds it deleted', async () => {

@@ -86,6 +86,19 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('gives up flushing on close after its timeout when the API hangs', async () => {
+    const { clock, patcher, writer } = aWriter();
+    patcher.patchStatus = () => new Promise(() => undefined);
+    writer.update(aRef('t'), { invites: 1 });
+    let isClosed = false;
+    const closing = writer.close(2_000).then(() => (isClosed = true));
+    await clock.advance(1_999);
+    expect(isClosed).toBe(false);
+    await clock.advance(1);
+    await closing;
+    expect(isClosed).toBe(true);
+  });
+
   it('drops a pending write when the status goes back to what was written', async () => {
     const { clock, patcher, writer } = aWriter();
     writer.update(aRef('t'), { invites: 1 });
