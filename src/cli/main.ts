@@ -5,6 +5,7 @@ import { crdsCommand } from './crds-command.js';
 import { demoCommand } from './demo-command.js';
 import { readPackageVersion } from './package-version.js';
 import { runCommand } from './run-command.js';
+import { serveCommand } from './serve-command.js';
 import { simulateCommand } from './simulate-command.js';
 
 /** Builds the `pacing-operator` command line; each subcommand lives in its own file beside this one. */
@@ -16,7 +17,8 @@ export function buildProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(runCommand())
     .addCommand(simulateCommand())
-    .addCommand(benchCommand());
+    .addCommand(benchCommand())
+    .addCommand(serveCommand());
   return program;
 }
 
