@@ -80,6 +80,11 @@ describe('StatsClient against the reference statistics server on loopback', () =
     ],
     ['a connection reset is a failed request', { kind: 'reset' }, StatsErrorCode.RequestFailed],
     [
+      'an answer delayed past the deadline is a failed request',
+      { kind: 'delay', ms: 3_000 },
+      StatsErrorCode.RequestFailed,
+    ],
+    [
       'a stalled body is a failed request once the deadline passes',
       { kind: 'stall' },
       StatsErrorCode.RequestFailed,
@@ -127,6 +132,11 @@ describe('StatsClient against the reference statistics server on loopback', () =
     expect(after.snapshot.virtualQueues[0]!.abandonedTotal).toBeGreaterThanOrEqual(
       before.snapshot.virtualQueues[0]!.abandonedTotal,
     );
+  });
+
+  it('waits for an answer delayed within the deadline', async () => {
+    server.faults.add({ kind: 'delay', ms: 100 });
+    await expect(client().fetchSnapshot()).resolves.toMatchObject({ ageMs: 0 });
   });
 
   it('passes on the Retry-After of a 429 so the caller can wait before the next read', async () => {
