@@ -450,17 +450,25 @@ export class ContactCenter {
     }
   }
 
-  /** The logged-in eligible agent with the most free slots for the target's media; −1 when none. */
+  /**
+   * The logged-in eligible agent to route to: one that serves the fewest targets (keeping shared specialists free
+   * for the targets only they can serve, as skill-based routing does), then the one with the most free slots;
+   * −1 when none is free.
+   */
   #pickAgent(t: number): number {
     const M = this.#mediaNames.length;
     const m = this.#targetMedia[t]!;
     let best = -1;
+    let bestShared = Number.POSITIVE_INFINITY;
     let bestFree = 0;
     for (const a of this.#targetAgents[t]!) {
       if (this.#loggedIn[a] === 0) continue;
       const free = this.#capacity[a * M + m]! - this.#load[a * M + m]!;
-      if (free > bestFree) {
+      if (free <= 0) continue;
+      const shared = this.#agentTargets[a * M + m]!.length;
+      if (shared < bestShared || (shared === bestShared && free > bestFree)) {
         best = a;
+        bestShared = shared;
         bestFree = free;
       }
     }
