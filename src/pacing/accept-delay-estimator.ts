@@ -8,7 +8,9 @@
  * discounted Poisson likelihood over a fixed grid: each interval, candidate D predicts
  * `p · Σ_j n_j · (S(jΔ) − S((j+1)Δ))` acceptances with `S(a) = e^(−a/D)`, and the observed acceptances score it.
  * Only acceptances and the known exposure of every cohort enter, so invitations still pending are censored, never
- * counted as declines. The expected acceptances still to come are `p · Σ_j n_j · S((j+1)Δ)`.
+ * counted as declines. The expected acceptances still to come are `p · Σ_j n_j · S((j+1)Δ)`. The delay is told
+ * apart by how acceptances lag bursts of sends; pacing sends in bursts as slots free up, so there is always
+ * such variation (a perfectly constant send rate would leave every candidate equally likely, and the prior wins).
  */
 export interface AcceptDelayState {
   /** Invitations sent per past interval, newest first (index j was sent j + 1 intervals ago). */
