@@ -6,8 +6,8 @@
  * a few minutes at typical volumes) and a slow one (≈ 400). The estimate is the larger of the two whenever the
  * fast one is higher, because under-estimating p over-invites and a jump *up* in p causes the largest
  * abandonment spikes; it follows the fast one down only when the drop is beyond its noise (two standard
- * deviations), and otherwise keeps the steadier slow ratio. Both are shrunk toward p = 1 by a small prior, so a
- * cold start behaves like progressive pacing until evidence accumulates.
+ * deviations), and otherwise keeps the steadier slow ratio. The slow ratio is shrunk toward p = 1 by a small prior
+ * (so a cold start behaves like progressive pacing until evidence accumulates), the fast one toward the slow one.
  */
 export interface AcceptanceState {
   /** Discounted accepted count, fast memory. */
@@ -85,8 +85,10 @@ export function estimateAcceptance(
   tuning: AcceptanceTuning = defaultAcceptanceTuning,
 ): AcceptanceEstimate {
   const w = tuning.priorWeight;
-  const fast = (state.fastAccepted + w * tuning.priorP) / (state.fastResolved + w);
   const slow = (state.slowAccepted + w * tuning.priorP) / (state.slowResolved + w);
+  // The fast ratio is shrunk toward the slow one, not toward the prior: over its short memory a prior of 1 would
+  // bias it far upward (at p = 0.1, by 80 %), and the max rule below would pass that bias on.
+  const fast = (state.fastAccepted + w * slow) / (state.fastResolved + w);
   const fastSd = Math.sqrt((Math.max(fast, 0.01) * (1 - Math.min(fast, 0.99))) / (state.fastResolved + w));
   let p = slow;
   if (fast > slow || fast < slow - 2 * fastSd) p = fast;
