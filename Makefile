@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint bench-io crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-integration clean
+.PHONY: help deps build lint bench-io crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-wiring test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -74,6 +74,9 @@ cluster-up: control-plane ## start a local control plane in the background; writ
 cluster-down: ## stop the local control plane and remove its data
 	bash deploy/local/control-plane.sh down $(CLUSTER_DIR)
 	rm -f .cache/kubeconfig
+
+test-wiring: deps control-plane ## Kubernetes wiring story, including a kube-apiserver restart, on its own control plane
+	$(JEST) test/integration/kubernetes-wiring.test.ts --selectProjects=integration
 
 test-unit: deps ## unit tests (no control plane needed)
 	$(JEST) --selectProjects unit
