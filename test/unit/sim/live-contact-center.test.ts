@@ -1,0 +1,87 @@
+import { loadScenarioFile, createLiveContactCenter, parseScenario } from '../../../src/sim/index.js';
+
+const start = Date.UTC(2026, 0, 5, 8, 0, 0);
+const steady = loadScenarioFile('test/bench/scenarios/steady-chat-10.yaml');
+
+describe('the live contact center', () => {
+  it('serves a snapshot of the current simulated time with every agent and queue', () => {
+    const live = createLiveContactCenter(steady, 1, start);
+    live.advanceTo(start + 5000);
+    const snapshot = live.snapshot();
+    expect(snapshot.snapshotTime).toBe(new Date(start + 5000).toISOString());
+    expect(snapshot.agents).toHaveLength(10);
+    expect(snapshot.agents[0]).toMatchObject({
+      groups: ['Proactive Chat'],
+      media: { chat: { state: 'ready', capacity: 1, load: 0 } },
+    });
+    expect(snapshot.virtualQueues).toEqual([
+      expect.objectContaining({ name: 'Proactive Chat', media: 'chat', waiting: 0, acceptedTotal: 0 }),
+    ]);
+    expect(live.targetIds()).toEqual(['Proactive Chat:chat']);
+  });
+
+  it('sends the allowed invitations once per cycle id, so a retried request never doubles them', () => {
+    const live = createLiveContactCenter(steady, 1, start);
+    const cycle = { cycleId: 7, publisher: 'op-1', allowances: [{ id: 'Proactive Chat:chat', invites: 5 }] };
+    expect(live.applyAllowances(cycle)[0]).toMatchObject({
+      id: 'Proactive Chat:chat',
+      sentTotal: 5,
+      pending: 5,
+    });
+    expect(live.applyAllowances(cycle)[0]).toMatchObject({ sentTotal: 5 });
+    expect(live.applyAllowances({ ...cycle, cycleId: 8 })[0]).toMatchObject({ sentTotal: 10 });
+  });
+
+  it('resolves invitations as time passes: accepted ones become interactions answered by agents', () => {
+    const live = createLiveContactCenter(steady, 3, start);
+    live.applyAllowances({
+      cycleId: 1,
+      publisher: 'op',
+      allowances: [{ id: 'Proactive Chat:chat', invites: 40 }],
+    });
+    live.advanceTo(start + 120_000);
+    const [report] = live.applyAllowances({ cycleId: 2, publisher: 'op', allowances: [] });
+    expect(report!.pending).toBe(0);
+    expect(report!.acceptedTotal + report!.declinedTotal + report!.expiredTotal).toBe(40);
+    expect(report!.acceptedTotal).toBeGreaterThan(0);
+    const queue = live.snapshot().virtualQueues[0]!;
+    expect(queue.acceptedTotal).toBe(report!.acceptedTotal);
+    expect(queue.answeredTotal + queue.abandonedTotal + queue.waiting).toBe(queue.acceptedTotal);
+  });
+
+  it('reports an unknown target id with an error instead of failing the cycle', () => {
+    const live = createLiveContactCenter(steady, 1, start);
+    const reports = live.applyAllowances({
+      cycleId: 1,
+      publisher: 'op',
+      allowances: [{ id: 'Nope:chat', invites: 3 }],
+    });
+    expect(reports.find((r) => r.id === 'Nope:chat')).toMatchObject({ error: { code: 'UNKNOWN_TARGET' } });
+  });
+
+  it('keeps serving the last snapshot, with its old time, during a statistics gap', () => {
+    const scenario = parseScenario({ ...steady, events: [{ at: 10, statsGapSeconds: 30 }] });
+    const live = createLiveContactCenter(scenario, 1, start);
+    live.advanceTo(start + 9000);
+    const before = live.snapshot();
+    live.advanceTo(start + 25_000);
+    expect(live.snapshot().snapshotTime).toBe(before.snapshotTime);
+    live.advanceTo(start + 41_000);
+    expect(live.snapshot().snapshotTime).toBe(new Date(start + 41_000).toISOString());
+  });
+
+  it('gives the same visitors for the same seed', () => {
+    const run = (seed: number) => {
+      const live = createLiveContactCenter(steady, seed, start);
+      live.applyAllowances({
+        cycleId: 1,
+        publisher: 'op',
+        allowances: [{ id: 'Proactive Chat:chat', invites: 30 }],
+      });
+      live.advanceTo(start + 90_000);
+      return live.applyAllowances({ cycleId: 2, publisher: 'op', allowances: [] });
+    };
+    expect(run(5)).toEqual(run(5));
+    expect(run(5)).not.toEqual(run(6));
+  });
+});
