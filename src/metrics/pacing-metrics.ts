@@ -1,7 +1,19 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-const targetLabels = ['cluster', 'target'] as const;
+const targetLabels = ['namespace', 'cluster', 'target'] as const;
 type TargetLabel = (typeof targetLabels)[number];
+type ClusterLabel = 'namespace' | 'cluster';
+
+/**
+ * Splits a PacingCluster key `namespace/name` into the `namespace` and `cluster` labels, the same pair that
+ * pacing_alarm_active carries, so that dashboards and alerts can join them.
+ */
+function clusterLabels(clusterKey: string): Record<ClusterLabel, string> {
+  const slash = clusterKey.indexOf('/');
+  return slash < 0
+    ? { namespace: '', cluster: clusterKey }
+    : { namespace: clusterKey.slice(0, slash), cluster: clusterKey.slice(slash + 1) };
+}
 
 /** Figures of one target after a cycle. */
 export interface TargetFigures {
@@ -15,6 +27,10 @@ export interface TargetFigures {
   abandonmentRatio?: number | undefined;
   /** Share of agent capacity in use, 0–1; undefined when not yet known. */
   occupancyRatio?: number | undefined;
+  /** Proactive interactions waiting in the virtual queue in the last snapshot; undefined when not known. */
+  waitingInteractions?: number | undefined;
+  /** The target's effective optimization goal as a ratio (goal percent ÷ 100); undefined when not known. */
+  abandonmentGoalRatio?: number | undefined;
 }
 
 /** One exchange with the engagement platform. */
@@ -30,28 +46,33 @@ export interface EngagementRequestFigures {
 }
 
 /**
- * The pacing-side metrics. Labels: `cluster` is the PacingCluster's `namespace/name`, `target` the PacingTarget
- * name (the same convention as pacing_alarm_active). Per-cycle numbers live here, not in status.
+ * The pacing-side metrics. Methods take the PacingCluster's key `namespace/name`; the series carry it as the two
+ * labels `namespace` and `cluster` (the same convention as pacing_alarm_active), and `target` is the PacingTarget
+ * name. Per-cycle numbers live here, not in status.
  */
 export class PacingMetrics {
-  /** pacing_invites_allowed{cluster,target}. */
+  /** pacing_invites_allowed{namespace,cluster,target}. */
   readonly invitesAllowed: Gauge<TargetLabel>;
-  /** pacing_free_slots{cluster,target}. */
+  /** pacing_free_slots{namespace,cluster,target}. */
   readonly freeSlots: Gauge<TargetLabel>;
-  /** pacing_pending_invitations{cluster,target}. */
+  /** pacing_pending_invitations{namespace,cluster,target}. */
   readonly pendingInvitations: Gauge<TargetLabel>;
-  /** pacing_abandonment_ratio{cluster,target}. */
+  /** pacing_abandonment_ratio{namespace,cluster,target}. */
   readonly abandonmentRatio: Gauge<TargetLabel>;
-  /** pacing_occupancy_ratio{cluster,target}. */
+  /** pacing_occupancy_ratio{namespace,cluster,target}. */
   readonly occupancyRatio: Gauge<TargetLabel>;
-  /** pacing_cycle_duration_seconds{cluster}. */
-  readonly cycleDuration: Histogram<'cluster'>;
-  /** pacing_cycles_skipped_total{cluster,reason}. */
-  readonly cyclesSkipped: Counter<'cluster' | 'reason'>;
-  /** pacing_engagement_request_duration_seconds{cluster,outcome}. */
-  readonly engagementRequestDuration: Histogram<'cluster' | 'outcome'>;
-  /** pacing_engagement_request_bytes{cluster,direction} (direction: request | response). */
-  readonly engagementRequestBytes: Histogram<'cluster' | 'direction'>;
+  /** pacing_waiting_interactions{namespace,cluster,target}. */
+  readonly waitingInteractions: Gauge<TargetLabel>;
+  /** pacing_abandonment_goal_ratio{namespace,cluster,target}. */
+  readonly abandonmentGoalRatio: Gauge<TargetLabel>;
+  /** pacing_cycle_duration_seconds{namespace,cluster}. */
+  readonly cycleDuration: Histogram<ClusterLabel>;
+  /** pacing_cycles_skipped_total{namespace,cluster,reason}. */
+  readonly cyclesSkipped: Counter<ClusterLabel | 'reason'>;
+  /** pacing_engagement_request_duration_seconds{namespace,cluster,outcome}. */
+  readonly engagementRequestDuration: Histogram<ClusterLabel | 'outcome'>;
+  /** pacing_engagement_request_bytes{namespace,cluster,direction} (direction: request | response). */
+  readonly engagementRequestBytes: Histogram<ClusterLabel | 'direction'>;
 
   /** Registers every metric on `registry`; throws if they are already registered there. */
   constructor(registry: Registry) {
@@ -69,76 +90,87 @@ export class PacingMetrics {
       'Observed share (0-1) of proactive interactions abandoned before an agent joined.',
     );
     this.occupancyRatio = gauge('pacing_occupancy_ratio', 'Share (0-1) of agent capacity in use.');
+    this.waitingInteractions = gauge(
+      'pacing_waiting_interactions',
+      'Proactive interactions waiting in the virtual queue in the last statistics snapshot.',
+    );
+    this.abandonmentGoalRatio = gauge(
+      'pacing_abandonment_goal_ratio',
+      "The target's optimization goal (0-1): the most pacing_abandonment_ratio may be.",
+    );
     this.cycleDuration = new Histogram({
       name: 'pacing_cycle_duration_seconds',
       help: 'Duration of one pacing cycle (stats, decision, publish).',
-      labelNames: ['cluster'],
+      labelNames: ['namespace', 'cluster'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.cyclesSkipped = new Counter({
       name: 'pacing_cycles_skipped_total',
       help: 'Cycle slots skipped, by reason (Overrun, NotLeader).',
-      labelNames: ['cluster', 'reason'],
+      labelNames: ['namespace', 'cluster', 'reason'],
       registers,
     });
     this.engagementRequestDuration = new Histogram({
       name: 'pacing_engagement_request_duration_seconds',
       help: 'Round-trip time of allowance exchanges with the engagement platform.',
-      labelNames: ['cluster', 'outcome'],
+      labelNames: ['namespace', 'cluster', 'outcome'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.engagementRequestBytes = new Histogram({
       name: 'pacing_engagement_request_bytes',
       help: 'Compressed body size of allowance exchanges, by direction (request, response).',
-      labelNames: ['cluster', 'direction'],
+      labelNames: ['namespace', 'cluster', 'direction'],
       buckets: [256, 1024, 4096, 16384, 65536, 262144, 1048576],
       registers,
     });
   }
 
   /** Sets a target's gauges; a ratio that is undefined removes its series rather than showing a stale value. */
-  recordTarget(cluster: string, target: string, figures: TargetFigures): void {
-    const labels = { cluster, target };
+  recordTarget(clusterKey: string, target: string, figures: TargetFigures): void {
+    const labels = { ...clusterLabels(clusterKey), target };
     this.invitesAllowed.set(labels, figures.invitesAllowed);
     this.freeSlots.set(labels, figures.freeSlots);
     this.pendingInvitations.set(labels, figures.pendingInvitations);
     setOrRemove(this.abandonmentRatio, labels, figures.abandonmentRatio);
     setOrRemove(this.occupancyRatio, labels, figures.occupancyRatio);
+    setOrRemove(this.waitingInteractions, labels, figures.waitingInteractions);
+    setOrRemove(this.abandonmentGoalRatio, labels, figures.abandonmentGoalRatio);
   }
 
   /** Observes one cycle's duration. */
-  recordCycle(cluster: string, durationSeconds: number): void {
-    this.cycleDuration.observe({ cluster }, durationSeconds);
+  recordCycle(clusterKey: string, durationSeconds: number): void {
+    this.cycleDuration.observe(clusterLabels(clusterKey), durationSeconds);
   }
 
   /** Counts skipped cycle slots. */
-  recordCyclesSkipped(cluster: string, reason: string, count: number): void {
-    if (count > 0) this.cyclesSkipped.inc({ cluster, reason }, count);
+  recordCyclesSkipped(clusterKey: string, reason: string, count: number): void {
+    if (count > 0) this.cyclesSkipped.inc({ ...clusterLabels(clusterKey), reason }, count);
   }
 
   /** Observes one engagement exchange. */
-  recordEngagementRequest(cluster: string, figures: EngagementRequestFigures): void {
-    this.engagementRequestDuration.observe({ cluster, outcome: figures.outcome }, figures.durationSeconds);
+  recordEngagementRequest(clusterKey: string, figures: EngagementRequestFigures): void {
+    const cluster = clusterLabels(clusterKey);
+    this.engagementRequestDuration.observe({ ...cluster, outcome: figures.outcome }, figures.durationSeconds);
     if (figures.requestBytes !== undefined) {
-      this.engagementRequestBytes.observe({ cluster, direction: 'request' }, figures.requestBytes);
+      this.engagementRequestBytes.observe({ ...cluster, direction: 'request' }, figures.requestBytes);
     }
     if (figures.responseBytes !== undefined) {
-      this.engagementRequestBytes.observe({ cluster, direction: 'response' }, figures.responseBytes);
+      this.engagementRequestBytes.observe({ ...cluster, direction: 'response' }, figures.responseBytes);
     }
   }
 
   /** Removes a target's series (the target was deleted or left its cluster). */
-  forgetTarget(cluster: string, target: string): void {
-    const labels = { cluster, target };
+  forgetTarget(clusterKey: string, target: string): void {
+    const labels = { ...clusterLabels(clusterKey), target };
     for (const gauge of this.#targetGauges()) gauge.remove(labels);
   }
 
   /** Removes every series of a cluster whose worker stopped. */
-  forgetCluster(cluster: string, targets: readonly string[]): void {
-    for (const target of targets) this.forgetTarget(cluster, target);
-    this.cycleDuration.remove({ cluster });
+  forgetCluster(clusterKey: string, targets: readonly string[]): void {
+    for (const target of targets) this.forgetTarget(clusterKey, target);
+    this.cycleDuration.remove(clusterLabels(clusterKey));
   }
 
   #targetGauges(): Gauge<TargetLabel>[] {
@@ -148,6 +180,8 @@ export class PacingMetrics {
       this.pendingInvitations,
       this.abandonmentRatio,
       this.occupancyRatio,
+      this.waitingInteractions,
+      this.abandonmentGoalRatio,
     ];
   }
 }

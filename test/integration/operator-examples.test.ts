@@ -131,10 +131,10 @@ describe('the operator paces the deploy/examples tenant', () => {
     const ready = await fetchText(`http://127.0.0.1:${port}/readyz`);
 
     expect(metrics.body).toContain(
-      `pacing_invites_allowed{cluster="${namespace}/demo",target="proactive-chat-chat"}`,
+      `pacing_invites_allowed{namespace="${namespace}",cluster="demo",target="proactive-chat-chat"}`,
     );
     expect(metrics.body).toContain(
-      `pacing_free_slots{cluster="${namespace}/demo",target="proactive-voice-voice"}`,
+      `pacing_free_slots{namespace="${namespace}",cluster="demo",target="proactive-voice-voice"}`,
     );
     expect(ready.status).toBe(200);
   });

@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { createMetricsRegistry, PacingMetrics } from '../../../src/metrics/index.js';
 
 describe('PacingMetrics', () => {
-  it('exposes per-target gauges labelled by cluster and target, and removes them when forgotten', async () => {
+  it('exposes per-target gauges labelled by namespace, cluster and target, and removes them when forgotten', async () => {
     const registry = new Registry();
     const metrics = new PacingMetrics(registry);
     metrics.recordTarget('tenant/main', 'chat', {
@@ -11,10 +11,16 @@ describe('PacingMetrics', () => {
       pendingInvitations: 2,
       abandonmentRatio: 0.021,
       occupancyRatio: 0.85,
+      waitingInteractions: 3,
+      abandonmentGoalRatio: 0.03,
     });
     const text = await registry.metrics();
-    expect(text).toContain('pacing_invites_allowed{cluster="tenant/main",target="chat"} 4');
-    expect(text).toContain('pacing_abandonment_ratio{cluster="tenant/main",target="chat"} 0.021');
+    expect(text).toContain('pacing_waiting_interactions{namespace="tenant",cluster="main",target="chat"} 3');
+    expect(text).toContain(
+      'pacing_abandonment_goal_ratio{namespace="tenant",cluster="main",target="chat"} 0.03',
+    );
+    expect(text).toContain('pacing_invites_allowed{namespace="tenant",cluster="main",target="chat"} 4');
+    expect(text).toContain('pacing_abandonment_ratio{namespace="tenant",cluster="main",target="chat"} 0.021');
     metrics.forgetCluster('tenant/main', ['chat']);
     expect(await registry.metrics()).not.toContain('target="chat"');
   });
@@ -40,10 +46,14 @@ describe('PacingMetrics', () => {
       responseBytes: 900,
     });
     const text = await registry.metrics();
-    expect(text).toContain('pacing_cycle_duration_seconds_count{cluster="t/c"} 1');
-    expect(text).toContain('pacing_cycles_skipped_total{cluster="t/c",reason="Overrun"} 2');
-    expect(text).toContain('pacing_engagement_request_duration_seconds_count{cluster="t/c",outcome="ok"} 1');
-    expect(text).toContain('pacing_engagement_request_bytes_sum{cluster="t/c",direction="response"} 900');
+    expect(text).toContain('pacing_cycle_duration_seconds_count{namespace="t",cluster="c"} 1');
+    expect(text).toContain('pacing_cycles_skipped_total{namespace="t",cluster="c",reason="Overrun"} 2');
+    expect(text).toContain(
+      'pacing_engagement_request_duration_seconds_count{namespace="t",cluster="c",outcome="ok"} 1',
+    );
+    expect(text).toContain(
+      'pacing_engagement_request_bytes_sum{namespace="t",cluster="c",direction="response"} 900',
+    );
   });
 
   it('builds independent registries without touching the global default one', async () => {
