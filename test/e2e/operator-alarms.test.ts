@@ -69,7 +69,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
       scrapeTarget: `127.0.0.1:${await operator.metricsPort}`,
       webhookUrl: receiver.url,
     });
-  });
+  }, 400_000);
 
   afterAll(async () => {
     await stack?.stop();
@@ -77,7 +77,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
     if (operator) await stopOperator(operator);
     await world?.close();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  }, 90_000);
 
   async function notified(
     status: 'firing' | 'resolved',
@@ -95,7 +95,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
 
   const events = () => getJson<EventList>(namespace, ['events.events.k8s.io']).items;
 
-  it('notifies, then resolves, a target error and an engagement outage, with Warning and Normal Events', async () => {
+  it('notifies, then resolves, a target error and an engagement outage, with Events and the Degraded condition', async () => {
     const clusterName = getJson<ClusterList>(namespace, ['pacingclusters']).items[0]!.metadata.name;
     const clusterLabels = { namespace, cluster: clusterName };
 
@@ -140,7 +140,8 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
       events().find((e) => e.type === 'Normal' && e.reason === 'PacingResponseTargetErrorCancelled'),
     );
 
-    // Step 3: the engagement server stops: PacingRequestsFailed fires for the cluster, a Warning regards it.
+    // Step 3: the engagement server stops: PacingRequestsFailed fires for the cluster, a Warning regards it and
+    // the cluster's Degraded condition names it.
     await world.stopEngagement();
     const requestsFailed = await notified('firing', {
       alertname: 'PacingRequestsFailed',
@@ -155,12 +156,27 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
         regarding: expect.objectContaining({ kind: 'PacingCluster', name: clusterName }),
       }),
     );
+    const degraded = await eventually('Degraded=True on the PacingCluster', () => {
+      const condition = conditionOf(
+        getJson<ClusterList>(namespace, ['pacingclusters']).items[0]!,
+        'Degraded',
+      );
+      return condition?.status === 'True' ? condition : undefined;
+    });
+    expect(degraded).toMatchObject({ reason: 'AlarmActive', message: 'PacingRequestsFailed' });
 
-    // Step 4: it comes back on the same port: the alert resolves and a Normal Event follows.
+    // Step 4: it comes back on the same port: the alert resolves, a Normal Event follows and Degraded clears.
     await world.restartEngagement();
     await notified('resolved', { alertname: 'PacingRequestsFailed', ...clusterLabels });
     await eventually('a Normal PacingRequestsFailedCancelled Event', () =>
       events().find((e) => e.type === 'Normal' && e.reason === 'PacingRequestsFailedCancelled'),
     );
+    await eventually('Degraded=False with reason NoAlarms', () => {
+      const condition = conditionOf(
+        getJson<ClusterList>(namespace, ['pacingclusters']).items[0]!,
+        'Degraded',
+      );
+      return condition?.status === 'False' && condition.reason === 'NoAlarms' ? condition : undefined;
+    });
   }, 600_000);
 });

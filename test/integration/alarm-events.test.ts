@@ -43,11 +43,11 @@ describe('alarm Events through the Kubernetes API', () => {
     clients = createKubeClients(loadKubeConfig({ kubeconfigPath: process.env.KUBECONFIG! }));
     namespace = `alarm-events-${randomBytes(3).toString('hex')}`;
     await clients.core.createNamespace({ body: { metadata: { name: namespace } } });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await clients?.kubeConfig.close();
-  });
+  }, 60_000);
 
   /** Waits (up to a minute) for an Event in the test namespace matching `reason` and `type`. */
   async function eventVisible(type: string, reason: string) {
@@ -110,5 +110,5 @@ describe('alarm Events through the Kubernetes API', () => {
     } finally {
       await recorder.close();
     }
-  });
+  }, 120_000);
 });

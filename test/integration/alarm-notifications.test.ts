@@ -43,14 +43,14 @@ describe('alarm notifications through real Prometheus and Alertmanager', () => {
       scrapeTarget: endpoint.target,
       webhookUrl: receiver.url,
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await stack?.stop();
     await receiver?.close();
     await endpoint?.close();
     rmSync(workDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   /** Waits (up to two minutes) for a webhook alert with `status` whose labels include `labels`. */
   async function notified(
