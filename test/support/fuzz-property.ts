@@ -41,5 +41,22 @@ export async function checkFuzzProperty<Ts>(
     };
     appendFileSync(report, `${JSON.stringify(figures)}\n`);
   }
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? 'property failed');
+  if (details.failed) {
+    // fast-check prints an object with an own "__proto__" key as [object Object]; JSON shows it as it came.
+    const asJson = jsonOrReason(details.counterexample);
+    const cause =
+      details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(
+      `${fc.defaultReportMessage(details) ?? 'property failed'}\nCounterexample as JSON: ${asJson}\nFailure: ${cause}`,
+    );
+  }
+}
+
+/** The JSON text of a counter-example, cut to 2,000 characters, or why it has none. */
+function jsonOrReason(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? 'undefined').slice(0, 2_000);
+  } catch (error) {
+    return `(not JSON: ${String(error)})`;
+  }
 }

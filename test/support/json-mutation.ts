@@ -141,7 +141,7 @@ function applyMutation(root: unknown, m: Mutation): unknown {
       defineOwn(container, last!, typeof current === 'string' ? current : JSON.stringify(current));
       return root;
     case 'duplicate':
-      // Shared, not cloned: structuredClone overflows on the deep-array payloads, and the parsers only read.
+      // Shared, not cloned: cloning overflows on the deep-array payloads, and the parsers only read.
       if (Array.isArray(container)) container.splice(last as number, 0, current);
       else defineOwn(container, last!, [current, current]);
       return root;
@@ -153,25 +153,37 @@ function applyMutation(root: unknown, m: Mutation): unknown {
   }
 }
 
+/**
+ * A deep copy made in the caller's realm. Not structuredClone: under jest's vm the host makes its copies in the
+ * outer realm, whose Object.prototype differs from the one the code under test sees.
+ */
+function jsonClone(valid: unknown): unknown {
+  return JSON.parse(JSON.stringify(valid));
+}
+
 /** Copies of `valid` with one to three edits: a field dropped or replaced by a hostile value, a key added, … */
 export function mutationOf(valid: unknown): fc.Arbitrary<unknown> {
   return fc
     .array(mutation, { minLength: 1, maxLength: 3 })
-    .map((mutations) => mutations.reduce((doc, m) => applyMutation(doc, m), structuredClone(valid)));
+    .map((mutations) => mutations.reduce((doc, m) => applyMutation(doc, m), jsonClone(valid)));
 }
 
 /** A document that `parse` accepts or refuses cleanly: arbitrary JSON, anything at all, or a mutation of `valid`. */
 export function documentNear(valid: unknown): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 6, arbitrary: mutationOf(valid) },
-    { weight: 1, arbitrary: fc.constant(valid).map((v) => structuredClone(v)) },
+    { weight: 1, arbitrary: fc.constant(valid).map(jsonClone) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
     { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) },
     { weight: 1, arbitrary: hostileValue },
   );
 }
 
-/** True when every object and array inside `value` has a standard prototype (nothing hostile was installed). */
+/**
+ * True when every object and array inside `value` has a standard prototype: null, some realm's Object.prototype
+ * (its own prototype is null), or some realm's Array.prototype for arrays. An attacker-chosen object installed as
+ * a prototype has Object.prototype above it, so it is caught.
+ */
 export function hasStandardPrototypes(value: unknown): boolean {
   // Iterative, because accepted documents may legitimately hold deep arrays the recursion would overflow on.
   const seen = new Set<unknown>();
@@ -181,7 +193,13 @@ export function hasStandardPrototypes(value: unknown): boolean {
     if (typeof item !== 'object' || item === null || seen.has(item)) continue;
     seen.add(item);
     const proto: unknown = Object.getPrototypeOf(item);
-    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return false;
+    const isObjectPrototype = (p: unknown): boolean => p === null || Object.getPrototypeOf(p) === null;
+    const isStandard = Array.isArray(item)
+      ? Array.isArray(proto) &&
+        Object.getPrototypeOf(proto) !== null &&
+        isObjectPrototype(Object.getPrototypeOf(proto))
+      : isObjectPrototype(proto);
+    if (!isStandard) return false;
     stack.push(...Object.values(item));
   }
   return true;
