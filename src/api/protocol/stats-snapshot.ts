@@ -98,6 +98,30 @@ function isSnapshotVirtualQueue(value: unknown): boolean {
   return true;
 }
 
+/**
+ * Refuses an own `__proto__` key in an agent's `skills` or `media`. zod's record parsing skips that key without
+ * checking its value (to keep it from replacing the prototype of its copy), and because the fast-checked lists pass
+ * the original objects through, such a value would reach pacing unvalidated: a skill level "x", a media state of
+ * anything. JSON.parse makes `__proto__` an ordinary own key, so a statistics source can send one.
+ */
+function refuseProtoKeys(agents: unknown, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(agents)) return;
+  agents.forEach((agent: unknown, index) => {
+    if (!isPlainObject(agent)) return;
+    for (const field of ['skills', 'media'] as const) {
+      const record = agent[field];
+      if (isPlainObject(record) && Object.hasOwn(record, '__proto__')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `the key "__proto__" is not allowed in ${field}`,
+          path: [index, field, '__proto__'],
+          input: record,
+        });
+      }
+    }
+  });
+}
+
 /** A check that `value` is an array whose every item passes `isItem`. */
 function everyOf(isItem: (item: unknown) => boolean): (value: unknown) => boolean {
   return (value) => {
@@ -116,7 +140,7 @@ export const StatsSnapshotSchema = z.object({
   snapshotTime: z.iso
     .datetime({ offset: true })
     .describe('when the data was true (RFC 3339); staleness is measured from it'),
-  agents: fastChecked(z.array(SnapshotAgentSchema), everyOf(isSnapshotAgent)),
+  agents: fastChecked(z.array(SnapshotAgentSchema), everyOf(isSnapshotAgent)).superRefine(refuseProtoKeys),
   virtualQueues: fastChecked(z.array(SnapshotVirtualQueueSchema), everyOf(isSnapshotVirtualQueue)),
 });
 
