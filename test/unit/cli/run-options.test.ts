@@ -1,0 +1,71 @@
+import { resolveRunSettings, runOptionsSchema } from '../../../src/cli/run-options.js';
+
+const fixedRandom = () => 0.5;
+
+describe('run options', () => {
+  it('settles every default in one place', () => {
+    const options = runOptionsSchema.parse({ watchNamespace: [] });
+
+    expect(options).toMatchObject({
+      leaderElect: false,
+      leaseName: 'agent-pacing-operator',
+      leaseDuration: 15_000,
+      renewDeadline: 10_000,
+      retryPeriod: 2_000,
+      metricsPort: 8080,
+      shards: 1,
+      logFormat: 'json',
+      logLevel: 'info',
+    });
+  });
+
+  it('reads durations and ports given as text by commander', () => {
+    const options = runOptionsSchema.parse({
+      leaseDuration: '4s',
+      renewDeadline: '3s',
+      retryPeriod: '500ms',
+      metricsPort: '0',
+      watchNamespace: [],
+    });
+
+    expect(options).toMatchObject({
+      leaseDuration: 4000,
+      renewDeadline: 3000,
+      retryPeriod: 500,
+      metricsPort: 0,
+    });
+  });
+
+  it.each([
+    ['a malformed duration', { leaseDuration: 'soon' }, '--lease-duration'],
+    ['more than one shard', { shards: '3' }, '--shards'],
+    ['a port out of range', { metricsPort: '70000' }, '65535'],
+  ])('refuses %s with a message naming the flag', (_name, raw, text) => {
+    const result = runOptionsSchema.safeParse({ watchNamespace: [], ...raw });
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message).join(' ')).toContain(text);
+  });
+
+  it('builds the identity from the pod name and a random suffix, and merges both namespace flags', () => {
+    const options = runOptionsSchema.parse({ watchNamespace: ['a', 'b'], watchNamespaces: 'b, c' });
+
+    const settings = resolveRunSettings(
+      options,
+      { podName: 'op-7d9f', podNamespace: 'pacing-system' },
+      fixedRandom,
+    );
+
+    expect(settings.identity).toBe('op-7d9f_80000000');
+    expect(settings.watchNamespaces).toEqual(['a', 'b', 'c']);
+    expect(settings.operatorNamespace).toBe('pacing-system');
+  });
+
+  it('prefers an explicit identity and lease namespace', () => {
+    const options = runOptionsSchema.parse({ watchNamespace: [], identity: 'me', leaseNamespace: 'ops' });
+
+    const settings = resolveRunSettings(options, { podNamespace: 'pacing-system' }, fixedRandom);
+
+    expect(settings).toMatchObject({ identity: 'me', operatorNamespace: 'ops', watchNamespaces: [] });
+  });
+});

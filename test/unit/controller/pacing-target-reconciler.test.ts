@@ -1,0 +1,160 @@
+import {
+  createPacingClusterReconciler,
+  createPacingTargetReconciler,
+} from '../../../src/controller/index.js';
+import {
+  aClusterObject,
+  aQuietWorkerFactory,
+  aRecordingBook,
+  aRegistry,
+  aSecret,
+  aTargetObject,
+  MapCache,
+  silentLogger,
+} from './pacing-reconcilers.fixtures.js';
+
+const signal = new AbortController().signal;
+
+async function setUp(options: { hasCluster?: boolean; hasSecret?: boolean } = {}) {
+  const clusters = new MapCache<unknown>();
+  const targets = new MapCache<unknown>();
+  const secrets = new MapCache<ReturnType<typeof aSecret>>();
+  const { registry, targetsOf } = aRegistry();
+  const recording = aRecordingBook();
+  const workers = aQuietWorkerFactory();
+  if (options.hasCluster ?? true) clusters.objects.set('tenant/main', aClusterObject());
+  if (options.hasSecret ?? true)
+    secrets.objects.set('tenant/creds', aSecret({ client_id: 'id', client_secret: 's' }));
+  const reconcileCluster = createPacingClusterReconciler({
+    clusters,
+    secrets,
+    registry,
+    book: recording.book,
+    buildWorker: workers.factory,
+    enqueueTargetsOf: () => undefined,
+    logger: silentLogger,
+  });
+  await reconcileCluster('tenant/main', signal);
+  const reconcile = createPacingTargetReconciler({
+    targets,
+    clusters,
+    registry,
+    book: recording.book,
+    logger: silentLogger,
+  });
+  return { targets, registry, targetsOf, reconcile, ...recording };
+}
+
+describe('PacingTarget reconciler', () => {
+  it('adds a valid target to its cluster worker with the cluster goal as default and reports Accepted and Ready', async () => {
+    const { targets, registry, targetsOf, reconcile, conditionsOf, lastStatusOf } = await setUp();
+    targets.objects.set('tenant/chat', aTargetObject('chat'));
+
+    await reconcile('tenant/chat', signal);
+
+    expect(targetsOf('tenant/main')).toEqual([
+      expect.objectContaining({
+        key: 'tenant/chat',
+        id: 'Chat:chat',
+        optimizationGoalPercent: 4,
+        groups: [{ name: 'Chat Agents', agents: ['a-1', 'a-2'] }],
+        isPaused: false,
+      }),
+    ]);
+    expect(conditionsOf('chat').map((c) => `${c.type}=${c.status}/${c.reason}`)).toEqual([
+      'Accepted=True/Valid',
+      'Ready=True/ClusterReady',
+    ]);
+    expect(lastStatusOf('chat')?.effectiveOptimizationGoal).toBe(4);
+    await registry.stopAll();
+  });
+
+  it.each([
+    [
+      'a skill expression that does not parse',
+      { agentGroups: [{ name: 'Spanish', skillExpression: 'Spanish >' }] },
+      'InvalidSkillExpression',
+      'spec.agentGroups[0].skillExpression',
+    ],
+    [
+      'a group with both agents and a skill expression',
+      { agentGroups: [{ name: 'X', agents: ['a'], skillExpression: 'Sales > 1' }] },
+      'InvalidSpec',
+      'agents or skillExpression',
+    ],
+  ])(
+    'refuses %s with Accepted=False naming the field and keeps the other targets pacing',
+    async (_n, spec, reason, text) => {
+      const { targets, registry, targetsOf, reconcile, conditionsOf } = await setUp();
+      targets.objects.set('tenant/good', aTargetObject('good'));
+      targets.objects.set('tenant/bad', aTargetObject('bad', spec));
+
+      await reconcile('tenant/good', signal);
+      await reconcile('tenant/bad', signal);
+
+      expect(targetsOf('tenant/main').map((t) => t.key)).toEqual(['tenant/good']);
+      const accepted = conditionsOf('bad').find((c) => c.type === 'Accepted');
+      expect(accepted).toMatchObject({ status: 'False', reason });
+      expect(accepted?.message).toContain(text);
+      await registry.stopAll();
+    },
+  );
+
+  it('reports Ready=False ClusterNotFound for a target whose cluster does not exist', async () => {
+    const { targets, reconcile, conditionsOf } = await setUp({ hasCluster: false });
+    targets.objects.set('tenant/chat', aTargetObject('chat'));
+
+    await reconcile('tenant/chat', signal);
+
+    expect(conditionsOf('chat').find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ClusterNotFound',
+      message: 'PacingCluster tenant/main not found',
+    });
+  });
+
+  it('reports Ready=False ClusterNotReady, with the cluster reason, while the cluster has no credentials', async () => {
+    const { targets, targetsOf, reconcile, conditionsOf } = await setUp({ hasSecret: false });
+    targets.objects.set('tenant/chat', aTargetObject('chat'));
+
+    await reconcile('tenant/chat', signal);
+
+    expect(targetsOf('tenant/main')).toEqual([]);
+    const ready = conditionsOf('chat').find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'ClusterNotReady' });
+    expect(ready?.message).toContain('Secret tenant/creds not found');
+  });
+
+  it('passes paused, cap and its own goal to the worker and reports Pacing=False Paused', async () => {
+    const { targets, registry, targetsOf, reconcile, conditionsOf } = await setUp();
+    targets.objects.set(
+      'tenant/chat',
+      aTargetObject('chat', { paused: true, maxInvitesPerInterval: 5, optimizationGoal: 2 }),
+    );
+
+    await reconcile('tenant/chat', signal);
+
+    expect(targetsOf('tenant/main')[0]).toMatchObject({
+      isPaused: true,
+      maxInvitesPerInterval: 5,
+      optimizationGoalPercent: 2,
+    });
+    expect(conditionsOf('chat').find((c) => c.type === 'Pacing')).toMatchObject({
+      status: 'False',
+      reason: 'Paused',
+    });
+    await registry.stopAll();
+  });
+
+  it('removes a deleted target from its worker', async () => {
+    const { targets, registry, targetsOf, reconcile } = await setUp();
+    targets.objects.set('tenant/chat', aTargetObject('chat'));
+    await reconcile('tenant/chat', signal);
+
+    targets.objects.delete('tenant/chat');
+    await reconcile('tenant/chat', signal);
+
+    expect(targetsOf('tenant/main')).toEqual([]);
+    await registry.stopAll();
+  });
+});
