@@ -52,6 +52,8 @@ export function createLiveContactCenter(
     recordSeconds: 0,
   });
   const ids = center.targetIds();
+  // Index by id: a cycle of 10,000 allowances must not search the id list once per allowance.
+  const indexById = new Map(ids.map((id, t) => [id, t]));
   const lastCycleByPublisher = new Map<string, number>();
   return {
     advanceTo(nowMs) {
@@ -66,12 +68,12 @@ export function createLiveContactCenter(
       if (isNew) {
         lastCycleByPublisher.set(cycle.publisher, cycle.cycleId);
         for (const allowance of cycle.allowances) {
-          const t = ids.indexOf(allowance.id);
-          if (t >= 0) center.sendInvites(t, allowance.invites);
+          const t = indexById.get(allowance.id);
+          if (t !== undefined) center.sendInvites(t, allowance.invites);
         }
       }
       for (const allowance of cycle.allowances) {
-        if (!ids.includes(allowance.id)) {
+        if (!indexById.has(allowance.id)) {
           unknown.push({
             id: allowance.id,
             pending: 0,
