@@ -39,6 +39,8 @@ export interface TargetOutcome {
   readonly detailReason: string;
   /** Human-readable explanation naming the source at fault. */
   readonly message: string;
+  /** The abandonment goal in force, in percent (the cluster default applied). */
+  readonly optimizationGoalPercent: number;
   /** Observed figures; undefined when no fresh statistics were available. */
   readonly figures?: TargetFigures | undefined;
 }

@@ -33,6 +33,8 @@ export class MetricsOutcomeSink implements CycleOutcomeSink {
         pendingInvitations: target.figures?.pending ?? 0,
         abandonmentRatio: target.figures?.abandonRatio,
         occupancyRatio: target.figures?.occupancy,
+        waitingInteractions: target.figures?.waiting,
+        abandonmentGoalRatio: target.optimizationGoalPercent / 100,
       });
     }
     for (const previous of this.#targetsByCluster.get(cluster) ?? []) {

@@ -251,6 +251,7 @@ function enforceInvariants(target: TargetConfig, decision: TargetDecision): Targ
   return {
     key: target.key,
     id: target.id,
+    optimizationGoalPercent: target.optimizationGoalPercent,
     invites: Math.min(Math.max(0, raw), cap),
     reason: 'Paced',
     detailReason: decision.reason,
@@ -278,7 +279,15 @@ function withReport(
 }
 
 function zeroOutcome(target: TargetConfig, reason: TargetOutcome['reason'], message: string): TargetOutcome {
-  return { key: target.key, id: target.id, invites: 0, reason, detailReason: reason, message };
+  return {
+    key: target.key,
+    id: target.id,
+    optimizationGoalPercent: target.optimizationGoalPercent,
+    invites: 0,
+    reason,
+    detailReason: reason,
+    message,
+  };
 }
 
 function notPublished(reason: string): InputHealth {

@@ -46,6 +46,7 @@ function aTargetOutcome(overrides: Partial<TargetOutcome> = {}): TargetOutcome {
     reason: 'Paced',
     detailReason: 'Paced',
     message: 'ok',
+    optimizationGoalPercent: 3,
     figures: { freeSlots: 4, busySlots: 2, waiting: 1, pending: 2, abandonRatio: 0.0123, occupancy: 0.5 },
     ...overrides,
   };
