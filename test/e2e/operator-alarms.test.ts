@@ -26,10 +26,11 @@ import {
 } from '../support/alerting/webhook-receiver.js';
 
 // Story, end to end: the operator (`pacing-operator run`, a child process) paces the deploy/examples tenant
-// against the reference servers; a real Prometheus scrapes its /metrics and evaluates deploy/prometheus/alerts.yaml
-// unchanged; a real Alertmanager notifies a webhook in this test. The engagement platform first reports one
-// target in error, then goes away entirely and comes back. Each alarm shows as a firing then resolved
-// notification, and as Warning then Normal Events in the Kubernetes API.
+// against the reference servers; a real Prometheus scrapes its /metrics and evaluates
+// deploy/prometheus/alerts.yaml unchanged; a real Alertmanager notifies a webhook in this test. The engagement
+// platform reports one target in error, then answers garbage, then goes away entirely and comes back. Alarms
+// show as firing then resolved notifications, as Warning then Normal Events in the Kubernetes API, and in the
+// PacingCluster's Degraded condition.
 
 interface EventList {
   items: { type: string; reason: string; regarding: { kind: string; name: string }; note?: string }[];
@@ -95,7 +96,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
 
   const events = () => getJson<EventList>(namespace, ['events.events.k8s.io']).items;
 
-  it('notifies, then resolves, a target error and an engagement outage, with Events and the Degraded condition', async () => {
+  it('reports a target error, invalid answers and an engagement outage through alerts, Events and Degraded', async () => {
     const clusterName = getJson<ClusterList>(namespace, ['pacingclusters']).items[0]!.metadata.name;
     const clusterLabels = { namespace, cluster: clusterName };
 
@@ -140,7 +141,19 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
       events().find((e) => e.type === 'Normal' && e.reason === 'PacingResponseTargetErrorCancelled'),
     );
 
-    // Step 3: the engagement server stops: PacingRequestsFailed fires for the cluster, a Warning regards it and
+    // Step 3: the platform answers with content that is not an exchange answer: PacingResponseValidationError
+    // shows as a Warning regarding the PacingCluster, then a Normal once valid answers are back.
+    world.engagement.faults.add({ kind: 'malformed', body: '{"cycleId":"not a number"}' }, 100_000);
+    const invalid = await eventually('a Warning PacingResponseValidationError Event', () =>
+      events().find((e) => e.type === 'Warning' && e.reason === 'PacingResponseValidationError'),
+    );
+    expect(invalid.regarding).toMatchObject({ kind: 'PacingCluster', name: clusterName });
+    world.engagement.faults.clear();
+    await eventually('a Normal PacingResponseValidationErrorCancelled Event', () =>
+      events().find((e) => e.type === 'Normal' && e.reason === 'PacingResponseValidationErrorCancelled'),
+    );
+
+    // Step 4: the engagement server stops: PacingRequestsFailed fires for the cluster, a Warning regards it and
     // the cluster's Degraded condition names it.
     await world.stopEngagement();
     const requestsFailed = await notified('firing', {
@@ -165,7 +178,7 @@ describe('alarms of the running operator reach Alertmanager and the Kubernetes A
     });
     expect(degraded).toMatchObject({ reason: 'AlarmActive', message: 'PacingRequestsFailed' });
 
-    // Step 4: it comes back on the same port: the alert resolves, a Normal Event follows and Degraded clears.
+    // Step 5: it comes back on the same port: the alert resolves, a Normal Event follows and Degraded clears.
     await world.restartEngagement();
     await notified('resolved', { alertname: 'PacingRequestsFailed', ...clusterLabels });
     await eventually('a Normal PacingRequestsFailedCancelled Event', () =>
