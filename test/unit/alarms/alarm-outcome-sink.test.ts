@@ -40,6 +40,7 @@ function aCycle(startedAtMs: number, changes: Partial<CycleOutcome> = {}): Cycle
         reason: 'Paced',
         detailReason: 'Paced',
         message: '',
+        optimizationGoalPercent: 3,
       },
       {
         key: 'tenant-a/voice-es',
@@ -48,6 +49,7 @@ function aCycle(startedAtMs: number, changes: Partial<CycleOutcome> = {}): Cycle
         reason: 'Paced',
         detailReason: 'Paced',
         message: '',
+        optimizationGoalPercent: 3,
       },
     ],
     ...changes,
