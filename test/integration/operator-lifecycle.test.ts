@@ -147,6 +147,61 @@ describe('changing, deleting and re-creating pacing objects while the operator r
     expect(conditionOf(target, 'Ready')?.status).toBe('True');
   });
 
+  it('refuses a target whose skill expression does not parse, says where, and keeps pacing the others', async () => {
+    const before = latestCycleId();
+    applyObjects([
+      {
+        apiVersion: 'pacing.agentpacing.dev/v1alpha1',
+        kind: 'PacingTarget',
+        metadata: { name: 'broken-expression', namespace },
+        spec: {
+          clusterRef: { name: 'demo' },
+          virtualQueue: { name: 'Broken', media: 'chat' },
+          agentGroups: [{ name: 'Broken Group', skillExpression: 'Spanish > 5 & Sales >= 3 | French > 1' }],
+        },
+      },
+    ]);
+
+    const target = await eventually('Accepted=False on the broken target', () => {
+      const t = getJson<Conditioned>(namespace, ['pt', 'broken-expression']);
+      return conditionOf(t, 'Accepted')?.status === 'False' ? t : undefined;
+    });
+    const events = await eventually('a Warning Event regarding the broken target', () => {
+      const list = getJson<{ items: { reason?: string; type?: string; regarding?: { name?: string } }[] }>(
+        namespace,
+        ['events.events.k8s.io'],
+      );
+      const found = list.items.filter(
+        (e) => e.regarding?.name === 'broken-expression' && e.type === 'Warning',
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    const request = await eventually('a later cycle', () => latestRequestAfter(before));
+
+    expect(conditionOf(target, 'Accepted')).toMatchObject({ reason: 'InvalidSkillExpression' });
+    expect(conditionOf(target, 'Accepted')?.message).toContain('spec.agentGroups[0].skillExpression');
+    expect(events.map((e) => e.reason)).toContain('InvalidSkillExpression');
+    expect(request.targets.map((t) => t.id).sort()).toEqual([chatId, voiceId]);
+    kubectlOk(['delete', 'pt', 'broken-expression', '-n', namespace]);
+  });
+
+  it('marks only the target the platform rejects and keeps pacing the other', async () => {
+    world.engagement.faults.add(
+      { kind: 'target-error', id: voiceId, code: 'QUEUE_DISABLED', message: 'queue disabled' },
+      100_000,
+    );
+
+    const target = await eventually('Pacing=False TargetError on the voice target', () => {
+      const t = getJson<Conditioned>(namespace, ['pt', 'proactive-voice-voice']);
+      return conditionOf(t, 'Pacing')?.reason === 'TargetError' ? t : undefined;
+    });
+    const chat = getJson<Conditioned>(namespace, ['pt', 'proactive-chat-chat']);
+    world.engagement.faults.clear();
+
+    expect(conditionOf(target, 'Pacing')?.message).toContain('QUEUE_DISABLED');
+    expect(conditionOf(chat, 'Pacing')?.reason).not.toBe('TargetError');
+  });
+
   it('drops a deleted target from the following cycles and keeps pacing the other', async () => {
     kubectlOk(['delete', 'pt', 'proactive-voice-voice', '-n', namespace, '--wait=true']);
     const before = latestCycleId();
