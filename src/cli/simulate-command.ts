@@ -2,7 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { isPolicyName, policyNames } from '../pacing/index.js';
-import { loadScenarioFile, renderScenarioPlot, renderSummaryTable, runPolicies } from '../sim/index.js';
+import {
+  loadScenarioFile,
+  renderScenarioPlot,
+  renderSummaryTable,
+  runPolicies,
+  SimulationError,
+  type Scenario,
+} from '../sim/index.js';
 
 /** Options of `pacing-operator simulate`. */
 interface SimulateOptions {
@@ -47,7 +54,16 @@ export function simulateCommand(): Command {
     .option('--format <format>', 'json (one object per policy per line) or table', parseFormat, 'json')
     .option('--plot <file.svg>', 'also write an SVG plot of abandonment and occupancy')
     .action((options: SimulateOptions) => {
-      const scenario = loadScenarioFile(options.scenario);
+      let scenario: Scenario;
+      try {
+        scenario = loadScenarioFile(options.scenario);
+      } catch (error) {
+        // A bad scenario file is the user's to fix: say what and where, without a stack trace.
+        if (!(error instanceof SimulationError)) throw error;
+        process.stderr.write(`simulate: ${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const policies = options.policy === 'all' ? [...policyNames] : [options.policy];
       const bar = process.stderr.isTTY
         ? new SingleBar(

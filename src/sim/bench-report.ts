@@ -103,7 +103,7 @@ export function checkAdaptive(bench: ScenarioBench, minSteadyOccupancy: number):
 export function renderBenchMarkdown(
   benches: readonly ScenarioBench[],
   checks: readonly BenchCheck[],
-  speed: { decision: DecisionSpeedResult; steadyEightHourSeconds: number },
+  speed: { decision: DecisionSpeedResult; decisionCpu: DecisionSpeedResult; steadyEightHourSeconds: number },
   seeds: number,
 ): string {
   const lines = [
@@ -119,7 +119,7 @@ export function renderBenchMarkdown(
     '',
     '## Speed',
     '',
-    `- One decision round for ${speed.decision.targets} targets and ${speed.decision.agents} agents (observation building included), policy \`${speed.decision.policy}\`: median ${speed.decision.medianMs} ms, max ${speed.decision.maxMs} ms (observation building alone: median ${speed.decision.observeMedianMs} ms).`,
+    `- One decision round for ${speed.decision.targets} targets and ${speed.decision.agents} agents (observation building included), policy \`${speed.decision.policy}\`: median ${speed.decision.medianMs} ms wall-clock, max ${speed.decision.maxMs} ms (observation building alone: median ${speed.decision.observeMedianMs} ms); median ${speed.decisionCpu.medianMs} ms of process CPU time (observation building ${speed.decisionCpu.observeMedianMs} ms). Budget: 50 ms on one core.`,
     `- steady-chat-10 (8 h scored + 30 min warm-up), one seed of \`adaptive\`: ${speed.steadyEightHourSeconds.toFixed(2)} s.`,
     '',
   ];

@@ -84,4 +84,28 @@ describe('the live contact center', () => {
     expect(run(5)).toEqual(run(5));
     expect(run(5)).not.toEqual(run(6));
   });
+
+  it('gives the n-th invitation the same fate whenever it is sent (common random numbers across policies)', () => {
+    const fates = (schedule: readonly [number, number][]) => {
+      const live = createLiveContactCenter(steady, 11, start);
+      schedule.forEach(([atMs, invites], i) => {
+        live.advanceTo(start + atMs);
+        live.applyAllowances({
+          cycleId: i + 1,
+          publisher: 'op',
+          allowances: [{ id: 'Proactive Chat:chat', invites }],
+        });
+      });
+      live.advanceTo(start + 300_000);
+      const [r] = live.applyAllowances({ cycleId: 99, publisher: 'op', allowances: [] });
+      return [r!.acceptedTotal, r!.declinedTotal, r!.expiredTotal];
+    };
+    expect(fates([[0, 20]])).toEqual(
+      fates([
+        [0, 5],
+        [40_000, 10],
+        [90_000, 5],
+      ]),
+    );
+  });
 });
