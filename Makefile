@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint bench-io crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-wiring test-integration clean
+.PHONY: help deps build lint bench-io crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-alerts test-wiring test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -77,6 +77,9 @@ cluster-down: ## stop the local control plane and remove its data
 
 test-wiring: deps control-plane ## Kubernetes wiring story, including a kube-apiserver restart, on its own control plane
 	$(JEST) test/integration/kubernetes-wiring.test.ts --selectProjects=integration
+
+test-alerts: deps tools ## alert rules (promtool), the Prometheus -> Alertmanager -> webhook path and the operator alarm e2e
+	$(JEST) test/integration/prometheus-rules.test.ts test/integration/alarm-notifications.test.ts test/integration/alarm-events.test.ts test/e2e/operator-alarms.test.ts --selectProjects integration --runInBand
 
 test-unit: deps ## unit tests (no control plane needed)
 	$(JEST) --selectProjects unit
