@@ -16,8 +16,8 @@ export function fuzzRunsFrom(value: string | undefined): number {
 /** Cases per pure-parser property: PACING_FUZZ_RUNS, or {@link defaultFuzzRuns}. */
 export const fuzzRuns = fuzzRunsFrom(process.env.PACING_FUZZ_RUNS);
 
-/** Cases per loopback-client property: a quarter of {@link fuzzRuns}, between 20 and {@link maxClientFuzzRuns}. */
-export const clientFuzzRuns = Math.min(maxClientFuzzRuns, Math.max(20, Math.round(fuzzRuns / 4)));
+/** Cases per loopback-client property: a quarter of {@link fuzzRuns}, between 50 and {@link maxClientFuzzRuns}. */
+export const clientFuzzRuns = Math.min(maxClientFuzzRuns, Math.max(50, Math.round(fuzzRuns / 4)));
 
 /**
  * Jest timeout of one fuzz property, ms: generous and growing with the run count, because 10,000 cases of a

@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import {
   encodeEngagementAnswer,
@@ -62,6 +62,48 @@ const validAnswer = encodeEngagementAnswer(
 
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 
+// Answers a real platform could give: some sent targets reported (with large counters, some in error), others
+// missing, and unknown ids with or without counters; plain or gzipped.
+const count = fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER));
+const plausibleAnswerReply = fc
+  .record({
+    reported: fc.subarray(request.targets.map((t) => t.id)),
+    unknown: fc.uniqueArray(
+      fc.oneof(fc.string({ minLength: 1, maxLength: 6 }), fc.constantFrom('constructor', 'toString')),
+      { maxLength: 3 },
+    ),
+    counters: fc.tuple(count, count, count, count, count),
+    isInError: fc.boolean(),
+    isGzipped: fc.boolean(),
+  })
+  .map(({ reported, unknown, counters, isInError, isGzipped }) => {
+    const [pending, sentTotal, acceptedTotal, declinedTotal, expiredTotal] = counters;
+    const extra = unknown.filter((id) => !sentIds.has(id));
+    const answer = encodeEngagementAnswer(
+      {
+        cycleId: request.cycleId,
+        targets: [...reported, ...extra.slice(0, 1)].map((id) => ({
+          id,
+          pending,
+          sentTotal,
+          acceptedTotal,
+          declinedTotal,
+          expiredTotal,
+          ...(isInError ? { error: { code: 'THROTTLED', message: '' } } : {}),
+        })),
+      },
+      extra.slice(1).map((id): [string, string, string] => [id, 'UNKNOWN_TARGET', 'not configured']),
+    );
+    const text = JSON.stringify(answer);
+    return {
+      status: 200,
+      headers: isGzipped
+        ? { 'content-type': 'application/json', 'content-encoding': 'gzip' }
+        : { 'content-type': 'application/json' },
+      body: isGzipped ? gzipSync(text) : Buffer.from(text),
+    };
+  });
+
 describe('EngagementClient fed fuzzed answers by a loopback server', () => {
   let server: ScriptedReplyServer;
   const dispatcher = createEngagementDispatcher();
@@ -93,45 +135,53 @@ describe('EngagementClient fed fuzzed answers by a loopback server', () => {
       await checkFuzzProperty(
         family,
         'exchange: valid reports or typed EngagementError',
-        fc.asyncProperty(replyNear(validAnswer, MAX_RESPONSE_BYTES), async (reply) => {
-          server.reply(reply);
-          let outcome: unknown;
-          try {
-            outcome = await client.exchange(request);
-          } catch (error) {
-            outcome = error;
-          }
-          expect(isPrototypePolluted()).toBe(false);
-          if (outcome instanceof EngagementError) {
-            tally(outcome.code);
-            expect(engagementCodes.has(outcome.code)).toBe(true);
-            expect(outcome).not.toBeInstanceOf(EngagementTargetError);
-            if (outcome instanceof EngagementRequestFailedError && outcome.status !== undefined) {
-              expect(outcome.status).toBe(reply.status);
+        fc.asyncProperty(
+          fc.oneof(replyNear(validAnswer, MAX_RESPONSE_BYTES), plausibleAnswerReply),
+          async (reply) => {
+            server.reply(reply);
+            let outcome: unknown;
+            try {
+              outcome = await client.exchange(request);
+            } catch (error) {
+              outcome = error;
             }
-            return;
-          }
-          expect(outcome).not.toBeInstanceOf(Error);
-          tally('answer');
-          const result = outcome as Awaited<ReturnType<EngagementClient['exchange']>>;
-          expect(result.cycleId).toBe(request.cycleId);
-          for (const report of result.targets) {
-            expect(sentIds.has(report.id)).toBe(true);
-            for (const n of [report.pending, report.sentTotal, report.acceptedTotal, report.declinedTotal]) {
-              expect(isCount(n)).toBe(true);
+            expect(isPrototypePolluted()).toBe(false);
+            if (outcome instanceof EngagementError) {
+              tally(outcome.code);
+              expect(engagementCodes.has(outcome.code)).toBe(true);
+              expect(outcome).not.toBeInstanceOf(EngagementTargetError);
+              if (outcome instanceof EngagementRequestFailedError && outcome.status !== undefined) {
+                expect(outcome.status).toBe(reply.status);
+              }
+              return;
             }
-            expect(isCount(report.expiredTotal)).toBe(true);
-          }
-          expect(new Set(result.targets.map((r) => r.id)).size).toBe(result.targets.length);
-          for (const targetError of result.targetErrors)
-            expect(targetError).toBeInstanceOf(EngagementTargetError);
-          // Every sent target is accounted for: reported, or in error (reported, missing).
-          const accounted = new Set([
-            ...result.targets.map((r) => r.id),
-            ...result.targetErrors.map((e) => e.targetId),
-          ]);
-          for (const id of sentIds) expect(accounted.has(id)).toBe(true);
-        }),
+            expect(outcome).not.toBeInstanceOf(Error);
+            tally('answer');
+            const result = outcome as Awaited<ReturnType<EngagementClient['exchange']>>;
+            expect(result.cycleId).toBe(request.cycleId);
+            for (const report of result.targets) {
+              expect(sentIds.has(report.id)).toBe(true);
+              for (const n of [
+                report.pending,
+                report.sentTotal,
+                report.acceptedTotal,
+                report.declinedTotal,
+              ]) {
+                expect(isCount(n)).toBe(true);
+              }
+              expect(isCount(report.expiredTotal)).toBe(true);
+            }
+            expect(new Set(result.targets.map((r) => r.id)).size).toBe(result.targets.length);
+            for (const targetError of result.targetErrors)
+              expect(targetError).toBeInstanceOf(EngagementTargetError);
+            // Every sent target is accounted for: reported, or in error (reported, missing).
+            const accounted = new Set([
+              ...result.targets.map((r) => r.id),
+              ...result.targetErrors.map((e) => e.targetId),
+            ]);
+            for (const id of sentIds) expect(accounted.has(id)).toBe(true);
+          },
+        ),
         clientFuzzRuns,
       );
       expect(seen.get('answer')).toBeGreaterThan(0);

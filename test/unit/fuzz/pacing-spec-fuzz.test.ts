@@ -104,6 +104,44 @@ const edgeRows: readonly [string, unknown][] = [
   ],
 ];
 
+/** A numeric spec field and its documented bounds: where it sits, min, max, whether it must be an integer. */
+interface QuantityField {
+  readonly kind: 'PacingCluster' | 'PacingTarget';
+  readonly path: readonly string[];
+  readonly min: number;
+  readonly max: number;
+  readonly isInteger: boolean;
+}
+
+const quantityFields: readonly QuantityField[] = [
+  { kind: 'PacingCluster', path: ['optimizationGoal'], min: 0, max: 100, isInteger: false },
+  { kind: 'PacingCluster', path: ['alarms', 'heapUsageRatio'], min: 0.1, max: 1, isInteger: false },
+  { kind: 'PacingCluster', path: ['alarms', 'gcLatencyMs'], min: 1, max: 60_000, isInteger: true },
+  { kind: 'PacingCluster', path: ['alarms', 'gcFrequencyPerMinute'], min: 1, max: 6000, isInteger: true },
+  { kind: 'PacingTarget', path: ['optimizationGoal'], min: 0, max: 100, isInteger: false },
+  { kind: 'PacingTarget', path: ['maxInvitesPerInterval'], min: 0, max: 1_000_000, isInteger: true },
+];
+
+/** The oracle for a quantity: a finite number of the right kind inside [min, max]. */
+function isQuantityInBounds(field: QuantityField, value: unknown): boolean {
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!field.isInteger || Number.isSafeInteger(value)) &&
+    value >= field.min &&
+    value <= field.max
+  );
+}
+
+/** The rich object of the field's kind with `value` put at the field's path. */
+function withQuantity(field: QuantityField, value: unknown): Record<string, unknown> {
+  const object = JSON.parse(JSON.stringify(field.kind === 'PacingCluster' ? richCluster : richTarget));
+  let node = object.spec as Record<string, unknown>;
+  for (const key of field.path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[field.path.at(-1)!] = value;
+  return object;
+}
+
 describe('PacingTarget and PacingCluster validation under fuzzing', () => {
   it.each(edgeRows)('never throws and leaves prototypes alone for %s', (_name, input) => {
     expect(neverThrows(validatePacingTarget, input).isValid).toBe(false);
@@ -157,6 +195,32 @@ describe('PacingTarget and PacingCluster validation under fuzzing', () => {
             );
           },
         ),
+        fuzzRuns,
+      );
+    },
+    timeout,
+  );
+
+  it(
+    'accepts a quantity in a spec exactly when it is a finite number of the right kind inside its documented range',
+    async () => {
+      const quantity = fc.oneof(
+        fc.double(),
+        fc.integer({ min: -10, max: 1_000_010 }),
+        fc.double({ min: -1, max: 2 }),
+        fc.constantFrom<unknown>(-0, 0.1, 1, 100, 100.0001, 1e21, 2 ** 53, Number.NaN, Infinity, -Infinity),
+        fc.constantFrom<unknown>('NaN', 'Infinity', '5', '', null, true, [], {}, [5]),
+      );
+      await checkFuzzProperty(
+        family,
+        'quantities accepted exactly inside their bounds',
+        fc.property(fc.constantFrom(...quantityFields), quantity, (field, value) => {
+          const input = withQuantity(field, value);
+          const result =
+            field.kind === 'PacingCluster' ? validatePacingCluster(input) : validatePacingTarget(input);
+          expect(result.isValid).toBe(isQuantityInBounds(field, value));
+          if (!result.isValid) expect(result.field).toBe(`spec.${field.path.join('.')}`);
+        }),
         fuzzRuns,
       );
     },

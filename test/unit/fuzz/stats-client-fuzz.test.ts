@@ -49,6 +49,15 @@ const validSnapshot: StatsSnapshot = {
   ],
 };
 
+// A valid snapshot taken some time before or after the client's now (a source whose clock is ahead reads as age 0).
+const agedReply = fc.integer({ min: -120_000, max: 120_000 }).map((ageMs) => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: Buffer.from(
+    JSON.stringify({ ...validSnapshot, snapshotTime: new Date(START_MS - ageMs).toISOString() }),
+  ),
+}));
+
 describe('StatsClient fed fuzzed answers by a loopback server', () => {
   let server: ScriptedReplyServer;
   const dispatcher = createStatsDispatcher();
@@ -78,7 +87,7 @@ describe('StatsClient fed fuzzed answers by a loopback server', () => {
       await checkFuzzProperty(
         family,
         'fetchSnapshot: validated snapshot or typed StatsError',
-        fc.asyncProperty(replyNear(validSnapshot, MAX_BODY_BYTES), async (reply) => {
+        fc.asyncProperty(fc.oneof(replyNear(validSnapshot, MAX_BODY_BYTES), agedReply), async (reply) => {
           server.reply(reply);
           let outcome: unknown;
           try {
@@ -113,6 +122,7 @@ describe('StatsClient fed fuzzed answers by a loopback server', () => {
       );
       expect(seen.get('snapshot')).toBeGreaterThan(0);
       expect(seen.get(StatsErrorCode.Validation)).toBeGreaterThan(0);
+      expect(seen.get(StatsErrorCode.Stale)).toBeGreaterThan(0);
     },
     fuzzTimeoutMs(clientFuzzRuns * 20),
   );
