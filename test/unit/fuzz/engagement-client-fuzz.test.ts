@@ -20,6 +20,7 @@ import { isPrototypePolluted } from '../../support/json-mutation.js';
 import { ManualClock, seededRandom } from '../../support/io/manual-clock.js';
 import {
   startScriptedReplyServer,
+  type ScriptedReply,
   type ScriptedReplyServer,
 } from '../../support/io/scripted-reply-server.js';
 
@@ -95,13 +96,14 @@ const plausibleAnswerReply = fc
       extra.slice(1).map((id): [string, string, string] => [id, 'UNKNOWN_TARGET', 'not configured']),
     );
     const text = JSON.stringify(answer);
-    return {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (isGzipped) headers['content-encoding'] = 'gzip';
+    const reply: ScriptedReply = {
       status: 200,
-      headers: isGzipped
-        ? { 'content-type': 'application/json', 'content-encoding': 'gzip' }
-        : { 'content-type': 'application/json' },
+      headers,
       body: isGzipped ? gzipSync(text) : Buffer.from(text),
     };
+    return reply;
   });
 
 describe('EngagementClient fed fuzzed answers by a loopback server', () => {
