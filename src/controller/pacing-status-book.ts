@@ -153,7 +153,12 @@ export class PacingStatusBook implements CycleOutcomeSink {
 
   /** Re-sends every known status (after this instance became leader, its predecessor's may be behind). */
   rewriteAll(): void {
-    for (const entry of this.#entries.values()) this.#write(entry, true);
+    for (const entry of this.#entries.values()) {
+      // Another leader may have written since this replica last did: drop the writer's memory of our last write
+      // so the comparison cannot skip a status that the API no longer holds.
+      this.#o.writer.forget?.(entry.ref);
+      this.#write(entry, true);
+    }
   }
 
   /** Cycle outcomes set the runtime conditions and figures of the cluster and of each target. */

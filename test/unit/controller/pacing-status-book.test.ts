@@ -11,9 +11,13 @@ function setUp(options: { isLeader?: boolean } = {}) {
   let nowMs = Date.parse('2026-11-25T18:00:00.000Z');
   let isLeader = options.isLeader ?? true;
   const submitted: Submitted[] = [];
+  const forgotten: string[] = [];
   const events: { reason: string; type: string; note: string; name: string }[] = [];
   const book = new PacingStatusBook({
-    writer: { submit: (ref, status, isUrgent) => submitted.push({ ref, status, isUrgent }) },
+    writer: {
+      submit: (ref, status, isUrgent) => submitted.push({ ref, status, isUrgent }),
+      forget: (ref) => forgotten.push(ref.name),
+    },
     events: {
       emit: (ref, type, reason, _action, note) => events.push({ reason, type, note, name: ref.name }),
     },
@@ -28,6 +32,7 @@ function setUp(options: { isLeader?: boolean } = {}) {
   return {
     book,
     submitted,
+    forgotten,
     events,
     advance: (ms: number) => {
       nowMs += ms;
@@ -211,7 +216,7 @@ describe('PacingStatusBook', () => {
   });
 
   it('writes nothing and emits nothing on a standby, and writes everything once it leads', () => {
-    const { book, submitted, events, setLeader } = setUp({ isLeader: false });
+    const { book, submitted, events, forgotten, setLeader } = setUp({ isLeader: false });
     book.setClusterConditions('tenant/main', [
       { type: 'Ready', status: 'False', reason: 'CredentialsMissing', message: 'x' },
     ]);
@@ -222,6 +227,8 @@ describe('PacingStatusBook', () => {
     book.rewriteAll();
 
     expect(submitted.map((s) => s.ref.name).sort()).toEqual(['chat', 'main']);
+    // The writer forgets its own last write first, so a status another leader changed meanwhile is rewritten.
+    expect(forgotten.sort()).toEqual(['chat', 'main']);
   });
 
   it('writes a new generation at once with the next update even when no condition flips', () => {
