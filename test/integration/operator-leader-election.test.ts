@@ -191,8 +191,22 @@ describe('two and three replicas share one Lease and exactly one publishes', () 
       `SIGTERM handover: first cycle of ${newLeader} published ${first.receivedAtMs - stoppedAtMs} ms after SIGTERM\n`,
     );
 
+    const shownLeader = await eventually('the cluster status naming the new leader', () => {
+      const identity = kubectlOk([
+        'get',
+        'pacingcluster',
+        'demo',
+        '-n',
+        namespace,
+        '-o',
+        'jsonpath={.status.leaderIdentity}',
+      ]).trim();
+      return identity === newLeader ? identity : undefined;
+    });
+
     expect(code).toBe(0);
     expect([...replicas.keys()]).toContain(newLeader);
+    expect(shownLeader).toBe(newLeader);
   });
 
   it('never had a cycle published by two instances', () => {
