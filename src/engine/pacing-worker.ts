@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { findClusterConfigProblem, type ClusterConfig } from './cluster-config.js';
-import type { CycleOutcomeSink } from './cycle-outcome.js';
+import type { CycleOutcome, CycleOutcomeSink } from './cycle-outcome.js';
 import { cycleIdOf, nextSlotStartMs, skippedSlotCount } from './cycle-slots.js';
 import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
 import { EngineConfigError } from './errors.js';
@@ -68,6 +68,7 @@ export class PacingWorker {
   #isLeading = false;
   #lastSavedAtMs = Number.NEGATIVE_INFINITY;
   #isStateDirty = false;
+  readonly #lastHealthReasons = new Map<'stats' | 'engagement', string>();
 
   constructor(config: ClusterConfig, targets: readonly TargetConfig[], ports: PacingWorkerPorts) {
     assertConfig(config);
@@ -193,6 +194,7 @@ export class PacingWorker {
       } catch (error) {
         logger.error({ err: error, cycle: cycleId }, 'cycle outcome sink failed');
       }
+      this.#logHealthChanges(result.outcome, cycleId);
       logger.debug(
         {
           cycle: cycleId,
@@ -205,6 +207,28 @@ export class PacingWorker {
       );
     } finally {
       timer.abort();
+    }
+  }
+
+  /** One log line per change of an input's health, not one per cycle: a 1 s cycle would flood the log. */
+  #logHealthChanges(outcome: CycleOutcome, cycleId: number): void {
+    if (!outcome.isPublished) return;
+    for (const [input, health] of [
+      ['stats', outcome.stats],
+      ['engagement', outcome.engagement],
+    ] as const) {
+      if (this.#lastHealthReasons.get(input) === health.reason) continue;
+      const wasKnown = this.#lastHealthReasons.has(input);
+      this.#lastHealthReasons.set(input, health.reason);
+      const fields = {
+        cycle: cycleId,
+        input,
+        reason: health.reason,
+        errorCode: health.errorCode,
+        detail: health.message,
+      };
+      if (!health.isHealthy) this.#ports.logger.warn(fields, 'pacing input unhealthy');
+      else if (wasKnown) this.#ports.logger.info(fields, 'pacing input healthy again');
     }
   }
 

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino, { type Logger } from 'pino';
 import { PacingWorker, type ClusterConfig } from '../../../src/engine/index.js';
 import { FakeClock } from './fake-clock.js';
 import {
@@ -14,7 +16,7 @@ import {
 
 const startMs = Date.parse('2026-11-25T18:00:00.500Z');
 
-function setUp(config: Partial<ClusterConfig> = {}) {
+function setUp(config: Partial<ClusterConfig> = {}, logger: Logger = silentLogger) {
   const clock = new FakeClock(startMs);
   const stats = new FakeStats(clock);
   const engagement = new FakeEngagement();
@@ -31,7 +33,7 @@ function setUp(config: Partial<ClusterConfig> = {}) {
     publisher: 'op-1',
     stateStore,
     sink,
-    logger: silentLogger,
+    logger,
   });
   return { clock, stats, engagement, decider, fence, sink, stateStore, worker };
 }
@@ -217,5 +219,32 @@ describe('PacingWorker', () => {
   it('refuses a configuration it cannot run with, naming the field', () => {
     const { worker } = setUp();
     expect(() => worker.reconfigure(aClusterConfig({ refreshPeriodMs: 0 }))).toThrow(/refreshPeriodMs/);
+  });
+
+  it('logs a change of an input health once, not once per cycle', async () => {
+    const lines: { msg: string; input?: string; reason?: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString('utf8')) as { msg: string });
+          done();
+        },
+      }),
+    );
+    const { clock, stats, worker } = setUp({}, logger);
+    worker.start();
+    await clock.advanceBy(2000);
+
+    stats.failure = new Error('connect ECONNREFUSED');
+    await clock.advanceBy(3000);
+    stats.failure = undefined;
+    await clock.advanceBy(2000);
+    await worker.stop();
+
+    expect(lines.filter((l) => l.input === 'stats').map((l) => `${l.msg}/${l.reason}`)).toEqual([
+      'pacing input unhealthy/Unreachable',
+      'pacing input healthy again/Fetched',
+    ]);
   });
 });
