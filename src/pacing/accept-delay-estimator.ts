@@ -40,7 +40,8 @@ export function initialAcceptDelayState(): AcceptDelayState {
   const t = acceptDelayTuning;
   return {
     cohorts: [],
-    logLikelihood: acceptDelayGridSeconds.map((d) => -t.priorWeight * Math.log(d / t.priorSeconds) ** 2),
+    // `+ 0` turns −0 into 0: JSON has no −0, and persisted state must read back exactly as written.
+    logLikelihood: acceptDelayGridSeconds.map((d) => -t.priorWeight * Math.log(d / t.priorSeconds) ** 2 + 0),
   };
 }
 
@@ -58,22 +59,29 @@ export function updateAcceptDelay(
   if (!(intervalSeconds > 0)) return state;
   const t = acceptDelayTuning;
   const keep = Math.max(1, Math.min(t.maxCohorts, Math.ceil(t.horizonSeconds / intervalSeconds)));
-  const cohorts = [Math.max(0, sent), ...state.cohorts].slice(0, keep);
+  const size = Math.min(keep, state.cohorts.length + 1);
+  const cohorts = new Array<number>(size);
+  cohorts[0] = Math.max(0, sent);
+  for (let j = 1; j < size; j++) cohorts[j] = state.cohorts[j - 1]!;
   const decay = Math.exp(-intervalSeconds / t.memorySeconds);
-  const logLikelihood = acceptDelayGridSeconds.map((d, g) => {
-    const r = Math.exp(-intervalSeconds / d);
-    let survival = 1; // S(jΔ)
+  const grid = acceptDelayGridSeconds;
+  const logLikelihood = new Array<number>(grid.length);
+  for (let g = 0; g < grid.length; g++) {
+    // Σ_j n_j (S(jΔ) − S((j+1)Δ)) with S(jΔ) = r^j: one multiplication per cohort.
+    const r = Math.exp(-intervalSeconds / grid[g]!);
+    let survival = 1;
     let predicted = 0;
-    for (const n of cohorts) {
-      const next = survival * r;
-      predicted += n * (survival - next);
-      survival = next;
+    for (let j = 0; j < size; j++) {
+      predicted += cohorts[j]! * survival;
+      survival *= r;
     }
-    predicted *= p;
+    predicted *= p * (1 - r);
     const previous = (state.logLikelihood[g] ?? 0) * decay;
-    if (predicted <= 1e-9) return previous - (accepted > 0 ? 50 : 0);
-    return previous + Math.max(0, accepted) * Math.log(predicted) - predicted;
-  });
+    logLikelihood[g] =
+      (predicted <= 1e-9
+        ? previous - (accepted > 0 ? 50 : 0)
+        : previous + Math.max(0, accepted) * Math.log(predicted) - predicted) + 0;
+  }
   return { cohorts, logLikelihood };
 }
 

@@ -3,6 +3,7 @@ import type { Observation } from './observation.js';
 import { hasFiniteNumbers, isRecord, type PlainData } from './pacing-policy.js';
 import { findPolicy } from './policy-registry.js';
 import {
+  estimatorNumberFields,
   initialEstimatorState,
   readEstimates,
   updateEstimators,
@@ -72,8 +73,6 @@ function isFiniteArray(value: unknown): value is number[] {
   return true;
 }
 
-const ratioKeys = ['numerator', 'denominator'];
-const ratioParts = ['pendingTime', 'handleTime', 'patience', 'acceptedRate', 'abandonShort', 'abandonHour'];
 const acceptanceKeys = ['fastAccepted', 'fastResolved', 'slowAccepted', 'slowResolved'];
 
 /** True when persisted estimator state has every field this version reads (checked field by field: it is cheap). */
@@ -81,13 +80,11 @@ function hasEstimatorShape(value: unknown): value is EstimatorState {
   if (!isRecord(value)) return false;
   const acceptDelay = value['acceptDelay'];
   return (
+    hasFiniteNumbers(value, estimatorNumberFields) &&
     hasFiniteNumbers(value['acceptance'], acceptanceKeys) &&
-    ratioParts.every((key) => hasFiniteNumbers(value[key], ratioKeys)) &&
     isRecord(acceptDelay) &&
     isFiniteArray(acceptDelay['cohorts']) &&
-    isFiniteArray(acceptDelay['logLikelihood']) &&
-    Number.isFinite(value['acceptedTotal']) &&
-    Number.isFinite(value['abandonedTotal'])
+    isFiniteArray(acceptDelay['logLikelihood'])
   );
 }
 

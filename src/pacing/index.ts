@@ -61,12 +61,7 @@ export {
   type AcceptanceTuning,
 } from './acceptance-estimator.js';
 export {
-  initialRateRatio,
-  readRateRatio,
-  updateRateRatio,
-  type RateRatioState,
-} from './rate-ratio-estimator.js';
-export {
+  estimatorNumberFields,
   initialEstimatorState,
   readEstimates,
   updateEstimators,

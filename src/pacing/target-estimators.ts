@@ -12,36 +12,58 @@ import {
   type AcceptDelayState,
 } from './accept-delay-estimator.js';
 import type { Observation } from './observation.js';
-import {
-  initialRateRatio,
-  readRateRatio,
-  updateRateRatio,
-  type RateRatioState,
-} from './rate-ratio-estimator.js';
 
-/** Learned estimator state of one target (plain JSON). */
+/**
+ * Learned estimator state of one target (plain JSON). The time-discounted ratios are kept as flat numerator /
+ * denominator pairs rather than nested objects: with 10,000 targets a decision round allocates a fresh state per
+ * target, and fewer objects per state keep the garbage collector out of the 50 ms budget.
+ */
 export interface EstimatorState {
   /** Acceptance probability from resolved invitations. */
   readonly acceptance: AcceptanceState;
   /** Accept delay from the send history (cohorts) and acceptances. */
   readonly acceptDelay: AcceptDelayState;
   /** Pending-seconds ÷ resolved invitations: mean time an invitation stays pending (Little's law). */
-  readonly pendingTime: RateRatioState;
+  readonly pendingSecondsSum: number;
+  readonly resolvedSum: number;
   /** Handle seconds ÷ finished interactions (finished counted as answered). */
-  readonly handleTime: RateRatioState;
+  readonly handleSecondsSum: number;
+  readonly answeredSum: number;
   /** Waiting-seconds ÷ abandoned: mean patience under an exponential model (the Erlang-A estimator). */
-  readonly patience: RateRatioState;
+  readonly waitingSecondsSum: number;
+  readonly abandonedSum: number;
   /** Accepted interactions ÷ seconds. */
-  readonly acceptedRate: RateRatioState;
+  readonly acceptedSum: number;
+  readonly secondsSum: number;
   /** Abandoned ÷ accepted over about 15 minutes. */
-  readonly abandonShort: RateRatioState;
+  readonly abandonedShort: number;
+  readonly acceptedShort: number;
   /** Abandoned ÷ accepted over about an hour. */
-  readonly abandonHour: RateRatioState;
+  readonly abandonedHour: number;
+  readonly acceptedHour: number;
   /** Accepted interactions since the state was created. */
   readonly acceptedTotal: number;
   /** Abandoned interactions since the state was created. */
   readonly abandonedTotal: number;
 }
+
+/** Names of the numeric fields of {@link EstimatorState}, for validating persisted state. */
+export const estimatorNumberFields = [
+  'pendingSecondsSum',
+  'resolvedSum',
+  'handleSecondsSum',
+  'answeredSum',
+  'waitingSecondsSum',
+  'abandonedSum',
+  'acceptedSum',
+  'secondsSum',
+  'abandonedShort',
+  'acceptedShort',
+  'abandonedHour',
+  'acceptedHour',
+  'acceptedTotal',
+  'abandonedTotal',
+] as const;
 
 /** What the estimators say now. */
 export interface Estimates {
@@ -104,15 +126,26 @@ export function initialEstimatorState(): EstimatorState {
   return {
     acceptance: initialAcceptanceState(),
     acceptDelay: initialAcceptDelayState(),
-    pendingTime: initialRateRatio(),
-    handleTime: initialRateRatio(),
-    patience: initialRateRatio(),
-    acceptedRate: initialRateRatio(),
-    abandonShort: initialRateRatio(),
-    abandonHour: initialRateRatio(),
+    pendingSecondsSum: 0,
+    resolvedSum: 0,
+    handleSecondsSum: 0,
+    answeredSum: 0,
+    waitingSecondsSum: 0,
+    abandonedSum: 0,
+    acceptedSum: 0,
+    secondsSum: 0,
+    abandonedShort: 0,
+    acceptedShort: 0,
+    abandonedHour: 0,
+    acceptedHour: 0,
     acceptedTotal: 0,
     abandonedTotal: 0,
   };
+}
+
+/** `exp(−seconds / memory)`, 1 when no time passed. */
+function decayOver(seconds: number, memorySeconds: number): number {
+  return seconds > 0 ? Math.exp(-seconds / memorySeconds) : 1;
 }
 
 /** Feeds one observation's deltas to every estimator. Statistics-based ones advance with statistics time only. */
@@ -122,6 +155,14 @@ export function updateEstimators(state: EstimatorState, obs: Observation): Estim
   const resolved = d.inviteAccepted + d.declined + d.expired;
   const statsSeconds = d.statsSeconds;
   const acceptance = updateAcceptance(state.acceptance, d.inviteAccepted, resolved);
+  const pendingDecay = obs.hasEngagementReport ? decayOver(intervalSeconds, memories.pendingTime) : 1;
+  const handleDecay = decayOver(statsSeconds, memories.handleTime);
+  const patienceDecay = decayOver(statsSeconds, memories.patience);
+  const rateDecay = decayOver(statsSeconds, memories.acceptedRate);
+  const shortDecay = decayOver(statsSeconds, memories.abandonShort);
+  const hourDecay = decayOver(statsSeconds, memories.abandonHour);
+  const abandoned = Math.max(0, d.abandoned);
+  const accepted = Math.max(0, d.queueAccepted);
   return {
     acceptance,
     acceptDelay: obs.hasEngagementReport
@@ -133,53 +174,28 @@ export function updateEstimators(state: EstimatorState, obs: Observation): Estim
           estimateAcceptance(acceptance).p,
         )
       : state.acceptDelay,
-    pendingTime: obs.hasEngagementReport
-      ? updateRateRatio(
-          state.pendingTime,
-          obs.pending * intervalSeconds,
-          resolved,
-          intervalSeconds,
-          memories.pendingTime,
-        )
-      : state.pendingTime,
-    handleTime: updateRateRatio(
-      state.handleTime,
-      d.handleSeconds,
-      d.answered,
-      statsSeconds,
-      memories.handleTime,
-    ),
-    patience: updateRateRatio(
-      state.patience,
-      obs.waiting * statsSeconds,
-      d.abandoned,
-      statsSeconds,
-      memories.patience,
-    ),
-    acceptedRate: updateRateRatio(
-      state.acceptedRate,
-      d.queueAccepted,
-      statsSeconds,
-      statsSeconds,
-      memories.acceptedRate,
-    ),
-    abandonShort: updateRateRatio(
-      state.abandonShort,
-      d.abandoned,
-      d.queueAccepted,
-      statsSeconds,
-      memories.abandonShort,
-    ),
-    abandonHour: updateRateRatio(
-      state.abandonHour,
-      d.abandoned,
-      d.queueAccepted,
-      statsSeconds,
-      memories.abandonHour,
-    ),
-    acceptedTotal: state.acceptedTotal + d.queueAccepted,
-    abandonedTotal: state.abandonedTotal + d.abandoned,
+    pendingSecondsSum: obs.hasEngagementReport
+      ? state.pendingSecondsSum * pendingDecay + obs.pending * intervalSeconds
+      : state.pendingSecondsSum,
+    resolvedSum: obs.hasEngagementReport ? state.resolvedSum * pendingDecay + resolved : state.resolvedSum,
+    handleSecondsSum: state.handleSecondsSum * handleDecay + Math.max(0, d.handleSeconds),
+    answeredSum: state.answeredSum * handleDecay + Math.max(0, d.answered),
+    waitingSecondsSum: state.waitingSecondsSum * patienceDecay + obs.waiting * statsSeconds,
+    abandonedSum: state.abandonedSum * patienceDecay + abandoned,
+    acceptedSum: state.acceptedSum * rateDecay + accepted,
+    secondsSum: state.secondsSum * rateDecay + Math.max(0, statsSeconds),
+    abandonedShort: state.abandonedShort * shortDecay + abandoned,
+    acceptedShort: state.acceptedShort * shortDecay + accepted,
+    abandonedHour: state.abandonedHour * hourDecay + abandoned,
+    acceptedHour: state.acceptedHour * hourDecay + accepted,
+    acceptedTotal: state.acceptedTotal + accepted,
+    abandonedTotal: state.abandonedTotal + abandoned,
   };
+}
+
+/** A discounted ratio shrunk toward `prior` with the weight of `priorWeight` units of denominator. */
+function shrunk(numerator: number, denominator: number, prior: number, priorWeight: number): number {
+  return (numerator + prior * priorWeight) / (denominator + priorWeight);
 }
 
 /** Reads every estimate, with the live queue of `obs` for the expected abandonments. */
@@ -187,7 +203,7 @@ export function readEstimates(state: EstimatorState, obs: Observation): Estimate
   const acceptance = estimateAcceptance(state.acceptance);
   const patienceSeconds = Math.max(
     1,
-    readRateRatio(state.patience, priors.patienceSeconds, priors.patienceWeight),
+    shrunk(state.waitingSecondsSum, state.abandonedSum, priors.patienceSeconds, priors.patienceWeight),
   );
   const acceptDelaySeconds = estimateAcceptDelaySeconds(state.acceptDelay);
   const intervalSeconds = Math.max(1e-3, obs.intervalMs / 1000);
@@ -201,17 +217,21 @@ export function readEstimates(state: EstimatorState, obs: Observation): Estimate
     pFast: acceptance.fast,
     pSlow: acceptance.slow,
     acceptanceSamples: acceptance.samples,
-    pendingSeconds: readRateRatio(state.pendingTime, priors.pendingSeconds, priors.pendingWeight),
-    handleSeconds: Math.max(1, readRateRatio(state.handleTime, priors.handleSeconds, priors.handleWeight)),
+    pendingSeconds: shrunk(
+      state.pendingSecondsSum,
+      state.resolvedSum,
+      priors.pendingSeconds,
+      priors.pendingWeight,
+    ),
+    handleSeconds: Math.max(
+      1,
+      shrunk(state.handleSecondsSum, state.answeredSum, priors.handleSeconds, priors.handleWeight),
+    ),
     patienceSeconds,
-    acceptedPerSecond: state.acceptedRate.denominator > 0 ? readRateRatio(state.acceptedRate, 0, 0) : 0,
-    abandonRatioShort:
-      state.abandonShort.denominator > 0 ? state.abandonShort.numerator / state.abandonShort.denominator : 0,
-    acceptedShort: state.abandonShort.denominator,
-    abandonRatioHour:
-      state.abandonHour.denominator > 0
-        ? state.abandonHour.numerator / state.abandonHour.denominator
-        : Number.NaN,
+    acceptedPerSecond: state.secondsSum > 0 ? state.acceptedSum / state.secondsSum : 0,
+    abandonRatioShort: state.acceptedShort > 0 ? state.abandonedShort / state.acceptedShort : 0,
+    acceptedShort: state.acceptedShort,
+    abandonRatioHour: state.acceptedHour > 0 ? state.abandonedHour / state.acceptedHour : Number.NaN,
     expectedAbandonsPerSecond: obs.waiting / patienceSeconds,
     acceptedTotal: state.acceptedTotal,
     abandonedTotal: state.abandonedTotal,

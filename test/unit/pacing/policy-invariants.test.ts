@@ -124,6 +124,16 @@ describe.each(policyNames)('policy %s', (policy) => {
     );
   });
 
+  it('reads back exactly the state of a first, empty interval (shrunk counter-example: −0 in the delay prior)', () => {
+    const quiet = anObservation({ freeSlots: 0, busySlots: 0, staffedSlots: 0, pending: 0, goalRatio: 0 });
+    const { states } = decideAll(
+      policy,
+      [{ ...quiet, deltas: { ...quiet.deltas, sent: 0, inviteAccepted: 0 } }],
+      {},
+    );
+    expect(JSON.parse(JSON.stringify(states))).toEqual(states);
+  });
+
   it('cold-starts from state it cannot read instead of failing', () => {
     const garbage = {
       'Proactive Chat:chat': { version: 1, estimators: { acceptance: 'no' }, policyState: [1] },
