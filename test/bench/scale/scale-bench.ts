@@ -1,0 +1,160 @@
+// Scale benchmark (issue 9): prints figures and writes bench/results/scale.{json,md} and the generated part of
+// docs/performance.md; asserts nothing (speed is not tested, see PREAMBLE). Run with `make bench-scale`.
+//
+// Environment:
+//   SCALE_SIZES=1000,10000,30000   targets per run (default all three; SCALE_SIZES=1000 is the quick run)
+//   SCALE_AGENTS_PER_TARGET=5      agents per target (M = 5 × N)
+//   SCALE_WINDOW_SECONDS=60        steady window sampled after every target is Ready
+//   SCALE_STATUS_WRITES=20         the operator's --status-writes-per-second
+//   SCALE_READY_TIMEOUT_SECONDS    give up waiting for Ready (default 120 s + twice N ÷ budget, at most 2,400 s)
+//   SCALE_CREATE_CONCURRENCY=32    parallel creates
+//   SCALE_CPU_PROFILE=1            write the operator's CPU profile (node --cpu-prof) into .cache/scale-bench/
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ScaleRow } from './scale-figures.js';
+import { runScaleSize } from './scale-run.js';
+import {
+  REPRODUCE,
+  renderDetailTable,
+  renderGoalVerdicts,
+  renderScaleMarkdown,
+  renderScaleTable,
+  type ScaleRecord,
+} from './scale-report.js';
+
+const PORTS = { stats: 18180, engagement: 18181, auth: 18182, metrics: 18190 } as const;
+
+const NOTES = `- **Ready after**: seconds from the first PacingTarget create to the last Ready=True transition (the
+  conditions' lastTransitionTime); "not all" when the wait timed out. Status writes go through the operator's global
+  budget, so N targets need at least N ÷ budget seconds to all show Ready.
+- **cycle p50 / p99**: from the operator's per-cycle debug log line ("pacing cycle done", durationMs: statistics
+  read, decision, publication), over the steady window after every target is Ready (nearest rank; with about 12
+  cycles in a 60 s window p99 is the slowest cycle).
+- **CPU per cycle**: delta of process_cpu_seconds_total over the window ÷ cycles (includes informers, status
+  writes, events and the two /metrics scrapes of the bench).
+- **RSS**: process_resident_memory_bytes at the end of the window (the peak over the whole run is in the details).
+- **API writes/s**: delta of the kube-apiserver's apiserver_request_total for POST, PUT, PATCH, DELETE and APPLY
+  over the window ÷ its length (status patches, Events, Lease renewals, learned-state ConfigMaps; the bench
+  writes nothing during the window).
+- **bytes per exchange**: compressed request plus answer bytes of the engagement exchange per cycle (all chunks;
+  pacing_engagement_request_bytes).
+- Everything runs on one machine: etcd, kube-apiserver, the reference servers (live simulator) and the operator
+  share its cores; figures are upper bounds for the operator alone.`;
+
+/** Repository root (the bench is compiled to dist/bench/test/bench/scale/). */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('bench-scale: package.json not found above the bench');
+    dir = parent;
+  }
+  return dir;
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`bench-scale: ${name} must be a positive number`);
+  return n;
+}
+
+const sameShape = (a: ScaleRow, b: ScaleRow) =>
+  a.targets === b.targets && a.agents === b.agents && a.replicas === b.replicas && a.shards === b.shards;
+
+/** Keeps rows of sizes not run now (a quick run does not erase the others), sorted by size. */
+function mergeRecords(previous: ScaleRecord[], fresh: ScaleRecord[]): ScaleRecord[] {
+  const kept = previous.filter((p) => !fresh.some((f) => sameShape(f.row, p.row)));
+  return [...kept, ...fresh].sort(
+    (a, b) => a.row.targets - b.row.targets || a.row.replicas - b.row.replicas || a.row.shards - b.row.shards,
+  );
+}
+
+function replaceBetweenMarkers(text: string, begin: string, end: string, content: string): string {
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return `${text.trimEnd()}\n\n${begin}\n${content}\n${end}\n`;
+  return `${text.slice(0, i + begin.length)}\n${content}\n${text.slice(j)}`;
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const sizes = (process.env.SCALE_SIZES ?? '1000,10000,30000')
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+  if (sizes.length === 0) throw new Error('bench-scale: SCALE_SIZES lists no positive integer');
+  const agentsPerTarget = intFromEnv('SCALE_AGENTS_PER_TARGET', 5);
+  const budget = intFromEnv('SCALE_STATUS_WRITES', 20);
+  const say = (line: string) => process.stdout.write(`bench-scale: ${line}\n`);
+
+  const resultsDir = path.join(root, 'bench/results');
+  const jsonPath = path.join(resultsDir, 'scale.json');
+  const detailsPath = path.join(resultsDir, 'scale-details.json');
+  mkdirSync(resultsDir, { recursive: true });
+  const previous: ScaleRecord[] = existsSync(detailsPath)
+    ? (JSON.parse(readFileSync(detailsPath, 'utf8')) as ScaleRecord[])
+    : [];
+
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort(new Error('interrupted (SIGINT)')));
+  process.once('SIGTERM', () => stop.abort(new Error('interrupted (SIGTERM)')));
+  const fresh: ScaleRecord[] = [];
+  for (const targets of sizes) {
+    const size = { targets, agents: targets * agentsPerTarget };
+    const measuredAt = new Date().toISOString();
+    const result = await runScaleSize({
+      repoRoot: root,
+      size,
+      ports: PORTS,
+      statusWritesPerSecond: budget,
+      createConcurrency: intFromEnv('SCALE_CREATE_CONCURRENCY', 32),
+      readyTimeoutSeconds: intFromEnv(
+        'SCALE_READY_TIMEOUT_SECONDS',
+        Math.min(2400, 120 + Math.ceil((2 * targets) / budget)),
+      ),
+      windowSeconds: intFromEnv('SCALE_WINDOW_SECONDS', 60),
+      cpuProfile: process.env.SCALE_CPU_PROFILE === '1',
+      say,
+      signal: stop.signal,
+    });
+    const record = { row: result.row, details: result.details, measuredAt, statusWriteBudget: budget };
+    fresh.push(record);
+    process.stdout.write(`\n${renderScaleTable([record])}\n\n${renderDetailTable([record])}\n\n`);
+    // Write after every size, so a later failure keeps what was measured.
+    const records = mergeRecords(previous, fresh);
+    writeFileSync(
+      jsonPath,
+      `${JSON.stringify(
+        records.map((r) => r.row),
+        null,
+        2,
+      )}\n`,
+    );
+    writeFileSync(detailsPath, `${JSON.stringify(records, null, 2)}\n`);
+    writeFileSync(path.join(resultsDir, 'scale.md'), renderScaleMarkdown(records, NOTES));
+    const docPath = path.join(root, 'docs/performance.md');
+    const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Performance\n';
+    writeFileSync(
+      docPath,
+      replaceBetweenMarkers(
+        doc,
+        '<!-- bench-scale:begin (generated by make bench-scale; do not edit) -->',
+        '<!-- bench-scale:end -->',
+        `\`\`\`sh\n${REPRODUCE}\n\`\`\`\n\n${renderScaleTable(records)}\n\n${renderDetailTable(records)}\n\nAgainst the issue 9 targets (10,000 targets, 50,000 agents, one replica, 5 s refresh):\n\n${renderGoalVerdicts(records)}`,
+      ),
+    );
+    say(`wrote ${jsonPath}, bench/results/scale.md and docs/performance.md`);
+  }
+  const all = mergeRecords(previous, fresh);
+  process.stdout.write(`\n${renderScaleTable(all)}\n\n${renderGoalVerdicts(all)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench-scale failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

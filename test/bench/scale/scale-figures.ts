@@ -1,0 +1,137 @@
+// Turns what a scale run observed (two /metrics scrapes around a steady window, per-cycle log lines, /proc
+// samples) into the figures of bench/results/scale.json.
+import type { PrometheusSample } from '../../../src/demo/prometheus-text.js';
+
+/** One row of bench/results/scale.json (the field names the issue asks for). */
+export interface ScaleRow {
+  targets: number;
+  agents: number;
+  replicas: number;
+  shards: number;
+  /** Seconds from the first create until the last target turned Ready=True (null: not all became Ready). */
+  readySeconds: number | null;
+  /** Null when no cycle ran in the window (e.g. the replica lost its Lease). */
+  cycleP50Ms: number | null;
+  cycleP99Ms: number | null;
+  cpuMsPerCycle: number | null;
+  rssMiB: number;
+  apiWritesPerSecond: number;
+  bytesPerExchange: number;
+}
+
+/** Figures that go to the Markdown report only (they explain the row). */
+export interface ScaleDetails {
+  /** Seconds to create every PacingTarget. */
+  createSeconds: number;
+  /** Targets Ready=True when the wait ended. */
+  readyTargets: number;
+  /** Largest time from a target's create to the first list showing it Ready=True, seconds. */
+  maxReadyAfterCreateSeconds: number | null;
+  /** Interval of those lists (the resolution of the Ready figures), seconds. */
+  readyPollSeconds: number;
+  /** V8 heap in use at the end of the window (nodejs_heap_size_used_bytes), MiB. */
+  heapUsedMiB: number;
+  /** Apiserver writes per second in the window by resource and verb. */
+  apiWritesByResource: Record<string, number>;
+  /** Whether the replica held the Lease at the end of the window. */
+  leadingAtEnd: boolean;
+  /** Warning and error log lines of the operator over the whole run: message, count and the first cause. */
+  problems: { msg: string; count: number; firstError: string }[];
+  /** Cycles in the steady window and how many published allowances. */
+  windowCycles: number;
+  publishedCycles: number;
+  windowSeconds: number;
+  /** Operator status writes per second in the window (pacing_status_writes_total) and the budget. */
+  statusWritesPerSecond: number;
+  statusWriteBudget: number;
+  /** Status writes still queued at the end of the window (pacing_status_pending_writes). */
+  pendingStatusWrites: number;
+  /** Largest cycle seen in the window, ms (null: none ran). */
+  cycleMaxMs: number | null;
+  /** Peak operator RSS over the whole run and at the end of the window, MiB. */
+  rssPeakMiB: number;
+  /** Reference servers' CPU share of one core in the window (0-1) and their peak RSS. */
+  serversCpuShare: number;
+  serversRssPeakMiB: number;
+  /** Compressed request and answer bytes per exchange chunk, chunks per cycle. */
+  requestBytesPerChunk: number;
+  responseBytesPerChunk: number;
+  chunksPerCycle: number;
+  /** Mean engagement round trip per chunk, ms. */
+  engagementRoundTripMs: number;
+}
+
+/** Sum of the samples named `name` whose labels include every pair of `match`. */
+export function sumOf(
+  samples: readonly PrometheusSample[],
+  name: string,
+  match: Readonly<Record<string, string | RegExp>> = {},
+): number {
+  let total = 0;
+  for (const s of samples) {
+    if (s.name !== name) continue;
+    const ok = Object.entries(match).every(([k, v]) =>
+      typeof v === 'string' ? s.labels[k] === v : v.test(s.labels[k] ?? ''),
+    );
+    if (ok) total += s.value;
+  }
+  return total;
+}
+
+/** Nearest-rank percentile of `values` (0 when empty). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+/** One parsed "pacing cycle done" debug line of the operator. */
+export interface CycleLine {
+  timeMs: number;
+  durationMs: number;
+  published: boolean;
+}
+
+/** Parses the operator's JSON log lines and keeps the per-cycle ones. */
+export function cycleLines(logText: string): CycleLine[] {
+  const lines: CycleLine[] = [];
+  for (const line of logText.split('\n')) {
+    if (!line.includes('"pacing cycle done"')) continue;
+    try {
+      const entry = JSON.parse(line) as { time?: number; durationMs?: number; published?: boolean };
+      if (typeof entry.time === 'number' && typeof entry.durationMs === 'number') {
+        lines.push({ timeMs: entry.time, durationMs: entry.durationMs, published: entry.published === true });
+      }
+    } catch {
+      // a line cut by the log rotation of a crash; not a cycle
+    }
+  }
+  return lines;
+}
+
+/** Apiserver write requests (every mutating verb) counted in `apiserver_request_total`. */
+export function apiserverWrites(samples: readonly PrometheusSample[]): number {
+  return sumOf(samples, 'apiserver_request_total', { verb: /^(POST|PUT|PATCH|DELETE|APPLY)$/ });
+}
+
+/** Counts the operator's warning and error lines by message, keeping the first error text of each. */
+export function logProblems(logText: string): { msg: string; count: number; firstError: string }[] {
+  const byMsg = new Map<string, { msg: string; count: number; firstError: string }>();
+  for (const line of logText.split('\n')) {
+    if (!/"level":(40|50|60)/.test(line)) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+      const msg = entry.msg ?? '(no message)';
+      const known = byMsg.get(msg);
+      if (known) known.count += 1;
+      else {
+        const firstError = (entry.err?.message ?? '').replace(/\s+/g, ' ').slice(0, 160);
+        byMsg.set(msg, { msg, count: 1, firstError });
+      }
+    } catch {
+      // not a JSON line
+    }
+  }
+  return [...byMsg.values()].sort((a, b) => b.count - a.count);
+}

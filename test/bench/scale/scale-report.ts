@@ -1,0 +1,134 @@
+// Renders the scale figures as Markdown (bench/results/scale.md and the generated part of docs/performance.md).
+import type { ScaleDetails, ScaleRow } from './scale-figures.js';
+
+/** A measured row with what explains it and when it was measured. */
+export interface ScaleRecord {
+  row: ScaleRow;
+  details: ScaleDetails;
+  /** ISO time of the run. */
+  measuredAt: string;
+  /** Operator's status write budget during the run. */
+  statusWriteBudget: number;
+}
+
+/** The targets of issue 9 for 10,000 targets and 50,000 agents on one replica, 5 s refresh. */
+export const SCALE_GOALS = {
+  cycleP99Ms: 250,
+  rssMiB: 300,
+  readySeconds: 60,
+} as const;
+
+/** The command that reproduces the figures. */
+export const REPRODUCE =
+  'make bench-scale                      # 1,000, 10,000 and 30,000 targets (5 agents per target)\n' +
+  'make bench-scale SCALE_SIZES=1000     # the quick run';
+
+const fmt = (n: number | null, digits = 0) =>
+  n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/** The main table: one line per size, the JSON fields in order. */
+export function renderScaleTable(records: readonly ScaleRecord[]): string {
+  const head =
+    '| targets | agents | replicas | shards | Ready after (s) | cycle p50 (ms) | cycle p99 (ms) | CPU per cycle (ms) | RSS (MiB) | API writes/s | bytes per exchange |\n' +
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const lines = records.map(({ row: r }) =>
+    [
+      fmt(r.targets),
+      fmt(r.agents),
+      r.replicas,
+      r.shards,
+      r.readySeconds === null ? 'not all' : fmt(r.readySeconds, 1),
+      fmt(r.cycleP50Ms, 1),
+      fmt(r.cycleP99Ms, 1),
+      fmt(r.cpuMsPerCycle, 1),
+      fmt(r.rssMiB, 1),
+      fmt(r.apiWritesPerSecond, 2),
+      fmt(r.bytesPerExchange),
+    ].join(' | '),
+  );
+  return [head, ...lines.map((l) => `| ${l} |`)].join('\n');
+}
+
+/** The table of figures that explain each row (window, status writes, servers, exchange). */
+export function renderDetailTable(records: readonly ScaleRecord[]): string {
+  const head =
+    '| targets | create (s) | Ready / targets | max Ready after its create (s) | window (s) | cycles (published) | cycle max (ms) | status writes/s (budget) | pending status writes | RSS peak (MiB) | V8 heap used (MiB) | chunks per cycle | request / answer bytes per chunk | exchange round trip (ms) | servers CPU (cores) | servers RSS peak (MiB) | measured |\n' +
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
+  const lines = records.map(({ row: r, details: d, measuredAt, statusWriteBudget }) =>
+    [
+      fmt(r.targets),
+      fmt(d.createSeconds, 1),
+      `${fmt(d.readyTargets)} / ${fmt(r.targets)}`,
+      d.maxReadyAfterCreateSeconds === null ? '-' : fmt(d.maxReadyAfterCreateSeconds),
+      fmt(d.windowSeconds),
+      `${d.windowCycles} (${d.publishedCycles})`,
+      fmt(d.cycleMaxMs, 1),
+      `${fmt(d.statusWritesPerSecond, 2)} (${statusWriteBudget})`,
+      fmt(d.pendingStatusWrites),
+      fmt(d.rssPeakMiB, 1),
+      fmt(d.heapUsedMiB, 1),
+      fmt(d.chunksPerCycle, 2),
+      `${fmt(d.requestBytesPerChunk)} / ${fmt(d.responseBytesPerChunk)}`,
+      fmt(d.engagementRoundTripMs, 1),
+      fmt(d.serversCpuShare, 3),
+      fmt(d.serversRssPeakMiB),
+      measuredAt.slice(0, 16).replace('T', ' '),
+    ].join(' | '),
+  );
+  const writes = records.map(({ row: r, details: d }) => {
+    const byResource =
+      Object.entries(d.apiWritesByResource ?? {})
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none';
+    const problems = (d.problems ?? [])
+      .slice(0, 6)
+      .map((p) => `${p.count}× "${p.msg}"${p.firstError ? ` (first: ${p.firstError})` : ''}`)
+      .join('; ');
+    return (
+      `- ${fmt(r.targets)} targets: ${d.leadingAtEnd ? 'leading' : '**not leading**'} at the end of the window; ` +
+      `API writes/s by resource: ${byResource}; operator warnings and errors: ${problems || 'none'}`
+    );
+  });
+  return [head, ...lines.map((l) => `| ${l} |`), '', ...writes].join('\n');
+}
+
+/** Whether the 10,000-target row meets each goal, as sentences (empty when that row was not measured). */
+export function renderGoalVerdicts(records: readonly ScaleRecord[]): string {
+  const record = records.find((r) => r.row.targets === 10_000 && r.row.replicas === 1);
+  if (!record) return '_The 10,000-target row has not been measured yet._';
+  const { row, details } = record;
+  const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
+  const ready = row.readySeconds;
+  return [
+    `- cycle p99 under ${SCALE_GOALS.cycleP99Ms} ms: ${verdict(row.cycleP99Ms !== null && row.cycleP99Ms < SCALE_GOALS.cycleP99Ms)} (${row.cycleP99Ms === null ? 'no cycle ran in the window' : `${row.cycleP99Ms} ms`})`,
+    `- resident memory under ${SCALE_GOALS.rssMiB} MiB: ${verdict(details.rssPeakMiB < SCALE_GOALS.rssMiB)} (${details.rssPeakMiB} MiB peak, ${row.rssMiB} MiB at the end of the window)`,
+    `- status writes within the budget (${record.statusWriteBudget}/s): ${verdict(details.statusWritesPerSecond <= record.statusWriteBudget * 1.05)} (${details.statusWritesPerSecond}/s by the operator; ${row.apiWritesPerSecond}/s writes of every kind at the API server)`,
+    `- every target Ready within ${SCALE_GOALS.readySeconds} s of creation: ${verdict(ready !== null && ready <= SCALE_GOALS.readySeconds)} (${ready === null ? `${details.readyTargets} of ${row.targets} Ready when the wait ended` : `${ready} s after the first create`})`,
+  ].join('\n');
+}
+
+/** bench/results/scale.md. */
+export function renderScaleMarkdown(records: readonly ScaleRecord[], notes: string): string {
+  return `# Scale benchmark
+
+Generated by \`make bench-scale\` (test/bench/scale/); do not edit by hand. Reproduce:
+
+\`\`\`sh
+${REPRODUCE}
+\`\`\`
+
+${renderScaleTable(records)}
+
+How each figure is measured:
+
+${notes}
+
+Details of each run:
+
+${renderDetailTable(records)}
+
+Issue 9 targets (10,000 targets, 50,000 agents, one replica, 5 s refresh):
+
+${renderGoalVerdicts(records)}
+`;
+}

@@ -1,0 +1,444 @@
+// One scale run: its own control plane, the reference servers over a generated contact center, one operator
+// replica, N PacingTargets created in parallel; then the time until all are Ready and a steady window of cycles.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { stringify as toYaml } from 'yaml';
+import { ChildProcesses } from '../../../src/demo/child-processes.js';
+import { parsePrometheusText, type PrometheusSample } from '../../../src/demo/prometheus-text.js';
+import {
+  apiserverWrites,
+  cycleLines,
+  logProblems,
+  percentile,
+  sumOf,
+  type ScaleDetails,
+  type ScaleRow,
+} from './scale-figures.js';
+import {
+  scaleClusterObjects,
+  scaleScenario,
+  scaleTarget,
+  SCALE_NAMESPACE,
+  type ScalePorts,
+  type ScaleSize,
+} from './scale-fixtures.js';
+import { ProcessSampler } from './process-sampler.js';
+
+/** Settings of one run (from the environment, see scale-bench.ts). */
+export interface ScaleRunSettings {
+  readonly repoRoot: string;
+  readonly size: ScaleSize;
+  readonly ports: ScalePorts;
+  /** Global status write budget of the operator (its --status-writes-per-second). */
+  readonly statusWritesPerSecond: number;
+  /** Parallel creates. */
+  readonly createConcurrency: number;
+  /** Give up waiting for Ready after this many seconds (the row then records readySeconds null). */
+  readyTimeoutSeconds: number;
+  /** Length of the steady window sampled after every target is Ready. */
+  readonly windowSeconds: number;
+  /** Write a CPU profile of the operator (node --cpu-prof) into the run directory. */
+  readonly cpuProfile: boolean;
+  /** Print a progress line. */
+  readonly say: (line: string) => void;
+  /** Aborted on SIGINT/SIGTERM: the run stops waiting and cleans up. */
+  readonly signal: AbortSignal;
+}
+
+/** What one run measured. */
+export interface ScaleRunResult {
+  row: ScaleRow;
+  details: ScaleDetails;
+  runDir: string;
+}
+
+const GROUP = 'pacing.agentpacing.dev';
+const VERSION = 'v1alpha1';
+
+/** Runs one size end to end and always stops what it started. */
+export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRunResult> {
+  const { repoRoot, size, ports, say, signal } = settings;
+  const runDir = path.join(repoRoot, '.cache/scale-bench', `${size.targets}x${size.agents}`);
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  const script = path.join(repoRoot, 'deploy/local/control-plane.sh');
+  const cli = path.join(repoRoot, 'dist/src/cli/main.js');
+  const clusterDir = path.join(runDir, 'cluster');
+  const children = new ChildProcesses();
+  const samplers: ProcessSampler[] = [];
+  let isControlPlaneUp = false;
+  try {
+    say(`[${size.targets}] starting a control plane in ${clusterDir}`);
+    isControlPlaneUp = true;
+    const kubeconfig = execFileSync('bash', [script, 'up', clusterDir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+    const binDir = execFileSync('bash', [script, 'bin-dir'], { encoding: 'utf8' }).trim();
+    const kubectl = (args: string[], input?: string) =>
+      execFileSync(path.join(binDir, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], {
+        encoding: 'utf8',
+        input,
+        maxBuffer: 256 * 1024 * 1024,
+      });
+    kubectl(['apply', '-f', path.join(repoRoot, 'crds')]);
+    kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
+
+    const scenarioFile = path.join(runDir, 'scenario.yaml');
+    writeFileSync(scenarioFile, toYaml(scaleScenario(size)));
+    say(
+      `[${size.targets}] reference servers: ${size.targets} targets, ${size.agents} agents (${scenarioFile})`,
+    );
+    const servers = children.start(
+      'reference-servers',
+      process.execPath,
+      [
+        cli,
+        'serve',
+        '--scenario',
+        scenarioFile,
+        '--stats-port',
+        String(ports.stats),
+        '--engagement-port',
+        String(ports.engagement),
+        '--auth-port',
+        String(ports.auth),
+      ],
+      path.join(runDir, 'reference-servers.log'),
+    );
+    await waitForHttp(
+      `http://127.0.0.1:${ports.stats}/healthz`,
+      300_000,
+      () => children.isRunning('reference-servers'),
+      signal,
+    );
+    samplers.push(new ProcessSampler(servers.process.pid!));
+
+    kubectl(
+      ['apply', '-f', '-'],
+      scaleClusterObjects(ports)
+        .map((o) => toYaml(o))
+        .join('---\n'),
+    );
+    const operatorLog = path.join(runDir, 'operator.log');
+    const nodeArgs = settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', runDir] : [];
+    say(`[${size.targets}] operator replica (metrics on 127.0.0.1:${ports.metrics}, log ${operatorLog})`);
+    const operator = children.start(
+      'operator',
+      process.execPath,
+      [
+        ...nodeArgs,
+        cli,
+        'run',
+        '--kubeconfig',
+        kubeconfig,
+        '--leader-elect',
+        '--lease-namespace',
+        SCALE_NAMESPACE,
+        '--identity',
+        'scale-replica-1',
+        '--metrics-port',
+        String(ports.metrics),
+        '--metrics-bind-address',
+        '127.0.0.1',
+        '--status-writes-per-second',
+        String(settings.statusWritesPerSecond),
+        '--log-level',
+        'debug',
+      ],
+      operatorLog,
+    );
+    const operatorSampler = new ProcessSampler(operator.process.pid!);
+    samplers.push(operatorSampler);
+    await waitForHttp(
+      `http://127.0.0.1:${ports.metrics}/readyz`,
+      60_000,
+      () => children.isRunning('operator'),
+      signal,
+    );
+
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    const api = kc.makeApiClient(CustomObjectsApi);
+
+    say(
+      `[${size.targets}] creating ${size.targets} PacingTargets (${settings.createConcurrency} in parallel)`,
+    );
+    const createStartMs = Date.now();
+    const createdAtMs = new Map<string, number>();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: settings.createConcurrency }, async () => {
+        while (next < size.targets) {
+          signal.throwIfAborted();
+          const i = next++;
+          const body = scaleTarget(size, i);
+          await createWithRetry(() =>
+            api.createNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              namespace: SCALE_NAMESPACE,
+              plural: 'pacingtargets',
+              body,
+            }),
+          );
+          createdAtMs.set((body.metadata as { name: string }).name, Date.now());
+        }
+      }),
+    );
+    const createSeconds = (Date.now() - createStartMs) / 1000;
+    say(`[${size.targets}] created in ${createSeconds.toFixed(1)} s; waiting for Ready=True on every target`);
+
+    const pollMs = size.targets >= 10_000 ? 5_000 : 2_000;
+    const readyDeadline = createStartMs + settings.readyTimeoutSeconds * 1000;
+    // Ready as a user sees it: the first list that shows Ready=True (the condition's lastTransitionTime is when the
+    // operator decided, which can be long before the budgeted status write makes it visible).
+    const readySeenMs = new Map<string, number>();
+    let ready = await readiness(api, readySeenMs);
+    let lastSay = 0;
+    while (ready.count < size.targets && Date.now() < readyDeadline) {
+      if (!children.isRunning('operator')) throw new Error(`the operator exited; see ${operatorLog}`);
+      if (!children.isRunning('reference-servers')) throw new Error('the reference servers exited');
+      if (Date.now() - lastSay >= 15_000) {
+        say(
+          `[${size.targets}] Ready ${ready.count}/${size.targets} after ${((Date.now() - createStartMs) / 1000).toFixed(0)} s, operator RSS ${operatorSampler.rssMiB().toFixed(0)} MiB`,
+        );
+        lastSay = Date.now();
+      }
+      await sleep(pollMs, undefined, { signal });
+      ready = await readiness(api, readySeenMs);
+    }
+    const allReady = ready.count === size.targets;
+    const readySeconds = allReady ? (ready.atMs - createStartMs) / 1000 : null;
+    let maxReadyAfterCreate: number | null = null;
+    for (const [name, seenMs] of readySeenMs) {
+      const created = createdAtMs.get(name);
+      if (created !== undefined)
+        maxReadyAfterCreate = Math.max(maxReadyAfterCreate ?? 0, (seenMs - created) / 1000);
+    }
+    say(
+      allReady
+        ? `[${size.targets}] every target Ready ${readySeconds!.toFixed(0)} s after the first create`
+        : `[${size.targets}] only ${ready.count}/${size.targets} Ready after ${settings.readyTimeoutSeconds} s; measuring the steady window anyway`,
+    );
+
+    say(`[${size.targets}] steady window: ${settings.windowSeconds} s of cycles`);
+    const logOffset = statSync(operatorLog).size;
+    const before = await scrapeWindowEdge(ports.metrics, kubectl);
+    const serverCpuBefore = samplers[0]!.cpuSeconds();
+    await sleep(settings.windowSeconds * 1000, undefined, { signal });
+    const after = await scrapeWindowEdge(ports.metrics, kubectl);
+    const serverCpuAfter = samplers[0]!.cpuSeconds();
+    const windowSeconds = (after.atMs - before.atMs) / 1000;
+    writeFileSync(path.join(runDir, 'operator-metrics-end.txt'), after.operatorText);
+    const lines = cycleLines(await readFrom(operatorLog, logOffset));
+    if (lines.length === 0) say(`[${size.targets}] no cycle ran in the window; see ${operatorLog}`);
+    const durations = lines.map((l) => l.durationMs);
+    const hasCycles = durations.length > 0;
+    const delta = (name: string, match: Record<string, string | RegExp> = {}) =>
+      sumOf(after.operator, name, match) - sumOf(before.operator, name, match);
+    const cycles = delta('pacing_cycle_duration_seconds_count');
+    const requestBytes = delta('pacing_engagement_request_bytes_sum', { direction: 'request' });
+    const responseBytes = delta('pacing_engagement_request_bytes_sum', { direction: 'response' });
+    const chunks = delta('pacing_engagement_request_bytes_count', { direction: 'request' });
+    const exchangeSeconds = delta('pacing_engagement_request_duration_seconds_sum');
+    const exchanges = delta('pacing_engagement_request_duration_seconds_count');
+    const cpuSeconds = delta('process_cpu_seconds_total');
+    const statusWrites = delta('pacing_status_writes_total');
+    const apiWrites = apiserverWrites(after.apiserver) - apiserverWrites(before.apiserver);
+
+    const row: ScaleRow = {
+      targets: size.targets,
+      agents: size.agents,
+      replicas: 1,
+      shards: 1,
+      readySeconds: readySeconds === null ? null : round(readySeconds, 1),
+      cycleP50Ms: hasCycles ? round(percentile(durations, 50), 1) : null,
+      cycleP99Ms: hasCycles ? round(percentile(durations, 99), 1) : null,
+      cpuMsPerCycle: cycles > 0 ? round((cpuSeconds * 1000) / cycles, 1) : null,
+      rssMiB: round(sumOf(after.operator, 'process_resident_memory_bytes') / 2 ** 20, 1),
+      apiWritesPerSecond: round(apiWrites / windowSeconds, 2),
+      bytesPerExchange: Math.round((requestBytes + responseBytes) / Math.max(1, cycles)),
+    };
+    const details: ScaleDetails = {
+      createSeconds: round(createSeconds, 1),
+      readyTargets: ready.count,
+      maxReadyAfterCreateSeconds: maxReadyAfterCreate === null ? null : round(maxReadyAfterCreate, 1),
+      readyPollSeconds: pollMs / 1000,
+      heapUsedMiB: round(sumOf(after.operator, 'nodejs_heap_size_used_bytes') / 2 ** 20, 1),
+      apiWritesByResource: writesByResource(before.apiserver, after.apiserver, windowSeconds),
+      leadingAtEnd: sumOf(after.operator, 'leader_election_master_status') === 1,
+      problems: logProblems(await readFrom(operatorLog, 0)),
+      windowCycles: lines.length,
+      publishedCycles: lines.filter((l) => l.published).length,
+      windowSeconds: round(windowSeconds, 1),
+      statusWritesPerSecond: round(statusWrites / windowSeconds, 2),
+      statusWriteBudget: settings.statusWritesPerSecond,
+      pendingStatusWrites: sumOf(after.operator, 'pacing_status_pending_writes'),
+      cycleMaxMs: hasCycles ? round(Math.max(...durations), 1) : null,
+      rssPeakMiB: round(operatorSampler.peakRssMiB(), 1),
+      serversCpuShare: round((serverCpuAfter - serverCpuBefore) / windowSeconds, 3),
+      serversRssPeakMiB: round(samplers[0]!.peakRssMiB(), 1),
+      requestBytesPerChunk: Math.round(requestBytes / Math.max(1, chunks)),
+      responseBytesPerChunk: Math.round(responseBytes / Math.max(1, chunks)),
+      chunksPerCycle: round(chunks / Math.max(1, cycles), 2),
+      engagementRoundTripMs: round((exchangeSeconds * 1000) / Math.max(1, exchanges), 1),
+    };
+    return { row, details, runDir };
+  } finally {
+    for (const sampler of samplers) sampler.close();
+    say(`[${size.targets}] stopping the operator, the reference servers and the control plane`);
+    await children.stopAll(30_000);
+    if (isControlPlaneUp) {
+      try {
+        execFileSync('bash', [script, 'down', clusterDir], { stdio: 'ignore' });
+      } catch {
+        say(`[${size.targets}] the control plane did not stop cleanly; see ${clusterDir}`);
+      }
+    }
+  }
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Creates, retrying a few times on throttling or a transient failure (an existing object counts as created). */
+async function createWithRetry(create: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await create();
+      return;
+    } catch (error) {
+      const code = (error as { code?: number }).code;
+      if (code === 409) return;
+      if (attempt >= 5) throw error;
+      await sleep(200 * attempt);
+    }
+  }
+}
+
+interface Readiness {
+  count: number;
+  /** When this list was taken, epoch ms. */
+  atMs: number;
+}
+
+/** Lists the PacingTargets (pages of 2,000), counts those with Ready=True and notes when each was first seen so. */
+async function readiness(api: CustomObjectsApi, readySeenMs: Map<string, number>): Promise<Readiness> {
+  const atMs = Date.now();
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const page = (await api.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: SCALE_NAMESPACE,
+      plural: 'pacingtargets',
+      limit: 2000,
+      ...(token ? { _continue: token } : {}),
+    })) as {
+      items: {
+        metadata: { name: string };
+        status?: { conditions?: { type: string; status: string }[] };
+      }[];
+      metadata: { continue?: string };
+    };
+    for (const item of page.items) {
+      if (!item.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+      count += 1;
+      if (!readySeenMs.has(item.metadata.name)) readySeenMs.set(item.metadata.name, atMs);
+    }
+    token = page.metadata.continue || undefined;
+  } while (token);
+  return { count, atMs };
+}
+
+/** Apiserver writes per second by `resource[/subresource] VERB` over the window, largest first. */
+function writesByResource(
+  before: readonly PrometheusSample[],
+  after: readonly PrometheusSample[],
+  seconds: number,
+): Record<string, number> {
+  const totals = new Map<string, number>();
+  const add = (samples: readonly PrometheusSample[], sign: number) => {
+    for (const s of samples) {
+      if (s.name !== 'apiserver_request_total') continue;
+      if (!/^(POST|PUT|PATCH|DELETE|APPLY)$/.test(s.labels.verb ?? '')) continue;
+      const sub = s.labels.subresource ? `/${s.labels.subresource}` : '';
+      const key = `${s.labels.resource ?? '?'}${sub} ${s.labels.verb}`;
+      totals.set(key, (totals.get(key) ?? 0) + sign * s.value);
+    }
+  };
+  add(after, 1);
+  add(before, -1);
+  return Object.fromEntries(
+    [...totals]
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => [k, round(n / seconds, 2)]),
+  );
+}
+
+interface WindowEdge {
+  atMs: number;
+  operator: PrometheusSample[];
+  operatorText: string;
+  apiserver: PrometheusSample[];
+}
+
+/** Scrapes the operator's /metrics and the apiserver's /metrics (admin credential) at one edge of the window. */
+async function scrapeWindowEdge(
+  metricsPort: number,
+  kubectl: (args: string[]) => string,
+): Promise<WindowEdge> {
+  const atMs = Date.now();
+  const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(30_000) });
+  if (!res.ok) throw new Error(`operator /metrics answered ${res.status}`);
+  const operatorText = await res.text();
+  const operator = parsePrometheusText(operatorText);
+  const apiserver = parsePrometheusText(
+    kubectl(['get', '--raw', '/metrics'])
+      .split('\n')
+      .filter((l) => l.startsWith('apiserver_request_total'))
+      .join('\n'),
+  );
+  return { atMs, operator, operatorText, apiserver };
+}
+
+async function readFrom(file: string, offset: number): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const buffer = Buffer.alloc(Math.max(0, size - offset));
+    await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  isAlive: () => boolean,
+  signal: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error(`the process behind ${url} exited`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250, undefined, { signal });
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
