@@ -171,7 +171,12 @@ export class PacingStatusBook implements CycleOutcomeSink {
     this.#apply(
       'PacingCluster',
       outcome.clusterKey,
-      [statsCondition(outcome), engagementCondition(outcome), ...degraded],
+      [
+        statsCondition(outcome),
+        // With no target nothing was exchanged, so nothing is known about the platform.
+        ...(outcome.engagement.reason === 'NoTargets' ? [] : [engagementCondition(outcome)]),
+        ...degraded,
+      ],
       {
         leaderIdentity: this.#o.identity,
         targetCount: outcome.targets.length,
