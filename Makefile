@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint bench-io crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-alerts test-wiring test-integration clean
+.PHONY: help deps build lint bench-io crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-operator test-alerts test-wiring test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -84,11 +84,14 @@ test-alerts: deps tools ## alert rules (promtool), the Prometheus -> Alertmanage
 test-unit: deps ## unit tests (no control plane needed)
 	$(JEST) --selectProjects unit
 
-test-integration: deps control-plane tools ## integration tests against a real kube-apiserver
-	$(JEST) --selectProjects integration --runInBand
+test-operator: deps control-plane build ## the operator as a child process: examples, lifecycle, leader election, faults
+	PACING_TEST_SKIP_BUILD=1 $(JEST) test/integration/operator- --selectProjects integration --runInBand
 
-test: deps control-plane tools ## every test: unit, then integration against a real kube-apiserver
-	$(JEST) --runInBand
+test-integration: deps control-plane tools build ## integration tests against a real kube-apiserver
+	PACING_TEST_SKIP_BUILD=1 $(JEST) --selectProjects integration --runInBand
+
+test: deps control-plane tools build ## every test: unit, then integration against a real kube-apiserver
+	PACING_TEST_SKIP_BUILD=1 $(JEST) --runInBand
 
 clean: ## remove build output (keeps the control-plane cache)
 	rm -rf dist coverage
