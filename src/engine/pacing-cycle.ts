@@ -137,7 +137,9 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     return {
       outcome: finish(input, ports, startedAtMs, true, stats, health, outcomes),
       learnedState,
-      reports: new Map([...input.reports, ...reports]),
+      // A target in error may come back without counters; keeping its last good report means the next good
+      // one yields the true delta instead of everything since the platform started.
+      reports: new Map([...input.reports, ...[...reports].filter(([, r]) => r.error === undefined)]),
     };
   } catch (error) {
     const message = `engagement exchange failed: ${describe(error)}`;

@@ -149,6 +149,24 @@ describe('runPacingCycle', () => {
     expect(result.outcome.targets[1]?.message).toContain('no such queue');
   });
 
+  it('keeps the last good counters of a target the platform reported in error, so no delta is inflated', async () => {
+    const { engagement, ports, input } = setUp();
+    const lastGood = {
+      id: 'support:chat',
+      pending: 3,
+      sentTotal: 120,
+      acceptedTotal: 30,
+      declinedTotal: 60,
+      expiredTotal: 10,
+    };
+    engagement.rejected.add('support:chat');
+
+    const result = await runPacingCycle({ ...input, reports: new Map([['support:chat', lastGood]]) }, ports);
+
+    expect(result.reports.get('support:chat')).toEqual(lastGood);
+    expect(result.reports.get('sales:chat')?.pending).toBe(2);
+  });
+
   it('publishes nothing when the lease was lost before publishing', async () => {
     const { engagement, fence, ports, input } = setUp();
     fence.isHolding = false;
