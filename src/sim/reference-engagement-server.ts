@@ -52,6 +52,8 @@ export interface PublicationRecord {
   parts: number;
   /** Targets in the chunk. */
   targets: number;
+  /** Ids of the targets in the chunk, in request order (for the one-publisher-per-cycle-and-target proof). */
+  targetIds: string[];
   /** Server wall time of receipt, ms. */
   receivedAtMs: number;
 }
@@ -132,6 +134,7 @@ export async function startReferenceEngagementServer(
       part: part[0],
       parts: part[1],
       targets: request.targets.length,
+      targetIds: request.targets.map((t) => t.id),
       receivedAtMs: options.clock.nowMs(),
     });
     if (publications.length > MAX_PUBLICATIONS)
