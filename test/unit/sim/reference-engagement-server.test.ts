@@ -88,7 +88,16 @@ describe('the reference engagement server', () => {
     const response = await request(`${server.url}/debug/publications`, { dispatcher: agent });
     expect(await response.body.json()).toEqual({
       publications: [
-        { clusterId: 'c', cycleId: 3, publisher: 'p', part: 0, parts: 1, targets: 1, receivedAtMs: START_MS },
+        {
+          clusterId: 'c',
+          cycleId: 3,
+          publisher: 'p',
+          part: 0,
+          parts: 1,
+          targets: 1,
+          targetIds: ['Proactive Chat:chat'],
+          receivedAtMs: START_MS,
+        },
       ],
     });
   });
