@@ -39,8 +39,13 @@ export const TOKEN_SOURCE_DEFAULTS = {
   assumedLifetimeSeconds: 300,
 } as const;
 
+// RFC 6750 §2.1 b64token, the only form `Authorization: Bearer <token>` can carry. A token outside it (blank,
+// multi-line, non-ASCII) would fail every exchange as a malformed or refused request, hiding that the token
+// endpoint is at fault; refused here, it becomes an EngagementAuthError naming the endpoint.
+const b64token = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 const TokenResponseSchema = z.object({
-  access_token: z.string().min(1),
+  access_token: z.string().regex(b64token),
   token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', 'token_type must be Bearer'),
   expires_in: z.number().positive().optional(),
 });
