@@ -3,19 +3,20 @@
  * already sent.
  *
  * A pending *count* cannot tell a fresh invitation (likely to be accepted soon) from an old one (most visitors who
- * accept do so within seconds; the old ones mostly end in a decline or expiry). The estimator therefore keeps the
- * recent send history in cohorts (invitations sent per interval, newest first) and fits the mean accept delay D by
- * discounted Poisson likelihood over a fixed grid: each interval, candidate D predicts
- * `p · Σ_j n_j · (S(jΔ) − S((j+1)Δ))` acceptances with `S(a) = e^(−a/D)`, and the observed acceptances score it.
- * Only acceptances and the known exposure of every cohort enter, so invitations still pending are censored, never
- * counted as declines. The expected acceptances still to come are `p · Σ_j n_j · S((j+1)Δ)`. The delay is told
- * apart by how acceptances lag bursts of sends; pacing sends in bursts as slots free up, so there is always
- * such variation (a perfectly constant send rate would leave every candidate equally likely, and the prior wins).
+ * accept do so within seconds; the old ones mostly end in a decline or expiry). The estimator therefore fits the
+ * mean accept delay D by discounted Poisson likelihood over a fixed grid, with an exponential delay model. For
+ * each candidate D it keeps the *exposure* `E = Σ_j n_j · r^j` (n_j invitations sent j intervals ago,
+ * `r = e^(−Δ/D)`), which updates recursively as `E ← r·E + sent`, so no send history is stored: each interval the
+ * candidate predicts `p · (1 − r) · E` acceptances and the observed acceptances score it. Only acceptances and
+ * the known exposure enter, so invitations still pending are censored, never counted as declines. The acceptances
+ * still to come are `p · r · E` for the most likely D. The delay is told apart by how acceptances lag bursts of
+ * sends; pacing sends in bursts as slots free up, so there is always such variation (a perfectly constant send
+ * rate would leave every candidate equally likely, and the prior wins).
  */
 export interface AcceptDelayState {
-  /** Invitations sent per past interval, newest first (index j was sent j + 1 intervals ago). */
-  readonly cohorts: readonly number[];
-  /** Discounted log-likelihood of each candidate delay in {@link acceptDelayGridSeconds}. */
+  /** Exposure `Σ_j n_j · r^j` of each candidate delay in {@link acceptDelayGridSeconds}. */
+  readonly exposure: readonly number[];
+  /** Discounted log-likelihood of each candidate delay. */
   readonly logLikelihood: readonly number[];
 }
 
@@ -24,10 +25,6 @@ export const acceptDelayGridSeconds: readonly number[] = [2, 3, 4.5, 6, 8, 10, 1
 
 /** Tuning of the accept-delay estimator. */
 export const acceptDelayTuning = {
-  /** Longest age remembered, seconds (beyond the expiry of any platform we know). */
-  horizonSeconds: 60,
-  /** Most cohorts kept, whatever the interval. */
-  maxCohorts: 32,
   /** Memory of the likelihood, seconds. */
   memorySeconds: 1800,
   /** The prior's centre (seconds) and weight: it only breaks ties before any acceptance was seen. */
@@ -35,19 +32,19 @@ export const acceptDelayTuning = {
   priorWeight: 2,
 } as const;
 
-/** A fresh estimator: no history, the prior alone. */
+/** A fresh estimator: no exposure, the prior alone. */
 export function initialAcceptDelayState(): AcceptDelayState {
   const t = acceptDelayTuning;
   return {
-    cohorts: [],
+    exposure: acceptDelayGridSeconds.map(() => 0),
     // `+ 0` turns −0 into 0: JSON has no −0, and persisted state must read back exactly as written.
     logLikelihood: acceptDelayGridSeconds.map((d) => -t.priorWeight * Math.log(d / t.priorSeconds) ** 2 + 0),
   };
 }
 
 /**
- * Adds one interval: `sent` invitations went out at its start, `accepted` were accepted during it, with the
- * acceptance probability `p` estimated now.
+ * Adds one interval of `intervalSeconds`: `sent` invitations went out at its start, `accepted` were accepted
+ * during it, with the acceptance probability `p` estimated now.
  */
 export function updateAcceptDelay(
   state: AcceptDelayState,
@@ -57,56 +54,50 @@ export function updateAcceptDelay(
   p: number,
 ): AcceptDelayState {
   if (!(intervalSeconds > 0)) return state;
-  const t = acceptDelayTuning;
-  const keep = Math.max(1, Math.min(t.maxCohorts, Math.ceil(t.horizonSeconds / intervalSeconds)));
-  const size = Math.min(keep, state.cohorts.length + 1);
-  const cohorts = new Array<number>(size);
-  cohorts[0] = Math.max(0, sent);
-  for (let j = 1; j < size; j++) cohorts[j] = state.cohorts[j - 1]!;
-  const decay = Math.exp(-intervalSeconds / t.memorySeconds);
   const grid = acceptDelayGridSeconds;
+  const decay = Math.exp(-intervalSeconds / acceptDelayTuning.memorySeconds);
+  const exposure = new Array<number>(grid.length);
   const logLikelihood = new Array<number>(grid.length);
+  const newlySent = Math.max(0, sent);
+  const acceptedCount = Math.max(0, accepted);
   for (let g = 0; g < grid.length; g++) {
-    // Σ_j n_j (S(jΔ) − S((j+1)Δ)) with S(jΔ) = r^j: one multiplication per cohort.
     const r = Math.exp(-intervalSeconds / grid[g]!);
-    let survival = 1;
-    let predicted = 0;
-    for (let j = 0; j < size; j++) {
-      predicted += cohorts[j]! * survival;
-      survival *= r;
-    }
-    predicted *= p * (1 - r);
+    const e = r * (state.exposure[g] ?? 0) + newlySent;
+    exposure[g] = e;
+    const predicted = p * (1 - r) * e;
     const previous = (state.logLikelihood[g] ?? 0) * decay;
     logLikelihood[g] =
       (predicted <= 1e-9
-        ? previous - (accepted > 0 ? 50 : 0)
-        : previous + Math.max(0, accepted) * Math.log(predicted) - predicted) + 0;
+        ? previous - (acceptedCount > 0 ? 50 : 0)
+        : previous + acceptedCount * Math.log(predicted) - predicted) + 0;
   }
-  return { cohorts, logLikelihood };
+  return { exposure, logLikelihood };
 }
 
-/** The most likely mean accept delay, seconds. */
-export function estimateAcceptDelaySeconds(state: AcceptDelayState): number {
+/** Index in {@link acceptDelayGridSeconds} of the most likely mean accept delay. */
+export function mostLikelyAcceptDelayIndex(state: AcceptDelayState): number {
   let best = 0;
   for (let g = 1; g < acceptDelayGridSeconds.length; g++) {
     if ((state.logLikelihood[g] ?? -Infinity) > (state.logLikelihood[best] ?? -Infinity)) best = g;
   }
-  return acceptDelayGridSeconds[best]!;
+  return best;
 }
 
-/** Acceptances still expected from the invitations in the cohorts, `intervalSeconds` apart, at mean delay D. */
+/** The most likely mean accept delay, seconds. */
+export function estimateAcceptDelaySeconds(state: AcceptDelayState): number {
+  return acceptDelayGridSeconds[mostLikelyAcceptDelayIndex(state)]!;
+}
+
+/**
+ * Acceptances still expected, one interval of `intervalSeconds` after the last update, from the invitations sent
+ * so far, under the candidate delay at `index` of the grid.
+ */
 export function expectedAcceptancesToCome(
   state: AcceptDelayState,
   intervalSeconds: number,
-  delaySeconds: number,
+  index: number,
   p: number,
 ): number {
-  const r = Math.exp(-intervalSeconds / delaySeconds);
-  let survival = r;
-  let expected = 0;
-  for (const n of state.cohorts) {
-    expected += n * survival;
-    survival *= r;
-  }
-  return p * expected;
+  const r = Math.exp(-intervalSeconds / acceptDelayGridSeconds[index]!);
+  return p * r * (state.exposure[index] ?? 0);
 }

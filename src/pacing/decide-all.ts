@@ -83,7 +83,7 @@ function hasEstimatorShape(value: unknown): value is EstimatorState {
     hasFiniteNumbers(value, estimatorNumberFields) &&
     hasFiniteNumbers(value['acceptance'], acceptanceKeys) &&
     isRecord(acceptDelay) &&
-    isFiniteArray(acceptDelay['cohorts']) &&
+    isFiniteArray(acceptDelay['exposure']) &&
     isFiniteArray(acceptDelay['logLikelihood'])
   );
 }

@@ -85,12 +85,7 @@ export function buildObservations(input: ObservationInput): ObservationResult {
       statsBefore !== null &&
       Number.isFinite(snapshotMs) &&
       snapshotMs > before!.statsTimeMs;
-    const statsDelta = (i: number): number =>
-      statsAdvanced ? counterDelta(statsBefore![i], statsNow![i]!) : 0;
-    const engagementDelta = (i: number): number =>
-      engagementNow !== null && engagementBefore !== null
-        ? counterDelta(engagementBefore[i], engagementNow[i]!)
-        : 0;
+    const hasEngagementDeltas = engagementNow !== null && engagementBefore !== null;
     const takeStats = statsNow !== null && (statsBefore === null || statsAdvanced);
     memory[target.id] = {
       statsTimeMs: takeStats && Number.isFinite(snapshotMs) ? snapshotMs : (before?.statsTimeMs ?? 0),
@@ -119,14 +114,14 @@ export function buildObservations(input: ObservationInput): ObservationResult {
       pending: report ? Math.max(0, report.pending) : 0,
       hasEngagementReport: report !== undefined,
       deltas: {
-        sent: engagementDelta(0),
-        inviteAccepted: engagementDelta(1),
-        declined: engagementDelta(2),
-        expired: engagementDelta(3),
-        queueAccepted: statsDelta(0),
-        abandoned: statsDelta(1),
-        answered: statsDelta(2),
-        handleSeconds: statsDelta(3),
+        sent: hasEngagementDeltas ? counterDelta(engagementBefore![0], engagementNow![0]) : 0,
+        inviteAccepted: hasEngagementDeltas ? counterDelta(engagementBefore![1], engagementNow![1]) : 0,
+        declined: hasEngagementDeltas ? counterDelta(engagementBefore![2], engagementNow![2]) : 0,
+        expired: hasEngagementDeltas ? counterDelta(engagementBefore![3], engagementNow![3]) : 0,
+        queueAccepted: statsAdvanced ? counterDelta(statsBefore![0], statsNow![0]) : 0,
+        abandoned: statsAdvanced ? counterDelta(statsBefore![1], statsNow![1]) : 0,
+        answered: statsAdvanced ? counterDelta(statsBefore![2], statsNow![2]) : 0,
+        handleSeconds: statsAdvanced ? counterDelta(statsBefore![3], statsNow![3]) : 0,
         statsSeconds: statsAdvanced ? (snapshotMs - before!.statsTimeMs) / 1000 : 0,
       },
     };

@@ -5,9 +5,10 @@ import {
   type AcceptanceState,
 } from './acceptance-estimator.js';
 import {
-  estimateAcceptDelaySeconds,
+  acceptDelayGridSeconds,
   expectedAcceptancesToCome,
   initialAcceptDelayState,
+  mostLikelyAcceptDelayIndex,
   updateAcceptDelay,
   type AcceptDelayState,
 } from './accept-delay-estimator.js';
@@ -21,7 +22,7 @@ import type { Observation } from './observation.js';
 export interface EstimatorState {
   /** Acceptance probability from resolved invitations. */
   readonly acceptance: AcceptanceState;
-  /** Accept delay from the send history (cohorts) and acceptances. */
+  /** Accept delay from the exposure of the invitations sent and the acceptances. */
   readonly acceptDelay: AcceptDelayState;
   /** Pending-seconds ÷ resolved invitations: mean time an invitation stays pending (Little's law). */
   readonly pendingSecondsSum: number;
@@ -205,14 +206,15 @@ export function readEstimates(state: EstimatorState, obs: Observation): Estimate
     1,
     shrunk(state.waitingSecondsSum, state.abandonedSum, priors.patienceSeconds, priors.patienceWeight),
   );
-  const acceptDelaySeconds = estimateAcceptDelaySeconds(state.acceptDelay);
+  const delayIndex = mostLikelyAcceptDelayIndex(state.acceptDelay);
+  const acceptDelaySeconds = acceptDelayGridSeconds[delayIndex]!;
   const intervalSeconds = Math.max(1e-3, obs.intervalMs / 1000);
   return {
     p: acceptance.p,
     acceptDelaySeconds,
     acceptancesToCome: Math.min(
       obs.pending,
-      expectedAcceptancesToCome(state.acceptDelay, intervalSeconds, acceptDelaySeconds, acceptance.p),
+      expectedAcceptancesToCome(state.acceptDelay, intervalSeconds, delayIndex, acceptance.p),
     ),
     pFast: acceptance.fast,
     pSlow: acceptance.slow,

@@ -1,4 +1,5 @@
 import {
+  acceptDelayGridSeconds,
   estimateAcceptDelaySeconds,
   expectedAcceptancesToCome,
   initialAcceptDelayState,
@@ -42,8 +43,9 @@ describe('the accept-delay estimator', () => {
     const fresh = updateAcceptDelay(initialAcceptDelayState(), 8, 0, 2, 0.25);
     let aged = fresh;
     for (let i = 0; i < 20; i++) aged = updateAcceptDelay(aged, 0, 0, 2, 0.25);
-    expect(expectedAcceptancesToCome(fresh, 2, 10, 0.25)).toBeCloseTo(8 * 0.25 * Math.exp(-0.2), 6);
-    expect(expectedAcceptancesToCome(aged, 2, 10, 0.25)).toBeLessThan(0.05);
+    const tenSeconds = acceptDelayGridSeconds.indexOf(10);
+    expect(expectedAcceptancesToCome(fresh, 2, tenSeconds, 0.25)).toBeCloseTo(8 * 0.25 * Math.exp(-0.2), 6);
+    expect(expectedAcceptancesToCome(aged, 2, tenSeconds, 0.25)).toBeLessThan(0.05);
   });
 
   it('prefers the prior (10 s) before anything was accepted', () => {
