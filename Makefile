@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint bench-io crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-operator test-alerts test-wiring test-integration clean
+.PHONY: help deps build lint bench-io bench-fuzz crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-operator test-alerts test-wiring test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -59,6 +59,12 @@ demo: deps build control-plane ## run the whole product locally with a live view
 bench-io: deps ## I/O benchmark: exchange codec CPU and bytes per target, 50,000-agent snapshot validation
 	npx tsc --ignoreConfig --module nodenext --moduleResolution nodenext --target es2024 --lib es2024 --strict --skipLibCheck --types node --outDir dist/bench --rootDir . test/bench/io-bench.ts
 	node dist/bench/test/bench/io-bench.js
+
+FUZZ_RUNS ?= 10000
+bench-fuzz: deps ## fuzz every parser of outside input with FUZZ_RUNS cases per property (loopback clients: 300); prints cases and wall time per parser family
+	@mkdir -p .cache && rm -f .cache/fuzz-report.jsonl
+	PACING_FUZZ_RUNS=$(FUZZ_RUNS) PACING_FUZZ_REPORT=$(CURDIR)/.cache/fuzz-report.jsonl $(JEST) --selectProjects unit --runInBand --testPathPatterns=test/unit/fuzz
+	node test/support/fuzz-summary.mjs .cache/fuzz-report.jsonl
 
 control-plane: ## build (once) kube-apiserver, kubectl, etcd and helm from the Go module proxy
 	bash deploy/local/build-all.sh

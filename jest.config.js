@@ -2,6 +2,9 @@
 // (kube-apiserver + etcd) per run, started by the global setup and isolated by namespace.
 const common = {
   testEnvironment: 'node',
+  // .cache holds etcd data of local control planes; its snap files look like obsolete jest snapshots.
+  modulePathIgnorePatterns: ['<rootDir>/.cache/', '<rootDir>/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.cache/', '<rootDir>/dist/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
