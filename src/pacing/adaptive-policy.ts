@@ -36,7 +36,7 @@ export const adaptiveTuning = {
  *
  * Inner loop (every interval): the capacity expected during the look-ahead horizon h (the estimated mean
  * invite → accept delay) is `C = F + B·(1 − e^(−h/AHT)) − Q`; the pipeline is filled so that the acceptances still
- * to come from invitations already sent (A, from the send history and the accept-delay fit — not p̂·P, because old
+ * to come from invitations already sent (A, from the accept-delay fit and the invitations sent — not p̂·P, because old
  * pending invitations mostly end in a decline or expiry) plus those of new invitations reach `m·C − reserve`:
  * `k = ⌊(m·C − reserve − A) / p̂⌋`, and never fewer than progressive pacing (`F − Q − P`) would send. Nothing
  * beyond that is sent while the expected capacity is taken.
