@@ -22,5 +22,15 @@ export default {
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.js'],
     },
+    {
+      // Chaos scenarios (test/chaos): same control plane as the integration project (jest runs one global setup
+      // per distinct module); PACING_CHAOS=full runs every scenario, otherwise only the short tier.
+      ...common,
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.js',
+      globalTeardown: '<rootDir>/test/support/global-teardown.js',
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.js'],
+    },
   ],
 };
