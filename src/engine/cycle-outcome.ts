@@ -75,8 +75,10 @@ export interface CycleOutcome {
   readonly stats: InputHealth & { readonly ageMs?: number | undefined };
   /** Engagement health. */
   readonly engagement: InputHealth;
-  /** Per-target outcomes, in target order. */
+  /** Per-target outcomes, in target order (sharded: only the targets of the shards this instance holds). */
   readonly targets: readonly TargetOutcome[];
+  /** Sharded only: how many targets the cluster has across every shard. */
+  readonly clusterTargetCount?: number | undefined;
 }
 
 /** Consumer of cycle outcomes (metrics every cycle; status rate-limited; alarms). Must not throw. */

@@ -24,7 +24,7 @@ export {
   engineErrorCodes,
   type EngineErrorCode,
 } from './errors.js';
-export { alwaysLeader, type LeaseFence } from './lease-fence.js';
+export { alwaysLeader, holdsTarget, type LeaseFence, type ShardFence } from './lease-fence.js';
 export {
   persistedPacingStateSchema,
   type LearnedState,

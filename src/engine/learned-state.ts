@@ -17,6 +17,8 @@ export const persistedPacingStateSchema = z.object({
   lastCycleId: z.number(),
   /** State per target id. */
   targets: z.record(z.string(), z.unknown()),
+  /** Sharded operators keep one state per shard (only that shard's targets); absent when unsharded. */
+  shard: z.number().int().min(0).optional(),
 });
 
 /** The persisted form of a cluster's learned state. */
@@ -24,8 +26,11 @@ export type PersistedPacingState = z.infer<typeof persistedPacingStateSchema>;
 
 /** Port to where learned state lives between leaders (a ConfigMap per PacingCluster in production). */
 export interface LearnedStateStore {
-  /** Reads the saved state; undefined when none was saved yet. Rejects on I/O or shape errors. */
-  load(clusterKey: string, signal: AbortSignal): Promise<PersistedPacingState | undefined>;
-  /** Writes the state, replacing what was there. */
+  /**
+   * Reads the saved state (of one shard when `shard` is given); undefined when none was saved yet. Rejects on I/O
+   * or shape errors.
+   */
+  load(clusterKey: string, signal: AbortSignal, shard?: number): Promise<PersistedPacingState | undefined>;
+  /** Writes the state (of `state.shard` when set), replacing what was there. */
   save(state: PersistedPacingState, signal: AbortSignal): Promise<void>;
 }

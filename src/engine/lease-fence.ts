@@ -3,9 +3,31 @@
  * engine asks right before each publish, so a leader that lost its lease mid-cycle publishes nothing.
  */
 export interface LeaseFence {
-  /** True while this instance is the lease holder and the lease is valid at `nowMs`. */
+  /** True while this instance is the lease holder and the lease is valid at `nowMs` (sharded: holds any shard). */
   holdsValidLease(nowMs: number): boolean;
+  /** Present when targets are spread over several shard leases; absent: one lease covers every target. */
+  readonly shards?: ShardFence | undefined;
+}
+
+/**
+ * The per-shard view of a sharded fence: a target belongs to exactly one shard (a stable hash of its key), and
+ * only the holder of that shard's lease may publish it, checked right before each publish like the lease itself.
+ */
+export interface ShardFence {
+  /** Number of shards (≥ 2; one shard is the plain lease). */
+  readonly count: number;
+  /** The shard of a target, from its `namespace/name` key; the same on every replica and every release. */
+  shardOf(targetKey: string): number;
+  /** True while this instance holds the lease of `shard` and it is valid at `nowMs`. */
+  holdsShard(shard: number, nowMs: number): boolean;
 }
 
 /** A fence that always answers true: for a single replica run without leader election. */
 export const alwaysLeader: LeaseFence = { holdsValidLease: () => true };
+
+/** True when this instance may publish `targetKey` at `nowMs`: it holds its shard (or, unsharded, the lease). */
+export function holdsTarget(fence: LeaseFence, targetKey: string, nowMs: number): boolean {
+  const shards = fence.shards;
+  if (shards === undefined) return fence.holdsValidLease(nowMs);
+  return shards.holdsShard(shards.shardOf(targetKey), nowMs);
+}

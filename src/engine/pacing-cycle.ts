@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { ClusterConfig } from './cluster-config.js';
 import type { CycleOutcome, InputHealth, TargetOutcome } from './cycle-outcome.js';
 import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
-import type { LeaseFence } from './lease-fence.js';
+import { holdsTarget, type LeaseFence } from './lease-fence.js';
 import type { LearnedState } from './learned-state.js';
 import { reportsById, type PacingDecider, type TargetDecision } from './pacing-decider.js';
 import type { EngineStatsSnapshot, StatsSource } from './stats-source.js';
@@ -61,8 +61,10 @@ type StatsReading =
  * becomes a fail-safe outcome (0 invitations with a reason), because a pacing worker must keep running.
  */
 export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Promise<CycleResult> {
-  const { cluster, targets, signal } = input;
+  const { cluster, signal } = input;
   const startedAtMs = ports.clock.nowMs();
+  // Sharded: this instance paces only the targets of the shards it holds now; the others belong to peers.
+  const targets = heldTargets(input.targets, ports.fence, startedAtMs);
 
   // 1. Statistics: missing or stale data means nobody may be invited (PACING.md invariant).
   const stats = await readStats(ports, cluster, signal);
@@ -74,7 +76,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     const reason = stats.health.reason === 'Stale' ? 'StatsStale' : 'StatsUnavailable';
     decisions = new Map(targets.map((t) => [t.id, zeroOutcome(t, reason, stats.health.message)]));
   } else {
-    const decided = decide(input, ports, stats.snapshot);
+    const decided = decide(input, targets, ports, stats.snapshot);
     decisions = decided.outcomes;
     learnedState = decided.learnedState;
   }
@@ -93,15 +95,21 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
 
   // 4. Fencing: the lease is checked right before publishing, never earlier, so a leader that lost it mid-cycle
   //    publishes nothing (a second leader may already be publishing this slot).
-  if (!ports.fence.holdsValidLease(ports.clock.nowMs())) {
-    const lost = targets.map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
+  //    Sharded, the check is per shard: the targets of a shard lost mid-cycle are dropped from this very publish.
+  const fencedAtMs = ports.clock.nowMs();
+  const publishable = heldTargets(targets, ports.fence, fencedAtMs);
+  const lost = targets
+    .filter((t) => !publishable.includes(t))
+    .map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
+  if (!ports.fence.holdsValidLease(fencedAtMs) || (targets.length > 0 && publishable.length === 0)) {
+    const all = targets.map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
     return {
-      outcome: finish(input, ports, startedAtMs, false, stats, notPublished('LeaseLost'), lost),
+      outcome: finish(input, ports, startedAtMs, false, stats, notPublished('LeaseLost'), all),
       learnedState: input.learnedState,
       reports: input.reports,
     };
   }
-  if (targets.length === 0) {
+  if (publishable.length === 0) {
     // Allowances lapse after their interval, so with no targets there is nothing to publish.
     const none: InputHealth = { isHealthy: true, reason: 'NoTargets', message: 'no targets to publish' };
     return {
@@ -117,7 +125,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     cycleId: input.cycleId,
     intervalMs: cluster.refreshPeriodMs,
     publisher: ports.publisher,
-    targets: targets.map((t) => ({
+    targets: publishable.map((t) => ({
       id: t.id,
       invites: decisions.get(t.id)?.invites ?? 0,
       groups: t.groups.map((g) => g.name),
@@ -126,9 +134,12 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   try {
     const answer = await ports.engagement.exchange(request, signal);
     const reports = reportsById(answer);
-    const outcomes = targets.map((t) =>
-      withReport(decisions.get(t.id) ?? zeroOutcome(t, 'PolicyFailed', ''), reports),
-    );
+    const outcomes = [
+      ...publishable.map((t) =>
+        withReport(decisions.get(t.id) ?? zeroOutcome(t, 'PolicyFailed', ''), reports),
+      ),
+      ...lost,
+    ];
     const health: InputHealth = {
       isHealthy: true,
       reason: 'Exchanged',
@@ -143,10 +154,13 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     };
   } catch (error) {
     const message = `engagement exchange failed: ${describe(error)}`;
-    const outcomes = targets.map((t) => ({
-      ...zeroOutcome(t, 'EngagementUnreachable', message),
-      figures: decisions.get(t.id)?.figures,
-    }));
+    const outcomes = [
+      ...publishable.map((t) => ({
+        ...zeroOutcome(t, 'EngagementUnreachable', message),
+        figures: decisions.get(t.id)?.figures,
+      })),
+      ...lost,
+    ];
     const health: InputHealth = {
       isHealthy: false,
       reason: 'Unreachable',
@@ -160,6 +174,15 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
       reports: input.reports,
     };
   }
+}
+
+/** Unsharded every target follows the one lease (checked as a whole); sharded, each its shard's lease. */
+function heldTargets(
+  targets: readonly TargetConfig[],
+  fence: LeaseFence,
+  nowMs: number,
+): readonly TargetConfig[] {
+  return fence.shards === undefined ? targets : targets.filter((t) => holdsTarget(fence, t.key, nowMs));
 }
 
 async function readStats(
@@ -206,10 +229,11 @@ async function readStats(
 
 function decide(
   input: CycleInput,
+  targets: readonly TargetConfig[],
   ports: CyclePorts,
   snapshot: EngineStatsSnapshot,
 ): { outcomes: Map<string, TargetOutcome>; learnedState: LearnedState } {
-  const { targets, cluster } = input;
+  const { cluster } = input;
   try {
     const output = ports.decider.decide({
       nowMs: ports.clock.nowMs(),
@@ -315,6 +339,7 @@ function finish(
     stats: { ...stats.health, ageMs: stats.ageMs },
     engagement,
     targets,
+    ...(ports.fence.shards === undefined ? {} : { clusterTargetCount: input.targets.length }),
   };
 }
 

@@ -67,6 +67,8 @@ export class PacingWorker {
   #lastSlotMs: number | undefined;
   #isLeading = false;
   #lastSavedAtMs = Number.NEGATIVE_INFINITY;
+  /** Sharded: the shards whose saved state this worker loaded since it last gained them. */
+  readonly #loadedShards = new Set<number>();
   #isStateDirty = false;
   readonly #lastHealthReasons = new Map<'stats' | 'engagement', string>();
 
@@ -146,9 +148,12 @@ export class PacingWorker {
         continue;
       }
       if (!this.#isLeading) {
-        await this.#loadState(stopSignal);
+        // Sharded, the state is loaded per shard as shards are gained (below), not per cluster.
+        if (fence.shards === undefined) await this.#loadState(stopSignal);
+        this.#loadedShards.clear();
         this.#isLeading = true;
       }
+      if (fence.shards !== undefined) await this.#loadGainedShards(stopSignal);
       await this.#runOneCycle(slotMs, stopSignal);
       const nextMs = nextSlotStartMs(clock.nowMs(), this.#config.refreshPeriodMs, slotMs);
       const skipped = skippedSlotCount(slotMs, nextMs, this.#config.refreshPeriodMs);
@@ -258,22 +263,74 @@ export class PacingWorker {
     }
   }
 
+  /**
+   * Sharded: loads the saved state of every shard gained since the last look, so a new owner continues from the
+   * previous owner's last save; a shard lost is forgotten here so that gaining it again reloads it.
+   */
+  async #loadGainedShards(signal: AbortSignal): Promise<void> {
+    const { stateStore, clock, logger, fence } = this.#ports;
+    const shards = fence.shards;
+    if (shards === undefined) return;
+    const nowMs = clock.nowMs();
+    for (let shard = 0; shard < shards.count; shard += 1) {
+      if (!shards.holdsShard(shard, nowMs)) {
+        this.#loadedShards.delete(shard);
+        continue;
+      }
+      if (this.#loadedShards.has(shard)) continue;
+      this.#loadedShards.add(shard);
+      if (stateStore === undefined) continue;
+      try {
+        const saved = await stateStore.load(this.#config.key, signal, shard);
+        if (saved === undefined || saved.policy !== this.#config.policy) {
+          logger.info({ shard }, 'no learned state of this policy saved for the shard; cold start');
+          continue;
+        }
+        this.#learnedState = { ...this.#learnedState, ...saved.targets };
+        this.#lastCycleId = Math.max(this.#lastCycleId, saved.lastCycleId);
+        logger.info(
+          {
+            shard,
+            lastCycleId: saved.lastCycleId,
+            targets: Object.keys(saved.targets).length,
+            savedAtMs: saved.savedAtMs,
+          },
+          'learned state loaded',
+        );
+      } catch (error) {
+        logger.warn({ err: error, shard }, 'learned state of the shard could not be loaded; cold start');
+      }
+    }
+  }
+
   async #saveState(signal: AbortSignal): Promise<void> {
-    const { stateStore, clock, logger } = this.#ports;
+    const { stateStore, clock, logger, fence } = this.#ports;
     if (stateStore === undefined) return;
     const nowMs = clock.nowMs();
+    const base = {
+      version: 1 as const,
+      clusterKey: this.#config.key,
+      policy: this.#config.policy,
+      savedAtMs: nowMs,
+      lastCycleId: this.#lastCycleId,
+    };
+    const shards = fence.shards;
     try {
-      await stateStore.save(
-        {
-          version: 1,
-          clusterKey: this.#config.key,
-          policy: this.#config.policy,
-          savedAtMs: nowMs,
-          lastCycleId: this.#lastCycleId,
-          targets: { ...this.#learnedState },
-        },
-        signal,
-      );
+      if (shards === undefined) {
+        await stateStore.save({ ...base, targets: { ...this.#learnedState } }, signal);
+      } else {
+        // One state per held shard, with only that shard's targets: peers own (and save) the other shards.
+        for (let shard = 0; shard < shards.count; shard += 1) {
+          // A shard gained since the last cycle has not been loaded yet: saving it would clobber its state.
+          if (!shards.holdsShard(shard, nowMs) || !this.#loadedShards.has(shard)) continue;
+          const targets: Record<string, unknown> = {};
+          for (const target of this.#targets) {
+            const entry = this.#learnedState[target.id];
+            if (entry !== undefined && shards.shardOf(target.key) === shard) targets[target.id] = entry;
+          }
+          await stateStore.save({ ...base, shard, targets }, signal);
+        }
+      }
       this.#lastSavedAtMs = nowMs;
       this.#isStateDirty = false;
     } catch (error) {

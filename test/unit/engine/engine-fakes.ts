@@ -12,6 +12,7 @@ import type {
   LearnedStateStore,
   PacingDecider,
   PersistedPacingState,
+  ShardFence,
   StatsSource,
   TargetConfig,
 } from '../../../src/engine/index.js';
@@ -166,6 +167,37 @@ export class SwitchFence {
   isHolding = true;
   holdsValidLease(): boolean {
     return this.isHolding;
+  }
+}
+
+/** A sharded fence: the shard of a target is fixed by the test, and so is which shards are held. */
+export class ShardSwitchFence {
+  held = new Set<number>();
+  readonly shards: ShardFence;
+
+  constructor(shardByKey: Readonly<Record<string, number>>, count: number) {
+    this.shards = {
+      count,
+      shardOf: (key) => shardByKey[key] ?? 0,
+      holdsShard: (shard) => this.held.has(shard),
+    };
+  }
+
+  holdsValidLease(): boolean {
+    return this.held.size > 0;
+  }
+}
+
+/** A learned-state store keeping one state per shard, like the ConfigMap store does. */
+export class ShardedMemoryStateStore implements LearnedStateStore {
+  readonly saved = new Map<number | undefined, PersistedPacingState>();
+
+  async load(_key: string, _signal: AbortSignal, shard?: number): Promise<PersistedPacingState | undefined> {
+    return this.saved.get(shard);
+  }
+
+  async save(state: PersistedPacingState): Promise<void> {
+    this.saved.set(state.shard, structuredClone(state));
   }
 }
 

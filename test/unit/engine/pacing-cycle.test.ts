@@ -11,6 +11,7 @@ import {
   FakeDecider,
   FakeEngagement,
   FakeStats,
+  ShardSwitchFence,
   SwitchFence,
 } from './engine-fakes.js';
 
@@ -198,5 +199,75 @@ describe('runPacingCycle', () => {
 
     expect(engagement.requests).toHaveLength(0);
     expect(result.outcome.targets).toEqual([]);
+  });
+});
+
+describe('runPacingCycle with sharded leases', () => {
+  function setUpSharded() {
+    const base = setUp([aTarget('sales'), aTarget('support'), aTarget('billing')]);
+    const fence = new ShardSwitchFence(
+      { 'tenant-a/sales': 0, 'tenant-a/support': 1, 'tenant-a/billing': 0 },
+      2,
+    );
+    return { ...base, fence, ports: { ...base.ports, fence } };
+  }
+
+  it('decides and publishes only the targets of the shards this instance holds', async () => {
+    const { engagement, decider, fence, ports, input } = setUpSharded();
+    fence.held = new Set([0]);
+    decider.invites = { 'sales:chat': 2, 'billing:chat': 1, 'support:chat': 5 };
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests.map((r) => r.targets.map((t) => [t.id, t.invites]))).toEqual([
+      [
+        ['sales:chat', 2],
+        ['billing:chat', 1],
+      ],
+    ]);
+    expect(result.outcome.targets.map((t) => t.key)).toEqual(['tenant-a/sales', 'tenant-a/billing']);
+    expect(result.outcome.clusterTargetCount).toBe(3);
+    expect(Object.keys(result.learnedState).sort()).toEqual(['billing:chat', 'sales:chat']);
+  });
+
+  it('drops the targets of a shard lost during the cycle from that very publish', async () => {
+    const { engagement, stats, fence, ports, input } = setUpSharded();
+    fence.held = new Set([0, 1]);
+    // The statistics fetch is the slow part of a cycle: the shard is lost while it runs.
+    const fetch = stats.fetch.bind(stats);
+    stats.fetch = async (signal) => {
+      const snapshot = await fetch(signal);
+      fence.held = new Set([0]);
+      return snapshot;
+    };
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests.map((r) => r.targets.map((t) => t.id))).toEqual([
+      ['sales:chat', 'billing:chat'],
+    ]);
+    expect(result.outcome.isPublished).toBe(true);
+    expect(result.outcome.targets.map((t) => [t.key, t.reason])).toEqual([
+      ['tenant-a/sales', 'Paced'],
+      ['tenant-a/billing', 'Paced'],
+      ['tenant-a/support', 'LeaseLost'],
+    ]);
+  });
+
+  it('publishes nothing when every shard it started with was lost before publishing', async () => {
+    const { engagement, stats, fence, ports, input } = setUpSharded();
+    fence.held = new Set([1]);
+    const fetch = stats.fetch.bind(stats);
+    stats.fetch = async (signal) => {
+      const snapshot = await fetch(signal);
+      fence.held = new Set([0]);
+      return snapshot;
+    };
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests).toHaveLength(0);
+    expect(result.outcome.isPublished).toBe(false);
+    expect(result.outcome.targets.map((t) => [t.key, t.reason])).toEqual([['tenant-a/support', 'LeaseLost']]);
   });
 });

@@ -10,6 +10,8 @@ import {
   FakeStats,
   MemoryStateStore,
   RecordingSink,
+  ShardedMemoryStateStore,
+  ShardSwitchFence,
   silentLogger,
   SwitchFence,
 } from './engine-fakes.js';
@@ -246,5 +248,82 @@ describe('PacingWorker', () => {
       'pacing input unhealthy/Unreachable',
       'pacing input healthy again/Fetched',
     ]);
+  });
+});
+
+describe('PacingWorker with sharded leases', () => {
+  function setUpSharded() {
+    const clock = new FakeClock(startMs);
+    const engagement = new FakeEngagement();
+    const decider = new FakeDecider();
+    const fence = new ShardSwitchFence({ 'tenant-a/sales': 0, 'tenant-a/support': 1 }, 2);
+    const stateStore = new ShardedMemoryStateStore();
+    const worker = new PacingWorker(
+      aClusterConfig({ stateSaveIntervalMs: 60_000 }),
+      [aTarget('sales'), aTarget('support')],
+      {
+        stats: new FakeStats(clock),
+        engagement,
+        decider,
+        fence,
+        clock,
+        publisher: 'op-1',
+        stateStore,
+        sink: new RecordingSink(),
+        logger: silentLogger,
+      },
+    );
+    return { clock, engagement, decider, fence, stateStore, worker };
+  }
+
+  it('continues a gained shard from its previous owner’s saved state and saves one state per held shard', async () => {
+    const { clock, engagement, decider, fence, stateStore, worker } = setUpSharded();
+    const previousOwnerCycleId = Date.parse('2026-11-25T18:10:00.000Z');
+    stateStore.saved.set(1, {
+      version: 1,
+      clusterKey: 'tenant-a/main',
+      policy: 'progressive',
+      savedAtMs: startMs,
+      lastCycleId: previousOwnerCycleId,
+      targets: { 'support:chat': { cycles: 40 } },
+      shard: 1,
+    });
+    fence.held = new Set([0]);
+    worker.start();
+    await clock.advanceBy(2000);
+
+    fence.held = new Set([0, 1]);
+    await clock.advanceBy(1000);
+    await worker.stop();
+
+    expect(engagement.requests.map((r) => r.targets.map((t) => t.id))).toEqual([
+      ['sales:chat'],
+      ['sales:chat'],
+      ['sales:chat', 'support:chat'],
+    ]);
+    expect(decider.inputs[2]?.learnedState).toEqual({
+      'sales:chat': { cycles: 2 },
+      'support:chat': { cycles: 40 },
+    });
+    expect(engagement.requests[2]?.cycleId).toBe(previousOwnerCycleId + 1);
+    expect(stateStore.saved.get(0)?.targets).toEqual({ 'sales:chat': { cycles: 3 } });
+    expect(stateStore.saved.get(1)?.targets).toEqual({ 'support:chat': { cycles: 41 } });
+    expect(stateStore.saved.has(undefined)).toBe(false);
+  });
+
+  it('never saves a shard it no longer holds, so its new owner’s state is not overwritten', async () => {
+    const { clock, fence, stateStore, worker } = setUpSharded();
+    fence.held = new Set([0, 1]);
+    worker.start();
+    await clock.advanceBy(2000);
+    const shardOneBefore = stateStore.saved.get(1);
+
+    fence.held = new Set([0]);
+    await clock.advanceBy(1000);
+    await worker.stop();
+
+    expect(shardOneBefore?.targets).toEqual({ 'support:chat': { cycles: 1 } });
+    expect(stateStore.saved.get(1)).toEqual(shardOneBefore);
+    expect(stateStore.saved.get(0)?.targets).toEqual({ 'sales:chat': { cycles: 3 } });
   });
 });
