@@ -48,7 +48,11 @@ export function runCommand(): Command {
     .option('--retry-period <duration>', 'wait between Lease acquire/renew attempts', '2s')
     .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz (0 picks a free one)', '8080')
     .option('--metrics-bind-address <host>', 'address the metrics server listens on', '0.0.0.0')
-    .option('--shards <n>', 'number of shards (only 1 is supported so far: one Lease)', '1')
+    .option(
+      '--shards <n>',
+      'number of shards: 1 is one Lease; N > 1 spreads targets over N Leases <lease-name>-shard-<i> (needs --leader-elect)',
+      '1',
+    )
     .option('--watch-namespace <ns>', 'watch only this namespace (repeatable; default all)', collect, [])
     .option(
       '--watch-namespaces <list>',
@@ -134,6 +138,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
           leaseDurationMs: options.leaseDuration,
           renewDeadlineMs: options.renewDeadline,
           retryPeriodMs: options.retryPeriod,
+          shards: options.shards,
         }
       : undefined,
     events: createPacingEventEmitter(recorder),

@@ -16,30 +16,36 @@ const durationText = (field: string) =>
     .transform((text) => parseDurationMs(text));
 
 /** The `run` command's flags as commander hands them over, parsed once here and passed down. */
-export const runOptionsSchema = z.object({
-  kubeconfig: z.string().min(1).optional(),
-  leaderElect: z.boolean().default(false),
-  leaseNamespace: z.string().min(1).optional(),
-  leaseName: z.string().min(1).default('agent-pacing-operator'),
-  identity: z.string().min(1).max(253).optional(),
-  leaseDuration: durationText('lease-duration').default(15_000),
-  renewDeadline: durationText('renew-deadline').default(10_000),
-  retryPeriod: durationText('retry-period').default(2_000),
-  metricsPort: z.coerce.number().int().min(0).max(65_535).default(8080),
-  metricsBindAddress: z.string().min(1).default('0.0.0.0'),
-  shards: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1, '--shards above 1 is not supported yet: run one shard (one Lease) per operator deployment')
-    .default(1),
-  watchNamespace: z.array(z.string().min(1)).default([]),
-  watchNamespaces: z.string().optional(),
-  stateNamespace: z.string().min(1).optional(),
-  logFormat: z.enum(['json', 'pretty']).default('json'),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  statusWritesPerSecond: z.coerce.number().positive().default(20),
-});
+export const runOptionsSchema = z
+  .object({
+    kubeconfig: z.string().min(1).optional(),
+    leaderElect: z.boolean().default(false),
+    leaseNamespace: z.string().min(1).optional(),
+    leaseName: z.string().min(1).default('agent-pacing-operator'),
+    identity: z.string().min(1).max(253).optional(),
+    leaseDuration: durationText('lease-duration').default(15_000),
+    renewDeadline: durationText('renew-deadline').default(10_000),
+    retryPeriod: durationText('retry-period').default(2_000),
+    metricsPort: z.coerce.number().int().min(0).max(65_535).default(8080),
+    metricsBindAddress: z.string().min(1).default('0.0.0.0'),
+    shards: z.coerce
+      .number()
+      .int()
+      .min(1, '--shards must be at least 1')
+      .max(1024, '--shards must be at most 1024')
+      .default(1),
+    watchNamespace: z.array(z.string().min(1)).default([]),
+    watchNamespaces: z.string().optional(),
+    stateNamespace: z.string().min(1).optional(),
+    logFormat: z.enum(['json', 'pretty']).default('json'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    statusWritesPerSecond: z.coerce.number().positive().default(20),
+  })
+  // Shards are Leases: without leader election nothing would decide who paces which shard.
+  .refine((o) => o.shards === 1 || o.leaderElect, {
+    message: '--shards above 1 needs --leader-elect (each shard is a Lease held by one replica)',
+    path: ['shards'],
+  });
 
 /** The run flags after parsing. */
 export type RunOptions = z.infer<typeof runOptionsSchema>;

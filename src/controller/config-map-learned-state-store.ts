@@ -15,10 +15,11 @@ export const learnedStateDataKey = 'state.json';
  * Name of the ConfigMap holding a cluster's learned state: `<namespace>.<name>-pacing-state`, unique across
  * namespaces because every state lives in the operator's namespace; a hash replaces names too long for the API.
  */
-export function learnedStateConfigMapName(clusterKey: string): string {
-  const name = `${clusterKey.replace('/', '.')}-pacing-state`;
+export function learnedStateConfigMapName(clusterKey: string, shard?: number): string {
+  const suffix = shard === undefined ? '' : `-shard-${shard}`;
+  const name = `${clusterKey.replace('/', '.')}-pacing-state${suffix}`;
   if (name.length <= 253) return name;
-  return `pacing-state-${createHash('sha256').update(clusterKey).digest('hex').slice(0, 32)}`;
+  return `pacing-state-${createHash('sha256').update(clusterKey).digest('hex').slice(0, 32)}${suffix}`;
 }
 
 /** Options of {@link ConfigMapLearnedStateStore}. */
@@ -41,8 +42,12 @@ export class ConfigMapLearnedStateStore implements LearnedStateStore {
   }
 
   /** Reads the saved state; undefined when there is none. Rejects with EngineStateError on a malformed one. */
-  async load(clusterKey: string): Promise<PersistedPacingState | undefined> {
-    const name = learnedStateConfigMapName(clusterKey);
+  async load(
+    clusterKey: string,
+    _signal?: AbortSignal,
+    shard?: number,
+  ): Promise<PersistedPacingState | undefined> {
+    const name = learnedStateConfigMapName(clusterKey, shard);
     let configMap: V1ConfigMap;
     try {
       configMap = await this.#o.core.readNamespacedConfigMap({ name, namespace: this.#o.namespace });
@@ -69,12 +74,12 @@ export class ConfigMapLearnedStateStore implements LearnedStateStore {
         `ConfigMap ${this.#o.namespace}/${name}: ${learnedStateDataKey} is not a learned state (${parsed.error.issues[0]?.message ?? 'invalid'})`,
       );
     }
-    return parsed.data.clusterKey === clusterKey ? parsed.data : undefined;
+    return parsed.data.clusterKey === clusterKey && parsed.data.shard === shard ? parsed.data : undefined;
   }
 
   /** Writes the state (replace, or create the first time). */
   async save(state: PersistedPacingState): Promise<void> {
-    const name = learnedStateConfigMapName(state.clusterKey);
+    const name = learnedStateConfigMapName(state.clusterKey, state.shard);
     const body: V1ConfigMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -85,7 +90,10 @@ export class ConfigMapLearnedStateStore implements LearnedStateStore {
           'app.kubernetes.io/part-of': 'agent-pacing-operator',
           'app.kubernetes.io/component': 'pacing-state',
         },
-        annotations: { 'pacing.agentpacing.dev/cluster': state.clusterKey },
+        annotations: {
+          'pacing.agentpacing.dev/cluster': state.clusterKey,
+          ...(state.shard === undefined ? {} : { 'pacing.agentpacing.dev/shard': String(state.shard) }),
+        },
       },
       data: { [learnedStateDataKey]: JSON.stringify(state) },
     };

@@ -87,6 +87,12 @@ export function controllerMetrics(registry: Registry) {
       '1 while this process holds the named lease, 0 otherwise.',
       ['name'],
     ),
+    shardsHeld: gauge(
+      registry,
+      'pacing_shards_held',
+      'Shards whose Lease this replica holds (sharded operators only).',
+      ['lease'],
+    ),
     leaderSlowpath: counter(
       registry,
       'leader_election_slowpath_total',

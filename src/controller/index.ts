@@ -47,6 +47,10 @@ export {
 } from './custom-object-informer.js';
 export { createSecretInformer, type SecretInformerOptions } from './secret-informer.js';
 export { createLeaseClient, type LeaseClient } from './lease-client.js';
+export { LeaseMembership, memberLeaseName } from './lease-membership.js';
+export { ShardCoordinator, type ShardCoordinatorOptions, type ShardHolder } from './shard-coordinator.js';
+export { decideShardShare, type ShardShareDecision, type ShardShareInput } from './shard-share.js';
+export { fnv1a32, shardOfTarget } from './target-shard.js';
 export {
   LeaseElector,
   DEFAULT_LEASE_TIMINGS,

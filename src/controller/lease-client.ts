@@ -12,6 +12,8 @@ export interface LeaseClient {
    * writer makes this reject with status 409.
    */
   replace(namespace: string, name: string, lease: V1Lease): Promise<V1Lease>;
+  /** Lists the Leases of a namespace (only sharding needs it: it counts replicas by their membership Leases). */
+  list?(namespace: string): Promise<V1Lease[]>;
 }
 
 /** A {@link LeaseClient} over client-node's CoordinationV1Api. */
@@ -27,5 +29,6 @@ export function createLeaseClient(api: CoordinationV1Api): LeaseClient {
     },
     create: (namespace, body) => api.createNamespacedLease({ namespace, body }),
     replace: (namespace, name, body) => api.replaceNamespacedLease({ namespace, name, body }),
+    list: async (namespace) => (await api.listNamespacedLease({ namespace })).items,
   };
 }

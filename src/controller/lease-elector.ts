@@ -46,6 +46,11 @@ export interface LeaseElectorOptions {
   onStoppedLeading?: () => void;
   /** Called when the observed holder changes (including to ourselves). Must not throw. */
   onNewLeader?: (identity: string) => void;
+  /**
+   * Asked right before creating the Lease or taking it over from another (or no) holder; false keeps watching
+   * without writing. Renewing a Lease we hold is never gated. Sharding uses it to cap a replica at its fair share.
+   */
+  mayAcquire?: () => boolean;
 }
 
 /** A Lease holder identity like client-go's: `<hostname>_<8 random hex digits>`. */
@@ -109,9 +114,12 @@ function recordText(spec: V1LeaseSpec | undefined): string {
  */
 export class LeaseElector {
   readonly #o: Required<
-    Omit<LeaseElectorOptions, 'onStartedLeading' | 'onStoppedLeading' | 'onNewLeader' | 'random'>
+    Omit<
+      LeaseElectorOptions,
+      'onStartedLeading' | 'onStoppedLeading' | 'onNewLeader' | 'random' | 'mayAcquire'
+    >
   > &
-    Pick<LeaseElectorOptions, 'onStartedLeading' | 'onStoppedLeading' | 'onNewLeader'> & {
+    Pick<LeaseElectorOptions, 'onStartedLeading' | 'onStoppedLeading' | 'onNewLeader' | 'mayAcquire'> & {
       random: () => number;
     };
   readonly #metrics: ControllerMetrics;
@@ -233,6 +241,7 @@ export class LeaseElector {
     // 2. Read, creating it when missing.
     const current = await leaseClient.get(namespace, name);
     if (!current) {
+      if (!this.#mayAcquire()) return false;
       const created = await leaseClient.create(namespace, {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
@@ -260,6 +269,7 @@ export class LeaseElector {
 
     // 5. Take it over (or renew it), keeping acquireTime and transitions when it was already ours.
     const ours = holder === identity;
+    if (!ours && !this.#mayAcquire()) return false;
     const updated: V1Lease = {
       ...current,
       spec: {
@@ -277,6 +287,15 @@ export class LeaseElector {
     } catch (err) {
       if (apiErrorStatus(err) === 409) return false;
       throw err;
+    }
+  }
+
+  #mayAcquire(): boolean {
+    try {
+      return this.#o.mayAcquire?.() ?? true;
+    } catch (err) {
+      this.#log.error({ err }, 'leader election mayAcquire threw; not acquiring');
+      return false;
     }
   }
 

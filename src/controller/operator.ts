@@ -19,9 +19,10 @@ import { createPacingClusterInformer, createPacingTargetInformer } from './custo
 import type { KubeClients } from './kube-client.js';
 import { createLeaseClient } from './lease-client.js';
 import { LeaseElector } from './lease-elector.js';
+import { ShardCoordinator } from './shard-coordinator.js';
 import { secretNamesOf } from './pacing-cluster-credentials.js';
 import { createPacingClusterReconciler, type WorkerFactory } from './pacing-cluster-reconciler.js';
-import { PacingStatusBook, type EventEmitterPort } from './pacing-status-book.js';
+import { PacingStatusBook, type EventEmitterPort, type PacingObjectRef } from './pacing-status-book.js';
 import { createPacingStatusSubmitter } from './pacing-status-submitter.js';
 import { createPacingTargetReconciler } from './pacing-target-reconciler.js';
 import { ReconcileLoop } from './reconcile-loop.js';
@@ -43,6 +44,8 @@ export interface OperatorLeaderElection {
   readonly renewDeadlineMs: number;
   /** Retry period, ms. */
   readonly retryPeriodMs: number;
+  /** Number of shards; 1 (default) is the single Lease `name`, more are `<name>-shard-<i>` Leases. */
+  readonly shards?: number | undefined;
 }
 
 /** What every worker shares, handed to the worker factory builder. */
@@ -107,6 +110,7 @@ export class Operator {
   readonly #statusWriter: StatusWriter;
   readonly #book: PacingStatusBook;
   readonly #elector: LeaseElector | undefined;
+  readonly #coordinator: ShardCoordinator | undefined;
   readonly #fence: LeaseFence;
   readonly #loops: ReconcileLoop[];
   #isStarted = false;
@@ -152,7 +156,32 @@ export class Operator {
     this.#clusterQueue = new WorkQueue({ name: 'pacingcluster', clock, registry });
     this.#targetQueue = new WorkQueue({ name: 'pacingtarget', clock, registry });
 
-    if (options.leaderElection !== undefined) {
+    this.#coordinator = undefined;
+    if (options.leaderElection !== undefined && (options.leaderElection.shards ?? 1) > 1) {
+      const le = options.leaderElection;
+      this.#elector = undefined;
+      this.#coordinator = new ShardCoordinator({
+        namespace: le.namespace,
+        name: le.name,
+        shardCount: le.shards ?? 1,
+        identity: options.identity,
+        leaseClient: createLeaseClient(clients.coordination),
+        clock,
+        random: options.random,
+        registry,
+        logger,
+        leaseDurationMs: le.leaseDurationMs,
+        renewDeadlineMs: le.renewDeadlineMs,
+        retryPeriodMs: le.retryPeriodMs,
+        onShardGained: (shard) => this.#onStartedLeading(shard),
+        onShardLost: (shard) =>
+          this.#log.warn(
+            { identity: options.identity, shard },
+            'stopped holding a shard; its targets stand by',
+          ),
+      });
+      this.#fence = this.#coordinator;
+    } else if (options.leaderElection !== undefined) {
       const le = options.leaderElection;
       this.#elector = new LeaseElector({
         namespace: le.namespace,
@@ -191,8 +220,11 @@ export class Operator {
       writer: createPacingStatusSubmitter(this.#statusWriter),
       events: options.events,
       nowMs: () => clock.nowMs(),
-      isLeader: () => this.#fence.holdsValidLease(clock.nowMs()),
+      isLeader: (ref) => this.#mayWriteStatusOf(ref),
       identity: options.identity,
+      ...(this.#coordinator === undefined
+        ? {}
+        : { clusterFields: () => ({ shards: this.#coordinator?.holders() ?? [] }) }),
     });
     const alarmManager = new AlarmManager({
       sinks: [new AlarmMetricsSink(registry), new AlarmStatusSink(this.#book, options.events)],
@@ -309,10 +341,12 @@ export class Operator {
     await Promise.all(this.#targetInformers.map((i) => i.start()));
     for (const loop of this.#loops) loop.start();
     this.#elector?.start();
+    this.#coordinator?.start();
     this.#log.info(
       {
         identity: this.#o.identity,
         leaderElection: this.#o.leaderElection !== undefined,
+        shards: this.#o.leaderElection?.shards ?? 1,
         watchNamespaces: this.#o.watchNamespaces.length > 0 ? this.#o.watchNamespaces : 'all',
       },
       'operator started',
@@ -331,6 +365,7 @@ export class Operator {
     await this.#registry.stopAll();
     this.#log.info('workers stopped');
     await this.#elector?.stop();
+    await this.#coordinator?.stop();
     await this.#statusWriter.close();
     await Promise.all(
       [...this.#clusterInformers, ...this.#targetInformers, ...this.#secretInformers].map((i) => i.close()),
@@ -338,8 +373,17 @@ export class Operator {
     this.#log.info('operator stopped');
   }
 
-  #onStartedLeading(): void {
-    this.#log.info({ identity: this.#o.identity }, 'started leading');
+  /** Status of a target belongs to the holder of its shard, of a cluster to the holder of shard 0. */
+  #mayWriteStatusOf(ref: PacingObjectRef): boolean {
+    const nowMs = this.#o.clock.nowMs();
+    const shards = this.#fence.shards;
+    if (shards === undefined) return this.#fence.holdsValidLease(nowMs);
+    const shard = ref.kind === 'PacingTarget' ? shards.shardOf(`${ref.namespace}/${ref.name}`) : 0;
+    return shards.holdsShard(shard, nowMs);
+  }
+
+  #onStartedLeading(shard?: number): void {
+    this.#log.info({ identity: this.#o.identity, shard }, 'started leading');
     // The predecessor's status may be behind ours: rewrite everything once, then reconcile everything so
     // conditions computed while standing by get written.
     this.#book.rewriteAll();

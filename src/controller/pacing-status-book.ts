@@ -52,10 +52,15 @@ export interface PacingStatusBookOptions {
   readonly events: EventEmitterPort;
   /** Wall-clock ms. */
   readonly nowMs: () => number;
-  /** Only the lease holder writes status and Events; standbys keep the book warm. */
-  readonly isLeader: () => boolean;
+  /**
+   * Only the lease holder writes status and Events; standbys keep the book warm. Sharded, it is asked per object:
+   * a target's status belongs to the holder of its shard, a cluster's to the holder of shard 0.
+   */
+  readonly isLeader: (ref: PacingObjectRef) => boolean;
   /** Identity of this instance, written as the cluster's leaderIdentity. */
   readonly identity: string;
+  /** Extra fields of every cluster status (sharded: `shards`, the holder of each shard). */
+  readonly clusterFields?: (() => Record<string, unknown>) | undefined;
 }
 
 interface Entry {
@@ -178,8 +183,9 @@ export class PacingStatusBook implements CycleOutcomeSink {
         ...degraded,
       ],
       {
+        ...this.#o.clusterFields?.(),
         leaderIdentity: this.#o.identity,
-        targetCount: outcome.targets.length,
+        targetCount: outcome.clusterTargetCount ?? outcome.targets.length,
         lastCycleTime: new Date(outcome.startedAtMs).toISOString(),
         lastCycleDurationMs: outcome.durationMs,
       },
@@ -223,7 +229,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
   }
 
   #write(entry: Entry, isUrgent: boolean): void {
-    if (!this.#o.isLeader()) return;
+    if (!this.#o.isLeader(entry.ref)) return;
     entry.lastFiguresWriteMs = this.#o.nowMs();
     entry.isGenerationUnwritten = false;
     this.#o.writer.submit(
@@ -239,7 +245,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
   }
 
   #announce(entry: Entry, before: readonly Condition[], after: readonly Condition[]): void {
-    if (!this.#o.isLeader()) return;
+    if (!this.#o.isLeader(entry.ref)) return;
     for (const condition of after) {
       const previous = before.find((c) => c.type === condition.type);
       if (

@@ -38,13 +38,21 @@ describe('run options', () => {
 
   it.each([
     ['a malformed duration', { leaseDuration: 'soon' }, '--lease-duration'],
-    ['more than one shard', { shards: '3' }, '--shards'],
+    ['more than one shard without leader election', { shards: '3' }, '--leader-elect'],
+    ['more shards than a status can list', { shards: '1025', leaderElect: true }, '--shards'],
+    ['zero shards', { shards: '0' }, '--shards'],
     ['a port out of range', { metricsPort: '70000' }, '65535'],
   ])('refuses %s with a message naming the flag', (_name, raw, text) => {
     const result = runOptionsSchema.safeParse({ watchNamespace: [], ...raw });
 
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.message).join(' ')).toContain(text);
+  });
+
+  it('accepts several shards with leader election', () => {
+    const options = runOptionsSchema.parse({ watchNamespace: [], shards: '3', leaderElect: true });
+
+    expect(options.shards).toBe(3);
   });
 
   it('builds the identity from the pod name and a random suffix, and merges both namespace flags', () => {

@@ -47,6 +47,13 @@ export class FakeLeaseClient implements LeaseClient {
     return this.#store(key, lease);
   }
 
+  async list(namespace: string): Promise<V1Lease[]> {
+    this.#maybeFail();
+    return [...this.leases.entries()]
+      .filter(([key]) => key.startsWith(`${namespace}/`))
+      .map(([, lease]) => structuredClone(lease));
+  }
+
   /** Stores a lease as another process would (no precondition). */
   put(namespace: string, name: string, spec: WireLeaseSpec): void {
     this.#store(`${namespace}/${name}`, { metadata: { name, namespace }, spec } as V1Lease);
