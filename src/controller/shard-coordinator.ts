@@ -65,6 +65,7 @@ export class ShardCoordinator implements LeaseFence {
   readonly #member: LeaseElector;
   readonly #electors: LeaseElector[] = [];
   readonly #grantedAtMs = new Map<number, number>();
+  readonly #heldSinceMs = new Map<number, number>();
   readonly #abort = new AbortController();
   #isMembershipKnown = false;
   #alive: string[];
@@ -99,6 +100,7 @@ export class ShardCoordinator implements LeaseFence {
       count,
       shardOf: (targetKey) => shardOfTarget(targetKey, count),
       holdsShard: (shard, nowMs) => this.#electors[shard]?.holdsValidLease(nowMs) ?? false,
+      heldSinceMs: (shard) => this.#heldSinceMs.get(shard),
     };
   }
 
@@ -160,10 +162,12 @@ export class ShardCoordinator implements LeaseFence {
       name: shardLeaseName(this.#o.name, shard),
       mayAcquire: () => this.#mayAcquire(shard),
       onStartedLeading: () => {
+        this.#heldSinceMs.set(shard, this.#o.clock.nowMs());
         this.#updateHeldGauge();
         this.#o.onShardGained?.(shard);
       },
       onStoppedLeading: () => {
+        this.#heldSinceMs.delete(shard);
         this.#updateHeldGauge();
         this.#o.onShardLost?.(shard);
       },

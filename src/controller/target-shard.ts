@@ -10,6 +10,11 @@ export function shardOfTarget(targetKey: string, shardCount: number): number {
 /** FNV-1a, 32 bit, over the UTF-8 bytes of `text`; unsigned. */
 export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
+  // Kubernetes names are ASCII, where a char code is the UTF-8 byte: no encoding (it runs per target per cycle).
+  if (!/[^\p{ASCII}]/u.test(text)) {
+    for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return hash;
+  }
   for (const byte of new TextEncoder().encode(text)) {
     hash ^= byte;
     // Math.imul keeps the product exact modulo 2^32 (a plain * would lose low bits beyond 2^53).

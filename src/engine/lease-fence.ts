@@ -20,14 +20,31 @@ export interface ShardFence {
   shardOf(targetKey: string): number;
   /** True while this instance holds the lease of `shard` and it is valid at `nowMs`. */
   holdsShard(shard: number, nowMs: number): boolean;
+  /**
+   * Since when this instance holds `shard` (undefined when it does not, or when unknown). A cycle paces a shard
+   * only if it was held at its slot's start: a shard taken over mid-slot was maybe published by its previous
+   * holder for that same slot.
+   */
+  heldSinceMs?(shard: number): number | undefined;
 }
 
 /** A fence that always answers true: for a single replica run without leader election. */
 export const alwaysLeader: LeaseFence = { holdsValidLease: () => true };
 
-/** True when this instance may publish `targetKey` at `nowMs`: it holds its shard (or, unsharded, the lease). */
-export function holdsTarget(fence: LeaseFence, targetKey: string, nowMs: number): boolean {
+/**
+ * True when this instance may publish `targetKey` at `nowMs`: it holds its shard (or, unsharded, the lease), and,
+ * when `heldSinceAtMostMs` is given, has held it since that time at the latest.
+ */
+export function holdsTarget(
+  fence: LeaseFence,
+  targetKey: string,
+  nowMs: number,
+  heldSinceAtMostMs?: number,
+): boolean {
   const shards = fence.shards;
   if (shards === undefined) return fence.holdsValidLease(nowMs);
-  return shards.holdsShard(shards.shardOf(targetKey), nowMs);
+  const shard = shards.shardOf(targetKey);
+  if (!shards.holdsShard(shard, nowMs)) return false;
+  const since = heldSinceAtMostMs === undefined ? undefined : shards.heldSinceMs?.(shard);
+  return since === undefined || heldSinceAtMostMs === undefined || since <= heldSinceAtMostMs;
 }

@@ -64,7 +64,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   const { cluster, signal } = input;
   const startedAtMs = ports.clock.nowMs();
   // Sharded: this instance paces only the targets of the shards it holds now; the others belong to peers.
-  const targets = heldTargets(input.targets, ports.fence, startedAtMs);
+  const targets = heldTargets(input.targets, ports.fence, startedAtMs, input.slotStartMs);
 
   // 1. Statistics: missing or stale data means nobody may be invited (PACING.md invariant).
   const stats = await readStats(ports, cluster, signal);
@@ -181,8 +181,10 @@ function heldTargets(
   targets: readonly TargetConfig[],
   fence: LeaseFence,
   nowMs: number,
+  heldSinceAtMostMs?: number,
 ): readonly TargetConfig[] {
-  return fence.shards === undefined ? targets : targets.filter((t) => holdsTarget(fence, t.key, nowMs));
+  if (fence.shards === undefined) return targets;
+  return targets.filter((t) => holdsTarget(fence, t.key, nowMs, heldSinceAtMostMs));
 }
 
 async function readStats(

@@ -173,6 +173,7 @@ export class SwitchFence {
 /** A sharded fence: the shard of a target is fixed by the test, and so is which shards are held. */
 export class ShardSwitchFence {
   held = new Set<number>();
+  readonly heldSince = new Map<number, number>();
   readonly shards: ShardFence;
 
   constructor(shardByKey: Readonly<Record<string, number>>, count: number) {
@@ -180,6 +181,7 @@ export class ShardSwitchFence {
       count,
       shardOf: (key) => shardByKey[key] ?? 0,
       holdsShard: (shard) => this.held.has(shard),
+      heldSinceMs: (shard) => this.heldSince.get(shard),
     };
   }
 

@@ -230,6 +230,20 @@ describe('runPacingCycle with sharded leases', () => {
     expect(Object.keys(result.learnedState).sort()).toEqual(['billing:chat', 'sales:chat']);
   });
 
+  it('leaves a shard taken over after the slot started to the next slot (its previous holder may have published it)', async () => {
+    const { engagement, fence, ports, input } = setUpSharded();
+    fence.held = new Set([0, 1]);
+    fence.heldSince.set(0, input.slotStartMs - 5000);
+    fence.heldSince.set(1, input.slotStartMs + 1);
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(engagement.requests.map((r) => r.targets.map((t) => t.id))).toEqual([
+      ['sales:chat', 'billing:chat'],
+    ]);
+    expect(result.outcome.targets.map((t) => t.key)).toEqual(['tenant-a/sales', 'tenant-a/billing']);
+  });
+
   it('drops the targets of a shard lost during the cycle from that very publish', async () => {
     const { engagement, stats, fence, ports, input } = setUpSharded();
     fence.held = new Set([0, 1]);
