@@ -11,8 +11,9 @@ import { exampleScenario, type ReferenceWorld } from '../../support/operator-har
 export const exampleClient = { id: 'demo-client', secret: 'demo-secret-for-local-demo-only' } as const;
 
 /**
- * The examples' contact center with impatient visitors (mean patience 4 s instead of 60 s), so that abandoned
- * interactions actually occur during a short chaos run and the "nothing lost" check has abandonments to count.
+ * The examples' contact center with impatient visitors (mean patience 4 s instead of 60 s), a routing delay
+ * and reactive traffic competing for the agents, so that abandoned interactions can occur during a short chaos run
+ * and the "nothing lost" check has abandonments to count, not only acceptances (the policy keeps them rare).
  */
 export const chaosScenario = parseScenario({
   ...exampleScenario,
@@ -21,6 +22,9 @@ export const chaosScenario = parseScenario({
     ...t,
     acceptProbability: 0.5,
     patience: { dist: 'exponential', mean: 4 },
+    routingDelay: { dist: 'uniform', min: 0, max: 4 },
+    // Reactive traffic competing for the same agents, so an accepted visitor sometimes has to wait.
+    reactive: { ratePerSecond: 0.25 },
   })),
 });
 
