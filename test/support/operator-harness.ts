@@ -23,7 +23,7 @@ import {
   startReferenceTokenServer,
   type ReferenceTokenServer,
 } from '../../src/sim/reference-token-server.js';
-import { parseScenario } from '../../src/sim/scenario.js';
+import { parseScenario, type Scenario } from '../../src/sim/scenario.js';
 import { repoRoot } from './control-plane-paths.js';
 import { readExampleManifests } from './example-manifests.js';
 import { kubectlOk } from './kubectl-runner.js';
@@ -118,10 +118,13 @@ export interface ReferenceWorld {
   close(): Promise<void>;
 }
 
-/** Starts the three reference servers with the example Secret's client registered. */
-export async function startReferenceWorld(): Promise<ReferenceWorld> {
+/**
+ * Starts the three reference servers with the example Secret's client registered, over the examples' contact
+ * center unless a story needs another scenario (more targets, e.g. for sharding).
+ */
+export async function startReferenceWorld(scenario: Scenario = exampleScenario): Promise<ReferenceWorld> {
   const clock = { nowMs: () => Date.now() };
-  const live = createLiveContactCenter(exampleScenario, 7, Date.now());
+  const live = createLiveContactCenter(scenario, 7, Date.now());
   // The simulator returns readonly arrays; the servers' seam wants the wire types, so pass through the schemas.
   const center: ReferenceContactCenter = {
     advanceTo: (nowMs) => live.advanceTo(nowMs),
