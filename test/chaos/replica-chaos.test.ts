@@ -105,9 +105,10 @@ describe('chaos: replicas die, freeze and roll while pacing, and the tenant reco
       const figures = await run.afterFault('SIGSTOP leader', stoppedAtMs, resumedAtMs);
       const lateByFrozen = run
         .publications()
-        .filter((p) => p.publisher === leader && p.receivedAtMs > held.receivedAtMs);
+        .filter((p) => p.publisher === leader && p.receivedAtMs > stoppedAtMs);
       process.stdout.write(
-        `CHAOS SIGSTOP: froze ${leader} for ${resumedAtMs - stoppedAtMs} ms, ${newLeader} took over; ` +
+        `CHAOS SIGSTOP: froze ${leader} ${stoppedAtMs - held.receivedAtMs < 800 ? 'while its exchange was held' : 'after its exchange'} ` +
+          `for ${resumedAtMs - stoppedAtMs} ms, ${newLeader} took over; ` +
           `on SIGCONT it logged "${String(stepDown.msg)}"; alive after: ${frozen.child.exitCode === null}\n`,
       );
 
