@@ -195,8 +195,11 @@ describe('the agent-pacing-operator Helm chart', () => {
     it('rejects values the schema does not know', () => {
       expect(() => template(['--set', 'replicas=2'])).toThrow(/additional properties|replicas/i);
       expect(() => template(['--set', 'shards=0'])).toThrow(/shards/);
-      // Operator 0.1.0 runs one shard only; raise the schema's maximum when sharding lands.
-      expect(() => template(['--set', 'shards=2'])).toThrow(/shards/);
+      // A status lists at most 1024 shards.
+      expect(() => template(['--set', 'shards=1025'])).toThrow(/shards/);
+      expect(() =>
+        template(['--set', 'shards=3', '--set', 'leaderElection.enabled=false', '--set', 'replicaCount=1']),
+      ).toThrow(/shards above 1 needs leaderElection/);
       expect(() => template(['--set', 'logLevel=verbose'])).toThrow(/logLevel/);
     });
 

@@ -69,9 +69,9 @@ export const operatorApiCalls: readonly OperatorApiCall[] = [
   {
     group: 'coordination.k8s.io',
     resource: 'leases',
-    verbs: ['get', 'create', 'update'],
+    verbs: ['get', 'list', 'create', 'update'],
     scope: 'release-namespace',
-    why: 'leader election (acquire, renew, release)',
+    why: 'leader election (acquire, renew, release); sharding lists the membership Leases to count replicas',
   },
   {
     group: '',

@@ -268,3 +268,65 @@ describe('PacingStatusBook', () => {
     expect(submitted.map((s) => s.ref.name)).toEqual(['main']);
   });
 });
+
+describe('PacingStatusBook with sharded leases', () => {
+  it('writes each status only where the instance holds its object (per-object isLeader) and lists shard holders', () => {
+    const submitted: Submitted[] = [];
+    const book = new PacingStatusBook({
+      writer: { submit: (ref, status, isUrgent) => submitted.push({ ref, status, isUrgent }) },
+      events: { emit: () => undefined },
+      nowMs: () => Date.parse('2026-11-25T18:00:00.000Z'),
+      // This replica holds the shard of tenant/chat but not shard 0 (the cluster's status).
+      isLeader: (ref) => ref.kind === 'PacingTarget' && ref.name === 'chat',
+      identity: 'replica-b',
+      clusterFields: () => ({
+        shards: [
+          { shard: 0, holder: 'replica-a' },
+          { shard: 1, holder: 'replica-b' },
+        ],
+      }),
+    });
+    const cluster: PacingObjectRef = { kind: 'PacingCluster', namespace: 'tenant', name: 'main' };
+    book.observe(cluster, 1, undefined, 10_000);
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'chat' }, 1, undefined, 10_000);
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'voice' }, 1, undefined, 10_000);
+
+    book.cycleCompleted(
+      anOutcome({
+        clusterTargetCount: 2,
+        targets: [aTargetOutcome(), aTargetOutcome({ key: 'tenant/voice', id: 'Voice:voice' })],
+      }),
+    );
+    const writtenWhileNotShardZero = submitted.map((s) => s.ref.name);
+    book.rewriteAll();
+
+    expect(writtenWhileNotShardZero).toEqual(['chat']);
+    expect(submitted.map((s) => s.ref.name)).toEqual(['chat', 'chat']);
+    expect(book.conditionOf('PacingCluster', 'tenant/main', 'StatsSourceReachable')?.status).toBe('True');
+  });
+
+  it('puts the shard holders and the count of every shard’s targets into the cluster status', () => {
+    const submitted: Submitted[] = [];
+    const shards = [
+      { shard: 0, holder: 'replica-a' },
+      { shard: 1, holder: 'replica-b' },
+    ];
+    const book = new PacingStatusBook({
+      writer: { submit: (ref, status, isUrgent) => submitted.push({ ref, status, isUrgent }) },
+      events: { emit: () => undefined },
+      nowMs: () => Date.parse('2026-11-25T18:00:00.000Z'),
+      isLeader: () => true,
+      identity: 'replica-a',
+      clusterFields: () => ({ shards }),
+    });
+    book.observe({ kind: 'PacingCluster', namespace: 'tenant', name: 'main' }, 1, undefined, 10_000);
+
+    book.cycleCompleted(anOutcome({ clusterTargetCount: 7, targets: [] }));
+
+    expect(lastStatusOf(submitted, 'main')).toMatchObject({
+      shards,
+      targetCount: 7,
+      leaderIdentity: 'replica-a',
+    });
+  });
+});

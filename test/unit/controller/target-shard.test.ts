@@ -6,6 +6,8 @@ describe('shardOfTarget', () => {
     ['', 0x811c9dc5],
     ['a', 0xe40c292c],
     ['foobar', 0xbf9cf968],
+    // Non-ASCII text hashes its UTF-8 bytes (value from an independent big-integer computation).
+    ['tenant-é/queue', 0x39e9a8a8],
   ])('hashes %j to the published FNV-1a value', (text, hash) => {
     expect(fnv1a32(text)).toBe(hash);
   });
