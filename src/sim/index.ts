@@ -61,3 +61,28 @@ export {
   type BenchCheck,
   type ScenarioBench,
 } from './bench-report.js';
+// The reference servers (owned by the I/O helper) run the live contact center behind loopback HTTP.
+export {
+  startReferenceServers,
+  type ReferenceServers,
+  type ReferenceServersOptions,
+} from './reference-servers.js';
+export {
+  REFERENCE_TARGET_ENDPOINT,
+  startReferenceEngagementServer,
+  type PublicationRecord,
+  type ReferenceEngagementServer,
+  type ReferenceEngagementServerOptions,
+} from './reference-engagement-server.js';
+export {
+  startReferenceStatsServer,
+  type ReferenceStatsServer,
+  type ReferenceStatsServerOptions,
+} from './reference-stats-server.js';
+export {
+  startReferenceTokenServer,
+  type ReferenceTokenServer,
+  type ReferenceTokenServerOptions,
+} from './reference-token-server.js';
+export { FaultRequestSchema, ReferenceFaultSchema, type ReferenceFault } from './reference-faults.js';
+export type { ReferenceContactCenter } from './reference-contact-center.js';
