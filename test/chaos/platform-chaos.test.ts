@@ -93,13 +93,19 @@ describe('chaos: the engagement platform, the statistics source and the credenti
   );
 
   scenarioIt('full')(
-    'rotating the client secret (token server and Secret) and revoking every token: the operator authenticates with the new secret and resumes',
+    'rotating the client secret (token server first, every token revoked, then the Secret): the operator authenticates with the new secret and resumes',
     async () => {
       const rotated = `rotated-${Date.now()}`;
       const issuedBefore = run.world.tokens.issuedCount();
+      const rejectedBefore = run.world.rejectedTokens();
       const startedAtMs = Date.now();
       run.world.tokens.rotateSecret(exampleClient.id, rotated);
       run.world.tokens.revokeTokens();
+      // The platform side rotated first: the operator's token is refused, and the old secret gets no new one.
+      await eventuallyAsync('an exchange refused for its revoked token', () =>
+        run.world.rejectedTokens() > rejectedBefore ? true : undefined,
+      );
+      const issuedWithOldSecret = run.world.tokens.issuedCount() - issuedBefore;
       const patch = await kubectlAsync([
         'patch',
         'secret',
@@ -121,6 +127,7 @@ describe('chaos: the engagement platform, the statistics source and the credenti
 
       expect(patch.status).toBe(0);
       expect(statuses).toEqual({ oldSecret: 401, newSecret: 200 });
+      expect(issuedWithOldSecret).toBe(0);
       // Publishing resumed (afterFault) after every token was revoked: only a token got with the new secret works.
       expect(run.world.tokens.issuedCount()).toBeGreaterThan(issuedBefore);
       expect(logs).not.toContain(rotated);

@@ -45,6 +45,8 @@ export interface GroundTruth {
 /** The reference servers over the chaos scenario, with every served snapshot's counters recorded. */
 export interface ChaosWorld extends ReferenceWorld {
   readonly truth: GroundTruth;
+  /** How many exchanges the engagement server refused for an unknown, expired or revoked bearer token. */
+  rejectedTokens(): number;
 }
 
 /** Starts the statistics, engagement and token servers on loopback over one live chaos contact center. */
@@ -75,11 +77,16 @@ export async function startChaosWorld(seed = 11): Promise<ChaosWorld> {
     clock,
   });
   const stats = await startReferenceStatsServer({ contactCenter: center, clock });
+  let rejected = 0;
   const engagement = await startReferenceEngagementServer({
     contactCenter: center,
     clock,
     targetEndpoint: '/v1/pacing',
-    verifyToken: (token) => tokens.verifyToken(token),
+    verifyToken: (token) => {
+      const isValid = tokens.verifyToken(token);
+      if (!isValid) rejected += 1;
+      return isValid;
+    },
   });
   return {
     stats,
@@ -89,6 +96,7 @@ export async function startChaosWorld(seed = 11): Promise<ChaosWorld> {
       at: (snapshotMs, targetId) => served.get(snapshotMs)?.get(targetId),
       latest: (targetId) => newest?.get(targetId),
     },
+    rejectedTokens: () => rejected,
     close: async () => {
       await Promise.all([stats.close(), engagement.close(), tokens.close()]);
     },
