@@ -242,7 +242,7 @@ function decide(
       cycleId: input.cycleId,
       intervalMs: cluster.refreshPeriodMs,
       policy: cluster.policy,
-      snapshot,
+      snapshot: ports.fence.shards === undefined ? snapshot : snapshotOfHeld(snapshot, targets),
       targets,
       reports: input.reports,
       learnedState: input.learnedState,
@@ -267,6 +267,31 @@ function decide(
       learnedState: input.learnedState,
     };
   }
+}
+
+/**
+ * Sharded: the snapshot cut down to the agents and queues the held targets name, so that a replica's decision
+ * costs in proportion to its own shards, not to the whole cluster's snapshot. Only when every group is an agent
+ * list: a skill expression or a group name may match any agent, so then the whole snapshot is kept. The decision
+ * is the same either way: agent lists resolve by id, and shared capacity is split among the targets decided.
+ */
+function snapshotOfHeld(
+  snapshot: EngineStatsSnapshot,
+  targets: readonly TargetConfig[],
+): EngineStatsSnapshot {
+  const agentIds = new Set<string>();
+  for (const target of targets) {
+    for (const group of target.groups) {
+      if (group.agents === undefined) return snapshot;
+      for (const id of group.agents) agentIds.add(id);
+    }
+  }
+  const queues = new Set(targets.map((t) => `${t.virtualQueue}:${t.media}`));
+  return {
+    ...snapshot,
+    agents: snapshot.agents.filter((a) => agentIds.has(a.id)),
+    virtualQueues: snapshot.virtualQueues.filter((q) => queues.has(`${q.name}:${q.media}`)),
+  };
 }
 
 /** The engine re-checks the policy invariants it is responsible for: paused is 0, integer, ≥ 0, ≤ cap. */

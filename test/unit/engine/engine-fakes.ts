@@ -51,6 +51,8 @@ export class FakeStats implements StatsSource {
   ageMs = 0;
   delayMs = 0;
   failure: Error | undefined;
+  agents: EngineStatsSnapshot['agents'] = [];
+  virtualQueues: EngineStatsSnapshot['virtualQueues'] = [];
   calls = 0;
   running = 0;
   maxRunning = 0;
@@ -67,8 +69,8 @@ export class FakeStats implements StatsSource {
       if (this.failure !== undefined) throw this.failure;
       return {
         snapshotTime: new Date(this.clock.nowMs() - this.ageMs).toISOString(),
-        agents: [],
-        virtualQueues: [],
+        agents: this.agents,
+        virtualQueues: this.virtualQueues,
       };
     } finally {
       this.running -= 1;

@@ -1,4 +1,5 @@
 import {
+  PacingRoomDecider,
   runPacingCycle,
   type CycleInput,
   type CyclePorts,
@@ -242,6 +243,97 @@ describe('runPacingCycle with sharded leases', () => {
       ['sales:chat', 'billing:chat'],
     ]);
     expect(result.outcome.targets.map((t) => t.key)).toEqual(['tenant-a/sales', 'tenant-a/billing']);
+  });
+
+  it.each([
+    [
+      'only the agents and queues of the held targets when every group lists its agents',
+      undefined,
+      ['a-1'],
+      ['sales'],
+    ],
+    [
+      'the whole snapshot when a held target has a skill-expression group',
+      'Spanish > 5',
+      ['a-1', 'a-2'],
+      ['sales', 'support'],
+    ],
+  ])('hands the decider %s', async (_name, skillExpression, agentIds, queues) => {
+    const { stats, decider, fence, ports, input } = setUpSharded();
+    fence.held = new Set([0]);
+    const agent = (id: string) => ({
+      id,
+      groups: [],
+      skills: {},
+      media: { chat: { state: 'ready' as const, capacity: 2, load: 0 } },
+    });
+    const queue = (name: string) => ({
+      name,
+      media: 'chat',
+      waiting: 0,
+      acceptedTotal: 0,
+      abandonedTotal: 0,
+      answeredTotal: 0,
+      handleSecondsTotal: 0,
+    });
+    stats.agents = [agent('a-1'), agent('a-2')];
+    stats.virtualQueues = [queue('sales'), queue('support')];
+    const targets = [
+      aTarget('sales', { groups: [{ name: 'sales-agents', agents: ['a-1'] }] }),
+      aTarget('support', { groups: [{ name: 'support-agents', agents: ['a-2'] }] }),
+      aTarget('billing', {
+        virtualQueue: 'sales',
+        groups:
+          skillExpression === undefined
+            ? [{ name: 'billing', agents: ['a-1'] }]
+            : [{ name: 'billing', skillExpression }],
+      }),
+    ];
+
+    await runPacingCycle({ ...input, targets }, ports);
+
+    expect(decider.inputs[0]?.snapshot.agents.map((a) => a.id)).toEqual(agentIds);
+    expect(decider.inputs[0]?.snapshot.virtualQueues.map((q) => q.name)).toEqual(queues);
+  });
+
+  it('decides the held targets on the cut snapshot exactly as on the whole one', async () => {
+    const { stats, fence, ports, input } = setUpSharded();
+    fence.held = new Set([0]);
+    stats.agents = Array.from({ length: 6 }, (_, i) => ({
+      id: `a-${i + 1}`,
+      groups: [],
+      skills: {},
+      media: { chat: { state: 'ready' as const, capacity: 2, load: i % 2 } },
+    }));
+    stats.virtualQueues = ['sales', 'support', 'billing'].map((name) => ({
+      name,
+      media: 'chat',
+      waiting: 0,
+      acceptedTotal: 10,
+      abandonedTotal: 0,
+      answeredTotal: 10,
+      handleSecondsTotal: 3000,
+    }));
+    const group = (name: string, agents: string[]) => [{ name, agents }];
+    const targets = [
+      aTarget('sales', { groups: group('sales-agents', ['a-1', 'a-2', 'a-3']) }),
+      // a-4 serves billing (shard 0) and support (shard 1): shared across shards.
+      aTarget('support', { groups: group('support-agents', ['a-4', 'a-5', 'a-6']) }),
+      aTarget('billing', { groups: group('billing-agents', ['a-3', 'a-4']) }),
+    ];
+    const real = { ...ports, decider: new PacingRoomDecider() };
+    const heldAlone = targets.filter((t) => t.virtualQueue !== 'support');
+
+    const sharded = await runPacingCycle({ ...input, targets }, real);
+    const whole = await runPacingCycle(
+      { ...input, targets: heldAlone },
+      { ...real, fence: { holdsValidLease: () => true } },
+    );
+
+    const invitesOf = (r: typeof sharded) => r.outcome.targets.map((t) => [t.id, t.invites]);
+    expect(invitesOf(sharded)).toEqual(invitesOf(whole));
+    expect(invitesOf(sharded).some(([, invites]) => (invites as number) > 0)).toBe(true);
+    expect(sharded.learnedState).toEqual(whole.learnedState);
   });
 
   it('drops the targets of a shard lost during the cycle from that very publish', async () => {
