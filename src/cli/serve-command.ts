@@ -1,8 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { loadScenarioFile } from '../sim/index.js';
-import { REFERENCE_TARGET_ENDPOINT } from '../sim/reference-engagement-server.js';
-import { startReferenceServers } from '../sim/reference-servers.js';
+import { REFERENCE_TARGET_ENDPOINT, startReferenceServers } from '../sim/index.js';
 
 /** Options of `pacing-operator serve`, as commander parses them. */
 interface ServeOptions {
