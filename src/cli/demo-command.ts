@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DemoOptionsSchema } from '../demo/demo-options.js';
-import { runDemo } from '../demo/demo-run.js';
+import { DemoOptionsSchema, runDemo } from '../demo/index.js';
 
 /** `pacing-operator demo`: the whole product on this machine, with a live view and a report at the end. */
 export function demoCommand(): Command {
