@@ -1,18 +1,13 @@
 import { z } from 'zod';
+import { policyNames } from '../pacing/index.js';
 
 /**
  * The pacing policies a PacingCluster can run. `adaptive` is the production policy; the others are the
  * baselines it is benchmarked against (see docs on the pacing algorithm).
  */
 export const pacingPolicyNameSchema = z
-  .enum([
-    'adaptive',
-    'progressive',
-    'expected-progressive',
-    'fixed-ratio',
-    'dialer-adaptive',
-    'erlang-static',
-  ])
+  // The policy registry is the one list of names, so a new policy cannot be selectable but missing (or the reverse).
+  .enum(policyNames)
   .meta({
     description:
       'Pacing policy: adaptive (production), progressive, expected-progressive, fixed-ratio, dialer-adaptive or erlang-static.',

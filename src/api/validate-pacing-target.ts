@@ -1,9 +1,5 @@
 // The skill-expression parser lives in src/pacing (pure code, imports nothing); api may depend on it.
-import {
-  parseSkillExpression,
-  SkillExpressionError,
-  type SkillExpression,
-} from '../pacing/skill-expression.js';
+import { parseSkillExpression, SkillExpressionError, type SkillExpression } from '../pacing/index.js';
 import { pacingTargetSchema, type PacingTarget } from './pacing-target.js';
 import { specProblemOf } from './spec-problem.js';
 
