@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint bench bench-io bench-fuzz crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-operator test-alerts test-wiring test-integration clean
+.PHONY: help deps build lint bench bench-io bench-fuzz crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-chaos test-operator test-alerts test-wiring test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -89,6 +89,9 @@ test-wiring: deps control-plane ## Kubernetes wiring story, including a kube-api
 
 test-alerts: deps tools ## alert rules (promtool), the Prometheus -> Alertmanager -> webhook path and the operator alarm e2e
 	$(JEST) test/integration/prometheus-rules.test.ts test/integration/alarm-notifications.test.ts test/integration/alarm-events.test.ts test/e2e/operator-alarms.test.ts --selectProjects integration --runInBand
+
+test-chaos: deps control-plane build ## chaos: kill -9/SIGSTOP of the leader, rolling restart, kube-apiserver and etcd restarts, engagement latency, stats stall, credentials rotation (all tiers, own control plane)
+	PACING_CHAOS=full PACING_TEST_SKIP_BUILD=1 $(JEST) --selectProjects chaos --runInBand
 
 test-unit: deps ## unit tests (no control plane needed)
 	$(JEST) --selectProjects unit

@@ -1,4 +1,4 @@
-// Two projects: unit tests need nothing but Node; integration tests share one real control plane
+// Three projects: unit tests need nothing but Node; integration and chaos tests share one real control plane
 // (kube-apiserver + etcd) per run, started by the global setup and isolated by namespace.
 const common = {
   testEnvironment: 'node',
