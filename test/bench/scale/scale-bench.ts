@@ -8,6 +8,7 @@
 //   SCALE_STATUS_WRITES=20         the operator's --status-writes-per-second
 //   SCALE_READY_TIMEOUT_SECONDS    give up waiting for Ready (default 120 s + twice N ÷ budget, at most 2,400 s)
 //   SCALE_CREATE_CONCURRENCY=32    parallel creates
+//   SCALE_REPLICAS=1 SCALE_SHARDS=1 operator replicas and --shards (e.g. SCALE_SIZES=30000 SCALE_REPLICAS=3 SCALE_SHARDS=3)
 //   SCALE_CPU_PROFILE=1            write the operator's CPU profile (node --cpu-prof) into .cache/scale-bench/
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import {
   type ScaleRecord,
 } from './scale-report.js';
 
+// Replica r (0-based) serves its metrics on metrics + r.
 const PORTS = { stats: 18180, engagement: 18181, auth: 18182, metrics: 18190 } as const;
 
 const NOTES = `- **Ready after**: seconds from the first PacingTarget create to the last Ready=True transition (the
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
       size,
       ports: PORTS,
       statusWritesPerSecond: budget,
+      replicas: intFromEnv('SCALE_REPLICAS', 1),
+      shards: intFromEnv('SCALE_SHARDS', 1),
       createConcurrency: intFromEnv('SCALE_CREATE_CONCURRENCY', 32),
       readyTimeoutSeconds: intFromEnv(
         'SCALE_READY_TIMEOUT_SECONDS',

@@ -33,7 +33,10 @@ export interface ScaleRunSettings {
   readonly repoRoot: string;
   readonly size: ScaleSize;
   readonly ports: ScalePorts;
-  /** Global status write budget of the operator (its --status-writes-per-second). */
+  /** Operator replicas and shards (--shards; more than 1 needs sharding in the operator). */
+  readonly replicas: number;
+  readonly shards: number;
+  /** Global status write budget of each replica (its --status-writes-per-second). */
   readonly statusWritesPerSecond: number;
   /** Parallel creates. */
   readonly createConcurrency: number;
@@ -62,7 +65,11 @@ const VERSION = 'v1alpha1';
 /** Runs one size end to end and always stops what it started. */
 export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRunResult> {
   const { repoRoot, size, ports, say, signal } = settings;
-  const runDir = path.join(repoRoot, '.cache/scale-bench', `${size.targets}x${size.agents}`);
+  const runDir = path.join(
+    repoRoot,
+    '.cache/scale-bench',
+    `${size.targets}x${size.agents}-${settings.replicas}r${settings.shards}s`,
+  );
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const script = path.join(repoRoot, 'deploy/local/control-plane.sh');
@@ -124,42 +131,56 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
         .map((o) => toYaml(o))
         .join('---\n'),
     );
-    const operatorLog = path.join(runDir, 'operator.log');
     const nodeArgs = settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', runDir] : [];
-    say(`[${size.targets}] operator replica (metrics on 127.0.0.1:${ports.metrics}, log ${operatorLog})`);
-    const operator = children.start(
-      'operator',
-      process.execPath,
-      [
-        ...nodeArgs,
-        cli,
-        'run',
-        '--kubeconfig',
-        kubeconfig,
-        '--leader-elect',
-        '--lease-namespace',
-        SCALE_NAMESPACE,
-        '--identity',
-        'scale-replica-1',
-        '--metrics-port',
-        String(ports.metrics),
-        '--metrics-bind-address',
-        '127.0.0.1',
-        '--status-writes-per-second',
-        String(settings.statusWritesPerSecond),
-        '--log-level',
-        'debug',
-      ],
-      operatorLog,
-    );
-    const operatorSampler = new ProcessSampler(operator.process.pid!);
-    samplers.push(operatorSampler);
-    await waitForHttp(
-      `http://127.0.0.1:${ports.metrics}/readyz`,
-      60_000,
-      () => children.isRunning('operator'),
-      signal,
-    );
+    const replicas = Array.from({ length: settings.replicas }, (_, r) => ({
+      name: `operator-${r + 1}`,
+      port: ports.metrics + r,
+      log: path.join(runDir, `operator-${r + 1}.log`),
+    }));
+    const operatorSamplers: ProcessSampler[] = [];
+    for (const [r, replica] of replicas.entries()) {
+      say(
+        `[${size.targets}] operator replica ${r + 1}/${replicas.length}, ${settings.shards} shard(s) (metrics on 127.0.0.1:${replica.port}, log ${replica.log})`,
+      );
+      const operator = children.start(
+        replica.name,
+        process.execPath,
+        [
+          ...nodeArgs,
+          cli,
+          'run',
+          '--kubeconfig',
+          kubeconfig,
+          '--leader-elect',
+          '--lease-namespace',
+          SCALE_NAMESPACE,
+          '--shards',
+          String(settings.shards),
+          '--identity',
+          `scale-replica-${r + 1}`,
+          '--metrics-port',
+          String(replica.port),
+          '--metrics-bind-address',
+          '127.0.0.1',
+          '--status-writes-per-second',
+          String(settings.statusWritesPerSecond),
+          '--log-level',
+          'debug',
+        ],
+        replica.log,
+      );
+      operatorSamplers.push(new ProcessSampler(operator.process.pid!));
+    }
+    samplers.push(...operatorSamplers);
+    const peakRss = () => Math.max(...operatorSamplers.map((o) => o.rssMiB()));
+    for (const replica of replicas) {
+      await waitForHttp(
+        `http://127.0.0.1:${replica.port}/readyz`,
+        60_000,
+        () => children.isRunning(replica.name),
+        signal,
+      );
+    }
 
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfig);
@@ -201,11 +222,13 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     let ready = await readiness(api, readySeenMs);
     let lastSay = 0;
     while (ready.count < size.targets && Date.now() < readyDeadline) {
-      if (!children.isRunning('operator')) throw new Error(`the operator exited; see ${operatorLog}`);
+      for (const replica of replicas) {
+        if (!children.isRunning(replica.name)) throw new Error(`${replica.name} exited; see ${replica.log}`);
+      }
       if (!children.isRunning('reference-servers')) throw new Error('the reference servers exited');
       if (Date.now() - lastSay >= 15_000) {
         say(
-          `[${size.targets}] Ready ${ready.count}/${size.targets} after ${((Date.now() - createStartMs) / 1000).toFixed(0)} s, operator RSS ${operatorSampler.rssMiB().toFixed(0)} MiB`,
+          `[${size.targets}] Ready ${ready.count}/${size.targets} after ${((Date.now() - createStartMs) / 1000).toFixed(0)} s, operator RSS ${peakRss().toFixed(0)} MiB`,
         );
         lastSay = Date.now();
       }
@@ -227,18 +250,32 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     );
 
     say(`[${size.targets}] steady window: ${settings.windowSeconds} s of cycles`);
-    const logOffset = statSync(operatorLog).size;
-    const before = await scrapeWindowEdge(ports.metrics, kubectl);
+    const logOffsets = replicas.map((replica) => statSync(replica.log).size);
+    const before = await scrapeWindowEdge(
+      replicas.map((r) => r.port),
+      kubectl,
+    );
     const serverCpuBefore = samplers[0]!.cpuSeconds();
     await sleep(settings.windowSeconds * 1000, undefined, { signal });
-    const after = await scrapeWindowEdge(ports.metrics, kubectl);
+    const after = await scrapeWindowEdge(
+      replicas.map((r) => r.port),
+      kubectl,
+    );
     const serverCpuAfter = samplers[0]!.cpuSeconds();
     const windowSeconds = (after.atMs - before.atMs) / 1000;
-    writeFileSync(path.join(runDir, 'operator-metrics-end.txt'), after.operatorText);
-    const lines = cycleLines(await readFrom(operatorLog, logOffset));
-    if (lines.length === 0) say(`[${size.targets}] no cycle ran in the window; see ${operatorLog}`);
+    after.operatorTexts.forEach((text, r) =>
+      writeFileSync(path.join(runDir, `operator-${r + 1}-metrics-end.txt`), text),
+    );
+    const lines = (
+      await Promise.all(
+        replicas.map(async (replica, r) => cycleLines(await readFrom(replica.log, logOffsets[r]!))),
+      )
+    ).flat();
+    if (lines.length === 0)
+      say(`[${size.targets}] no cycle ran in the window; see the operator logs in ${runDir}`);
     const durations = lines.map((l) => l.durationMs);
     const hasCycles = durations.length > 0;
+    // Sums over the replicas: each replica's cycles pace the targets of the shards it holds.
     const delta = (name: string, match: Record<string, string | RegExp> = {}) =>
       sumOf(after.operator, name, match) - sumOf(before.operator, name, match);
     const cycles = delta('pacing_cycle_duration_seconds_count');
@@ -254,13 +291,17 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     const row: ScaleRow = {
       targets: size.targets,
       agents: size.agents,
-      replicas: 1,
-      shards: 1,
+      replicas: settings.replicas,
+      shards: settings.shards,
       readySeconds: readySeconds === null ? null : round(readySeconds, 1),
       cycleP50Ms: hasCycles ? round(percentile(durations, 50), 1) : null,
       cycleP99Ms: hasCycles ? round(percentile(durations, 99), 1) : null,
       cpuMsPerCycle: cycles > 0 ? round((cpuSeconds * 1000) / cycles, 1) : null,
-      rssMiB: round(sumOf(after.operator, 'process_resident_memory_bytes') / 2 ** 20, 1),
+      rssMiB: round(
+        Math.max(...after.perReplica.map((samples) => sumOf(samples, 'process_resident_memory_bytes'))) /
+          2 ** 20,
+        1,
+      ),
       apiWritesPerSecond: round(apiWrites / windowSeconds, 2),
       bytesPerExchange: Math.round((requestBytes + responseBytes) / Math.max(1, cycles)),
     };
@@ -269,10 +310,17 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       readyTargets: ready.count,
       maxReadyAfterCreateSeconds: maxReadyAfterCreate === null ? null : round(maxReadyAfterCreate, 1),
       readyPollSeconds: pollMs / 1000,
-      heapUsedMiB: round(sumOf(after.operator, 'nodejs_heap_size_used_bytes') / 2 ** 20, 1),
+      heapUsedMiB: round(
+        Math.max(...after.perReplica.map((samples) => sumOf(samples, 'nodejs_heap_size_used_bytes'))) /
+          2 ** 20,
+        1,
+      ),
       apiWritesByResource: writesByResource(before.apiserver, after.apiserver, windowSeconds),
-      leadingAtEnd: sumOf(after.operator, 'leader_election_master_status') === 1,
-      problems: logProblems(await readFrom(operatorLog, 0)),
+      leadingAtEnd:
+        settings.shards === 1
+          ? sumOf(after.operator, 'leader_election_master_status') === 1
+          : sumOf(after.operator, 'pacing_shards_held') === settings.shards,
+      problems: logProblems((await Promise.all(replicas.map((r) => readFrom(r.log, 0)))).join('\n')),
       windowCycles: lines.length,
       publishedCycles: lines.filter((l) => l.published).length,
       windowSeconds: round(windowSeconds, 1),
@@ -280,7 +328,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       statusWriteBudget: settings.statusWritesPerSecond,
       pendingStatusWrites: sumOf(after.operator, 'pacing_status_pending_writes'),
       cycleMaxMs: hasCycles ? round(Math.max(...durations), 1) : null,
-      rssPeakMiB: round(operatorSampler.peakRssMiB(), 1),
+      rssPeakMiB: round(Math.max(...operatorSamplers.map((o) => o.peakRssMiB())), 1),
       serversCpuShare: round((serverCpuAfter - serverCpuBefore) / windowSeconds, 3),
       serversRssPeakMiB: round(samplers[0]!.peakRssMiB(), 1),
       requestBytesPerChunk: Math.round(requestBytes / Math.max(1, chunks)),
@@ -387,28 +435,35 @@ function writesByResource(
 
 interface WindowEdge {
   atMs: number;
+  /** Every replica's samples together (sums over replicas). */
   operator: PrometheusSample[];
-  operatorText: string;
+  /** Each replica's samples. */
+  perReplica: PrometheusSample[][];
+  operatorTexts: string[];
   apiserver: PrometheusSample[];
 }
 
-/** Scrapes the operator's /metrics and the apiserver's /metrics (admin credential) at one edge of the window. */
+/** Scrapes every replica's /metrics and the apiserver's /metrics (admin credential) at one edge of the window. */
 async function scrapeWindowEdge(
-  metricsPort: number,
+  metricsPorts: readonly number[],
   kubectl: (args: string[]) => string,
 ): Promise<WindowEdge> {
   const atMs = Date.now();
-  const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(30_000) });
-  if (!res.ok) throw new Error(`operator /metrics answered ${res.status}`);
-  const operatorText = await res.text();
-  const operator = parsePrometheusText(operatorText);
+  const operatorTexts = await Promise.all(
+    metricsPorts.map(async (port) => {
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(30_000) });
+      if (!res.ok) throw new Error(`operator /metrics on ${port} answered ${res.status}`);
+      return res.text();
+    }),
+  );
+  const perReplica = operatorTexts.map((text) => parsePrometheusText(text));
   const apiserver = parsePrometheusText(
     kubectl(['get', '--raw', '/metrics'])
       .split('\n')
       .filter((l) => l.startsWith('apiserver_request_total'))
       .join('\n'),
   );
-  return { atMs, operator, operatorText, apiserver };
+  return { atMs, operator: perReplica.flat(), perReplica, operatorTexts, apiserver };
 }
 
 async function readFrom(file: string, offset: number): Promise<string> {
