@@ -81,7 +81,7 @@ function scenarioFor(targets: readonly ShardTarget[]) {
   });
 }
 
-describe('three replicas share three shards, one each, and a lost replica hands its shard over', () => {
+describe('three replicas share three shards, one each; a lost replica hands its shard over, a new one gets its share', () => {
   let namespace: string;
   let clusterId: string;
   let targets: ShardTarget[];
@@ -283,7 +283,50 @@ describe('three replicas share three shards, one each, and a lost replica hands 
     }
   });
 
-  it('never published a target twice in one cycle, through start-up, balancing and the handover', () => {
+  it('hands a shard back to a replica that joins, so three replicas hold one shard each again', async () => {
+    startReplica('replica-d');
+    const joinedAtMs = Date.now();
+    const after = await balanced([...replicas.keys()]);
+    const rebalancedMs = Date.now() - joinedAtMs;
+    process.stdout.write(`scale-up: replica-d got its share ${rebalancedMs} ms after it started\n`);
+    const byCycle = await cyclesAfter(lastCycleId(), 3);
+
+    expect(after).toContain('replica-d');
+    expect([...after].sort()).toEqual([...replicas.keys()].sort());
+    for (const perTarget of byCycle.values()) {
+      expect(Object.fromEntries(perTarget)).toEqual(
+        Object.fromEntries(targets.map((t) => [t.id, [after[t.shard]]])),
+      );
+    }
+  });
+
+  it('hands its shard over quickly when a replica gets SIGTERM (it releases its Leases) and exits 0', async () => {
+    const shardHolders = holders();
+    const leaving = shardHolders[0]!;
+    const before = lastCycleId();
+    const stoppedAtMs = Date.now();
+    const code = await stopOperator(replicas.get(leaving)!);
+    replicas.delete(leaving);
+    const first = await eventually(
+      'a publication of shard 0 by another replica',
+      () =>
+        publications().find(
+          (p) =>
+            p.cycleId > before &&
+            p.publisher !== leaving &&
+            targets.filter((t) => t.shard === 0).every((t) => p.targetIds.includes(t.id)),
+        ),
+      60_000,
+    );
+    process.stdout.write(
+      `sharded SIGTERM handover: shard 0 published by ${first.publisher} ${first.receivedAtMs - stoppedAtMs} ms after SIGTERM\n`,
+    );
+
+    expect(code).toBe(0);
+    expect([...replicas.keys()]).toContain(first.publisher);
+  });
+
+  it('never published a target twice in one cycle, through start-up, handovers and rebalancing', () => {
     const twice: string[] = [];
     for (const [cycleId, perTarget] of publishersByCycle(0)) {
       for (const [id, publishers] of perTarget)
