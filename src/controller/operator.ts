@@ -174,6 +174,7 @@ export class Operator {
         renewDeadlineMs: le.renewDeadlineMs,
         retryPeriodMs: le.retryPeriodMs,
         onShardGained: (shard) => this.#onStartedLeading(shard),
+        beforeHandBack: (shard, signal) => this.#registry.saveShard(shard, signal),
         onShardLost: (shard) =>
           this.#log.warn(
             { identity: options.identity, shard },

@@ -42,6 +42,11 @@ export interface ShardCoordinatorOptions {
   readonly onShardGained?: ((shard: number) => void) | undefined;
   /** Called when this replica stops holding a shard. Must not throw. */
   readonly onShardLost?: ((shard: number) => void) | undefined;
+  /**
+   * Awaited (at most renewDeadline / 2) before a shard is handed back to a peer, while it is still held: the place
+   * to save the shard's learned state so the peer continues from now. Must not reject.
+   */
+  readonly beforeHandBack?: ((shard: number, signal: AbortSignal) => Promise<void>) | undefined;
 }
 
 /** One shard and the identity holding its Lease as last observed ('' when nobody). */
@@ -250,6 +255,17 @@ export class ShardCoordinator implements LeaseFence {
     this.#log.info({ shard, fairShare, alive: this.#alive.length }, 'handing a shard back to a peer');
     const old = this.#electors[shard];
     if (old === undefined) return;
+    if (this.#o.beforeHandBack !== undefined) {
+      const timeout = new AbortController();
+      const cancel = this.#o.clock.setTimer(this.#o.renewDeadlineMs / 2, () => timeout.abort());
+      await Promise.race([
+        this.#o.beforeHandBack(shard, timeout.signal).catch((err: unknown) => {
+          this.#log.warn({ err, shard }, 'preparing the hand-back failed; handing back anyway');
+        }),
+        new Promise<void>((resolve) => timeout.signal.addEventListener('abort', () => resolve())),
+      ]);
+      cancel();
+    }
     // Stopping releases the Lease (holder cleared), so a peer below its share takes it at its next attempt.
     await old.stop();
     if (this.#abort.signal.aborted) return;

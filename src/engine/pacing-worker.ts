@@ -303,39 +303,62 @@ export class PacingWorker {
     }
   }
 
+  /**
+   * Sharded: saves the learned state of one shard now, if this worker holds and has loaded it. Called before this
+   * instance hands the shard back to a peer, so that the peer continues from now rather than from the last
+   * periodic save. Never rejects.
+   */
+  async saveShard(shard: number, signal: AbortSignal): Promise<void> {
+    const shards = this.#ports.fence.shards;
+    if (shards === undefined || this.#ports.stateStore === undefined) return;
+    try {
+      await this.#saveOneShard(shard, this.#ports.clock.nowMs(), signal);
+    } catch (error) {
+      this.#ports.logger.warn({ err: error, shard }, 'learned state of the shard could not be saved');
+    }
+  }
+
   async #saveState(signal: AbortSignal): Promise<void> {
     const { stateStore, clock, logger, fence } = this.#ports;
     if (stateStore === undefined) return;
     const nowMs = clock.nowMs();
-    const base = {
-      version: 1 as const,
-      clusterKey: this.#config.key,
-      policy: this.#config.policy,
-      savedAtMs: nowMs,
-      lastCycleId: this.#lastCycleId,
-    };
     const shards = fence.shards;
     try {
       if (shards === undefined) {
-        await stateStore.save({ ...base, targets: { ...this.#learnedState } }, signal);
+        await stateStore.save({ ...this.#stateBase(nowMs), targets: { ...this.#learnedState } }, signal);
       } else {
         // One state per held shard, with only that shard's targets: peers own (and save) the other shards.
-        for (let shard = 0; shard < shards.count; shard += 1) {
-          // A shard gained since the last cycle has not been loaded yet: saving it would clobber its state.
-          if (!shards.holdsShard(shard, nowMs) || !this.#loadedShards.has(shard)) continue;
-          const targets: Record<string, unknown> = {};
-          for (const target of this.#targets) {
-            const entry = this.#learnedState[target.id];
-            if (entry !== undefined && shards.shardOf(target.key) === shard) targets[target.id] = entry;
-          }
-          await stateStore.save({ ...base, shard, targets }, signal);
-        }
+        for (let shard = 0; shard < shards.count; shard += 1) await this.#saveOneShard(shard, nowMs, signal);
       }
       this.#lastSavedAtMs = nowMs;
       this.#isStateDirty = false;
     } catch (error) {
       logger.warn({ err: error }, 'learned state could not be saved');
     }
+  }
+
+  async #saveOneShard(shard: number, nowMs: number, signal: AbortSignal): Promise<void> {
+    const shards = this.#ports.fence.shards;
+    const stateStore = this.#ports.stateStore;
+    if (shards === undefined || stateStore === undefined) return;
+    // A shard gained since the last cycle has not been loaded yet: saving it would clobber its state.
+    if (!shards.holdsShard(shard, nowMs) || !this.#loadedShards.has(shard)) return;
+    const targets: Record<string, unknown> = {};
+    for (const target of this.#targets) {
+      const entry = this.#learnedState[target.id];
+      if (entry !== undefined && shards.shardOf(target.key) === shard) targets[target.id] = entry;
+    }
+    await stateStore.save({ ...this.#stateBase(nowMs), shard, targets }, signal);
+  }
+
+  #stateBase(nowMs: number) {
+    return {
+      version: 1 as const,
+      clusterKey: this.#config.key,
+      policy: this.#config.policy,
+      savedAtMs: nowMs,
+      lastCycleId: this.#lastCycleId,
+    };
   }
 
   #wakeUp(): void {

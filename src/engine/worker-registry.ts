@@ -85,6 +85,11 @@ export class WorkerRegistry {
     return [...this.#workers.keys()];
   }
 
+  /** Sharded: every worker saves the learned state of `shard` now (before this instance hands it back). */
+  async saveShard(shard: number, signal: AbortSignal): Promise<void> {
+    await Promise.all([...this.#workers.values()].map((w) => w.worker.saveShard(shard, signal)));
+  }
+
   /** Stops every worker (each saves its learned state when leading); used on shutdown. */
   async stopAll(): Promise<void> {
     const all = [...this.#workers.values()];

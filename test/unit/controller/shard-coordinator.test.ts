@@ -31,7 +31,11 @@ function replicaClient(store: FakeLeaseClient): LeaseClient & { crash(): void } 
 function aReplica(identity: string, clock: FakeClock, store: FakeLeaseClient, shardCount = 3) {
   const client = replicaClient(store);
   const registry = new Registry();
-  const coordinator = new ShardCoordinator({
+  const handBacks: { shard: number; wasHeld: boolean }[] = [];
+  const coordinator: ShardCoordinator = new ShardCoordinator({
+    beforeHandBack: async (shard) => {
+      handBacks.push({ shard, wasHeld: coordinator.shards.holdsShard(shard, clock.nowMs()) });
+    },
     namespace: NS,
     name: 'op',
     shardCount,
@@ -43,7 +47,7 @@ function aReplica(identity: string, clock: FakeClock, store: FakeLeaseClient, sh
     logger: pino({ level: 'silent' }),
     ...timings,
   });
-  return { identity, coordinator, client, registry };
+  return { identity, coordinator, client, registry, handBacks };
 }
 
 const heldBy = (replica: ReturnType<typeof aReplica>, clock: FakeClock) =>
@@ -89,6 +93,9 @@ describe('ShardCoordinator', () => {
 
     expect(heldAlone).toEqual([0, 1, 2]);
     expect([a, b, c].map((r) => heldBy(r, clock).length)).toEqual([1, 1, 1]);
+    // Shards are handed back while still held (so their learned state can be saved first), highest first.
+    expect(a.handBacks.map((h) => h.shard).sort()).toEqual([1, 2]);
+    expect(a.handBacks.every((h) => h.wasHeld)).toBe(true);
     await Promise.all([a, b, c].map((r) => r.coordinator.stop()));
   });
 

@@ -311,6 +311,20 @@ describe('PacingWorker with sharded leases', () => {
     expect(stateStore.saved.has(undefined)).toBe(false);
   });
 
+  it('saves one shard on request (before handing it back) with only that shard’s targets', async () => {
+    const { clock, fence, stateStore, worker } = setUpSharded();
+    fence.held = new Set([0, 1]);
+    worker.start();
+    await clock.advanceBy(3000);
+    stateStore.saved.clear();
+
+    await worker.saveShard(1, new AbortController().signal);
+    await worker.saveShard(2, new AbortController().signal);
+    await worker.stop();
+
+    expect(stateStore.saved.get(1)?.targets).toEqual({ 'support:chat': { cycles: 3 } });
+  });
+
   it('never saves a shard it no longer holds, so its new owner’s state is not overwritten', async () => {
     const { clock, fence, stateStore, worker } = setUpSharded();
     fence.held = new Set([0, 1]);
