@@ -7,7 +7,7 @@ import type {
   TargetInput,
   VirtualQueueInput,
 } from './pacing-input.js';
-import { splitSharedCapacity } from './shared-capacity-split.js';
+import { splitSharedCapacityColumns } from './shared-capacity-split.js';
 
 /** Everything the observation builder needs for one cycle. */
 export interface ObservationInput {
@@ -52,50 +52,72 @@ export function virtualQueueOf(target: TargetInput): string {
 
 /**
  * Turns a statistics snapshot, the engagement reports and the target definitions into one observation per
- * target: agent groups resolved, shared capacity split (see {@link splitSharedCapacity}), and cumulative counters
+ * target: agent groups resolved, shared capacity split (see {@link splitSharedCapacityColumns}), and cumulative counters
  * turned into deltas against `memory` (a counter that went down was reset; the first reading yields 0).
  */
 export function buildObservations(input: ObservationInput): ObservationResult {
   const snapshot = input.snapshot ?? emptySnapshot;
   const snapshotMs = input.snapshot ? Date.parse(snapshot.snapshotTime) : Number.NaN;
-  const statsAgeMs = Number.isFinite(snapshotMs) ? input.nowMs - snapshotMs : Number.POSITIVE_INFINITY;
+  const hasSnapshotTime = Number.isFinite(snapshotMs);
+  const statsAgeMs = hasSnapshotTime ? input.nowMs - snapshotMs : Number.POSITIVE_INFINITY;
   const isStale = !(statsAgeMs <= input.staleAfterMs);
-  const resolved = resolveTargetAgents(snapshot, input.targets);
+  const targets = input.targets;
+  const resolved = resolveTargetAgents(snapshot, targets);
   const { offsets, problemsByTarget } = resolved;
-  const slots = splitSharedCapacity(snapshot, input.targets, resolved);
-  const queues = new Map<string, VirtualQueueInput>();
-  for (const queue of snapshot.virtualQueues) queues.set(`${queue.name}:${queue.media}`, queue);
+  const slots = splitSharedCapacityColumns(snapshot, targets, resolved);
+  // Queues by media, then by name: no key string is built per queue or per target.
+  const queues = new Map<string, Map<string, VirtualQueueInput>>();
+  for (const queue of snapshot.virtualQueues) {
+    let byName = queues.get(queue.media);
+    if (!byName) {
+      byName = new Map();
+      queues.set(queue.media, byName);
+    }
+    byName.set(queue.name, queue);
+  }
   const memory: Record<string, CounterMemoryEntry> = {};
   const problems: Record<string, readonly string[]> = {};
-  const observations = input.targets.map((target, t): Observation => {
-    const queue = queues.get(`${virtualQueueOf(target)}:${target.media}`);
+  const observations: Observation[] = new Array<Observation>(targets.length);
+  for (let t = 0; t < targets.length; t++) {
+    const target = targets[t]!;
+    const queue = queues.get(target.media)?.get(virtualQueueOf(target));
     const report = input.reports.get(target.id);
     const before = input.memory[target.id];
-    const statsNow: [number, number, number, number] | null = queue
-      ? [queue.acceptedTotal, queue.abandonedTotal, queue.answeredTotal, queue.handleSecondsTotal]
-      : null;
-    const engagementNow: [number, number, number, number] | null = report
-      ? [report.sentTotal, report.acceptedTotal, report.declinedTotal, report.expiredTotal]
-      : null;
     const statsBefore = before?.stats ?? null;
     const engagementBefore = before?.engagement ?? null;
+    // Counters that did not move keep the remembered tuple: a quiet target allocates nothing new for them.
+    const statsNow = queue
+      ? sameCounters(
+          statsBefore,
+          queue.acceptedTotal,
+          queue.abandonedTotal,
+          queue.answeredTotal,
+          queue.handleSecondsTotal,
+        )
+      : null;
+    const engagementNow = report
+      ? sameCounters(
+          engagementBefore,
+          report.sentTotal,
+          report.acceptedTotal,
+          report.declinedTotal,
+          report.expiredTotal,
+        )
+      : null;
     // Statistics deltas only count when the snapshot moved forward; a repeated snapshot adds nothing.
     const statsAdvanced =
-      statsNow !== null &&
-      statsBefore !== null &&
-      Number.isFinite(snapshotMs) &&
-      snapshotMs > before!.statsTimeMs;
+      statsNow !== null && statsBefore !== null && hasSnapshotTime && snapshotMs > before!.statsTimeMs;
     const hasEngagementDeltas = engagementNow !== null && engagementBefore !== null;
     const takeStats = statsNow !== null && (statsBefore === null || statsAdvanced);
     memory[target.id] = {
-      statsTimeMs: takeStats && Number.isFinite(snapshotMs) ? snapshotMs : (before?.statsTimeMs ?? 0),
+      statsTimeMs: takeStats && hasSnapshotTime ? snapshotMs : (before?.statsTimeMs ?? 0),
       nowMs: input.nowMs,
       stats: takeStats ? statsNow : statsBefore,
       engagement: engagementNow ?? engagementBefore,
     };
-    if (problemsByTarget[t]!.length > 0) problems[target.id] = problemsByTarget[t]!;
-    const slot = slots[t]!;
-    return {
+    const targetProblems = problemsByTarget[t]!;
+    if (targetProblems.length > 0) problems[target.id] = targetProblems;
+    observations[t] = {
       targetId: target.id,
       media: target.media,
       nowMs: input.nowMs,
@@ -105,26 +127,46 @@ export function buildObservations(input: ObservationInput): ObservationResult {
       isPaused: target.paused,
       goalRatio: target.goalPercent / 100,
       maxInvitesPerInterval: target.maxInvitesPerInterval,
-      freeSlots: slot.free,
-      busySlots: slot.busy,
-      staffedSlots: slot.staffed,
+      freeSlots: slots.free[t]!,
+      busySlots: slots.busy[t]!,
+      staffedSlots: slots.staffed[t]!,
       agentCount: offsets[t + 1]! - offsets[t]!,
       waiting: queue ? Math.max(0, queue.waiting) : 0,
       waitingAgesSeconds: queue?.waitingAgesSeconds,
       pending: report ? Math.max(0, report.pending) : 0,
       hasEngagementReport: report !== undefined,
       deltas: {
-        sent: hasEngagementDeltas ? counterDelta(engagementBefore![0], engagementNow![0]) : 0,
-        inviteAccepted: hasEngagementDeltas ? counterDelta(engagementBefore![1], engagementNow![1]) : 0,
-        declined: hasEngagementDeltas ? counterDelta(engagementBefore![2], engagementNow![2]) : 0,
-        expired: hasEngagementDeltas ? counterDelta(engagementBefore![3], engagementNow![3]) : 0,
-        queueAccepted: statsAdvanced ? counterDelta(statsBefore![0], statsNow![0]) : 0,
-        abandoned: statsAdvanced ? counterDelta(statsBefore![1], statsNow![1]) : 0,
-        answered: statsAdvanced ? counterDelta(statsBefore![2], statsNow![2]) : 0,
-        handleSeconds: statsAdvanced ? counterDelta(statsBefore![3], statsNow![3]) : 0,
+        sent: hasEngagementDeltas ? counterDelta(engagementBefore[0], engagementNow[0]) : 0,
+        inviteAccepted: hasEngagementDeltas ? counterDelta(engagementBefore[1], engagementNow[1]) : 0,
+        declined: hasEngagementDeltas ? counterDelta(engagementBefore[2], engagementNow[2]) : 0,
+        expired: hasEngagementDeltas ? counterDelta(engagementBefore[3], engagementNow[3]) : 0,
+        queueAccepted: statsAdvanced ? counterDelta(statsBefore[0], statsNow[0]) : 0,
+        abandoned: statsAdvanced ? counterDelta(statsBefore[1], statsNow[1]) : 0,
+        answered: statsAdvanced ? counterDelta(statsBefore[2], statsNow[2]) : 0,
+        handleSeconds: statsAdvanced ? counterDelta(statsBefore[3], statsNow[3]) : 0,
         statsSeconds: statsAdvanced ? (snapshotMs - before!.statsTimeMs) / 1000 : 0,
       },
     };
-  });
+  }
   return { observations, memory, problems };
+}
+
+/** `previous` when it holds exactly these four counters (Object.is, so NaN and −0 stay exact), else a new tuple. */
+function sameCounters(
+  previous: readonly [number, number, number, number] | null,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+): readonly [number, number, number, number] {
+  if (
+    previous !== null &&
+    Object.is(previous[0], a) &&
+    Object.is(previous[1], b) &&
+    Object.is(previous[2], c) &&
+    Object.is(previous[3], d)
+  ) {
+    return previous;
+  }
+  return [a, b, c, d];
 }

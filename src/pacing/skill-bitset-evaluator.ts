@@ -5,35 +5,20 @@ import type { SkillComparison, SkillExpression } from './skill-expression.js';
  * Evaluates skill expressions over every agent of a snapshot at once, as bitsets (one bit per agent).
  *
  * Matching each distinct expression against each agent costs expressions × agents (100 expressions over 50,000
- * agents is 5 million evaluations a cycle). Here the agents' skills are indexed once per snapshot; each distinct
- * comparison (`Spanish >= 3`) scans only the agents that have that skill and is cached; `&`, `|` and `!` are
- * word-wise operations on 32-bit words. The meaning is that of `matchesSkillExpression`: a skill the agent lacks
- * counts as level 0.
+ * agents is 5 million evaluations a cycle). Here each skill an expression names is read from every agent once
+ * per snapshot into a typed array of levels; each distinct comparison (`Spanish >= 3`) is one tight loop over
+ * that array and is cached; `&`, `|` and `!` are word-wise operations on 32-bit words. The meaning is that of
+ * `matchesSkillExpression`: a skill the agent lacks counts as level 0.
  */
 export class SkillBitsetEvaluator {
-  readonly #agentCount: number;
+  readonly #agents: readonly AgentInput[];
   readonly #words: number;
-  readonly #bySkill = new Map<string, { agents: number[]; levels: number[] }>();
+  readonly #levelsBySkill = new Map<string, Float64Array>();
   readonly #comparisons = new Map<string, Uint32Array>();
 
   constructor(agents: readonly AgentInput[]) {
-    this.#agentCount = agents.length;
+    this.#agents = agents;
     this.#words = Math.ceil(agents.length / 32);
-    for (let i = 0; i < agents.length; i++) {
-      const skills = agents[i]!.skills;
-      for (const skill in skills) {
-        if (!Object.hasOwn(skills, skill)) continue;
-        const level = skills[skill];
-        if (typeof level !== 'number') continue;
-        let entry = this.#bySkill.get(skill);
-        if (!entry) {
-          entry = { agents: [], levels: [] };
-          this.#bySkill.set(skill, entry);
-        }
-        entry.agents.push(i);
-        entry.levels.push(level);
-      }
-    }
   }
 
   /** The agents (indexes, ascending) matching the expression. */
@@ -51,6 +36,11 @@ export class SkillBitsetEvaluator {
     return out;
   }
 
+  /** The agents matching the expression as a bitset (bit i of word i >>> 5); may be cached: read, never write. */
+  matchingBits(expr: SkillExpression): Uint32Array {
+    return this.#evaluate(expr);
+  }
+
   #evaluate(expr: SkillExpression): Uint32Array {
     switch (expr.kind) {
       case 'comparison':
@@ -65,8 +55,8 @@ export class SkillBitsetEvaluator {
       case 'and':
       case 'or': {
         const out = this.#evaluate(expr.operands[0]!).slice();
-        for (const operand of expr.operands.slice(1)) {
-          const bits = this.#evaluate(operand);
+        for (let o = 1; o < expr.operands.length; o++) {
+          const bits = this.#evaluate(expr.operands[o]!);
           if (expr.kind === 'and') for (let w = 0; w < out.length; w++) out[w]! &= bits[w]!;
           else for (let w = 0; w < out.length; w++) out[w]! |= bits[w]!;
         }
@@ -75,50 +65,56 @@ export class SkillBitsetEvaluator {
     }
   }
 
+  /** Every agent's level of `skill` (0 when the agent lacks it or it is not a number), read once per snapshot. */
+  #levels(skill: string): Float64Array {
+    const cached = this.#levelsBySkill.get(skill);
+    if (cached) return cached;
+    const agents = this.#agents;
+    const levels = new Float64Array(agents.length);
+    for (let i = 0; i < agents.length; i++) {
+      const skills = agents[i]!.skills;
+      if (!Object.hasOwn(skills, skill)) continue;
+      const level = skills[skill];
+      if (typeof level === 'number') levels[i] = level;
+    }
+    this.#levelsBySkill.set(skill, levels);
+    return levels;
+  }
+
   #comparison(expr: SkillComparison): Uint32Array {
     const key = `${expr.skill}\u0000${expr.operator}\u0000${expr.level}`;
     const cached = this.#comparisons.get(key);
     if (cached) return cached;
-    const test = compare(expr.operator, expr.level);
+    const levels = this.#levels(expr.skill);
     const out = new Uint32Array(this.#words);
-    const entry = this.#bySkill.get(expr.skill);
-    if (test(0)) {
-      // Agents without the skill are level 0 and match: start from everyone, then correct those who have it.
-      out.fill(0xffffffff);
-      this.#clearTail(out);
-      if (entry) {
-        for (let k = 0; k < entry.agents.length; k++) {
-          if (!test(entry.levels[k]!)) out[entry.agents[k]! >>> 5]! &= ~(1 << (entry.agents[k]! & 31));
-        }
-      }
-    } else if (entry) {
-      for (let k = 0; k < entry.agents.length; k++) {
-        if (test(entry.levels[k]!)) out[entry.agents[k]! >>> 5]! |= 1 << (entry.agents[k]! & 31);
-      }
+    const wanted = expr.level;
+    // One loop per operator: a comparison closure called 50,000 times would cost more than the loop itself.
+    switch (expr.operator) {
+      case '=':
+        for (let i = 0; i < levels.length; i++) if (levels[i] === wanted) out[i >>> 5]! |= 1 << (i & 31);
+        break;
+      case '!=':
+        for (let i = 0; i < levels.length; i++) if (levels[i] !== wanted) out[i >>> 5]! |= 1 << (i & 31);
+        break;
+      case '>=':
+        for (let i = 0; i < levels.length; i++) if (levels[i]! >= wanted) out[i >>> 5]! |= 1 << (i & 31);
+        break;
+      case '<=':
+        for (let i = 0; i < levels.length; i++) if (levels[i]! <= wanted) out[i >>> 5]! |= 1 << (i & 31);
+        break;
+      case '>':
+        for (let i = 0; i < levels.length; i++) if (levels[i]! > wanted) out[i >>> 5]! |= 1 << (i & 31);
+        break;
+      case '<':
+        for (let i = 0; i < levels.length; i++) if (levels[i]! < wanted) out[i >>> 5]! |= 1 << (i & 31);
+        break;
     }
     this.#comparisons.set(key, out);
     return out;
   }
 
   #clearTail(bits: Uint32Array): void {
-    const used = this.#agentCount & 31;
+    const used = this.#agents.length & 31;
     if (used !== 0 && bits.length > 0) bits[bits.length - 1]! &= (1 << used) - 1;
-  }
-}
-
-function compare(operator: SkillComparison['operator'], wanted: number): (level: number) => boolean {
-  switch (operator) {
-    case '=':
-      return (level) => level === wanted;
-    case '!=':
-      return (level) => level !== wanted;
-    case '>=':
-      return (level) => level >= wanted;
-    case '<=':
-      return (level) => level <= wanted;
-    case '>':
-      return (level) => level > wanted;
-    case '<':
-      return (level) => level < wanted;
   }
 }
