@@ -43,8 +43,22 @@ export function initialAcceptDelayState(): AcceptDelayState {
 }
 
 /**
+ * The per-interval factors of an interval of `intervalSeconds`: `r = e^(−Δ/D)` for every candidate delay D of
+ * the grid, then the likelihood's decay `e^(−Δ/memory)` at index `grid.length`. Every target of a round shares
+ * one interval, so a round computes them once instead of once per target.
+ */
+export function acceptDelayDecays(intervalSeconds: number): Float64Array {
+  const grid = acceptDelayGridSeconds;
+  const decays = new Float64Array(grid.length + 1);
+  for (let g = 0; g < grid.length; g++) decays[g] = Math.exp(-intervalSeconds / grid[g]!);
+  decays[grid.length] = Math.exp(-intervalSeconds / acceptDelayTuning.memorySeconds);
+  return decays;
+}
+
+/**
  * Adds one interval of `intervalSeconds`: `sent` invitations went out at its start, `accepted` were accepted
- * during it, with the acceptance probability `p` estimated now.
+ * during it, with the acceptance probability `p` estimated now. `decays` are {@link acceptDelayDecays} of the
+ * same interval when the caller has them (computed here otherwise).
  */
 export function updateAcceptDelay(
   state: AcceptDelayState,
@@ -52,16 +66,17 @@ export function updateAcceptDelay(
   accepted: number,
   intervalSeconds: number,
   p: number,
+  decays: Float64Array = acceptDelayDecays(intervalSeconds),
 ): AcceptDelayState {
   if (!(intervalSeconds > 0)) return state;
   const grid = acceptDelayGridSeconds;
-  const decay = Math.exp(-intervalSeconds / acceptDelayTuning.memorySeconds);
+  const decay = decays[grid.length]!;
   const exposure = new Array<number>(grid.length);
   const logLikelihood = new Array<number>(grid.length);
   const newlySent = Math.max(0, sent);
   const acceptedCount = Math.max(0, accepted);
   for (let g = 0; g < grid.length; g++) {
-    const r = Math.exp(-intervalSeconds / grid[g]!);
+    const r = decays[g]!;
     const e = r * (state.exposure[g] ?? 0) + newlySent;
     exposure[g] = e;
     const predicted = p * (1 - r) * e;
@@ -90,14 +105,15 @@ export function estimateAcceptDelaySeconds(state: AcceptDelayState): number {
 
 /**
  * Acceptances still expected, one interval of `intervalSeconds` after the last update, from the invitations sent
- * so far, under the candidate delay at `index` of the grid.
+ * so far, under the candidate delay at `index` of the grid (`decays`: {@link acceptDelayDecays} of that interval).
  */
 export function expectedAcceptancesToCome(
   state: AcceptDelayState,
   intervalSeconds: number,
   index: number,
   p: number,
+  decays?: Float64Array,
 ): number {
-  const r = Math.exp(-intervalSeconds / acceptDelayGridSeconds[index]!);
+  const r = decays ? decays[index]! : Math.exp(-intervalSeconds / acceptDelayGridSeconds[index]!);
   return p * r * (state.exposure[index] ?? 0);
 }

@@ -1,3 +1,4 @@
+import { formatFixed } from './fixed-decimal.js';
 import { hasFiniteNumbers, type PacingPolicy } from './pacing-policy.js';
 
 /** Learned state of `adaptive` (the estimators live beside it, shared by every policy). */
@@ -86,11 +87,12 @@ export const adaptivePolicy: PacingPolicy<AdaptiveState> = {
     }
     return {
       invites,
-      state: { logTrim },
+      // An unchanged trim keeps its state object: nothing new to allocate and retain for a quiet target.
+      state: logTrim === state.logTrim ? state : { logTrim },
       explanation:
-        `${mode}: capacity ${capacity.toFixed(2)} (free ${obs.freeSlots.toFixed(1)} + freeing ${freeing.toFixed(2)}` +
-        ` − waiting ${obs.waiting}), trim ${trim.toFixed(2)}, p̂ ${p.toFixed(3)},` +
-        ` ${estimates.acceptancesToCome.toFixed(2)} acceptances to come from ${obs.pending} pending`,
+        `${mode}: capacity ${formatFixed(capacity, 2)} (free ${formatFixed(obs.freeSlots, 1)} + freeing ${formatFixed(freeing, 2)}` +
+        ` − waiting ${obs.waiting}), trim ${formatFixed(trim, 2)}, p̂ ${formatFixed(p, 3)},` +
+        ` ${formatFixed(estimates.acceptancesToCome, 2)} acceptances to come from ${obs.pending} pending`,
     };
   },
   skip: (_obs, state) => state,

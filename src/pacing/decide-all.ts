@@ -1,6 +1,7 @@
+import { acceptDelayDecays } from './accept-delay-estimator.js';
 import { evaluateGuards, guardCap, type GuardVerdict } from './guards.js';
 import type { Observation } from './observation.js';
-import { hasFiniteNumbers, isRecord, type PlainData } from './pacing-policy.js';
+import { isRecord, type PlainData } from './pacing-policy.js';
 import { findPolicy } from './policy-registry.js';
 import {
   estimatorNumberFields,
@@ -69,19 +70,27 @@ export interface DecideAllResult {
 
 function isFiniteArray(value: unknown): value is number[] {
   if (!Array.isArray(value)) return false;
-  for (const v of value) if (!Number.isFinite(v)) return false;
+  for (let i = 0; i < value.length; i++) if (!Number.isFinite(value[i])) return false;
   return true;
 }
 
 const acceptanceKeys = ['fastAccepted', 'fastResolved', 'slowAccepted', 'slowResolved'];
 
+/** True when every listed key of the record holds a finite number (a plain loop: this runs per target). */
+function hasFiniteFields(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  for (let k = 0; k < keys.length; k++) if (!Number.isFinite(value[keys[k]!])) return false;
+  return true;
+}
+
 /** True when persisted estimator state has every field this version reads (checked field by field: it is cheap). */
 function hasEstimatorShape(value: unknown): value is EstimatorState {
   if (!isRecord(value)) return false;
+  const acceptance = value['acceptance'];
   const acceptDelay = value['acceptDelay'];
   return (
-    hasFiniteNumbers(value, estimatorNumberFields) &&
-    hasFiniteNumbers(value['acceptance'], acceptanceKeys) &&
+    hasFiniteFields(value, estimatorNumberFields) &&
+    isRecord(acceptance) &&
+    hasFiniteFields(acceptance, acceptanceKeys) &&
     isRecord(acceptDelay) &&
     isFiniteArray(acceptDelay['exposure']) &&
     isFiniteArray(acceptDelay['logLikelihood'])
@@ -102,7 +111,19 @@ export function decideAll(
 ): DecideAllResult {
   const policy = findPolicy(policyName);
   const nextStates: Record<string, TargetState> = {};
-  const decisions = observations.map((obs): PacingDecision => {
+  const decisions: PacingDecision[] = new Array<PacingDecision>(observations.length);
+  // The accept-delay factors depend on the interval only; the targets of a round share it, so they are computed
+  // once per distinct interval rather than once per target.
+  let decaysIntervalMs = Number.NaN;
+  let decays: Float64Array | undefined;
+  for (let o = 0; o < observations.length; o++) {
+    const obs = observations[o]!;
+    if (obs.intervalMs !== decaysIntervalMs) {
+      decaysIntervalMs = obs.intervalMs;
+      const intervalSeconds = obs.intervalMs / 1000;
+      // readEstimates uses max(1e-3, Δ) and updateEstimators max(0, Δ): the same factors serve both only above 1 ms.
+      decays = intervalSeconds >= 1e-3 ? acceptDelayDecays(intervalSeconds) : undefined;
+    }
     const previous = states[obs.targetId];
     const previousEstimators =
       isRecord(previous) && previous['version'] === 1 && hasEstimatorShape(previous['estimators'])
@@ -112,8 +133,8 @@ export function decideAll(
       isRecord(previous) && previous['policy'] === policy.name && policy.isState(previous['policyState'])
         ? previous['policyState']
         : policy.initialState(obs.targetId);
-    const estimators = updateEstimators(previousEstimators, obs);
-    const estimates = readEstimates(estimators, obs);
+    const estimators = updateEstimators(previousEstimators, obs, decays);
+    const estimates = readEstimates(estimators, obs, decays);
     const verdict = evaluateGuards(obs);
     let invites = 0;
     let reason: DecisionReason;
@@ -134,7 +155,7 @@ export function decideAll(
       policyState = decided.state;
     }
     nextStates[obs.targetId] = { version: 1, policy: policy.name, estimators, policyState };
-    return {
+    decisions[o] = {
       targetId: obs.targetId,
       invites,
       reason,
@@ -150,6 +171,6 @@ export function decideAll(
         occupancy: obs.staffedSlots > 0 ? obs.busySlots / obs.staffedSlots : undefined,
       },
     };
-  });
+  }
   return { decisions, states: nextStates };
 }

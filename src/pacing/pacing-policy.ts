@@ -39,5 +39,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** True when every listed key of `value` holds a finite number. */
 export function hasFiniteNumbers(value: unknown, keys: readonly string[]): value is Record<string, number> {
-  return isRecord(value) && keys.every((key) => Number.isFinite(value[key]));
+  if (!isRecord(value)) return false;
+  // A plain loop, not `every` with a callback: this validates every target's state every round.
+  for (let k = 0; k < keys.length; k++) if (!Number.isFinite(value[keys[k]!])) return false;
+  return true;
 }

@@ -149,8 +149,15 @@ function decayOver(seconds: number, memorySeconds: number): number {
   return seconds > 0 ? Math.exp(-seconds / memorySeconds) : 1;
 }
 
-/** Feeds one observation's deltas to every estimator. Statistics-based ones advance with statistics time only. */
-export function updateEstimators(state: EstimatorState, obs: Observation): EstimatorState {
+/**
+ * Feeds one observation's deltas to every estimator. Statistics-based ones advance with statistics time only.
+ * `decays`: {@link acceptDelayDecays} of the observation's interval, when the caller computed them for a round.
+ */
+export function updateEstimators(
+  state: EstimatorState,
+  obs: Observation,
+  decays?: Float64Array,
+): EstimatorState {
   const d = obs.deltas;
   const intervalSeconds = Math.max(0, obs.intervalMs / 1000);
   const resolved = d.inviteAccepted + d.declined + d.expired;
@@ -173,6 +180,7 @@ export function updateEstimators(state: EstimatorState, obs: Observation): Estim
           d.inviteAccepted,
           intervalSeconds,
           estimateAcceptance(acceptance).p,
+          decays,
         )
       : state.acceptDelay,
     pendingSecondsSum: obs.hasEngagementReport
@@ -199,8 +207,11 @@ function shrunk(numerator: number, denominator: number, prior: number, priorWeig
   return (numerator + prior * priorWeight) / (denominator + priorWeight);
 }
 
-/** Reads every estimate, with the live queue of `obs` for the expected abandonments. */
-export function readEstimates(state: EstimatorState, obs: Observation): Estimates {
+/**
+ * Reads every estimate, with the live queue of `obs` for the expected abandonments. `decays`: as for
+ * {@link updateEstimators}, of the same interval.
+ */
+export function readEstimates(state: EstimatorState, obs: Observation, decays?: Float64Array): Estimates {
   const acceptance = estimateAcceptance(state.acceptance);
   const patienceSeconds = Math.max(
     1,
@@ -214,7 +225,7 @@ export function readEstimates(state: EstimatorState, obs: Observation): Estimate
     acceptDelaySeconds,
     acceptancesToCome: Math.min(
       obs.pending,
-      expectedAcceptancesToCome(state.acceptDelay, intervalSeconds, delayIndex, acceptance.p),
+      expectedAcceptancesToCome(state.acceptDelay, intervalSeconds, delayIndex, acceptance.p, decays),
     ),
     pFast: acceptance.fast,
     pSlow: acceptance.slow,
