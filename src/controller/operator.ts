@@ -387,7 +387,15 @@ export class Operator {
     this.#log.info({ identity: this.#o.identity, shard }, 'started leading');
     // The predecessor's status may be behind ours: rewrite everything once, then reconcile everything so
     // conditions computed while standing by get written.
-    this.#book.rewriteAll();
+    const shards = this.#fence.shards;
+    this.#book.rewriteAll(
+      shard === undefined || shards === undefined
+        ? undefined
+        : (ref) =>
+            ref.kind === 'PacingTarget'
+              ? shards.shardOf(`${ref.namespace}/${ref.name}`) === shard
+              : shard === 0,
+    );
     for (const informer of this.#clusterInformers)
       for (const o of informer.list()) this.#clusterQueue.add(keyOf(o));
     for (const informer of this.#targetInformers)

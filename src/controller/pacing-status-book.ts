@@ -156,9 +156,13 @@ export class PacingStatusBook implements CycleOutcomeSink {
     this.#o.writer.forget?.(entry.ref);
   }
 
-  /** Re-sends every known status (after this instance became leader, its predecessor's may be behind). */
-  rewriteAll(): void {
+  /**
+   * Re-sends every known status (after this instance became leader, its predecessor's may be behind); sharded,
+   * only those `only` selects (the objects of the shard just gained).
+   */
+  rewriteAll(only?: (ref: PacingObjectRef) => boolean): void {
     for (const entry of this.#entries.values()) {
+      if (only !== undefined && !only(entry.ref)) continue;
       // Another leader may have written since this replica last did: drop the writer's memory of our last write
       // so the comparison cannot skip a status that the API no longer holds.
       this.#o.writer.forget?.(entry.ref);

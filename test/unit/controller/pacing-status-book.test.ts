@@ -231,6 +231,16 @@ describe('PacingStatusBook', () => {
     expect(forgotten.sort()).toEqual(['chat', 'main']);
   });
 
+  it('rewrites only the statuses selected (the objects of a shard just gained) when asked to', () => {
+    const { book, submitted, forgotten } = setUp();
+    submitted.length = 0;
+
+    book.rewriteAll((ref) => ref.kind === 'PacingTarget');
+
+    expect(submitted.map((s) => s.ref.name)).toEqual(['chat']);
+    expect(forgotten).toEqual(['chat']);
+  });
+
   it('writes a new generation at once with the next update even when no condition flips', () => {
     const { book, submitted } = setUp();
     book.setTargetConditions(
