@@ -98,9 +98,14 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   //    Sharded, the check is per shard: the targets of a shard lost mid-cycle are dropped from this very publish.
   const fencedAtMs = ports.clock.nowMs();
   const publishable = heldTargets(targets, ports.fence, fencedAtMs);
-  const lost = targets
-    .filter((t) => !publishable.includes(t))
-    .map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
+  // A Set, not includes(): 10,000 targets would make that 50 million comparisons per cycle.
+  const publishing = new Set(publishable);
+  const lost =
+    publishable.length === targets.length
+      ? []
+      : targets
+          .filter((t) => !publishing.has(t))
+          .map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
   if (!ports.fence.holdsValidLease(fencedAtMs) || (targets.length > 0 && publishable.length === 0)) {
     const all = targets.map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
     return {
