@@ -249,6 +249,7 @@ function decide(
       policy: cluster.policy,
       snapshot: ports.fence.shards === undefined ? snapshot : snapshotOfHeld(snapshot, targets),
       targets,
+      capacityPeers: ports.fence.shards === undefined ? undefined : peersOf(input.targets, targets),
       reports: input.reports,
       learnedState: input.learnedState,
     });
@@ -278,7 +279,8 @@ function decide(
  * Sharded: the snapshot cut down to the agents and queues the held targets name, so that a replica's decision
  * costs in proportion to its own shards, not to the whole cluster's snapshot. Only when every group is an agent
  * list: a skill expression or a group name may match any agent, so then the whole snapshot is kept. The decision
- * is the same either way: agent lists resolve by id, and shared capacity is split among the targets decided.
+ * is the same either way: agent lists resolve by id, and shared capacity is split among every target of the
+ * cluster (peers' targets included, see capacityPeers), so no agent outside the cut matters to the split.
  */
 function snapshotOfHeld(
   snapshot: EngineStatsSnapshot,
@@ -297,6 +299,13 @@ function snapshotOfHeld(
     agents: snapshot.agents.filter((a) => agentIds.has(a.id)),
     virtualQueues: snapshot.virtualQueues.filter((q) => queues.has(`${q.name}:${q.media}`)),
   };
+}
+
+/** The cluster's targets this instance does not decide (their shards belong to peers). */
+function peersOf(all: readonly TargetConfig[], held: readonly TargetConfig[]): TargetConfig[] | undefined {
+  if (all.length === held.length) return undefined;
+  const mine = new Set(held);
+  return all.filter((t) => !mine.has(t));
 }
 
 /** The engine re-checks the policy invariants it is responsible for: paused is 0, integer, ≥ 0, ≤ cap. */

@@ -17,6 +17,11 @@ export interface DecisionInput {
   readonly snapshot: EngineStatsSnapshot;
   /** The targets to decide for. */
   readonly targets: readonly TargetConfig[];
+  /**
+   * Sharded: the cluster's targets that peers decide. They take part in the shared-capacity split only, so that an
+   * agent shared with a target of another shard is not promised in full by both replicas. Absent unsharded.
+   */
+  readonly capacityPeers?: readonly TargetConfig[] | undefined;
   /** The platform's latest report per target id (pending invitations and counters), from the last exchange. */
   readonly reports: ReadonlyMap<string, EngagementTargetReport>;
   /** Learned state per target id, from the previous cycle or the persisted store. */

@@ -38,11 +38,17 @@ export class PacingRoomDecider implements PacingDecider {
       // The engine already refused stale snapshots; the builder's own check must not disagree with it.
       staleAfterMs: Number.POSITIVE_INFINITY,
       snapshot: input.snapshot,
-      targets: input.targets.map(toTargetInput),
+      // Peers are observed too, so that every replica splits a shared agent the same way; only ours are decided.
+      targets: [...input.targets, ...(input.capacityPeers ?? [])].map(toTargetInput),
       reports,
       memory,
     });
-    const decided = decideAll(input.policy, observed.observations, states);
+    const peers = input.capacityPeers ?? [];
+    const decided = decideAll(
+      input.policy,
+      peers.length === 0 ? observed.observations : observed.observations.slice(0, input.targets.length),
+      states,
+    );
     const learned: Record<string, unknown> = {};
     for (const target of input.targets) {
       learned[target.id] = { pacing: decided.states[target.id], counters: observed.memory[target.id] };

@@ -51,6 +51,22 @@ function anInput(overrides: Partial<DecisionInput> = {}): DecisionInput {
 }
 
 describe('PacingRoomDecider', () => {
+  it("splits agents shared with a peer shard's target, so a sharded replica never promises them in full", () => {
+    const shared = { groups: [{ name: 'sales-agents', agents: ['a-1', 'a-2', 'a-3', 'a-4'] }] };
+    const sales = aTarget('sales', shared);
+    const peer = aTarget('support', shared);
+
+    const alone = new PacingRoomDecider().decide(anInput({ targets: [sales] }));
+    const withPeer = new PacingRoomDecider().decide(anInput({ targets: [sales], capacityPeers: [peer] }));
+
+    expect(alone.targets.map((t) => [t.id, t.invites, t.figures?.freeSlots])).toEqual([['sales:chat', 4, 4]]);
+    // The peer's replica computes the same split and takes the other half: 2 + 2 = the 4 free slots, not 8.
+    expect(withPeer.targets.map((t) => [t.id, t.invites, t.figures?.freeSlots])).toEqual([
+      ['sales:chat', 2, 2],
+    ]);
+    expect(Object.keys(withPeer.learnedState)).toEqual(['sales:chat']);
+  });
+
   it('invites as many as there are free slots with the progressive policy and nothing pending', () => {
     const output = new PacingRoomDecider().decide(anInput());
 
