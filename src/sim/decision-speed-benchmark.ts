@@ -35,7 +35,7 @@ export const defaultDecisionSpeedOptions: DecisionSpeedOptions = {
   targets: 10_000,
   agents: 50_000,
   skillExpressions: 10,
-  rounds: 15,
+  rounds: 25,
   policy: 'adaptive',
 };
 
