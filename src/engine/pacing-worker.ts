@@ -330,10 +330,13 @@ export class PacingWorker {
         // One state per held shard, with only that shard's targets: peers own (and save) the other shards.
         for (let shard = 0; shard < shards.count; shard += 1) await this.#saveOneShard(shard, nowMs, signal);
       }
-      this.#lastSavedAtMs = nowMs;
       this.#isStateDirty = false;
     } catch (error) {
       logger.warn({ err: error }, 'learned state could not be saved');
+    } finally {
+      // A failed save is retried at the next save period, not every cycle: a save that fails for its size
+      // (or an API server in trouble) would otherwise add one large request per cycle.
+      this.#lastSavedAtMs = nowMs;
     }
   }
 

@@ -156,6 +156,23 @@ describe('PacingWorker', () => {
     expect(stateStore.saved?.lastCycleId).toBe(Date.parse('2026-11-25T18:00:12.000Z'));
   });
 
+  it('retries a failed save at the next save period, not every cycle', async () => {
+    const { clock, stateStore, worker } = setUp({ stateSaveIntervalMs: 5000 });
+    let attempts = 0;
+    stateStore.save = async () => {
+      attempts += 1;
+      throw new Error('413 Request entity too large');
+    };
+    worker.start();
+
+    await clock.advanceBy(12_000);
+    const attemptsWhileRunning = attempts;
+    await worker.stop();
+
+    expect(attemptsWhileRunning).toBe(3);
+    expect(stateStore.saves).toBe(0);
+  });
+
   it('does not save on stop when it no longer holds the lease', async () => {
     const { clock, fence, stateStore, worker } = setUp({ stateSaveIntervalMs: 60_000 });
     worker.start();
