@@ -33,6 +33,8 @@ export interface ScaleDetails {
   heapUsedMiB: number;
   /** Apiserver writes per second in the window by resource and verb. */
   apiWritesByResource: Record<string, number>;
+  /** Replicas whose /metrics did not answer within 30 s at the end of the window (their figures are missing). */
+  unresponsiveReplicas: number;
   /** Whether the replica held the Lease at the end of the window. */
   leadingAtEnd: boolean;
   /** Warning and error log lines of the operator over the whole run: message, count and the first cause. */

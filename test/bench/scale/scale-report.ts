@@ -85,7 +85,8 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
       .map((p) => `${p.count}× "${p.msg}"${p.firstError ? ` (first: ${p.firstError})` : ''}`)
       .join('; ');
     return (
-      `- ${fmt(r.targets)} targets: ${d.leadingAtEnd ? 'leading' : '**not leading**'} at the end of the window; ` +
+      `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
+      `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
       `API writes/s by resource: ${byResource}; operator warnings and errors: ${problems || 'none'}`
     );
   });
@@ -102,7 +103,11 @@ export function renderGoalVerdicts(records: readonly ScaleRecord[]): string {
   return [
     `- cycle p99 under ${SCALE_GOALS.cycleP99Ms} ms: ${verdict(row.cycleP99Ms !== null && row.cycleP99Ms < SCALE_GOALS.cycleP99Ms)} (${row.cycleP99Ms === null ? 'no cycle ran in the window' : `${row.cycleP99Ms} ms`})`,
     `- resident memory under ${SCALE_GOALS.rssMiB} MiB: ${verdict(details.rssPeakMiB < SCALE_GOALS.rssMiB)} (${details.rssPeakMiB} MiB peak, ${row.rssMiB} MiB at the end of the window)`,
-    `- status writes within the budget (${record.statusWriteBudget}/s): ${verdict(details.statusWritesPerSecond <= record.statusWriteBudget * 1.05)} (${details.statusWritesPerSecond}/s by the operator; ${row.apiWritesPerSecond}/s writes of every kind at the API server)`,
+    `- status writes within the budget (${record.statusWriteBudget}/s): ${
+      details.statusWritesPerSecond === 0 || !details.leadingAtEnd
+        ? '**not judged**: no status write succeeded in the window or the replica was not leading'
+        : verdict(details.statusWritesPerSecond <= record.statusWriteBudget * 1.05)
+    } (${details.statusWritesPerSecond}/s by the operator; ${row.apiWritesPerSecond}/s writes of every kind at the API server)`,
     `- every target Ready within ${SCALE_GOALS.readySeconds} s of creation: ${verdict(ready !== null && ready <= SCALE_GOALS.readySeconds)} (${ready === null ? `${details.readyTargets} of ${row.targets} Ready when the wait ended` : `${ready} s after the first create`})`,
   ].join('\n');
 }
