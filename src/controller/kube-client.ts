@@ -7,7 +7,26 @@ import {
   type RequestContext,
 } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
+import { isBrokenSessionError } from './broken-session-error.js';
 import { KubeConfigLoadError } from './errors.js';
+
+/** One cached dispatcher: what requests use (`dispatcher`, which watches for errors) and what it wraps. */
+interface CachedDispatcher {
+  readonly key: string;
+  readonly inner: Dispatcher;
+  readonly dispatcher: Dispatcher;
+}
+
+/** Options of {@link SharedDispatcherKubeConfig}. */
+export interface SharedDispatcherKubeConfigOptions {
+  /**
+   * Turns the dispatcher client-node built into the one to share; the identity by default. Unit tests pass a
+   * factory returning a fake dispatcher.
+   */
+  readonly adoptDispatcher?: (built: Dispatcher) => Dispatcher;
+  /** Told when a broken session made the shared dispatcher be replaced (logs, metrics). */
+  readonly onDispatcherReplaced?: (error: unknown) => void;
+}
 
 /**
  * A KubeConfig whose requests share one undici dispatcher. client-node 2.0.1 builds a new `undici.Agent`
@@ -16,11 +35,22 @@ import { KubeConfigLoadError } from './errors.js';
  * keep the first dispatcher per (context, cluster, user) and hand it to every later request. The agent that
  * client-node builds meanwhile never connects and is simply dropped.
  *
+ * Sharing one HTTP/2 session means one broken session fails every request (NGHTTP2_ENHANCE_YOUR_CALM after a
+ * huge body, GOAWAY, a destroyed session) and, left alone, never recovers. So a request failing that way drops
+ * the shared dispatcher: the next request adopts a fresh one (a new connection), the old one closes in the
+ * background.
+ *
  * Limitation: client certificates that rotate underneath (exec plugins returning certs) keep using the
  * dispatcher built with the first certificate; bearer tokens are headers and refresh normally.
  */
 export class SharedDispatcherKubeConfig extends KubeConfig {
-  #cached: { key: string; dispatcher: Dispatcher } | undefined;
+  readonly #options: SharedDispatcherKubeConfigOptions;
+  #cached: CachedDispatcher | undefined;
+
+  constructor(options: SharedDispatcherKubeConfigOptions = {}) {
+    super();
+    this.#options = options;
+  }
 
   /** Applies client-node's authentication, then swaps in the cached dispatcher. */
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
@@ -29,10 +59,10 @@ export class SharedDispatcherKubeConfig extends KubeConfig {
     if (built === undefined) return;
     const key = this.#dispatcherKey();
     if (this.#cached?.key !== key) {
-      const previous = this.#cached?.dispatcher;
-      this.#cached = { key, dispatcher: built };
+      const previous = this.#cached;
+      this.#cached = this.#adopt(key, built);
       // Requests still running on the old dispatcher finish; close() waits for them.
-      previous?.close().catch(() => undefined);
+      previous?.inner.close().catch(() => undefined);
     }
     context.setDispatcher(this.#cached.dispatcher);
   }
@@ -41,7 +71,33 @@ export class SharedDispatcherKubeConfig extends KubeConfig {
   async close(): Promise<void> {
     const cached = this.#cached;
     this.#cached = undefined;
-    await cached?.dispatcher.close();
+    await cached?.inner.close();
+  }
+
+  #adopt(key: string, built: Dispatcher): CachedDispatcher {
+    const inner = this.#options.adoptDispatcher?.(built) ?? built;
+    const entry: CachedDispatcher = {
+      key,
+      inner,
+      dispatcher: inner.compose(
+        (dispatch) => (options, handler) =>
+          dispatch(
+            options,
+            handlerNotifyingErrors(handler, (error) => {
+              this.#onRequestError(entry, error);
+            }),
+          ),
+      ),
+    };
+    return entry;
+  }
+
+  #onRequestError(entry: CachedDispatcher, error: unknown): void {
+    // Only the first failing request of a session replaces it; later failures of that session find it gone.
+    if (this.#cached !== entry || !isBrokenSessionError(error)) return;
+    this.#cached = undefined;
+    this.#options.onDispatcherReplaced?.(error);
+    entry.inner.close().catch(() => undefined);
   }
 
   #dispatcherKey(): string {
@@ -49,6 +105,26 @@ export class SharedDispatcherKubeConfig extends KubeConfig {
     const user = this.getCurrentUser();
     return JSON.stringify([this.getCurrentContext(), cluster?.name, cluster?.server, user?.name]);
   }
+}
+
+/** Wraps a dispatch handler so that `onError` sees its errors first (new and legacy handler APIs). */
+function handlerNotifyingErrors(
+  handler: Dispatcher.DispatchHandler,
+  onError: (error: unknown) => void,
+): Dispatcher.DispatchHandler {
+  return new Proxy(handler, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      if (property === 'onResponseError' || property === 'onError') {
+        return (...args: unknown[]) => {
+          onError(args[args.length - 1]);
+          return Reflect.apply(value, target, args);
+        };
+      }
+      return (...args: unknown[]) => Reflect.apply(value, target, args);
+    },
+  });
 }
 
 /** Where to load Kubernetes credentials from. */
