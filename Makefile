@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint bench bench-shards bench-io bench-fuzz crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-chaos test-operator test-alerts test-wiring test-integration clean
+.PHONY: help deps build lint bench bench-scale bench-shards bench-io bench-fuzz crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-chaos test-operator test-alerts test-wiring test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -58,6 +58,11 @@ demo: deps build control-plane ## run the whole product locally with a live view
 
 bench: build ## pacing benchmark: every scenario × every policy × 10 seeds, plus the 10,000-target decision timing; writes bench/results/
 	node dist/src/cli/main.js bench --seeds 10 --scenarios test/bench/scenarios --out bench/results
+
+SCALE_SIZES ?= 1000,10000,30000
+bench-scale: deps build control-plane ## scale benchmark: N PacingTargets on a real control plane, reference servers, operator (SCALE_SIZES=1000 quick; SCALE_REPLICAS/SCALE_SHARDS)
+	npx tsc --ignoreConfig --module nodenext --moduleResolution nodenext --target es2024 --lib es2024 --strict --skipLibCheck --types node --outDir dist/bench --rootDir . test/bench/scale/scale-bench.ts
+	SCALE_SIZES=$(SCALE_SIZES) node dist/bench/test/bench/scale/scale-bench.js
 
 bench-shards: deps ## sharding benchmark: per-replica cycle figures of 30,000 targets on 3 shards vs 10,000 on one
 	npx tsc --ignoreConfig --module nodenext --moduleResolution nodenext --target es2024 --lib es2024 --strict --skipLibCheck --types node --outDir dist/bench --rootDir . test/bench/shard-cycle-bench.ts
