@@ -2,7 +2,6 @@ import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AlarmManager, AlarmMetricsSink, AlarmOutcomeSink, type RuntimeSample } from '../alarms/index.js';
-import { validatePacingCluster } from '../api/index.js';
 import {
   alwaysLeader,
   fanOutSinks,
@@ -13,6 +12,7 @@ import {
 } from '../engine/index.js';
 import { AlarmStatusSink } from './alarm-status-sink.js';
 import { combineCachedObjects, type CachedObjects } from './cached-objects.js';
+import { ClusterValidationCache } from './cluster-validation-cache.js';
 import type { Clock } from './clock.js';
 import { ConfigMapLearnedStateStore } from './config-map-learned-state-store.js';
 import { createPacingClusterInformer, createPacingTargetInformer } from './custom-object-informer.js';
@@ -101,7 +101,7 @@ type AnyObject = KubernetesObject;
 export class Operator {
   readonly #o: OperatorOptions;
   readonly #log: Logger;
-  readonly #registry = new WorkerRegistry();
+  readonly #registry: WorkerRegistry;
   readonly #clusterInformers: RestartingInformer<AnyObject>[] = [];
   readonly #targetInformers: RestartingInformer<AnyObject>[] = [];
   readonly #secretInformers: RestartingInformer<V1Secret>[] = [];
@@ -119,6 +119,7 @@ export class Operator {
   constructor(options: OperatorOptions) {
     this.#o = options;
     const { clients, clock, registry, logger } = options;
+    this.#registry = new WorkerRegistry({ clock });
     this.#log = logger.child({ component: 'operator' });
     const namespaces: (string | undefined)[] =
       options.watchNamespaces.length > 0 ? [...options.watchNamespaces] : [undefined];
@@ -227,6 +228,7 @@ export class Operator {
         ? {}
         : { clusterFields: () => ({ shards: this.#coordinator?.holders() ?? [] }) }),
     });
+    const clusterValidations = new ClusterValidationCache();
     const alarmManager = new AlarmManager({
       sinks: [new AlarmMetricsSink(registry), new AlarmStatusSink(this.#book, options.events)],
       logger,
@@ -235,7 +237,7 @@ export class Operator {
       manager: alarmManager,
       settingsFor: (clusterKey) => {
         const object = clusters.get(clusterKey);
-        const validation = object === undefined ? undefined : validatePacingCluster(object);
+        const validation = object === undefined ? undefined : clusterValidations.validate(object);
         if (!validation?.isValid) return undefined;
         return {
           thresholds: validation.cluster.spec.alarms,
@@ -283,6 +285,7 @@ export class Operator {
           registry: this.#registry,
           book: this.#book,
           logger,
+          clusterValidations,
         }),
         concurrency: 2,
         clock,
@@ -302,7 +305,7 @@ export class Operator {
         const secretName = event.object.metadata?.name;
         if (namespace === undefined || secretName === undefined) return;
         for (const cluster of clusters.list(namespace)) {
-          const validation = validatePacingCluster(cluster);
+          const validation = clusterValidations.validate(cluster);
           if (validation.isValid && secretNamesOf(validation.cluster).includes(secretName)) {
             this.#clusterQueue.add(keyOf(cluster));
           }

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import {
   defaultOptimizationGoalPercent,
-  validatePacingCluster,
   validatePacingTarget,
   type PacingTargetValidation,
 } from '../api/index.js';
 import { targetIdOf, type TargetConfig, type WorkerRegistry } from '../engine/index.js';
 import type { CachedObjects } from './cached-objects.js';
+import { ClusterValidationCache } from './cluster-validation-cache.js';
 import { parseObjectKey } from './object-key.js';
 import type { PacingStatusBook } from './pacing-status-book.js';
 import { readRawObjectFields } from './raw-object-fields.js';
@@ -24,6 +24,8 @@ export interface PacingTargetReconcilerOptions {
   readonly book: PacingStatusBook;
   /** Logger. */
   readonly logger: Logger;
+  /** Shared cache of cluster validations; default one of this reconciler's own. */
+  readonly clusterValidations?: ClusterValidationCache;
 }
 
 const defaultStatusUpdatePeriodMs = 10_000;
@@ -35,6 +37,7 @@ const defaultStatusUpdatePeriodMs = 10_000;
  */
 export function createPacingTargetReconciler(options: PacingTargetReconcilerOptions): Reconciler {
   const { targets, clusters, registry, book, logger } = options;
+  const clusterValidations = options.clusterValidations ?? new ClusterValidationCache();
   return async (key) => {
     const { namespace = 'default', name } = parseObjectKey(key);
     // 1. Read the target from the cache; gone means its cluster's worker drops it from the next cycle.
@@ -52,7 +55,7 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
     const clusterName = validation.isValid ? validation.target.spec.clusterRef.name : undefined;
     const clusterKey = clusterName === undefined ? undefined : `${namespace}/${clusterName}`;
     const clusterValidation =
-      clusterKey === undefined ? undefined : validateCluster(clusters.get(clusterKey));
+      clusterKey === undefined ? undefined : validateCluster(clusterValidations, clusters.get(clusterKey));
     book.observe(
       { kind: 'PacingTarget', namespace, name, uid: raw.uid },
       raw.generation,
@@ -156,6 +159,6 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
   };
 }
 
-function validateCluster(object: unknown) {
-  return object === undefined ? undefined : validatePacingCluster(object);
+function validateCluster(cache: ClusterValidationCache, object: unknown) {
+  return object === undefined ? undefined : cache.validate(object);
 }

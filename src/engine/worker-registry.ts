@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from './clock.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { PacingWorker, type PacingWorkerPorts, type PacingWorkerView } from './pacing-worker.js';
 import type { TargetConfig } from './target-config.js';
@@ -16,14 +17,38 @@ export interface DesiredWorker {
   readonly buildPorts: () => PacingWorkerPorts;
 }
 
+/** Options of a {@link WorkerRegistry}. */
+export interface WorkerRegistryOptions {
+  /** Source of time for the coalescing delay. Default the system clock. */
+  readonly clock?: Clock;
+  /**
+   * How long membership changes are gathered before the sorted target lists are rebuilt and handed to the workers.
+   * Default 200 ms: small against any refresh period, large enough that a burst of reconciles costs one sort.
+   */
+  readonly flushDelayMs?: number;
+}
+
 /**
  * The set of running pacing workers, one per PacingCluster, plus the target membership of each cluster. Targets
  * may be registered before their cluster's worker exists; they join it when it starts.
+ *
+ * Membership changes are O(1): they mark the cluster dirty, and the sorted target list of a dirty cluster is
+ * rebuilt once, after `flushDelayMs` or when read (`workerOf`, `upsert`), whichever comes first. Rebuilding it
+ * on every change cost O(N log N) per target reconcile, which at 10,000 targets starved the event loop.
  */
 export class WorkerRegistry {
   readonly #workers = new Map<string, { worker: PacingWorker; fingerprint: string }>();
   readonly #targets = new Map<string, Map<string, TargetConfig>>();
   readonly #clusterOfTarget = new Map<string, string>();
+  readonly #dirtyClusters = new Set<string>();
+  readonly #clock: Clock;
+  readonly #flushDelayMs: number;
+  #flushTimer: AbortController | undefined;
+
+  constructor(options: WorkerRegistryOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#flushDelayMs = options.flushDelayMs ?? 200;
+  }
 
   /** Creates, reconfigures or replaces the worker of `desired.config.key`. Throws EngineConfigError on bad config. */
   async upsert(desired: DesiredWorker): Promise<void> {
@@ -37,6 +62,7 @@ export class WorkerRegistry {
       this.#workers.delete(key);
       await current.worker.stop();
     }
+    this.#dirtyClusters.delete(key);
     const worker = new PacingWorker(desired.config, this.#targetsOf(key), desired.buildPorts());
     this.#workers.set(key, { worker, fingerprint: desired.connectionFingerprint });
     worker.start();
@@ -59,9 +85,10 @@ export class WorkerRegistry {
       members = new Map();
       this.#targets.set(clusterKey, members);
     }
+    if (members.get(target.key) === target) return;
     members.set(target.key, target);
     this.#clusterOfTarget.set(target.key, clusterKey);
-    this.#workers.get(clusterKey)?.worker.setTargets(this.#targetsOf(clusterKey));
+    this.#markDirty(clusterKey);
   }
 
   /** Removes a target from whichever cluster it belonged to; its worker stops pacing it from the next cycle. */
@@ -72,12 +99,20 @@ export class WorkerRegistry {
     const members = this.#targets.get(clusterKey);
     members?.delete(targetKey);
     if (members?.size === 0) this.#targets.delete(clusterKey);
-    this.#workers.get(clusterKey)?.worker.setTargets(this.#targetsOf(clusterKey));
+    this.#markDirty(clusterKey);
   }
 
-  /** The view of a cluster's worker, or undefined when none runs. */
+  /** The view of a cluster's worker (with its targets up to date), or undefined when none runs. */
   workerOf(clusterKey: string): PacingWorkerView | undefined {
+    if (this.#dirtyClusters.has(clusterKey)) this.#flushCluster(clusterKey);
     return this.#workers.get(clusterKey)?.worker.view;
+  }
+
+  /** Hands every dirty cluster's sorted target list to its worker now. */
+  flushTargets(): void {
+    this.#flushTimer?.abort();
+    this.#flushTimer = undefined;
+    for (const clusterKey of [...this.#dirtyClusters]) this.#flushCluster(clusterKey);
   }
 
   /** Keys of the clusters with a running worker. */
@@ -92,9 +127,28 @@ export class WorkerRegistry {
 
   /** Stops every worker (each saves its learned state when leading); used on shutdown. */
   async stopAll(): Promise<void> {
+    this.#flushTimer?.abort();
+    this.#flushTimer = undefined;
     const all = [...this.#workers.values()];
     this.#workers.clear();
     await Promise.all(all.map((w) => w.worker.stop()));
+  }
+
+  #markDirty(clusterKey: string): void {
+    this.#dirtyClusters.add(clusterKey);
+    if (this.#flushTimer !== undefined) return;
+    const timer = new AbortController();
+    this.#flushTimer = timer;
+    void this.#clock.sleep(this.#flushDelayMs, timer.signal).then(() => {
+      if (timer.signal.aborted) return;
+      this.#flushTimer = undefined;
+      this.flushTargets();
+    });
+  }
+
+  #flushCluster(clusterKey: string): void {
+    this.#dirtyClusters.delete(clusterKey);
+    this.#workers.get(clusterKey)?.worker.setTargets(this.#targetsOf(clusterKey));
   }
 
   #targetsOf(clusterKey: string): TargetConfig[] {

@@ -279,6 +279,75 @@ describe('PacingStatusBook', () => {
   });
 });
 
+const pacingOutcomes: Record<string, Partial<TargetOutcome>> = {
+  Pacing: { invites: 3, reason: 'Paced', detailReason: 'Paced' },
+  NoFreeSlots: { invites: 0, reason: 'Paced', detailReason: 'NoFreeSlots' },
+  NoAgentsStaffed: { invites: 0, reason: 'Paced', detailReason: 'NoAgentsStaffed' },
+  GoalExceeded: { invites: 0, reason: 'Paced', detailReason: 'GoalExceeded' },
+  CapReached: { invites: 0, reason: 'Paced', detailReason: 'CapReached' },
+  StatsStale: { invites: 0, reason: 'StatsStale', message: 'old' },
+  Paused: { invites: 0, reason: 'Paused', message: 'paused' },
+  TargetError: { invites: 0, reason: 'PolicyFailed', message: 'boom' },
+};
+
+describe('PacingStatusBook Events and urgency of Pacing flips', () => {
+  it.each([
+    // from, to, Event emitted, written urgently
+    ['Pacing', 'NoFreeSlots', 'none', false],
+    ['NoFreeSlots', 'Pacing', 'none', false],
+    ['Pacing', 'NoAgentsStaffed', 'none', false],
+    ['Pacing', 'GoalExceeded', 'none', false],
+    ['GoalExceeded', 'CapReached', 'none', false],
+    ['Pacing', 'StatsStale', 'none', true],
+    ['StatsStale', 'Pacing', 'none', true],
+    ['Pacing', 'Paused', 'none', true],
+    ['Pacing', 'TargetError', 'Warning/TargetError', true],
+    ['TargetError', 'NoFreeSlots', 'Warning/NoFreeSlots', true],
+    ['TargetError', 'Pacing', 'Normal/Pacing', true],
+  ])('a Pacing flip from %s to %s emits %s (urgent write: %s)', (from, to, event, isUrgent) => {
+    const { book, submitted, events } = setUp();
+    book.cycleCompleted(anOutcome({}, pacingOutcomes[from]));
+    events.length = 0;
+    const before = submitted.length;
+
+    book.cycleCompleted(anOutcome({}, pacingOutcomes[to]));
+
+    expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual(event === 'none' ? [] : [event]);
+    const writes = submitted.slice(before).filter((s) => s.ref.name === 'chat');
+    // Every flip reaches the writer (status shows it); only problems jump the queue.
+    expect(writes.map((w) => w.isUrgent)).toEqual([isUrgent]);
+  });
+
+  it.each([
+    ['Accepted', 'False', 'InvalidSpec', 'Warning/InvalidSpec'],
+    ['Ready', 'False', 'ClusterNotFound', 'Warning/ClusterNotFound'],
+  ])('still announces %s=%s (%s) on a target', (type, status, reason, event) => {
+    const { book, events } = setUp();
+    book.setTargetConditions('tenant/chat', [
+      { type: 'Accepted', status: 'True', reason: 'Valid', message: 'ok' },
+      { type: 'Ready', status: 'True', reason: 'ClusterReady', message: 'ok' },
+    ]);
+
+    book.setTargetConditions('tenant/chat', [
+      { type, status, reason, message: 'bad' } as Parameters<typeof book.setTargetConditions>[1][number],
+    ]);
+
+    expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual([event]);
+  });
+
+  it('rewrites statuses on a regained lease without marking them urgent', () => {
+    const { book, submitted } = setUp();
+    submitted.length = 0;
+
+    book.rewriteAll();
+
+    expect(submitted.map((s) => [s.ref.name, s.isUrgent]).sort()).toEqual([
+      ['chat', false],
+      ['main', false],
+    ]);
+  });
+});
+
 describe('PacingStatusBook with sharded leases', () => {
   it('writes each status only where the instance holds its object (per-object isLeader) and lists shard holders', () => {
     const submitted: Submitted[] = [];

@@ -42,10 +42,40 @@ async function setUp(options: { hasCluster?: boolean; hasSecret?: boolean } = {}
     book: recording.book,
     logger: silentLogger,
   });
-  return { targets, registry, targetsOf, reconcile, ...recording };
+  return { targets, clusters, registry, targetsOf, reconcile, ...recording };
 }
 
 describe('PacingTarget reconciler', () => {
+  it('validates its cluster once per cluster object (resourceVersion), not on every target reconcile', async () => {
+    const { targets, clusters, reconcile, targetsOf } = await setUp();
+    // Reads of the cluster's spec count validations: each parse reads it, a cache hit does not.
+    let specReads = 0;
+    const countingCluster = (object: Record<string, unknown>) =>
+      Object.defineProperty({ ...object }, 'spec', {
+        get: () => {
+          specReads += 1;
+          return object.spec;
+        },
+        enumerable: true,
+      });
+    clusters.objects.set('tenant/main', countingCluster(aClusterObject()));
+    for (const name of ['a', 'b', 'c']) targets.objects.set(`tenant/${name}`, aTargetObject(name));
+
+    await reconcile('tenant/a', signal);
+    const readsForOne = specReads;
+    await reconcile('tenant/b', signal);
+    await reconcile('tenant/c', signal);
+    await reconcile('tenant/a', signal);
+    expect(readsForOne).toBeGreaterThan(0);
+    expect(specReads).toBe(readsForOne);
+
+    // A changed cluster arrives as a new object from the informer and is validated again.
+    clusters.objects.set('tenant/main', countingCluster(aClusterObject({ optimizationGoal: 5 }, 2)));
+    await reconcile('tenant/a', signal);
+    expect(specReads).toBeGreaterThan(readsForOne);
+    expect(targetsOf('tenant/main').find((t) => t.key === 'tenant/a')?.optimizationGoalPercent).toBe(5);
+  });
+
   it('adds a valid target to its cluster worker with the cluster goal as default and reports Accepted and Ready', async () => {
     const { targets, registry, targetsOf, reconcile, conditionsOf, lastStatusOf } = await setUp();
     targets.objects.set('tenant/chat', aTargetObject('chat'));

@@ -1,4 +1,4 @@
-import { WorkerRegistry, type PacingWorkerPorts } from '../../../src/engine/index.js';
+import { WorkerRegistry, type PacingWorkerPorts, type TargetConfig } from '../../../src/engine/index.js';
 import { FakeClock } from './fake-clock.js';
 import {
   aClusterConfig,
@@ -29,7 +29,7 @@ function setUp() {
       logger: silentLogger,
     };
   };
-  return { clock, engagement, sink, built, portsFor, registry: new WorkerRegistry() };
+  return { clock, engagement, sink, built, portsFor, registry: new WorkerRegistry({ clock }) };
 }
 
 describe('WorkerRegistry', () => {
@@ -112,5 +112,54 @@ describe('WorkerRegistry', () => {
       ['sales:chat', 'support:chat'],
       ['support:chat'],
     ]);
+  });
+  it("costs O(1) per membership change: a burst of target reconciles sorts the cluster's list once", async () => {
+    const { clock, portsFor, registry } = setUp();
+    await registry.upsert({
+      config: aClusterConfig(),
+      connectionFingerprint: 'v1',
+      buildPorts: portsFor('a'),
+    });
+    // Every comparison of the sort reads `key`; counting reads measures the work without timing it.
+    let keyReads = 0;
+    const counted = (name: string): TargetConfig => {
+      const target = aTarget(name);
+      return Object.defineProperty({ ...target }, 'key', {
+        get: () => {
+          keyReads += 1;
+          return target.key;
+        },
+        enumerable: true,
+      });
+    };
+    const n = 2000;
+    for (let i = 0; i < n; i += 1)
+      registry.setTarget('tenant-a/main', counted(`t${String(i).padStart(5, '0')}`));
+    // Re-sorting on every change read keys about n²·log n / 2 times (over 10⁷ here); one sort is n·log n.
+    expect(keyReads).toBeLessThan(10 * n);
+
+    await clock.advanceBy(1000);
+    const targets = registry.workerOf('tenant-a/main')?.targets ?? [];
+    await registry.stopAll();
+
+    expect(targets).toHaveLength(n);
+    expect(keyReads).toBeLessThan(60 * n);
+    expect(targets.map((t) => t.id).slice(0, 3)).toEqual(['t00000:chat', 't00001:chat', 't00002:chat']);
+  });
+
+  it('shows a membership change at once through workerOf, before the coalescing delay has passed', async () => {
+    const { portsFor, registry } = setUp();
+    await registry.upsert({
+      config: aClusterConfig(),
+      connectionFingerprint: 'v1',
+      buildPorts: portsFor('a'),
+    });
+
+    registry.setTarget('tenant-a/main', aTarget('support'));
+    registry.setTarget('tenant-a/main', aTarget('sales'));
+    const ids = registry.workerOf('tenant-a/main')?.targets.map((t) => t.id);
+    await registry.stopAll();
+
+    expect(ids).toEqual(['sales:chat', 'support:chat']);
   });
 });
