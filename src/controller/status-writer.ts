@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { apiErrorStatus } from './api-error-status.js';
+import { BinaryHeap } from './binary-heap.js';
 import type { CancelTimer, Clock } from './clock.js';
 import { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
 import { ControllerConfigError } from './errors.js';
@@ -27,6 +28,11 @@ export interface StatusWriterOptions {
   writesPerSecond?: number;
   /** Burst of the global budget. Default equal to writesPerSecond. */
   writeBurst?: number;
+  /**
+   * Most writes in flight at once, all under the same budget. Default 4: one at a time reached only about
+   * 12 writes/s with 80 ms per PATCH on a loaded API server.
+   */
+  maxWritesInFlight?: number;
 }
 
 interface KnownStatus {
@@ -35,8 +41,24 @@ interface KnownStatus {
   lastWriteMs: number;
   pending: StatusBody | undefined;
   pendingSinceMs: number;
+  /** Arrival order of the pending write, to break ties between writes that became pending at the same ms. */
+  pendingSeq: number;
   isUrgent: boolean;
   periodMs: number;
+  /** Bumped whenever the entry is queued again: older heap nodes of it are stale and skipped. */
+  queuedVersion: number;
+}
+
+/** A queued write: the entry and the order keys it had when queued (heap keys must not change in place). */
+interface QueuedWrite {
+  key: string;
+  entry: KnownStatus;
+  version: number;
+  priority: WritePriority;
+  lastWriteMs: number;
+  pendingSinceMs: number;
+  pendingSeq: number;
+  eligibleMs: number;
 }
 
 /** Per-call options of {@link StatusWriter.update}. */
@@ -59,11 +81,27 @@ function refKey(ref: StatusObjectRef): string {
   return `${ref.group}/${ref.plural}/${ref.namespace}/${ref.name}`;
 }
 
-/** Order of due writes: urgent first, then the object written longest ago, then the one waiting longest. */
-function isServedBefore(a: KnownStatus, b: KnownStatus): boolean {
-  if (a.isUrgent !== b.isUrgent) return a.isUrgent;
+/**
+ * Priority classes of due writes, served in this order: 0, an urgent change (a condition flip) of an object this
+ * replica never wrote (its first Ready); 1, another urgent change; 2, a first write of this replica that is not
+ * urgent (a rewrite after a regained lease); 3, a periodic refresh of figures. So every object gets its first
+ * status before any gets its second figures write.
+ */
+export type WritePriority = 0 | 1 | 2 | 3;
+
+/** The priority class of an entry's pending write. */
+function priorityOf(entry: KnownStatus): WritePriority {
+  const isFirst = entry.lastWriteMs === Number.NEGATIVE_INFINITY;
+  if (entry.isUrgent) return isFirst ? 0 : 1;
+  return isFirst ? 2 : 3;
+}
+
+/** Order of due writes: by priority class, then the object written longest ago, then the one waiting longest (first come first served). */
+function isServedBefore(a: QueuedWrite, b: QueuedWrite): boolean {
+  if (a.priority !== b.priority) return a.priority < b.priority;
   if (a.lastWriteMs !== b.lastWriteMs) return a.lastWriteMs < b.lastWriteMs;
-  return a.pendingSinceMs < b.pendingSinceMs;
+  if (a.pendingSinceMs !== b.pendingSinceMs) return a.pendingSinceMs < b.pendingSinceMs;
+  return a.pendingSeq < b.pendingSeq;
 }
 
 /** The merge patch turning `from` into `to` at the top level of status: removed fields become null. */
@@ -76,9 +114,13 @@ function mergePatchFor(from: StatusBody | undefined, to: StatusBody): StatusBody
 /**
  * Writes computed status with merge patches on /status, only when it differs from what the API holds, at most
  * once per `statusUpdatePeriodMs` per object (the latest desired status wins), and under a global token-bucket
- * budget that serves the object whose status was written longest ago first: ten thousand targets must not
- * become ten thousand writes per cycle. Failed writes are counted and retried after the period; 404 drops the
- * object. `close()` flushes what is pending.
+ * budget that serves first writes and condition changes before figure refreshes, and the object whose status was
+ * written longest ago first: ten thousand targets must not become ten thousand writes per cycle. Failed writes
+ * are counted and retried after the period; 404 drops the object. `close()` flushes what is pending.
+ *
+ * Every operation is O(log N) in the number of objects: pending writes wait in a heap by the time they become
+ * eligible, then in a heap by the serving order above (scanning every object per update and per write made a
+ * cycle O(N²) at 10,000 targets).
  */
 export class StatusWriter {
   readonly #o: Required<StatusWriterOptions>;
@@ -86,24 +128,32 @@ export class StatusWriter {
   readonly #budget: TokenBucket;
   readonly #known = new Map<string, KnownStatus>();
   readonly #inFlight = new Set<string>();
+  readonly #writes = new Set<Promise<void>>();
+  /** Pending writes not yet eligible (per-object period), earliest first. */
+  readonly #waiting = new BinaryHeap<QueuedWrite>((a, b) => a.eligibleMs < b.eligibleMs);
+  /** Pending writes eligible now, in serving order. */
+  readonly #due = new BinaryHeap<QueuedWrite>(isServedBefore);
+  #pendingCount = 0;
+  #arrivals = 0;
   #timer: CancelTimer | undefined;
-  #pump: Promise<void> | undefined;
+  #timerDueMs = Number.POSITIVE_INFINITY;
   #closed = false;
-  // Set when an update arrives while the pump runs, so the pump looks again before going idle.
-  #dirty = false;
 
-  /** @throws ControllerConfigError for a non-positive period or budget. */
+  /** @throws ControllerConfigError for a non-positive period, budget or in-flight limit. */
   constructor(options: StatusWriterOptions) {
     const writesPerSecond = options.writesPerSecond ?? 20;
     this.#o = {
       statusUpdatePeriodMs: 10_000,
       writeBurst: writesPerSecond,
+      maxWritesInFlight: 4,
       ...options,
       writesPerSecond,
     };
     if (!(this.#o.statusUpdatePeriodMs >= 0))
       throw new ControllerConfigError('status writer: statusUpdatePeriodMs must be >= 0');
     if (!(writesPerSecond > 0)) throw new ControllerConfigError('status writer: writesPerSecond must be > 0');
+    if (!(this.#o.maxWritesInFlight >= 1))
+      throw new ControllerConfigError('status writer: maxWritesInFlight must be >= 1');
     this.#metrics = controllerMetrics(options.registry);
     this.#budget = new TokenBucket({
       clock: options.clock,
@@ -124,41 +174,49 @@ export class StatusWriter {
         lastWriteMs: Number.NEGATIVE_INFINITY,
         pending: undefined,
         pendingSinceMs: 0,
+        pendingSeq: 0,
         isUrgent: false,
         periodMs: this.#o.statusUpdatePeriodMs,
+        queuedVersion: 0,
       };
       this.#known.set(key, entry);
     }
-    if (options.updatePeriodMs !== undefined && options.updatePeriodMs >= 0)
-      entry.periodMs = options.updatePeriodMs;
+    const isPeriodChanged =
+      options.updatePeriodMs !== undefined &&
+      options.updatePeriodMs >= 0 &&
+      options.updatePeriodMs !== entry.periodMs;
+    if (isPeriodChanged && options.updatePeriodMs !== undefined) entry.periodMs = options.updatePeriodMs;
     if (stableJson(desired) === stableJson(entry.lastKnown ?? null) && !this.#inFlight.has(key)) {
-      entry.pending = undefined;
+      this.#setPending(entry, undefined);
       entry.isUrgent = false;
-    } else {
-      if (!entry.pending) entry.pendingSinceMs = this.#o.clock.nowMs();
-      entry.pending = desired;
-      entry.isUrgent ||= options.isUrgent === true;
+      return;
     }
-    this.#updatePendingGauge();
-    this.#schedule();
+    const wasPending = entry.pending !== undefined;
+    const wasUrgent = entry.isUrgent;
+    if (!wasPending) this.#markArrival(entry);
+    this.#setPending(entry, desired);
+    entry.isUrgent ||= options.isUrgent === true;
+    // Queue again only when the position changes; a newer body for an already queued entry just replaces it.
+    if (!wasPending || entry.isUrgent !== wasUrgent || isPeriodChanged) this.#enqueue(key, entry);
   }
 
   /** Forgets an object (deleted): drops its pending write and its history. */
   forget(ref: StatusObjectRef): void {
-    this.#known.delete(refKey(ref));
-    this.#updatePendingGauge();
+    const key = refKey(ref);
+    const entry = this.#known.get(key);
+    if (entry === undefined) return;
+    this.#setPending(entry, undefined);
+    this.#known.delete(key);
   }
 
   /** Number of objects with a changed status not yet written. */
   pendingCount(): number {
-    let count = 0;
-    for (const entry of this.#known.values()) if (entry.pending) count += 1;
-    return count;
+    return this.#pendingCount;
   }
 
   /** Writes everything pending now, ignoring the per-object period and the budget (for shutdown). */
   async flush(): Promise<void> {
-    await this.#pump;
+    while (this.#writes.size > 0) await Promise.all([...this.#writes]);
     const due = [...this.#known.entries()]
       .filter(([, e]) => e.pending)
       .sort(([, a], [, b]) => a.lastWriteMs - b.lastWriteMs);
@@ -171,8 +229,7 @@ export class StatusWriter {
    */
   async close(timeoutMs = 10_000): Promise<void> {
     this.#closed = true;
-    this.#timer?.();
-    this.#timer = undefined;
+    this.#cancelTimer();
     const giveUp = new AbortController();
     const flushed = this.flush().then(() => true);
     const isFlushed = await Promise.race([
@@ -184,68 +241,130 @@ export class StatusWriter {
       this.#o.logger.warn({ pending: this.pendingCount() }, 'status flush timed out at shutdown');
   }
 
-  // Deferred to a zero-delay timer so that updates offered in the same turn compete for the budget together
-  // and the stalest wins, rather than the first one offered.
-  #schedule(): void {
+  #markArrival(entry: KnownStatus): void {
+    entry.pendingSinceMs = this.#o.clock.nowMs();
+    entry.pendingSeq = this.#arrivals += 1;
+  }
+
+  #setPending(entry: KnownStatus, body: StatusBody | undefined): void {
+    const delta = (body === undefined ? 0 : 1) - (entry.pending === undefined ? 0 : 1);
+    entry.pending = body;
+    if (delta === 0) return;
+    this.#pendingCount += delta;
+    this.#metrics.statusPendingWrites.set(this.#pendingCount);
+  }
+
+  #enqueue(key: string, entry: KnownStatus): void {
+    if (!entry.pending || this.#inFlight.has(key) || this.#closed) return;
+    entry.queuedVersion += 1;
+    const now = this.#o.clock.nowMs();
+    const eligibleMs = entry.isUrgent ? now : entry.lastWriteMs + entry.periodMs;
+    const node: QueuedWrite = {
+      key,
+      entry,
+      version: entry.queuedVersion,
+      priority: priorityOf(entry),
+      lastWriteMs: entry.lastWriteMs,
+      pendingSinceMs: entry.pendingSinceMs,
+      pendingSeq: entry.pendingSeq,
+      eligibleMs,
+    };
+    if (eligibleMs <= now) this.#due.push(node);
+    else this.#waiting.push(node);
+    this.#compact();
+    // Deferred to a zero-delay timer so that updates offered in the same turn compete for the budget together
+    // and the first in serving order wins, rather than the first one offered.
+    this.#wakeAt(eligibleMs <= now ? 0 : eligibleMs - now);
+  }
+
+  /** A heap node is live when its entry is still known, pending, not being written, and was not re-queued. */
+  #isLive(node: QueuedWrite): boolean {
+    const { entry } = node;
+    return (
+      entry.queuedVersion === node.version &&
+      entry.pending !== undefined &&
+      this.#known.get(node.key) === entry &&
+      !this.#inFlight.has(node.key)
+    );
+  }
+
+  // Re-queued entries leave stale nodes behind; drop them when they outnumber the live ones.
+  #compact(): void {
+    if (this.#due.size + this.#waiting.size <= 2 * this.#pendingCount + 1024) return;
+    this.#due.retain((n) => this.#isLive(n));
+    this.#waiting.retain((n) => this.#isLive(n));
+  }
+
+  #pump(): void {
     if (this.#closed) return;
-    if (this.#pump) this.#dirty = true;
-    else this.#wakeAt(0);
-  }
-
-  #kick(): void {
-    if (this.#pump || this.#closed) return;
-    this.#timer?.();
-    this.#timer = undefined;
-    this.#pump = this.#run().finally(() => {
-      this.#pump = undefined;
-      if (this.#dirty) {
-        this.#dirty = false;
-        this.#kick();
+    const now = this.#o.clock.nowMs();
+    for (
+      let top = this.#waiting.peek();
+      top !== undefined && top.eligibleMs <= now;
+      top = this.#waiting.peek()
+    ) {
+      this.#waiting.pop();
+      if (this.#isLive(top)) this.#due.push(top);
+    }
+    while (this.#inFlight.size < this.#o.maxWritesInFlight) {
+      let next = this.#due.peek();
+      while (next !== undefined && !this.#isLive(next)) {
+        this.#due.pop();
+        next = this.#due.peek();
       }
-    });
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#closed) {
-      this.#dirty = false;
-      const now = this.#o.clock.nowMs();
-      let stalest: [string, KnownStatus] | undefined;
-      let nextEligibleMs = Number.POSITIVE_INFINITY;
-      for (const item of this.#known.entries()) {
-        const [key, entry] = item;
-        if (!entry.pending || this.#inFlight.has(key)) continue;
-        const eligibleMs = entry.isUrgent ? now : entry.lastWriteMs + entry.periodMs;
-        if (eligibleMs > now) nextEligibleMs = Math.min(nextEligibleMs, eligibleMs);
-        else if (!stalest || isServedBefore(entry, stalest[1])) {
-          stalest = item;
-        }
-      }
-      if (!stalest) {
-        if (nextEligibleMs < Number.POSITIVE_INFINITY) this.#wakeAt(nextEligibleMs - now);
-        return;
-      }
+      if (next === undefined) break;
       if (!this.#budget.tryTake()) {
         this.#metrics.statusBudgetExhausted.inc();
         this.#wakeAt(this.#budget.msUntilToken());
         return;
       }
-      await this.#write(stalest[0], stalest[1]);
+      this.#due.pop();
+      this.#start(next.key, next.entry);
     }
+    let waiting = this.#waiting.peek();
+    while (waiting !== undefined && !this.#isLive(waiting)) {
+      this.#waiting.pop();
+      waiting = this.#waiting.peek();
+    }
+    // With writes in flight, their completion pumps again; otherwise sleep until the next one is eligible.
+    if (waiting !== undefined && this.#inFlight.size < this.#o.maxWritesInFlight)
+      this.#wakeAt(waiting.eligibleMs - now);
   }
 
-  #wakeAt(delayMs: number): void {
-    this.#timer?.();
-    this.#timer = this.#o.clock.setTimer(delayMs, () => {
-      this.#timer = undefined;
-      this.#kick();
+  #start(key: string, entry: KnownStatus): void {
+    const write = this.#write(key, entry).finally(() => {
+      this.#writes.delete(write);
+      this.#enqueue(key, entry);
+      this.#wakeAt(0);
     });
+    this.#writes.add(write);
+  }
+
+  // Only moves the timer earlier: the pump recomputes the next wake-up each time it runs.
+  #wakeAt(delayMs: number): void {
+    if (this.#closed) return;
+    const dueMs = this.#o.clock.nowMs() + Math.max(0, delayMs);
+    if (this.#timer !== undefined && this.#timerDueMs <= dueMs) return;
+    this.#cancelTimer();
+    this.#timerDueMs = dueMs;
+    this.#timer = this.#o.clock.setTimer(Math.max(0, delayMs), () => {
+      this.#timer = undefined;
+      this.#timerDueMs = Number.POSITIVE_INFINITY;
+      this.#pump();
+    });
+  }
+
+  #cancelTimer(): void {
+    this.#timer?.();
+    this.#timer = undefined;
+    this.#timerDueMs = Number.POSITIVE_INFINITY;
   }
 
   async #write(key: string, entry: KnownStatus): Promise<void> {
     const desired = entry.pending;
     if (!desired) return;
     const labels = { kind: entry.ref.kind };
-    entry.pending = undefined;
+    this.#setPending(entry, undefined);
     entry.isUrgent = false;
     entry.lastWriteMs = this.#o.clock.nowMs();
     this.#inFlight.add(key);
@@ -257,11 +376,15 @@ export class StatusWriter {
       this.#metrics.statusWriteErrors.inc(labels);
       const { kind, namespace, name } = entry.ref;
       if (apiErrorStatus(err) === 404) {
+        this.#setPending(entry, undefined);
         this.#known.delete(key);
         this.#o.logger.debug({ kind, namespace, name }, 'status write skipped: object is gone');
       } else {
         // Keep the newest desired status for the retry (one may have arrived while this write ran).
-        entry.pending ??= desired;
+        if (entry.pending === undefined) {
+          this.#markArrival(entry);
+          this.#setPending(entry, desired);
+        }
         this.#o.logger.warn(
           { err, kind, namespace, name },
           'status write failed; retrying after the update period',
@@ -269,14 +392,9 @@ export class StatusWriter {
       }
     } finally {
       this.#inFlight.delete(key);
-      this.#updatePendingGauge();
     }
     // An update that arrived during the write and equals what we just wrote needs no write.
     if (entry.pending && stableJson(entry.pending) === stableJson(entry.lastKnown ?? null))
-      entry.pending = undefined;
-  }
-
-  #updatePendingGauge(): void {
-    this.#metrics.statusPendingWrites.set(this.pendingCount());
+      this.#setPending(entry, undefined);
   }
 }

@@ -173,6 +173,124 @@ describe('StatusWriter', () => {
   });
 });
 
+/** A patcher whose writes stay in flight until the test settles them. */
+class HeldPatcher implements StatusPatcher {
+  held: { name: string; settle: () => void }[] = [];
+  written: string[] = [];
+  patchStatus(ref: StatusObjectRef): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.held.push({
+        name: ref.name,
+        settle: () => {
+          this.written.push(ref.name);
+          resolve();
+        },
+      });
+    });
+  }
+}
+
+describe('StatusWriter at scale', () => {
+  it('keeps several writes in flight at once, never more than its limit, under the same budget', async () => {
+    const patcher = new HeldPatcher();
+    const clock = new FakeClock();
+    const writer = new StatusWriter({
+      patcher,
+      clock,
+      registry: new Registry(),
+      logger: pino({ level: 'silent' }),
+      writesPerSecond: 100,
+      maxWritesInFlight: 4,
+    });
+    for (let i = 0; i < 10; i += 1) writer.update(aRef(`t${i}`), { v: 1 });
+    await clock.advance(0);
+    // One write at a time would leave one request outstanding; four go out together, the fifth waits.
+    expect(patcher.held.map((h) => h.name)).toEqual(['t0', 't1', 't2', 't3']);
+
+    patcher.held[0]?.settle();
+    await clock.advance(0);
+    expect(patcher.held.map((h) => h.name)).toEqual(['t0', 't1', 't2', 't3', 't4']);
+
+    for (const h of patcher.held.slice(1)) h.settle();
+    await clock.advance(0);
+    for (const h of patcher.held.slice(5)) h.settle();
+    await clock.advance(0);
+    for (const h of patcher.held.slice(9)) h.settle();
+    await clock.advance(0);
+    expect(patcher.written.sort()).toEqual([...Array(10).keys()].map((i) => `t${i}`).sort());
+    expect(writer.pendingCount()).toBe(0);
+    await writer.close();
+  });
+
+  it('writes no faster than its budget even with writes in flight', async () => {
+    const { clock, patcher, writer } = aWriter({
+      writesPerSecond: 5,
+      writeBurst: 1,
+      maxWritesInFlight: 4,
+      statusUpdatePeriodMs: 0,
+    });
+    for (let i = 0; i < 20; i += 1) writer.update(aRef(`t${i}`), { v: 1 });
+    await clock.advance(1_100);
+    // One from the burst, then one per 200 ms.
+    expect(patcher.patches).toHaveLength(6);
+    await clock.advance(2_000);
+    expect(patcher.patches).toHaveLength(16);
+    await writer.close();
+  });
+
+  it('gives every object its first status before any object gets its second figures write', async () => {
+    const { clock, patcher, writer } = aWriter({
+      writesPerSecond: 2,
+      writeBurst: 1,
+      statusUpdatePeriodMs: 1_000,
+    });
+    // Five targets were written once; then many new targets arrive while the five refresh their figures.
+    for (const name of ['w0', 'w1', 'w2', 'w3', 'w4'])
+      writer.update(aRef(name), { v: 1 }, { isUrgent: true });
+    await clock.advance(5_000);
+    patcher.patches.length = 0;
+    for (const name of ['w0', 'w1', 'w2', 'w3', 'w4']) writer.update(aRef(name), { v: 2 });
+    for (let i = 0; i < 6; i += 1) writer.update(aRef(`new${i}`), { v: 1 }, { isUrgent: true });
+    await clock.advance(10_000);
+
+    const order = patcher.patches.map((p) => p.name);
+    expect(order.slice(0, 6)).toEqual(['new0', 'new1', 'new2', 'new3', 'new4', 'new5']);
+    expect(order.slice(6).sort()).toEqual(['w0', 'w1', 'w2', 'w3', 'w4']);
+    await writer.close();
+  });
+
+  it('serves an urgent change of a written object before first writes that are not urgent (a lease rewrite)', async () => {
+    const { clock, patcher, writer } = aWriter({
+      writesPerSecond: 1,
+      writeBurst: 1,
+      statusUpdatePeriodMs: 0,
+    });
+    writer.update(aRef('known'), { ready: 'True' });
+    await clock.advance(1_000);
+    patcher.patches.length = 0;
+    await clock.advance(1_000);
+    writer.update(aRef('rewrite-a'), { v: 1 });
+    writer.update(aRef('rewrite-b'), { v: 1 });
+    writer.update(aRef('known'), { ready: 'False' }, { isUrgent: true });
+    await clock.advance(3_000);
+    expect(patcher.patches.map((p) => p.name)).toEqual(['known', 'rewrite-a', 'rewrite-b']);
+    await writer.close();
+  });
+
+  it('keeps its pending count as writes come and go, with no scan of every object', async () => {
+    const { clock, writer, registry } = aWriter({ writesPerSecond: 1, writeBurst: 1 });
+    for (let i = 0; i < 1000; i += 1) writer.update(aRef(`t${i}`), { v: 1 });
+    expect(writer.pendingCount()).toBe(1000);
+    writer.update(aRef('t1'), { v: 1 });
+    writer.forget(aRef('t2'));
+    expect(writer.pendingCount()).toBe(999);
+    await clock.advance(0);
+    expect(writer.pendingCount()).toBe(998);
+    expect(await metric(registry, 'pacing_status_pending_writes')).toBe(998);
+    await writer.close(0);
+  });
+});
+
 describe('StatusWriter (properties)', () => {
   it('never writes one object twice within its period nor exceeds the global budget', async () => {
     const step = fc.record({
