@@ -142,8 +142,11 @@ export interface KubeConfigSource {
  * default search (KUBECONFIG, ~/.kube/config, in-cluster) — the caller decides, no env is read here otherwise.
  * @throws KubeConfigLoadError when nothing usable was found.
  */
-export function loadKubeConfig(source: KubeConfigSource = {}): SharedDispatcherKubeConfig {
-  const kubeConfig = new SharedDispatcherKubeConfig();
+export function loadKubeConfig(
+  source: KubeConfigSource = {},
+  options: SharedDispatcherKubeConfigOptions = {},
+): SharedDispatcherKubeConfig {
+  const kubeConfig = new SharedDispatcherKubeConfig(options);
   const origin = source.kubeconfigPath ?? (source.inCluster ? 'in-cluster' : 'default search');
   try {
     if (source.kubeconfigPath) kubeConfig.loadFromFile(source.kubeconfigPath);

@@ -33,3 +33,22 @@ export function realisticLearnedState(targets: number, rounds = 12): Record<stri
     cluster.targets.map((target) => [target.id, { pacing: states[target.id], counters: memory[target.id] }]),
   );
 }
+
+/** The state with every number multiplied by its own factor (seeded), as if every target had its own history. */
+export function jitteredFigures(state: Record<string, unknown>): Record<string, unknown> {
+  let seed = 12345;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const jitter = (value: unknown): unknown => {
+    if (typeof value === 'number')
+      return Number.isInteger(value) ? Math.round(value * (0.5 + next())) : value * (0.5 + next());
+    if (Array.isArray(value)) return value.map(jitter);
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, jitter(inner)]));
+    }
+    return value;
+  };
+  return jitter(state) as Record<string, unknown>;
+}

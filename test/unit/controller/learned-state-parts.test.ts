@@ -1,26 +1,7 @@
 import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { gunzipTargetPart, gzipTargetParts } from '../../../src/controller/learned-state-parts.js';
-import { realisticLearnedState } from './learned-state-fixture.js';
-
-/** The state with every number multiplied by its own factor (seeded), as if every target had its own history. */
-function jitteredFigures(state: Record<string, unknown>): Record<string, unknown> {
-  let seed = 12345;
-  const next = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  const jitter = (value: unknown): unknown => {
-    if (typeof value === 'number')
-      return Number.isInteger(value) ? Math.round(value * (0.5 + next())) : value * (0.5 + next());
-    if (Array.isArray(value)) return value.map(jitter);
-    if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, jitter(inner)]));
-    }
-    return value;
-  };
-  return jitter(state) as Record<string, unknown>;
-}
+import { jitteredFigures, realisticLearnedState } from './learned-state-fixture.js';
 
 describe('gzipTargetParts', () => {
   const state = realisticLearnedState(3000, 30);
