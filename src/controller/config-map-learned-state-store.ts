@@ -120,8 +120,11 @@ export class ConfigMapLearnedStateStore implements LearnedStateStore {
   async save(state: PersistedPacingState): Promise<void> {
     const base = learnedStateConfigMapName(state.clusterKey, state.shard);
     const previous = this.#written.get(base) ?? (await this.#readWritten(base));
-    const plainBody = this.#body(base, state, { [learnedStateDataKey]: JSON.stringify(state) });
-    if (bodyBytes(plainBody) <= maxPlainBodyBytes) {
+    const json = JSON.stringify(state);
+    // Measure the body only when the JSON alone fits: escaping it into a string only makes it larger.
+    const plainBody =
+      json.length <= maxPlainBodyBytes ? this.#body(base, state, { [learnedStateDataKey]: json }) : undefined;
+    if (plainBody !== undefined && bodyBytes(plainBody) <= maxPlainBodyBytes) {
       await this.#put(plainBody);
       this.#written.set(base, { format: 'plain', generation: previous.generation, parts: 0 });
       // The split state, if any, is now older than the plain one; tombstone it so nobody reads it for nothing.
