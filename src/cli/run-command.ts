@@ -108,7 +108,9 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
   const random = Math.random;
   const registry = createMetricsRegistry();
   const pacingMetrics = new PacingMetrics(registry);
-  const kubeConfig = loadKubeConfig(options.kubeconfig ? { kubeconfigPath: options.kubeconfig } : {});
+  const kubeConfig = loadKubeConfig(options.kubeconfig ? { kubeconfigPath: options.kubeconfig } : {}, {
+    onDispatcherReplaced: (err) => logger.warn({ err }, 'API server connection broken; opened a fresh one'),
+  });
   const clients = createKubeClients(kubeConfig);
   const recorder = new EventRecorder({
     client: createEventsClient(clients.events),

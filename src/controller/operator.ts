@@ -251,6 +251,7 @@ export class Operator {
     const stateStore = new ConfigMapLearnedStateStore({
       core: clients.core,
       namespace: options.stateNamespace,
+      logger,
     });
     const buildWorker = options.createWorkerFactory({ fence: this.#fence, sink, stateStore });
 
