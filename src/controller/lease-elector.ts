@@ -1,4 +1,4 @@
-import { V1MicroTime, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
+import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { apiErrorStatus } from './api-error-status.js';
@@ -6,6 +6,7 @@ import type { CancelTimer, Clock } from './clock.js';
 import { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
 import { ControllerConfigError } from './errors.js';
 import type { LeaseClient } from './lease-client.js';
+import { leaseRecordText } from './lease-record.js';
 
 /** Default lease timings, controller-runtime's: safe for a 2 s retry with API latency under a few seconds. */
 export const DEFAULT_LEASE_TIMINGS = {
@@ -85,22 +86,6 @@ export function validateLeaseTimings(t: {
     // The Lease stores whole seconds; a fractional duration would be judged differently by other candidates.
     throw new ControllerConfigError('leader election: leaseDurationMs must be a whole number of seconds');
   }
-}
-
-function timeText(value: unknown): string | undefined {
-  if (value instanceof Date) return value.toISOString();
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** The record compared between reads: only a change of it restarts the local expiry clock. */
-function recordText(spec: V1LeaseSpec | undefined): string {
-  return JSON.stringify([
-    spec?.holderIdentity ?? '',
-    spec?.leaseDurationSeconds ?? 0,
-    timeText(spec?.acquireTime),
-    timeText(spec?.renewTime),
-    spec?.leaseTransitions ?? 0,
-  ]);
 }
 
 /**
@@ -300,7 +285,7 @@ export class LeaseElector {
   }
 
   #observe(lease: V1Lease, nowMs: number): void {
-    const record = recordText(lease.spec);
+    const record = leaseRecordText(lease.spec);
     this.#observedLease = lease;
     if (record !== this.#observedRecord) {
       this.#observedRecord = record;

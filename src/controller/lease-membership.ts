@@ -1,5 +1,6 @@
-import type { V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
 import { fnv1a32 } from './target-shard.js';
+import { leaseRecordText } from './lease-record.js';
 
 /** Name of the membership Lease of a replica: `<base>-member-<FNV-1a of its identity, 8 hex digits>`. */
 export function memberLeaseName(base: string, identity: string): string {
@@ -11,19 +12,6 @@ interface MemberRecord {
   observedAtMs: number;
   holder: string;
   durationMs: number;
-}
-
-function timeText(value: unknown): string | undefined {
-  if (value instanceof Date) return value.toISOString();
-  return typeof value === 'string' ? value : undefined;
-}
-
-function recordText(spec: V1LeaseSpec | undefined): string {
-  return JSON.stringify([
-    spec?.holderIdentity ?? '',
-    spec?.leaseDurationSeconds ?? 0,
-    timeText(spec?.renewTime),
-  ]);
 }
 
 /**
@@ -48,7 +36,7 @@ export class LeaseMembership {
       const name = lease.metadata?.name ?? '';
       if (!name.startsWith(this.#prefix)) continue;
       seen.add(name);
-      const record = recordText(lease.spec);
+      const record = leaseRecordText(lease.spec);
       const known = this.#members.get(name);
       if (known !== undefined && known.record === record) continue;
       this.#members.set(name, {
