@@ -1,5 +1,5 @@
 // Public surface of the engine: the pacing worker of one PacingCluster and the ports it is built from.
-export { systemClock, type Clock } from './clock.js';
+export type { Clock } from './clock.js';
 export { findClusterConfigProblem, type ClusterConfig } from './cluster-config.js';
 export {
   targetOutcomeReasons,

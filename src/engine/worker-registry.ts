@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock.js';
+import type { Clock } from './clock.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { PacingWorker, type PacingWorkerPorts, type PacingWorkerView } from './pacing-worker.js';
 import type { TargetConfig } from './target-config.js';
@@ -19,8 +19,8 @@ export interface DesiredWorker {
 
 /** Options of a {@link WorkerRegistry}. */
 export interface WorkerRegistryOptions {
-  /** Source of time for the coalescing delay. Default the system clock. */
-  readonly clock?: Clock;
+  /** Source of time for the coalescing delay. */
+  readonly clock: Clock;
   /**
    * How long membership changes are gathered before the sorted target lists are rebuilt and handed to the workers.
    * Default 200 ms: small against any refresh period, large enough that a burst of reconciles costs one sort.
@@ -45,8 +45,8 @@ export class WorkerRegistry {
   readonly #flushDelayMs: number;
   #flushTimer: AbortController | undefined;
 
-  constructor(options: WorkerRegistryOptions = {}) {
-    this.#clock = options.clock ?? systemClock;
+  constructor(options: WorkerRegistryOptions) {
+    this.#clock = options.clock;
     this.#flushDelayMs = options.flushDelayMs ?? 200;
   }
 

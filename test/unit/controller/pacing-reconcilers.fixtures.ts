@@ -1,5 +1,6 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import pino from 'pino';
+import { FakeClock } from './fake-clock.js';
 import { PacingStatusBook, type CachedObjects, type PacingObjectRef } from '../../../src/controller/index.js';
 import {
   WorkerRegistry,
@@ -153,7 +154,7 @@ export const silentLogger = pino({ level: 'silent' });
 
 /** A registry plus a way to read a cluster's targets. */
 export function aRegistry() {
-  const registry = new WorkerRegistry();
+  const registry = new WorkerRegistry({ clock: new FakeClock() });
   const targetsOf = (clusterKey: string): readonly TargetConfig[] =>
     registry.workerOf(clusterKey)?.targets ?? [];
   return { registry, targetsOf };
