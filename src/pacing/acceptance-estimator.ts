@@ -79,18 +79,60 @@ export interface AcceptanceEstimate {
   readonly samples: number;
 }
 
+/** The slow ratio, shrunk toward the prior p. */
+export function slowAcceptanceRatio(
+  state: AcceptanceState,
+  tuning: AcceptanceTuning = defaultAcceptanceTuning,
+): number {
+  const w = tuning.priorWeight;
+  return (state.slowAccepted + w * tuning.priorP) / (state.slowResolved + w);
+}
+
+/** The fast ratio, shrunk toward the slow one (`slow`: {@link slowAcceptanceRatio} of the same state). */
+export function fastAcceptanceRatio(
+  state: AcceptanceState,
+  slow: number,
+  tuning: AcceptanceTuning = defaultAcceptanceTuning,
+): number {
+  // The fast ratio is shrunk toward the slow one, not toward the prior: over its short memory a prior of 1 would
+  // bias it far upward (at p = 0.1, by 80 %), and the max rule below would pass that bias on.
+  const w = tuning.priorWeight;
+  return (state.fastAccepted + w * slow) / (state.fastResolved + w);
+}
+
+/**
+ * The estimate to pace with, from the two ratios of {@link slowAcceptanceRatio} and {@link fastAcceptanceRatio}.
+ * Split from {@link estimateAcceptance} so that a decision round reads p without an estimate object per target.
+ */
+export function pacedAcceptance(
+  state: AcceptanceState,
+  fast: number,
+  slow: number,
+  tuning: AcceptanceTuning = defaultAcceptanceTuning,
+): number {
+  const fastSd = Math.sqrt(
+    (Math.max(fast, 0.01) * (1 - Math.min(fast, 0.99))) / (state.fastResolved + tuning.priorWeight),
+  );
+  let p = slow;
+  if (fast > slow || fast < slow - 2 * fastSd) p = fast;
+  return Math.max(tuning.floor, Math.min(1, p));
+}
+
+/** The probability to pace with alone: {@link estimateAcceptance}'s `p`, without building the estimate. */
+export function acceptanceProbability(
+  state: AcceptanceState,
+  tuning: AcceptanceTuning = defaultAcceptanceTuning,
+): number {
+  const slow = slowAcceptanceRatio(state, tuning);
+  return pacedAcceptance(state, fastAcceptanceRatio(state, slow, tuning), slow, tuning);
+}
+
 /** Reads the estimate to pace with (see the interface comment for the rule). */
 export function estimateAcceptance(
   state: AcceptanceState,
   tuning: AcceptanceTuning = defaultAcceptanceTuning,
 ): AcceptanceEstimate {
-  const w = tuning.priorWeight;
-  const slow = (state.slowAccepted + w * tuning.priorP) / (state.slowResolved + w);
-  // The fast ratio is shrunk toward the slow one, not toward the prior: over its short memory a prior of 1 would
-  // bias it far upward (at p = 0.1, by 80 %), and the max rule below would pass that bias on.
-  const fast = (state.fastAccepted + w * slow) / (state.fastResolved + w);
-  const fastSd = Math.sqrt((Math.max(fast, 0.01) * (1 - Math.min(fast, 0.99))) / (state.fastResolved + w));
-  let p = slow;
-  if (fast > slow || fast < slow - 2 * fastSd) p = fast;
-  return { p: Math.max(tuning.floor, Math.min(1, p)), fast, slow, samples: state.slowResolved };
+  const slow = slowAcceptanceRatio(state, tuning);
+  const fast = fastAcceptanceRatio(state, slow, tuning);
+  return { p: pacedAcceptance(state, fast, slow, tuning), fast, slow, samples: state.slowResolved };
 }

@@ -3,8 +3,8 @@ import { evaluateGuards, guardCap, type GuardVerdict } from './guards.js';
 import type { Observation } from './observation.js';
 import { isRecord, type PlainData } from './pacing-policy.js';
 import { findPolicy } from './policy-registry.js';
+import { isEstimatorState } from './estimator-state-shape.js';
 import {
-  estimatorNumberFields,
   initialEstimatorState,
   blankEstimates,
   readEstimatesInto,
@@ -69,40 +69,6 @@ export interface DecideAllResult {
   readonly states: Record<string, TargetState>;
 }
 
-function isFiniteArray(value: unknown): value is number[] {
-  if (!Array.isArray(value)) return false;
-  // `typeof v === 'number' && v - v === 0` is Number.isFinite, written so that reading an element of a double
-  // array does not box it into a fresh heap number for the call (22 per target per round).
-  for (let i = 0; i < value.length; i++) {
-    const v: unknown = value[i];
-    if (typeof v !== 'number' || v - v !== 0) return false;
-  }
-  return true;
-}
-
-const acceptanceKeys = ['fastAccepted', 'fastResolved', 'slowAccepted', 'slowResolved'];
-
-/** True when every listed key of the record holds a finite number (a plain loop: this runs per target). */
-function hasFiniteFields(value: Record<string, unknown>, keys: readonly string[]): boolean {
-  for (let k = 0; k < keys.length; k++) if (!Number.isFinite(value[keys[k]!])) return false;
-  return true;
-}
-
-/** True when persisted estimator state has every field this version reads (checked field by field: it is cheap). */
-function hasEstimatorShape(value: unknown): value is EstimatorState {
-  if (!isRecord(value)) return false;
-  const acceptance = value['acceptance'];
-  const acceptDelay = value['acceptDelay'];
-  return (
-    hasFiniteFields(value, estimatorNumberFields) &&
-    isRecord(acceptance) &&
-    hasFiniteFields(acceptance, acceptanceKeys) &&
-    isRecord(acceptDelay) &&
-    isFiniteArray(acceptDelay['exposure']) &&
-    isFiniteArray(acceptDelay['logLikelihood'])
-  );
-}
-
 /**
  * Decides one interval for every observed target with the named policy: estimators learn from every
  * observation, then the guard chain (paused, stale statistics, nothing staffed) may answer 0, else the policy
@@ -133,7 +99,7 @@ export function decideAll(
     }
     const previous = states[obs.targetId];
     const previousEstimators =
-      isRecord(previous) && previous['version'] === 1 && hasEstimatorShape(previous['estimators'])
+      isRecord(previous) && previous['version'] === 1 && isEstimatorState(previous['estimators'])
         ? previous['estimators']
         : initialEstimatorState();
     const previousPolicyState =

@@ -1,6 +1,9 @@
 import {
-  estimateAcceptance,
+  acceptanceProbability,
+  fastAcceptanceRatio,
   initialAcceptanceState,
+  pacedAcceptance,
+  slowAcceptanceRatio,
   updateAcceptance,
   type AcceptanceState,
 } from './acceptance-estimator.js';
@@ -179,7 +182,7 @@ export function updateEstimators(
           d.sent,
           d.inviteAccepted,
           intervalSeconds,
-          estimateAcceptance(acceptance).p,
+          acceptanceProbability(acceptance),
           decays,
         )
       : state.acceptDelay,
@@ -254,22 +257,25 @@ export function readEstimatesInto(
   obs: Observation,
   decays?: Float64Array,
 ): Estimates {
-  const acceptance = estimateAcceptance(state.acceptance);
+  // The ratios one by one rather than estimateAcceptance: its estimate object per target was garbage at once.
+  const pSlow = slowAcceptanceRatio(state.acceptance);
+  const pFast = fastAcceptanceRatio(state.acceptance, pSlow);
+  const p = pacedAcceptance(state.acceptance, pFast, pSlow);
   const patienceSeconds = Math.max(
     1,
     shrunk(state.waitingSecondsSum, state.abandonedSum, priors.patienceSeconds, priors.patienceWeight),
   );
   const delayIndex = mostLikelyAcceptDelayIndex(state.acceptDelay);
   const intervalSeconds = Math.max(1e-3, obs.intervalMs / 1000);
-  out.p = acceptance.p;
+  out.p = p;
   out.acceptDelaySeconds = acceptDelayGridSeconds[delayIndex]!;
   out.acceptancesToCome = Math.min(
     obs.pending,
-    expectedAcceptancesToCome(state.acceptDelay, intervalSeconds, delayIndex, acceptance.p, decays),
+    expectedAcceptancesToCome(state.acceptDelay, intervalSeconds, delayIndex, p, decays),
   );
-  out.pFast = acceptance.fast;
-  out.pSlow = acceptance.slow;
-  out.acceptanceSamples = acceptance.samples;
+  out.pFast = pFast;
+  out.pSlow = pSlow;
+  out.acceptanceSamples = state.acceptance.slowResolved;
   out.pendingSeconds = shrunk(
     state.pendingSecondsSum,
     state.resolvedSum,
