@@ -7,6 +7,16 @@ import { controllerMetrics, type ControllerMetrics } from './controller-metrics.
 import { ControllerConfigError } from './errors.js';
 import type { LeaseClient } from './lease-client.js';
 import { leaseRecordText } from './lease-record.js';
+import { pacingApiGroup } from '../api/api-group.js';
+
+/**
+ * Annotation in which a holder states its renew deadline, so a candidate taking over an expired Lease knows how
+ * long before expiry the old holder stopped acting (see {@link LeaseElector.exclusiveSinceMs}).
+ */
+export const RENEW_DEADLINE_ANNOTATION = `${pacingApiGroup}/renew-deadline-ms`;
+
+/** Waiting this much past the computed expiry absorbs timer rounding. */
+const EXPIRY_MARGIN_MS = 10;
 
 /** Default lease timings, controller-runtime's: safe for a 2 s retry with API latency under a few seconds. */
 export const DEFAULT_LEASE_TIMINGS = {
@@ -113,6 +123,9 @@ export class LeaseElector {
   #run: Promise<void> | undefined;
   #leading = false;
   #lastRenewMs = Number.NEGATIVE_INFINITY;
+  #attemptStartedMs = Number.NEGATIVE_INFINITY;
+  #exclusiveSinceMs: number | undefined;
+  #takenOverAtMs: number | undefined;
   #deadlineTimer: CancelTimer | undefined;
   #observedLease: V1Lease | undefined;
   #observedRecord = '';
@@ -149,10 +162,22 @@ export class LeaseElector {
 
   /**
    * The fencing check to call right before a leader-only action: true only while leading and less than
-   * renewDeadlineMs has passed since the last successful renewal at `nowMs`.
+   * renewDeadlineMs has passed since the last successful renewal at `nowMs`. The renewal counts from when its
+   * request was sent, not answered, so the deadline never outlives what a candidate can observe.
    */
   holdsValidLease(nowMs: number = this.#o.clock.nowMs()): boolean {
     return this.#leading && nowMs - this.#lastRenewMs < this.#o.renewDeadlineMs;
+  }
+
+  /**
+   * While leading: the earliest time from which no earlier holder can have acted under this Lease. It is the
+   * acquire time, except after taking over a Lease that expired without release: the old holder's fence closed
+   * its renew deadline after its last renewal was sent, which is at least (its lease duration − its renew
+   * deadline) before our acquire, since we waited a full lease duration after seeing that renewal. Undefined when
+   * not leading.
+   */
+  exclusiveSinceMs(): number | undefined {
+    return this.#leading ? this.#exclusiveSinceMs : undefined;
   }
 
   /** The holder identity last observed on the Lease ('' when none). */
@@ -175,7 +200,7 @@ export class LeaseElector {
     while (!signal.aborted) {
       // Acquire: retry every retryPeriod with jitter so candidates do not hammer the API in step.
       while (!signal.aborted && !(await this.#attempt())) {
-        await clock.sleep(retryPeriodMs * (1 + this.#o.random() * 1.2), signal);
+        await clock.sleep(this.#acquireWaitMs(retryPeriodMs * (1 + this.#o.random() * 1.2)), signal);
       }
       if (signal.aborted) break;
       this.#startLeading();
@@ -184,7 +209,7 @@ export class LeaseElector {
         await clock.sleep(retryPeriodMs, signal);
         if (signal.aborted || !this.#leading) break;
         if (await this.#attempt()) {
-          if (this.#leading) this.#renewed();
+          if (this.#leading) this.#renewed(this.#attemptStartedMs);
         } else if (clock.nowMs() - this.#lastRenewMs >= this.#o.renewDeadlineMs) {
           this.#stopLeading('renew deadline passed');
         }
@@ -192,7 +217,24 @@ export class LeaseElector {
     }
   }
 
+  /**
+   * How long to wait before the next acquire attempt: the jittered retry period, or less when the observed
+   * holder's Lease expires (by our clock) sooner, so a dead holder is replaced at expiry and not up to one retry
+   * period later. Expiry is still judged as client-go does, from when we saw the record change.
+   */
+  #acquireWaitMs(jitteredRetryMs: number): number {
+    const spec = this.#observedLease?.spec;
+    const holder = spec?.holderIdentity ?? '';
+    if (holder === '' || holder === this.#o.identity) return jitteredRetryMs;
+    const expiresAtMs = this.#observedTimeMs + (spec?.leaseDurationSeconds ?? 0) * 1000;
+    const untilExpiryMs = expiresAtMs - this.#o.clock.nowMs();
+    // Already expired but not taken (fair share said no, or another candidate won): the normal pace.
+    if (untilExpiryMs <= 0) return jitteredRetryMs;
+    return Math.min(jitteredRetryMs, untilExpiryMs + EXPIRY_MARGIN_MS);
+  }
+
   async #attempt(): Promise<boolean> {
+    this.#attemptStartedMs = this.#o.clock.nowMs();
     try {
       return await this.#withTimeout(this.#tryAcquireOrRenew());
     } catch (err) {
@@ -212,7 +254,7 @@ export class LeaseElector {
       const spec = this.#observedLease.spec ?? {};
       try {
         const written = await leaseClient.replace(namespace, name, {
-          ...this.#observedLease,
+          ...this.#withDeadlineAnnotation(this.#observedLease),
           spec: { ...spec, holderIdentity: identity, leaseDurationSeconds, renewTime: new V1MicroTime(now) },
         });
         this.#observe(written, clock.nowMs());
@@ -230,7 +272,7 @@ export class LeaseElector {
       const created = await leaseClient.create(namespace, {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
-        metadata: { name, namespace },
+        metadata: { name, namespace, annotations: this.#deadlineAnnotations(undefined) },
         spec: {
           holderIdentity: identity,
           leaseDurationSeconds,
@@ -240,6 +282,7 @@ export class LeaseElector {
         },
       });
       this.#observe(created, clock.nowMs());
+      this.#takenOverAtMs = undefined;
       return true;
     }
 
@@ -255,8 +298,9 @@ export class LeaseElector {
     // 5. Take it over (or renew it), keeping acquireTime and transitions when it was already ours.
     const ours = holder === identity;
     if (!ours && !this.#mayAcquire()) return false;
+    const expiredHolder = holder !== '' && !ours;
     const updated: V1Lease = {
-      ...current,
+      ...this.#withDeadlineAnnotation(current),
       spec: {
         ...spec,
         holderIdentity: identity,
@@ -268,6 +312,14 @@ export class LeaseElector {
     };
     try {
       this.#observe(await leaseClient.replace(namespace, name, updated), clock.nowMs());
+      this.#takenOverAtMs = undefined;
+      if (!this.#leading && expiredHolder) {
+        // The old holder stopped acting its renew deadline after sending its last renewal, which we waited
+        // a full lease duration past seeing: that head start is safe to claim (0 when its deadline is unknown).
+        const renewDeadlineMs = Number(current.metadata?.annotations?.[RENEW_DEADLINE_ANNOTATION]);
+        const headStartMs = Number.isFinite(renewDeadlineMs) ? holderDurationMs - renewDeadlineMs : 0;
+        this.#takenOverAtMs = now - Math.max(0, headStartMs);
+      }
       return true;
     } catch (err) {
       if (apiErrorStatus(err) === 409) return false;
@@ -298,19 +350,33 @@ export class LeaseElector {
     }
   }
 
+  #withDeadlineAnnotation(lease: V1Lease): V1Lease {
+    return {
+      ...lease,
+      metadata: { ...lease.metadata, annotations: this.#deadlineAnnotations(lease.metadata?.annotations) },
+    };
+  }
+
+  #deadlineAnnotations(annotations: Record<string, string> | undefined): Record<string, string> {
+    return { ...annotations, [RENEW_DEADLINE_ANNOTATION]: String(this.#o.renewDeadlineMs) };
+  }
+
   #startLeading(): void {
     this.#leading = true;
-    this.#renewed();
+    this.#exclusiveSinceMs = this.#takenOverAtMs ?? this.#attemptStartedMs;
+    this.#renewed(this.#attemptStartedMs);
     this.#metrics.leaderStatus.set({ name: this.#o.name }, 1);
     this.#log.info('started leading');
     this.#callback('onStartedLeading', () => this.#o.onStartedLeading?.());
   }
 
-  #renewed(): void {
-    this.#lastRenewMs = this.#o.clock.nowMs();
+  /** Records a renewal whose request was sent at `sentAtMs`; the deadline counts from then. */
+  #renewed(sentAtMs: number): void {
+    this.#lastRenewMs = sentAtMs;
     this.#deadlineTimer?.();
     // Fires even while a renewal request hangs, so workers stop at the deadline, not after a timeout.
-    this.#deadlineTimer = this.#o.clock.setTimer(this.#o.renewDeadlineMs, () =>
+    const remainingMs = sentAtMs + this.#o.renewDeadlineMs - this.#o.clock.nowMs();
+    this.#deadlineTimer = this.#o.clock.setTimer(Math.max(0, remainingMs), () =>
       this.#stopLeading('renew deadline passed'),
     );
   }
@@ -320,6 +386,7 @@ export class LeaseElector {
     this.#deadlineTimer = undefined;
     if (!this.#leading) return;
     this.#leading = false;
+    this.#exclusiveSinceMs = undefined;
     this.#metrics.leaderStatus.set({ name: this.#o.name }, 0);
     this.#log.info({ reason }, 'stopped leading');
     this.#callback('onStoppedLeading', () => this.#o.onStoppedLeading?.());

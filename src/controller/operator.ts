@@ -389,6 +389,7 @@ export class Operator {
 
   #onStartedLeading(shard?: number): void {
     this.#log.info({ identity: this.#o.identity, shard }, 'started leading');
+    this.#registry.leadershipGained();
     // The predecessor's status may be behind ours: rewrite everything once, then reconcile everything so
     // conditions computed while standing by get written.
     const shards = this.#fence.shards;

@@ -70,7 +70,6 @@ export class ShardCoordinator implements LeaseFence {
   readonly #member: LeaseElector;
   readonly #electors: LeaseElector[] = [];
   readonly #grantedAtMs = new Map<number, number>();
-  readonly #heldSinceMs = new Map<number, number>();
   readonly #abort = new AbortController();
   #isMembershipKnown = false;
   #alive: string[];
@@ -105,8 +104,14 @@ export class ShardCoordinator implements LeaseFence {
       count,
       shardOf: (targetKey) => shardOfTarget(targetKey, count),
       holdsShard: (shard, nowMs) => this.#electors[shard]?.holdsValidLease(nowMs) ?? false,
-      heldSinceMs: (shard) => this.#heldSinceMs.get(shard),
+      exclusiveSinceMs: (shard) => this.#electors[shard]?.exclusiveSinceMs(),
     };
+  }
+
+  /** The earliest of the held shards' exclusive-since times (undefined when holding none). */
+  exclusiveSinceMs(): number | undefined {
+    const times = this.#electors.map((e) => e.exclusiveSinceMs()).filter((t) => t !== undefined);
+    return times.length === 0 ? undefined : Math.min(...times);
   }
 
   /** True while this replica holds at least one shard's Lease, valid at `nowMs`. */
@@ -167,12 +172,10 @@ export class ShardCoordinator implements LeaseFence {
       name: shardLeaseName(this.#o.name, shard),
       mayAcquire: () => this.#mayAcquire(shard),
       onStartedLeading: () => {
-        this.#heldSinceMs.set(shard, this.#o.clock.nowMs());
         this.#updateHeldGauge();
         this.#o.onShardGained?.(shard);
       },
       onStoppedLeading: () => {
-        this.#heldSinceMs.delete(shard);
         this.#updateHeldGauge();
         this.#o.onShardLost?.(shard);
       },

@@ -69,6 +69,8 @@ export interface CycleOutcome {
   readonly startedAtMs: number;
   /** How long it took, in ms. */
   readonly durationMs: number;
+  /** Where the time went: reading statistics, deciding, and fencing plus publishing (ms). */
+  readonly phasesMs?: { readonly stats: number; readonly decide: number; readonly publish: number };
   /** True when the allowances went out under a valid lease (whether or not the platform answered). */
   readonly isPublished: boolean;
   /** Statistics health; `ageMs` is the snapshot age when one was fetched. */

@@ -5,6 +5,12 @@
 export interface LeaseFence {
   /** True while this instance is the lease holder and the lease is valid at `nowMs` (sharded: holds any shard). */
   holdsValidLease(nowMs: number): boolean;
+  /**
+   * While holding the lease (sharded: any shard), the earliest time from which no earlier holder can have
+   * published under it; a slot starting at or after it is ours alone, even when we took over mid-slot. Absent or
+   * undefined: only slots that start after we acquired are safe.
+   */
+  exclusiveSinceMs?(): number | undefined;
   /** Present when targets are spread over several shard leases; absent: one lease covers every target. */
   readonly shards?: ShardFence | undefined;
 }
@@ -21,11 +27,11 @@ export interface ShardFence {
   /** True while this instance holds the lease of `shard` and it is valid at `nowMs`. */
   holdsShard(shard: number, nowMs: number): boolean;
   /**
-   * Since when this instance holds `shard` (undefined when it does not, or when unknown). A cycle paces a shard
-   * only if it was held at its slot's start: a shard taken over mid-slot was maybe published by its previous
-   * holder for that same slot.
+   * Since when this instance holds `shard` alone (undefined when it does not, or when unknown): see
+   * {@link LeaseFence.exclusiveSinceMs}. A cycle paces a shard only from a slot starting at or after it: a shard
+   * taken over mid-slot was maybe published by its previous holder for that same slot.
    */
-  heldSinceMs?(shard: number): number | undefined;
+  exclusiveSinceMs?(shard: number): number | undefined;
 }
 
 /** A fence that always answers true: for a single replica run without leader election. */
@@ -33,7 +39,7 @@ export const alwaysLeader: LeaseFence = { holdsValidLease: () => true };
 
 /**
  * True when this instance may publish `targetKey` at `nowMs`: it holds its shard (or, unsharded, the lease), and,
- * when `heldSinceAtMostMs` is given, has held it since that time at the latest.
+ * when `heldSinceAtMostMs` is given, has held it alone since that time at the latest.
  */
 export function holdsTarget(
   fence: LeaseFence,
@@ -45,6 +51,6 @@ export function holdsTarget(
   if (shards === undefined) return fence.holdsValidLease(nowMs);
   const shard = shards.shardOf(targetKey);
   if (!shards.holdsShard(shard, nowMs)) return false;
-  const since = heldSinceAtMostMs === undefined ? undefined : shards.heldSinceMs?.(shard);
+  const since = heldSinceAtMostMs === undefined ? undefined : shards.exclusiveSinceMs?.(shard);
   return since === undefined || heldSinceAtMostMs === undefined || since <= heldSinceAtMostMs;
 }

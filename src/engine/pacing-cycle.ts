@@ -40,6 +40,8 @@ export interface CycleInput {
   readonly reports: ReadonlyMap<string, EngagementTargetReport>;
   /** Aborts the cycle (stop or timeout). */
   readonly signal: AbortSignal;
+  /** Sharded: pace only the targets of these shards (a catch-up cycle for shards gained mid-slot). */
+  readonly onlyShards?: ReadonlySet<number>;
 }
 
 /** What a cycle leaves for the next one, plus its outcome. */
@@ -64,10 +66,11 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   const { cluster, signal } = input;
   const startedAtMs = ports.clock.nowMs();
   // Sharded: this instance paces only the targets of the shards it holds now; the others belong to peers.
-  const targets = heldTargets(input.targets, ports.fence, startedAtMs, input.slotStartMs);
+  const targets = heldTargets(input.targets, ports.fence, startedAtMs, input.slotStartMs, input.onlyShards);
 
   // 1. Statistics: missing or stale data means nobody may be invited (PACING.md invariant).
   const stats = await readStats(ports, cluster, signal);
+  const statsReadAtMs = ports.clock.nowMs();
 
   // 2. Decide, or fail safe to zeros with the statistics' reason.
   let decisions: Map<string, TargetOutcome>;
@@ -80,14 +83,13 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     decisions = decided.outcomes;
     learnedState = decided.learnedState;
   }
+  const marks: CycleMarks = { startedAtMs, statsReadAtMs, decidedAtMs: ports.clock.nowMs() };
 
   // 3. A cycle aborted by stop or by its timeout publishes nothing: its allowances would arrive late, and the
   //    previous ones lapse at the end of their interval anyway, which is itself the fail-safe.
   if (signal.aborted) {
     return {
-      outcome: finish(input, ports, startedAtMs, false, stats, notPublished('Aborted'), [
-        ...decisions.values(),
-      ]),
+      outcome: finish(input, ports, marks, false, stats, notPublished('Aborted'), [...decisions.values()]),
       learnedState: input.learnedState,
       reports: input.reports,
     };
@@ -109,7 +111,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   if (!ports.fence.holdsValidLease(fencedAtMs) || (targets.length > 0 && publishable.length === 0)) {
     const all = targets.map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
     return {
-      outcome: finish(input, ports, startedAtMs, false, stats, notPublished('LeaseLost'), all),
+      outcome: finish(input, ports, marks, false, stats, notPublished('LeaseLost'), all),
       learnedState: input.learnedState,
       reports: input.reports,
     };
@@ -118,7 +120,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     // Allowances lapse after their interval, so with no targets there is nothing to publish.
     const none: InputHealth = { isHealthy: true, reason: 'NoTargets', message: 'no targets to publish' };
     return {
-      outcome: finish(input, ports, startedAtMs, true, stats, none, []),
+      outcome: finish(input, ports, marks, true, stats, none, []),
       learnedState,
       reports: input.reports,
     };
@@ -151,7 +153,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
       message: `cycle ${input.cycleId} published`,
     };
     return {
-      outcome: finish(input, ports, startedAtMs, true, stats, health, outcomes),
+      outcome: finish(input, ports, marks, true, stats, health, outcomes),
       learnedState,
       // A target in error may come back without counters; keeping its last good report means the next good
       // one yields the true delta instead of everything since the platform started.
@@ -174,7 +176,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     };
     // The policy saw no effect of its decision, so its state does not advance either.
     return {
-      outcome: finish(input, ports, startedAtMs, true, stats, health, outcomes),
+      outcome: finish(input, ports, marks, true, stats, health, outcomes),
       learnedState: input.learnedState,
       reports: input.reports,
     };
@@ -187,9 +189,15 @@ function heldTargets(
   fence: LeaseFence,
   nowMs: number,
   heldSinceAtMostMs?: number,
+  onlyShards?: ReadonlySet<number>,
 ): readonly TargetConfig[] {
-  if (fence.shards === undefined) return targets;
-  return targets.filter((t) => holdsTarget(fence, t.key, nowMs, heldSinceAtMostMs));
+  const shards = fence.shards;
+  if (shards === undefined) return targets;
+  return targets.filter(
+    (t) =>
+      (onlyShards === undefined || onlyShards.has(shards.shardOf(t.key))) &&
+      holdsTarget(fence, t.key, nowMs, heldSinceAtMostMs),
+  );
 }
 
 async function readStats(
@@ -361,21 +369,34 @@ function notPublished(reason: string): InputHealth {
   return { isHealthy: true, reason, message: 'nothing was published this cycle' };
 }
 
+/** When the cycle started and when its statistics and decision phases ended. */
+interface CycleMarks {
+  readonly startedAtMs: number;
+  readonly statsReadAtMs: number;
+  readonly decidedAtMs: number;
+}
+
 function finish(
   input: CycleInput,
   ports: CyclePorts,
-  startedAtMs: number,
+  marks: CycleMarks,
   isPublished: boolean,
   stats: StatsReading,
   engagement: InputHealth,
   targets: readonly TargetOutcome[],
 ): CycleOutcome {
+  const endedAtMs = ports.clock.nowMs();
   return {
     clusterKey: input.cluster.key,
     cycleId: input.cycleId,
     slotStartMs: input.slotStartMs,
-    startedAtMs,
-    durationMs: Math.max(0, ports.clock.nowMs() - startedAtMs),
+    startedAtMs: marks.startedAtMs,
+    durationMs: Math.max(0, endedAtMs - marks.startedAtMs),
+    phasesMs: {
+      stats: marks.statsReadAtMs - marks.startedAtMs,
+      decide: marks.decidedAtMs - marks.statsReadAtMs,
+      publish: Math.max(0, endedAtMs - marks.decidedAtMs),
+    },
     isPublished,
     stats: { ...stats.health, ageMs: stats.ageMs },
     engagement,

@@ -65,6 +65,11 @@ export class PacingWorker {
   #reports: ReadonlyMap<string, EngagementTargetReport> = new Map();
   #lastCycleId = 0;
   #lastSlotMs: number | undefined;
+  /** The slot of the last cycle this worker ran (its slots visited as a standby do not count). */
+  #lastRunSlotMs = Number.NEGATIVE_INFINITY;
+  /** Sharded: the shards the cycles of `#lastRunSlotMs` paced (so a catch-up cycle never repeats one). */
+  #pacedShards = new Set<number>();
+  #startedAtMs = Number.POSITIVE_INFINITY;
   #isLeading = false;
   #lastSavedAtMs = Number.NEGATIVE_INFINITY;
   /** Sharded: the shards whose saved state this worker loaded since it last gained them. */
@@ -81,6 +86,7 @@ export class PacingWorker {
 
   /** Starts the cycle loop; calling it twice has no effect. */
   start(): void {
+    if (this.#loop === undefined) this.#startedAtMs = this.#ports.clock.nowMs();
     this.#loop ??= this.#run().catch((error: unknown) => {
       // runPacingCycle never throws; reaching this is a bug, logged rather than crashing the process.
       this.#ports.logger.error({ err: error }, 'pacing worker loop failed');
@@ -93,6 +99,11 @@ export class PacingWorker {
     const isPolicyChanged = config.policy !== this.#config.policy;
     this.#config = config;
     if (isPolicyChanged) this.#learnedState = {};
+    this.#wakeUp();
+  }
+
+  /** Tells the worker this instance just gained the lease (or a shard): it may run the slot under way. */
+  leadershipGained(): void {
     this.#wakeUp();
   }
 
@@ -132,7 +143,14 @@ export class PacingWorker {
     const stopSignal = this.#stop.signal;
     while (!stopSignal.aborted) {
       const periodMs = this.#config.refreshPeriodMs;
-      const slotMs = nextSlotStartMs(clock.nowMs(), periodMs, this.#lastSlotMs);
+      const catchUp = this.#catchUpShards(clock.nowMs(), periodMs);
+      if (catchUp.size > 0) {
+        await this.#loadGainedShards(stopSignal);
+        for (const shard of catchUp) this.#pacedShards.add(shard);
+        await this.#runOneCycle(this.#lastRunSlotMs, stopSignal, catchUp);
+        continue;
+      }
+      const slotMs = this.#nextSlotMs(clock.nowMs(), periodMs);
       await clock.sleep(slotMs - clock.nowMs(), AbortSignal.any([stopSignal, this.#wake.signal]));
       if (stopSignal.aborted) break;
       if (this.#wake.signal.aborted) {
@@ -154,6 +172,8 @@ export class PacingWorker {
         this.#isLeading = true;
       }
       if (fence.shards !== undefined) await this.#loadGainedShards(stopSignal);
+      this.#pacedShards = this.#shardsPacedAt(slotMs, clock.nowMs());
+      this.#lastRunSlotMs = slotMs;
       await this.#runOneCycle(slotMs, stopSignal);
       const nextMs = nextSlotStartMs(clock.nowMs(), this.#config.refreshPeriodMs, slotMs);
       const skipped = skippedSlotCount(slotMs, nextMs, this.#config.refreshPeriodMs);
@@ -164,7 +184,62 @@ export class PacingWorker {
     }
   }
 
-  async #runOneCycle(slotMs: number, stopSignal: AbortSignal): Promise<void> {
+  /**
+   * The next slot to run: normally the next grid point. A standby that just took over runs the slot under way
+   * at once when the lease proves nobody else can have published it (its exclusive-since time is not after the
+   * slot's start) and this worker already existed when the slot began (so no earlier worker of this process ran
+   * it): that saves up to one refresh period in a handover.
+   */
+  #nextSlotMs(nowMs: number, periodMs: number): number {
+    const { fence } = this.#ports;
+    const currentMs = Math.floor(nowMs / periodMs) * periodMs;
+    const mayRunCurrent =
+      !this.#isLeading &&
+      currentMs > this.#lastRunSlotMs &&
+      currentMs >= this.#startedAtMs &&
+      fence.holdsValidLease(nowMs) &&
+      (fence.exclusiveSinceMs?.() ?? Number.POSITIVE_INFINITY) <= currentMs;
+    return mayRunCurrent ? currentMs : nextSlotStartMs(nowMs, periodMs, this.#lastSlotMs);
+  }
+
+  /**
+   * Sharded: the shards gained during the slot this worker already ran, which no one else can have published
+   * for that slot (exclusive since its start). They are paced in a catch-up cycle of their own for the same
+   * slot instead of waiting for the next one, so a lost replica's shard is re-homed as fast as the lease allows.
+   */
+  #catchUpShards(nowMs: number, periodMs: number): Set<number> {
+    const shards = this.#ports.fence.shards;
+    const slotMs = this.#lastRunSlotMs;
+    if (shards === undefined || !this.#isLeading || Math.floor(nowMs / periodMs) * periodMs !== slotMs)
+      return new Set();
+    // Only a known exclusive-since time proves the slot unpublished; an unknown one waits for the next slot.
+    return this.#shardsPacedAt(slotMs, nowMs, (since) => since !== undefined && since <= slotMs);
+  }
+
+  /**
+   * Sharded: the shards a cycle of the slot starting at `slotMs` paces at `nowMs` (held, and held alone since the
+   * slot's start or since an unknown time, as {@link holdsTarget} judges), less those already paced in that slot.
+   */
+  #shardsPacedAt(
+    slotMs: number,
+    nowMs: number,
+    isExclusive: (since: number | undefined) => boolean = (since) => since === undefined || since <= slotMs,
+  ): Set<number> {
+    const shards = this.#ports.fence.shards;
+    const paced = new Set<number>();
+    if (shards === undefined) return paced;
+    for (let shard = 0; shard < shards.count; shard += 1) {
+      if (slotMs === this.#lastRunSlotMs && this.#pacedShards.has(shard)) continue;
+      if (shards.holdsShard(shard, nowMs) && isExclusive(shards.exclusiveSinceMs?.(shard))) paced.add(shard);
+    }
+    return paced;
+  }
+
+  async #runOneCycle(
+    slotMs: number,
+    stopSignal: AbortSignal,
+    onlyShards?: ReadonlySet<number>,
+  ): Promise<void> {
     const { clock, sink, logger } = this.#ports;
     const config = this.#config;
     const timeout = new AbortController();
@@ -183,6 +258,7 @@ export class PacingWorker {
           learnedState: this.#learnedState,
           reports: this.#reports,
           signal: AbortSignal.any([stopSignal, timeout.signal]),
+          ...(onlyShards === undefined ? {} : { onlyShards }),
         },
         this.#ports,
       );
@@ -190,7 +266,9 @@ export class PacingWorker {
         this.#lastCycleId = cycleId;
         this.#isStateDirty ||= result.learnedState !== this.#learnedState;
       }
-      this.#learnedState = result.learnedState;
+      // A catch-up cycle decided only its shards' targets: the others keep what the slot's cycle left them.
+      this.#learnedState =
+        onlyShards === undefined ? result.learnedState : { ...this.#learnedState, ...result.learnedState };
       this.#reports = result.reports;
       // A cycle cut short by stop says nothing about the world; reporting it would flap conditions on shutdown.
       if (stopSignal.aborted) return;
@@ -204,6 +282,7 @@ export class PacingWorker {
         {
           cycle: cycleId,
           durationMs: result.outcome.durationMs,
+          phasesMs: result.outcome.phasesMs,
           published: result.outcome.isPublished,
           stats: result.outcome.stats.reason,
           engagement: result.outcome.engagement.reason,

@@ -120,6 +120,11 @@ export class WorkerRegistry {
     return [...this.#workers.keys()];
   }
 
+  /** Tells every worker that this instance just gained the lease or a shard (see PacingWorker.leadershipGained). */
+  leadershipGained(): void {
+    for (const { worker } of this.#workers.values()) worker.leadershipGained();
+  }
+
   /** Sharded: every worker saves the learned state of `shard` now (before this instance hands it back). */
   async saveShard(shard: number, signal: AbortSignal): Promise<void> {
     await Promise.all([...this.#workers.values()].map((w) => w.worker.saveShard(shard, signal)));

@@ -103,7 +103,7 @@ function shardFence(shard: number, count: number): LeaseFence {
       count,
       shardOf: (key) => shardOfTarget(key, count),
       holdsShard: (s) => s === shard,
-      heldSinceMs: () => 0,
+      exclusiveSinceMs: () => 0,
     },
   };
 }

@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import {
   LeaseElector,
   leaseHolderIdentity,
+  RENEW_DEADLINE_ANNOTATION,
   shardLeaseName,
   validateLeaseTimings,
   type LeaseElectorOptions,
@@ -157,6 +158,83 @@ describe('LeaseElector', () => {
     await clock.advance(4_000);
     expect(elector.isLeader()).toBe(false);
     expect(elector.leaderIdentity()).toBe('winner');
+    await elector.stop();
+  });
+
+  it('writes its renew deadline on the Lease it holds', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const { elector } = anElector('a', { clock, leases });
+    elector.start();
+    await clock.advance(2_000);
+    expect(leases.leases.get(`${NS}/${NAME}`)?.metadata?.annotations).toEqual({
+      [RENEW_DEADLINE_ANNOTATION]: '10000',
+    });
+    await elector.stop();
+  });
+
+  it('takes over a dead holder at its expiry, not at the next retry, and claims its head start', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    // A holder that died: 4 s lease, 3 s renew deadline, no renewal after this record.
+    leases.put(NS, NAME, { holderIdentity: 'dead', leaseDurationSeconds: 4, renewTime: 'r' });
+    leases.leases.get(`${NS}/${NAME}`)!.metadata!.annotations = { [RENEW_DEADLINE_ANNOTATION]: '3000' };
+    const { elector } = anElector('b', { clock, leases });
+    const seenAtMs = clock.nowMs();
+    elector.start();
+    // With a 2 s retry jittered to 3.2 s, polling alone would take over at 6.4 s.
+    await clock.advance(4_009);
+    expect(elector.isLeader()).toBe(false);
+    expect(elector.exclusiveSinceMs()).toBeUndefined();
+    await clock.advance(1);
+    expect(elector.isLeader()).toBe(true);
+    // The dead holder's fence closed 3 s after its last renewal, which we saw at seenAtMs at the latest.
+    expect(elector.exclusiveSinceMs()).toBe(seenAtMs + 4_010 - 1_000);
+    await elector.stop();
+  });
+
+  it('claims no head start after a release, or when the old holder did not state its renew deadline', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    leases.put(NS, NAME, { holderIdentity: 'old', leaseDurationSeconds: 4, renewTime: 'r' });
+    const b = anElector('b', { clock, leases });
+    const seenAtMs = clock.nowMs();
+    b.elector.start();
+    await clock.advance(4_010);
+    expect(b.elector.isLeader()).toBe(true);
+    expect(b.elector.exclusiveSinceMs()).toBe(seenAtMs + 4_010);
+    const c = anElector('c', { clock, leases });
+    c.elector.start();
+    await clock.advance(0);
+    await b.elector.stop();
+    expect(b.elector.exclusiveSinceMs()).toBeUndefined();
+    // b released: c cannot know whether b acted just before, so its tenure starts when it acquires.
+    await clock.advance(5_000);
+    expect(c.elector.isLeader()).toBe(true);
+    const acquire = String(storedSpec(leases)?.acquireTime);
+    expect(c.elector.exclusiveSinceMs()).toBe(Date.parse(acquire));
+    await c.elector.stop();
+  });
+
+  it('counts the renew deadline from when the renewal was sent, not answered', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const { elector } = anElector('a', { clock, leases });
+    elector.start();
+    await clock.advance(0);
+    const original = leases.replace.bind(leases);
+    let sentAtMs = 0;
+    leases.replace = async (ns, name, lease) => {
+      sentAtMs = clock.nowMs();
+      await clock.sleep(400);
+      return original(ns, name, lease);
+    };
+    await clock.advance(2_000);
+    await clock.advance(400);
+    leases.replace = original;
+    expect(sentAtMs).toBe(Date.UTC(2026, 10, 25, 18, 0, 2));
+    expect(elector.holdsValidLease(sentAtMs + 9_999)).toBe(true);
+    expect(elector.holdsValidLease(sentAtMs + 10_000)).toBe(false);
     await elector.stop();
   });
 

@@ -167,8 +167,13 @@ export class MemoryStateStore implements LearnedStateStore {
 /** A fence whose answer the test flips. */
 export class SwitchFence {
   isHolding = true;
+  /** What exclusiveSinceMs answers (undefined: unknown, so a takeover waits for the next slot). */
+  exclusiveSince: number | undefined;
   holdsValidLease(): boolean {
     return this.isHolding;
+  }
+  exclusiveSinceMs(): number | undefined {
+    return this.exclusiveSince;
   }
 }
 
@@ -183,7 +188,7 @@ export class ShardSwitchFence {
       count,
       shardOf: (key) => shardByKey[key] ?? 0,
       holdsShard: (shard) => this.held.has(shard),
-      heldSinceMs: (shard) => this.heldSince.get(shard),
+      exclusiveSinceMs: (shard) => this.heldSince.get(shard),
     };
   }
 

@@ -102,6 +102,37 @@ describe('PacingWorker', () => {
     ]);
   });
 
+  it('runs the slot under way at once after a takeover the lease proves exclusive, and only then', async () => {
+    const slot = (ms: number) => ms - Date.parse('2026-11-25T18:00:00.000Z');
+    for (const [exclusiveOffsetMs, expected] of [
+      // The old holder's fence closed before this slot began: nobody else can have published it.
+      [-300, [3000, 4000]],
+      // It closed after the slot began: the slot may have been published, so the next one is the first.
+      [+100, [4000]],
+    ] as const) {
+      const { clock, fence, sink, worker } = setUp();
+      fence.isHolding = false;
+      worker.start();
+      await clock.advanceBy(2800); // standby through the slots at 1 s, 2 s and 3 s; now 3.3 s
+      fence.isHolding = true;
+      fence.exclusiveSince = Date.parse('2026-11-25T18:00:03.000Z') + exclusiveOffsetMs;
+      worker.leadershipGained();
+      await clock.advanceBy(1000);
+      await worker.stop();
+      expect(sink.outcomes.map((o) => slot(o.slotStartMs))).toEqual(expected);
+    }
+  });
+
+  it('does not run the slot under way when the worker was created during it', async () => {
+    const { clock, fence, sink, worker } = setUp();
+    fence.exclusiveSince = 0;
+    worker.start(); // at 0.5 s, leading since long ago
+    worker.leadershipGained();
+    await clock.advanceBy(1000);
+    await worker.stop();
+    expect(sink.outcomes.map((o) => o.slotStartMs % 10_000)).toEqual([1000]);
+  });
+
   it('continues from the persisted learned state when it becomes leader instead of cold-starting', async () => {
     const { clock, decider, engagement, fence, stateStore, worker } = setUp();
     const lastCycleId = Date.parse('2026-11-25T18:10:00.000Z');
@@ -292,6 +323,51 @@ describe('PacingWorker with sharded leases', () => {
     );
     return { clock, engagement, decider, fence, stateStore, worker };
   }
+
+  it('paces a shard gained mid-slot in a catch-up cycle of that slot when the lease proves it unpublished', async () => {
+    const slotStart = Date.parse('2026-11-25T18:00:02.000Z');
+    for (const [exclusiveSinceMs, expected] of [
+      // The previous holder's fence closed before the slot began: support is paced at once, under its own id.
+      [
+        slotStart - 100,
+        [
+          { id: slotStart - 1000, targets: ['sales:chat'] },
+          { id: slotStart, targets: ['sales:chat'] },
+          { id: slotStart + 1, targets: ['support:chat'] },
+          { id: slotStart + 1000, targets: ['sales:chat', 'support:chat'] },
+        ],
+      ],
+      // It closed during the slot: the previous holder may have published support for it; wait for the next.
+      [
+        slotStart + 100,
+        [
+          { id: slotStart - 1000, targets: ['sales:chat'] },
+          { id: slotStart, targets: ['sales:chat'] },
+          { id: slotStart + 1000, targets: ['sales:chat', 'support:chat'] },
+        ],
+      ],
+    ] as const) {
+      const { clock, engagement, decider, fence, worker } = setUpSharded();
+      fence.held = new Set([0]);
+      fence.heldSince.set(0, startMs - 60_000);
+      worker.start();
+      await clock.advanceBy(1800); // cycles of the slots at 1 s and 2 s; now 2.3 s
+      fence.held = new Set([0, 1]);
+      fence.heldSince.set(1, exclusiveSinceMs);
+      worker.leadershipGained();
+      await clock.advanceBy(1000);
+      await worker.stop();
+      expect(
+        engagement.requests.map((r) => ({ id: r.cycleId, targets: r.targets.map((t) => t.id) })),
+      ).toEqual(expected);
+      // The catch-up cycle decided support alone; sales kept the state its slot's cycle left.
+      expect(decider.inputs.at(-1)?.learnedState).toEqual(
+        exclusiveSinceMs < slotStart
+          ? { 'sales:chat': { cycles: 2 }, 'support:chat': { cycles: 1 } }
+          : { 'sales:chat': { cycles: 2 } },
+      );
+    }
+  });
 
   it('continues a gained shard from its previous owner’s saved state and saves one state per held shard', async () => {
     const { clock, engagement, decider, fence, stateStore, worker } = setUpSharded();
