@@ -1,6 +1,5 @@
 import type { AgentInput, StatsSnapshotInput, TargetInput } from './pacing-input.js';
-import { SkillBitsetEvaluator } from './skill-bitset-evaluator.js';
-import { parseSkillExpression } from './skill-expression.js';
+import { ExpressionBitsets } from './expression-bitsets.js';
 
 /**
  * The agents of every target as indexes into `snapshot.agents`, in compressed rows: target t's agents are
@@ -17,9 +16,14 @@ export interface ResolvedTargetAgents {
 
 /** Agents by group name, as compressed rows over the group names the targets use (agent indexes ascending). */
 interface GroupRows {
-  readonly indexByName: Map<string, number>;
   readonly offsets: Int32Array;
   readonly members: Int32Array;
+  /**
+   * The row of every (target, group) pair, targets in order and each target's groups in order: the group's row for
+   * a name-only group, -1 for a group with `agents` or a `skillExpression`. Remembered from the pass that names
+   * the rows, so that resolving does not look every target's group name up a second time.
+   */
+  readonly rowOfGroup: Int32Array;
 }
 
 /**
@@ -28,15 +32,29 @@ interface GroupRows {
  */
 function indexGroups(agents: readonly AgentInput[], targets: readonly TargetInput[]): GroupRows {
   const indexByName = new Map<string, number>();
-  for (const target of targets) {
-    for (const group of target.agentGroups) {
-      if (group.agents === undefined && group.skillExpression === undefined && !indexByName.has(group.name)) {
-        indexByName.set(group.name, indexByName.size);
+  let groupCount = 0;
+  for (let t = 0; t < targets.length; t++) groupCount += targets[t]!.agentGroups.length;
+  const rowOfGroup = new Int32Array(groupCount);
+  let at = 0;
+  for (let t = 0; t < targets.length; t++) {
+    const groups = targets[t]!.agentGroups;
+    for (let k = 0; k < groups.length; k++) {
+      const group = groups[k]!;
+      let row = -1;
+      if (group.agents === undefined && group.skillExpression === undefined) {
+        const known = indexByName.get(group.name);
+        if (known === undefined) {
+          row = indexByName.size;
+          indexByName.set(group.name, row);
+        } else {
+          row = known;
+        }
       }
+      rowOfGroup[at++] = row;
     }
   }
   const offsets = new Int32Array(indexByName.size + 1);
-  if (indexByName.size === 0) return { indexByName, offsets, members: new Int32Array(0) };
+  if (indexByName.size === 0) return { offsets, members: new Int32Array(0), rowOfGroup };
   // The group index of each (agent, group) pair, remembered from the counting pass so the fill pass does not
   // look every name up again; -1 for a group no target uses.
   let pairs = new Int32Array(Math.max(16, agents.length * 2));
@@ -65,7 +83,7 @@ function indexGroups(agents: readonly AgentInput[], targets: readonly TargetInpu
       if (g >= 0) members[fill[g]!++] = i;
     }
   }
-  return { indexByName, offsets, members };
+  return { offsets, members, rowOfGroup };
 }
 
 /**
@@ -82,33 +100,53 @@ export function resolveTargetAgents(
 ): ResolvedTargetAgents {
   const agents = snapshot.agents;
   const groupRows = indexGroups(agents, targets);
+  const { rowOfGroup } = groupRows;
+  const expressions = new ExpressionBitsets(agents);
+  // A first pass bounds the members (every group's size, before de-duplication), so that the member array is
+  // allocated once: growing it by doubling copied megabytes a round.
+  let bound = 0;
+  let at = 0;
+  for (let t = 0; t < targets.length; t++) {
+    const groups = targets[t]!.agentGroups;
+    for (let k = 0; k < groups.length; k++, at++) {
+      const group = groups[k]!;
+      const row = rowOfGroup[at]!;
+      if (row >= 0) bound += groupRows.offsets[row + 1]! - groupRows.offsets[row]!;
+      else if (group.agents !== undefined) bound += group.agents.length;
+      else if (group.skillExpression !== undefined) bound += expressions.count(group.skillExpression);
+    }
+  }
   let byId: Map<string, number> | undefined;
-  // Each distinct expression's matching agents as a bitset (or the parse error's message), once per snapshot.
-  const byExpression = new Map<string, Uint32Array | string>();
-  let evaluator: SkillBitsetEvaluator | undefined;
   // A stamp per agent de-duplicates members across a target's groups without allocating a set per target.
   const stamp = new Int32Array(agents.length).fill(-1);
   const offsets = new Int32Array(targets.length + 1);
-  let members: Int32Array = new Int32Array(Math.max(16, agents.length));
+  const members = new Int32Array(bound);
   let size = 0;
   const problemsByTarget: (readonly string[])[] = new Array<readonly string[]>(targets.length);
   const noProblems: readonly string[] = [];
-  // Before each group's loop the member array grows, once, to hold the most members that group can add.
+  at = 0;
   for (let t = 0; t < targets.length; t++) {
-    const target = targets[t]!;
+    const groups = targets[t]!.agentGroups;
     offsets[t] = size;
     let problems: string[] | undefined;
-    for (const group of target.agentGroups) {
-      let from: Int32Array | undefined;
-      let start = 0;
-      let end = 0;
-      let bits: Uint32Array | undefined;
-      if (group.agents !== undefined) {
+    for (let k = 0; k < groups.length; k++, at++) {
+      const group = groups[k]!;
+      const row = rowOfGroup[at]!;
+      if (row >= 0) {
+        const from = groupRows.members;
+        const end = groupRows.offsets[row + 1]!;
+        for (let m = groupRows.offsets[row]!; m < end; m++) {
+          const index = from[m]!;
+          if (stamp[index] !== t) {
+            stamp[index] = t;
+            members[size++] = index;
+          }
+        }
+      } else if (group.agents !== undefined) {
         if (!byId) {
           byId = new Map();
           for (let i = 0; i < agents.length; i++) byId.set(agents[i]!.id, i);
         }
-        if (size + group.agents.length > members.length) members = grow(members, size + group.agents.length);
         for (const id of group.agents) {
           const index = byId.get(id);
           if (index !== undefined && stamp[index] !== t) {
@@ -116,35 +154,14 @@ export function resolveTargetAgents(
             members[size++] = index;
           }
         }
-        continue;
       } else if (group.skillExpression !== undefined) {
-        let matched = byExpression.get(group.skillExpression);
-        if (matched === undefined) {
-          try {
-            const expr = parseSkillExpression(group.skillExpression);
-            evaluator ??= new SkillBitsetEvaluator(agents);
-            matched = evaluator.matchingBits(expr);
-          } catch (error) {
-            matched = error instanceof Error ? error.message : String(error);
-          }
-          byExpression.set(group.skillExpression, matched);
-        }
+        const matched = expressions.bits(group.skillExpression);
         if (typeof matched === 'string') {
           (problems ??= []).push(`agent group ${group.name}: ${matched}`);
           continue;
         }
-        bits = matched;
-      } else {
-        const g = groupRows.indexByName.get(group.name);
-        if (g === undefined) continue;
-        from = groupRows.members;
-        start = groupRows.offsets[g]!;
-        end = groupRows.offsets[g + 1]!;
-      }
-      if (bits !== undefined) {
-        if (size + agents.length > members.length) members = grow(members, size + agents.length);
-        for (let w = 0; w < bits.length; w++) {
-          let word = bits[w]!;
+        for (let w = 0; w < matched.length; w++) {
+          let word = matched[w]!;
           while (word !== 0) {
             const index = w * 32 + (31 - Math.clz32(word & -word));
             word &= word - 1;
@@ -154,26 +171,10 @@ export function resolveTargetAgents(
             }
           }
         }
-      } else if (from !== undefined) {
-        if (size + (end - start) > members.length) members = grow(members, size + (end - start));
-        for (let k = start; k < end; k++) {
-          const index = from[k]!;
-          if (stamp[index] !== t) {
-            stamp[index] = t;
-            members[size++] = index;
-          }
-        }
       }
     }
     problemsByTarget[t] = problems ?? noProblems;
   }
   offsets[targets.length] = size;
   return { offsets, members: members.subarray(0, size), problemsByTarget };
-}
-
-/** A copy of `array` with room for at least `needed` entries (doubling, so growth stays amortised). */
-function grow(array: Int32Array, needed: number): Int32Array {
-  const grown = new Int32Array(Math.max(needed, array.length * 2));
-  grown.set(array);
-  return grown;
 }

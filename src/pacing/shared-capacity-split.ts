@@ -41,6 +41,24 @@ function readMediaSlots(snapshot: StatsSnapshotInput, media: string): MediaSlots
   return slots;
 }
 
+/**
+ * Every agent's share of its free, busy and staffed slots for one active target (slots ÷ active targets), at
+ * 3·i, 3·i + 1 and 3·i + 2: one array, so a target's agents are read from one place. 0 for an agent no active
+ * target serves (no active target reads it).
+ */
+function activeShareSlots(slots: MediaSlots): Float64Array {
+  const n = slots.activeShares.length;
+  const shares = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const active = slots.activeShares[i]!;
+    if (active === 0) continue;
+    shares[3 * i] = slots.free[i]! / active;
+    shares[3 * i + 1] = slots.busy[i]! / active;
+    shares[3 * i + 2] = slots.staffed[i]! / active;
+  }
+  return shares;
+}
+
 /** Free, busy and staffed slots of every target after the split, one entry per target. */
 export interface TargetSlotColumns {
   /** Free slots per target. */
@@ -111,21 +129,34 @@ export function splitSharedCapacityColumns(
     busy: new Float64Array(targets.length),
     staffed: new Float64Array(targets.length),
   };
+  // An agent's equal share of its slots is the same for every active target that includes it: divided once per
+  // agent here rather than once per (target, agent) pair — the same quotient, so the sums below are unchanged.
+  const sharesByMedia = new Map<MediaSlots, Float64Array>();
+  for (const slots of byMedia.values()) sharesByMedia.set(slots, activeShareSlots(slots));
   for (let t = 0; t < targets.length; t++) {
     const slots = slotsOf[t]!;
-    const isPaused = targets[t]!.paused;
     let free = 0;
     let busy = 0;
     let staffed = 0;
     const end = offsets[t + 1]!;
-    for (let k = offsets[t]!; k < end; k++) {
-      const index = members[k]!;
-      const active = slots.activeShares[index]!;
-      const divisor = isPaused ? (active > 0 ? 0 : slots.allShares[index]!) : active;
-      if (divisor === 0) continue;
-      free += slots.free[index]! / divisor;
-      busy += slots.busy[index]! / divisor;
-      staffed += slots.staffed[index]! / divisor;
+    if (targets[t]!.paused) {
+      // A paused target takes a share only of agents no active target serves (then all get 0 invitations).
+      for (let k = offsets[t]!; k < end; k++) {
+        const index = members[k]!;
+        const divisor = slots.activeShares[index]! > 0 ? 0 : slots.allShares[index]!;
+        if (divisor === 0) continue;
+        free += slots.free[index]! / divisor;
+        busy += slots.busy[index]! / divisor;
+        staffed += slots.staffed[index]! / divisor;
+      }
+    } else {
+      const shares = sharesByMedia.get(slots)!;
+      for (let k = offsets[t]!; k < end; k++) {
+        const at = members[k]! * 3;
+        free += shares[at]!;
+        busy += shares[at + 1]!;
+        staffed += shares[at + 2]!;
+      }
     }
     columns.free[t] = free;
     columns.busy[t] = busy;
