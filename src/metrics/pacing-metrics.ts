@@ -1,7 +1,6 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { TargetFigureGauges } from './target-figure-gauges.js';
 
-const targetLabels = ['namespace', 'cluster', 'target'] as const;
-type TargetLabel = (typeof targetLabels)[number];
 type ClusterLabel = 'namespace' | 'cluster';
 
 /**
@@ -51,20 +50,12 @@ export interface EngagementRequestFigures {
  * name. Per-cycle numbers live here, not in status.
  */
 export class PacingMetrics {
-  /** pacing_invites_allowed{namespace,cluster,target}. */
-  readonly invitesAllowed: Gauge<TargetLabel>;
-  /** pacing_free_slots{namespace,cluster,target}. */
-  readonly freeSlots: Gauge<TargetLabel>;
-  /** pacing_pending_invitations{namespace,cluster,target}. */
-  readonly pendingInvitations: Gauge<TargetLabel>;
-  /** pacing_abandonment_ratio{namespace,cluster,target}. */
-  readonly abandonmentRatio: Gauge<TargetLabel>;
-  /** pacing_occupancy_ratio{namespace,cluster,target}. */
-  readonly occupancyRatio: Gauge<TargetLabel>;
-  /** pacing_waiting_interactions{namespace,cluster,target}. */
-  readonly waitingInteractions: Gauge<TargetLabel>;
-  /** pacing_abandonment_goal_ratio{namespace,cluster,target}. */
-  readonly abandonmentGoalRatio: Gauge<TargetLabel>;
+  /**
+   * The per-target families pacing_invites_allowed, pacing_free_slots, pacing_pending_invitations,
+   * pacing_abandonment_ratio, pacing_occupancy_ratio, pacing_waiting_interactions and
+   * pacing_abandonment_goal_ratio, all {namespace,cluster,target}; rendered from each target's last figures.
+   */
+  readonly targetFigures: TargetFigureGauges<TargetFigures>;
   /** pacing_cycle_duration_seconds{namespace,cluster}. */
   readonly cycleDuration: Histogram<ClusterLabel>;
   /** pacing_cycles_skipped_total{namespace,cluster,reason}. */
@@ -77,27 +68,43 @@ export class PacingMetrics {
   /** Registers every metric on `registry`; throws if they are already registered there. */
   constructor(registry: Registry) {
     const registers = [registry];
-    const gauge = (name: string, help: string) =>
-      new Gauge<TargetLabel>({ name, help, labelNames: [...targetLabels], registers });
-    this.invitesAllowed = gauge('pacing_invites_allowed', 'Invitations allowed for the current interval.');
-    this.freeSlots = gauge('pacing_free_slots', 'Free agent slots counted for the target.');
-    this.pendingInvitations = gauge(
-      'pacing_pending_invitations',
-      'Invitations sent and not yet answered, as reported by the engagement platform.',
-    );
-    this.abandonmentRatio = gauge(
-      'pacing_abandonment_ratio',
-      'Observed share (0-1) of proactive interactions abandoned before an agent joined.',
-    );
-    this.occupancyRatio = gauge('pacing_occupancy_ratio', 'Share (0-1) of agent capacity in use.');
-    this.waitingInteractions = gauge(
-      'pacing_waiting_interactions',
-      'Proactive interactions waiting in the virtual queue in the last statistics snapshot.',
-    );
-    this.abandonmentGoalRatio = gauge(
-      'pacing_abandonment_goal_ratio',
-      "The target's optimization goal (0-1): the most pacing_abandonment_ratio may be.",
-    );
+    this.targetFigures = new TargetFigureGauges<TargetFigures>(registry, [
+      {
+        name: 'pacing_invites_allowed',
+        help: 'Invitations allowed for the current interval.',
+        valueOf: (f) => f.invitesAllowed,
+      },
+      {
+        name: 'pacing_free_slots',
+        help: 'Free agent slots counted for the target.',
+        valueOf: (f) => f.freeSlots,
+      },
+      {
+        name: 'pacing_pending_invitations',
+        help: 'Invitations sent and not yet answered, as reported by the engagement platform.',
+        valueOf: (f) => f.pendingInvitations,
+      },
+      {
+        name: 'pacing_abandonment_ratio',
+        help: 'Observed share (0-1) of proactive interactions abandoned before an agent joined.',
+        valueOf: (f) => f.abandonmentRatio,
+      },
+      {
+        name: 'pacing_occupancy_ratio',
+        help: 'Share (0-1) of agent capacity in use.',
+        valueOf: (f) => f.occupancyRatio,
+      },
+      {
+        name: 'pacing_waiting_interactions',
+        help: 'Proactive interactions waiting in the virtual queue in the last statistics snapshot.',
+        valueOf: (f) => f.waitingInteractions,
+      },
+      {
+        name: 'pacing_abandonment_goal_ratio',
+        help: "The target's optimization goal (0-1): the most pacing_abandonment_ratio may be.",
+        valueOf: (f) => f.abandonmentGoalRatio,
+      },
+    ]);
     this.cycleDuration = new Histogram({
       name: 'pacing_cycle_duration_seconds',
       help: 'Duration of one pacing cycle (stats, decision, publish).',
@@ -127,16 +134,9 @@ export class PacingMetrics {
     });
   }
 
-  /** Sets a target's gauges; a ratio that is undefined removes its series rather than showing a stale value. */
+  /** Sets a target's gauges; a ratio that is undefined has no series rather than showing a stale value. */
   recordTarget(clusterKey: string, target: string, figures: TargetFigures): void {
-    const labels = { ...clusterLabels(clusterKey), target };
-    this.invitesAllowed.set(labels, figures.invitesAllowed);
-    this.freeSlots.set(labels, figures.freeSlots);
-    this.pendingInvitations.set(labels, figures.pendingInvitations);
-    setOrRemove(this.abandonmentRatio, labels, figures.abandonmentRatio);
-    setOrRemove(this.occupancyRatio, labels, figures.occupancyRatio);
-    setOrRemove(this.waitingInteractions, labels, figures.waitingInteractions);
-    setOrRemove(this.abandonmentGoalRatio, labels, figures.abandonmentGoalRatio);
+    this.targetFigures.set({ ...clusterLabels(clusterKey), target }, figures);
   }
 
   /** Observes one cycle's duration. */
@@ -163,8 +163,7 @@ export class PacingMetrics {
 
   /** Removes a target's series (the target was deleted or left its cluster). */
   forgetTarget(clusterKey: string, target: string): void {
-    const labels = { ...clusterLabels(clusterKey), target };
-    for (const gauge of this.#targetGauges()) gauge.remove(labels);
+    this.targetFigures.remove({ ...clusterLabels(clusterKey), target });
   }
 
   /** Removes every series of a cluster whose worker stopped. */
@@ -172,25 +171,4 @@ export class PacingMetrics {
     for (const target of targets) this.forgetTarget(clusterKey, target);
     this.cycleDuration.remove(clusterLabels(clusterKey));
   }
-
-  #targetGauges(): Gauge<TargetLabel>[] {
-    return [
-      this.invitesAllowed,
-      this.freeSlots,
-      this.pendingInvitations,
-      this.abandonmentRatio,
-      this.occupancyRatio,
-      this.waitingInteractions,
-      this.abandonmentGoalRatio,
-    ];
-  }
-}
-
-function setOrRemove(
-  gauge: Gauge<TargetLabel>,
-  labels: Record<TargetLabel, string>,
-  value: number | undefined,
-): void {
-  if (value === undefined || !Number.isFinite(value)) gauge.remove(labels);
-  else gauge.set(labels, value);
 }
