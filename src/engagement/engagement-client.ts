@@ -88,6 +88,8 @@ export interface EngagementClientOptions {
   timeoutMs?: number;
   /** Above this many targets the exchange is split into several requests. */
   maxTargetsPerRequest?: number;
+  /** Chunks of one cycle in flight at once (each on its own keep-alive connection). */
+  maxConcurrentRequests?: number;
   /** Attempts per chunk for retryable failures (the one token refresh after a 401 is extra). */
   maxAttempts?: number;
   /** Backoff between retries. */
@@ -104,6 +106,7 @@ export interface EngagementClientOptions {
 export const ENGAGEMENT_CLIENT_DEFAULTS = {
   timeoutMs: 10_000,
   maxTargetsPerRequest: 2_500,
+  maxConcurrentRequests: 4,
   maxAttempts: 3,
   backoff: { baseMs: 200, maxMs: 2_000 },
   maxRetryAfterMs: 5_000,
@@ -139,6 +142,7 @@ export class EngagementClient {
   readonly #timeoutMs: number;
   readonly #maxTargetsPerRequest: number;
   readonly #maxAttempts: number;
+  readonly #maxConcurrentRequests: number;
   readonly #backoff: BackoffOptions;
   readonly #maxRetryAfterMs: number;
   readonly #maxResponseBytes: number;
@@ -150,6 +154,8 @@ export class EngagementClient {
     this.#maxTargetsPerRequest =
       options.maxTargetsPerRequest ?? ENGAGEMENT_CLIENT_DEFAULTS.maxTargetsPerRequest;
     this.#maxAttempts = options.maxAttempts ?? ENGAGEMENT_CLIENT_DEFAULTS.maxAttempts;
+    this.#maxConcurrentRequests =
+      options.maxConcurrentRequests ?? ENGAGEMENT_CLIENT_DEFAULTS.maxConcurrentRequests;
     this.#backoff = options.backoff ?? ENGAGEMENT_CLIENT_DEFAULTS.backoff;
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? ENGAGEMENT_CLIENT_DEFAULTS.maxRetryAfterMs;
     this.#maxResponseBytes = options.maxResponseBytes ?? ENGAGEMENT_CLIENT_DEFAULTS.maxResponseBytes;
@@ -157,6 +163,7 @@ export class EngagementClient {
       ['timeoutMs', this.#timeoutMs],
       ['maxTargetsPerRequest', this.#maxTargetsPerRequest],
       ['maxAttempts', this.#maxAttempts],
+      ['maxConcurrentRequests', this.#maxConcurrentRequests],
       ['maxResponseBytes', this.#maxResponseBytes],
     ] as const) {
       if (!(value > 0)) throw new RangeError(`EngagementClient: ${name} must be positive, got ${value}`);
@@ -169,7 +176,8 @@ export class EngagementClient {
   }
 
   /**
-   * Sends one cycle's allowances (chunk by chunk, in order) and returns the platform's reports. Throws
+   * Sends one cycle's allowances (up to `maxConcurrentRequests` chunks at once: at 10,000 targets four chunks one
+   * after the other took a third of the cycle) and returns the platform's reports in chunk order. Throws
    * {@link EngagementRequestFailedError}, {@link EngagementAuthError} or {@link EngagementValidationError} when a
    * chunk fails as a whole; per-target problems come back in `targetErrors`. A caller abort rethrows its reason.
    */
@@ -184,12 +192,27 @@ export class EngagementClient {
     };
     const targets: EngagementTargetReport[] = [];
     const targetErrors: EngagementTargetError[] = [];
-    for (const chunk of encodeEngagementRequest(input, this.#maxTargetsPerRequest)) {
-      const body = gzipSync(JSON.stringify(chunk), { level: GZIP_LEVEL });
-      transfer.chunks += 1;
-      const answer = await this.#sendChunk(body, transfer, signal);
-      this.#collect(chunk, answer, targets, targetErrors);
-    }
+    const chunks = [...encodeEngagementRequest(input, this.#maxTargetsPerRequest)];
+    const answers: unknown[] = [];
+    let next = 0;
+    let hasFailed = false;
+    // Each lane sends the next unsent chunk until none is left; after a failure no lane starts another chunk
+    // (the exchange fails as a whole, as it did one chunk at a time).
+    const lane = async (): Promise<void> => {
+      while (next < chunks.length && !hasFailed) {
+        const index = next++;
+        const body = gzipSync(JSON.stringify(chunks[index]), { level: GZIP_LEVEL });
+        transfer.chunks += 1;
+        try {
+          answers[index] = await this.#sendChunk(body, transfer, signal);
+        } catch (error) {
+          hasFailed = true;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#maxConcurrentRequests, chunks.length) }, lane));
+    chunks.forEach((chunk, index) => this.#collect(chunk, answers[index], targets, targetErrors));
     transfer.durationMs = this.#options.clock.nowMs() - startedMs;
     return { cycleId: input.cycleId, targets, targetErrors, transfer };
   }

@@ -110,11 +110,39 @@ describe('EngagementClient against the reference engagement and token servers on
   it('splits the targets into several requests above the configured target count', async () => {
     const result = await aClient({ maxTargetsPerRequest: 2 }).exchange(aRequest(4));
     expect(result.targets.map((t) => t.id)).toEqual(TARGETS);
-    expect(platform.publications().map((p) => [p.part, p.parts, p.targets])).toEqual([
+    // Chunks travel concurrently, so they may arrive in any order; the reports come back in chunk order.
+    const parts = platform.publications().map((p) => [p.part, p.parts, p.targets]);
+    expect(parts.sort()).toEqual([
       [0, 2, 2],
       [1, 2, 1],
     ]);
   });
+
+  it.each([
+    [1, [0]],
+    [4, [0, 1, 2]],
+  ] as const)(
+    'keeps up to %i chunks in flight: the others are applied while one stalls, and the exchange still fails as a whole',
+    async (maxConcurrentRequests, applied) => {
+      platform.faults.add({ kind: 'stall' });
+      const client = aClient({
+        maxTargetsPerRequest: 1,
+        maxConcurrentRequests,
+        maxAttempts: 1,
+        timeoutMs: 300,
+      });
+      await expect(client.exchange(aRequest(5))).rejects.toMatchObject({
+        code: EngagementErrorCode.RequestFailed,
+      });
+      // One at a time, the stalled first chunk holds back the others; four at a time, all three were sent.
+      expect(
+        platform
+          .publications()
+          .map((p) => p.part)
+          .sort(),
+      ).toEqual(applied);
+    },
+  );
 
   it('reports request duration and bytes of every attempt through the callback', async () => {
     const seen: EngagementRequestMetrics[] = [];
