@@ -1,4 +1,5 @@
 import { formatFixed } from './fixed-decimal.js';
+import { flattened } from './flat-string.js';
 import { hasFiniteNumbers, type PacingPolicy } from './pacing-policy.js';
 
 /** Learned state of `adaptive` (the estimators live beside it, shared by every policy). */
@@ -89,28 +90,12 @@ export const adaptivePolicy: PacingPolicy<AdaptiveState> = {
       invites,
       // An unchanged trim keeps its state object: nothing new to allocate and retain for a quiet target.
       state: logTrim === state.logTrim ? state : { logTrim },
-      // One flat string from join, not a tree of ~20 concatenation nodes: 10,000 explanations live until the
-      // round ends, and the garbage collector copies every node that survives.
-      explanation: [
-        mode,
-        ': capacity ',
-        formatFixed(capacity, 2),
-        ' (free ',
-        formatFixed(obs.freeSlots, 1),
-        ' + freeing ',
-        formatFixed(freeing, 2),
-        ' − waiting ',
-        obs.waiting,
-        '), trim ',
-        formatFixed(trim, 2),
-        ', p̂ ',
-        formatFixed(p, 3),
-        ', ',
-        formatFixed(estimates.acceptancesToCome, 2),
-        ' acceptances to come from ',
-        obs.pending,
-        ' pending',
-      ].join(''),
+      // One template, flattened: 10,000 explanations live until the round ends (see flattened).
+      explanation: flattened(
+        `${mode}: capacity ${formatFixed(capacity, 2)} (free ${formatFixed(obs.freeSlots, 1)} + freeing ` +
+          `${formatFixed(freeing, 2)} − waiting ${obs.waiting}), trim ${formatFixed(trim, 2)}, p̂ ${formatFixed(p, 3)}, ` +
+          `${formatFixed(estimates.acceptancesToCome, 2)} acceptances to come from ${obs.pending} pending`,
+      ),
     };
   },
   skip: (_obs, state) => state,
