@@ -71,8 +71,8 @@ export function updateAcceptDelay(
   if (!(intervalSeconds > 0)) return state;
   const grid = acceptDelayGridSeconds;
   const decay = decays[grid.length]!;
-  const exposure = new Array<number>(grid.length);
-  const logLikelihood = new Array<number>(grid.length);
+  const exposure = gridSizedDoubles();
+  const logLikelihood = gridSizedDoubles();
   const newlySent = Math.max(0, sent);
   const acceptedCount = Math.max(0, accepted);
   for (let g = 0; g < grid.length; g++) {
@@ -87,6 +87,19 @@ export function updateAcceptDelay(
         : previous + acceptedCount * Math.log(predicted) - predicted) + 0;
   }
   return { exposure, logLikelihood };
+}
+
+/**
+ * An array of one double per candidate delay, to be overwritten. A literal of doubles is created as an array of
+ * unboxed doubles in one allocation; `new Array(n)` starts as an array of small integers and is copied into a
+ * double array at the first fractional write (twice per target per round).
+ */
+function gridSizedDoubles(): number[] {
+  // Numeric literals (not NaN, a global) make a constant literal, copied as one block of doubles.
+  const values = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+  // Correct for any grid: a longer grid grows the array, a shorter one cuts it.
+  if (values.length !== acceptDelayGridSeconds.length) values.length = acceptDelayGridSeconds.length;
+  return values;
 }
 
 /** Index in {@link acceptDelayGridSeconds} of the most likely mean accept delay. */
