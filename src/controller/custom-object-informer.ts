@@ -73,12 +73,27 @@ export function createPacingClusterInformer<T extends KubernetesObject = Kuberne
   });
 }
 
-/** Informer over PacingTargets; status-only updates dropped as for {@link createPacingClusterInformer}. */
+/**
+ * Keeps only `status.conditions` of a cached PacingTarget: the reconciler reads nothing else of its status (the
+ * conditions seed the status book), and the figures are rewritten every few seconds anyway.
+ */
+export function trimPacingTargetStatus(obj: KubernetesObject): void {
+  const holder = obj as { status?: unknown };
+  if (holder.status === null || typeof holder.status !== 'object') return;
+  const { conditions } = holder.status as { conditions?: unknown };
+  holder.status = conditions === undefined ? {} : { conditions };
+}
+
+/**
+ * Informer over PacingTargets; status-only updates dropped as for {@link createPacingClusterInformer}, and status
+ * figures trimmed from the cache ({@link trimPacingTargetStatus}).
+ */
 export function createPacingTargetInformer<T extends KubernetesObject = KubernetesObject>(
   options: PacingInformerOptions<T>,
 ): RestartingInformer<T> {
   return createCustomObjectInformer<T>({
     ignoreStatusOnlyUpdates: true,
+    trim: trimPacingTargetStatus,
     ...options,
     group: pacingApiGroup,
     version: pacingApiVersion,

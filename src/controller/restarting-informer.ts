@@ -68,6 +68,11 @@ export interface RestartingInformerOptions<T extends KubernetesObject> {
    * own status writes must not wake us. Only for kinds with a generation (custom resources). Default false.
    */
   ignoreStatusOnlyUpdates?: boolean;
+  /**
+   * Called on every object before it is cached and delivered (after managedFields are stripped), to drop in place
+   * what nothing reads: at 10,000 objects the cache is a large share of the operator's memory.
+   */
+  trim?: (obj: T) => void;
   /** Backoff between restarts after errors. */
   restartBackoff?: RestartBackoff;
   /** Source of time and timers (restart backoff, resync, client-node's reconnect delay). */
@@ -123,7 +128,7 @@ export class RestartingInformer<T extends KubernetesObject> {
     if (!watch) throw new TypeError(`informer ${options.name}: give kubeConfig or watch`);
     const list = async (): Promise<KubernetesListObject<T>> => {
       const result = await options.list();
-      for (const item of result.items) stripManagedFields(item);
+      for (const item of result.items) this.#trim(item);
       this.#consecutiveErrors = 0;
       return result;
     };
@@ -220,8 +225,13 @@ export class RestartingInformer<T extends KubernetesObject> {
     };
   }
 
-  #deliver(type: InformerEventType, obj: T): void {
+  #trim(obj: T): void {
     stripManagedFields(obj);
+    this.#o.trim?.(obj);
+  }
+
+  #deliver(type: InformerEventType, obj: T): void {
+    this.#trim(obj);
     this.#consecutiveErrors = 0;
     const key = objectKey(obj);
     if (type === 'delete') {

@@ -253,14 +253,22 @@ describe('Kubernetes wiring against a real kube-apiserver', () => {
       namespace: ns,
       name: 'chat',
     };
-    writer.update(ref, { invitesPerInterval: 3, freeSlots: 5 });
-    const written = await eventually('the status in the informer cache', () => {
+    const ready = {
+      type: 'Ready',
+      status: 'True',
+      reason: 'Pacing',
+      message: 'paced',
+      lastTransitionTime: '2026-11-25T18:00:00Z',
+    };
+    writer.update(ref, { invitesPerInterval: 3, freeSlots: 5, conditions: [ready] });
+    // The cache keeps only the conditions of a PacingTarget's status: nothing reads its figures from there.
+    const cached = await eventually('the status in the informer cache', () => {
       const status = (
         informer.get(`${ns}/chat`) as (KubernetesObject & { status?: Record<string, unknown> }) | undefined
       )?.status;
-      return status?.invitesPerInterval === 3 ? status : undefined;
+      return status?.conditions === undefined ? undefined : status;
     });
-    expect(written).toEqual({ invitesPerInterval: 3, freeSlots: 5 });
+    expect(cached).toEqual({ conditions: [ready] });
     writer.update(ref, { invitesPerInterval: 4 }, { isUrgent: true });
     await writer.close();
     const stored = (await clients.customObjects.getNamespacedCustomObjectStatus({

@@ -7,6 +7,7 @@ import {
   type RestartingInformerOptions,
   type WatchLike,
 } from '../../../src/controller/restarting-informer.js';
+import { trimPacingTargetStatus } from '../../../src/controller/custom-object-informer.js';
 import { FakeClock, flushAsync } from './fake-clock.js';
 
 interface OpenWatch {
@@ -105,6 +106,30 @@ describe('RestartingInformer', () => {
     watch.current().callback('ADDED', aConfigMap('b', '11'));
     expect(informer.get('ns/b')?.metadata?.managedFields).toBeUndefined();
     expect(events.map((e) => e.key)).toEqual(['ns/a', 'ns/b']);
+    await informer.close();
+  });
+
+  it('trims every listed and watched object in place before it is cached, as a PacingTarget informer does', async () => {
+    const withStatus = (name: string, rv: string) =>
+      Object.assign(aConfigMap(name, rv), {
+        status: { conditions: [{ type: 'Ready', status: 'True' }], invitesAllowed: 4, freeSlots: 2 },
+      });
+    const { informer, watch, events } = anInformer([listOf('10', withStatus('a', '5'))], {
+      trim: trimPacingTargetStatus,
+    });
+    await informer.start();
+    watch.current().callback('ADDED', withStatus('b', '11'));
+    watch.current().callback('ADDED', Object.assign(aConfigMap('c', '12'), { status: { freeSlots: 1 } }));
+    for (const key of ['ns/a', 'ns/b'])
+      expect((informer.get(key) as { status?: unknown }).status).toEqual({
+        conditions: [{ type: 'Ready', status: 'True' }],
+      });
+    expect((informer.get('ns/c') as { status?: unknown }).status).toEqual({});
+    expect(events.map((e) => (e.object as { status?: unknown }).status)).toEqual([
+      { conditions: [{ type: 'Ready', status: 'True' }] },
+      { conditions: [{ type: 'Ready', status: 'True' }] },
+      {},
+    ]);
     await informer.close();
   });
 
