@@ -88,26 +88,34 @@ export class SkillBitsetEvaluator {
     const levels = this.#levels(expr.skill);
     const out = new Uint32Array(this.#words);
     const wanted = expr.level;
-    // One loop per operator: a comparison closure called 50,000 times would cost more than the loop itself.
-    switch (expr.operator) {
-      case '=':
-        for (let i = 0; i < levels.length; i++) if (levels[i] === wanted) out[i >>> 5]! |= 1 << (i & 31);
-        break;
-      case '!=':
-        for (let i = 0; i < levels.length; i++) if (levels[i] !== wanted) out[i >>> 5]! |= 1 << (i & 31);
-        break;
-      case '>=':
-        for (let i = 0; i < levels.length; i++) if (levels[i]! >= wanted) out[i >>> 5]! |= 1 << (i & 31);
-        break;
-      case '<=':
-        for (let i = 0; i < levels.length; i++) if (levels[i]! <= wanted) out[i >>> 5]! |= 1 << (i & 31);
-        break;
-      case '>':
-        for (let i = 0; i < levels.length; i++) if (levels[i]! > wanted) out[i >>> 5]! |= 1 << (i & 31);
-        break;
-      case '<':
-        for (let i = 0; i < levels.length; i++) if (levels[i]! < wanted) out[i >>> 5]! |= 1 << (i & 31);
-        break;
+    // One loop per operator: a comparison closure called 50,000 times would cost more than the loop itself. Each
+    // word is gathered in a local and stored once, not read and written back for every agent.
+    const n = levels.length;
+    for (let w = 0; w < out.length; w++) {
+      const base = w * 32;
+      const end = Math.min(n, base + 32) - base;
+      let word = 0;
+      switch (expr.operator) {
+        case '=':
+          for (let b = 0; b < end; b++) word |= (levels[base + b] === wanted ? 1 : 0) << b;
+          break;
+        case '!=':
+          for (let b = 0; b < end; b++) word |= (levels[base + b] !== wanted ? 1 : 0) << b;
+          break;
+        case '>=':
+          for (let b = 0; b < end; b++) word |= (levels[base + b]! >= wanted ? 1 : 0) << b;
+          break;
+        case '<=':
+          for (let b = 0; b < end; b++) word |= (levels[base + b]! <= wanted ? 1 : 0) << b;
+          break;
+        case '>':
+          for (let b = 0; b < end; b++) word |= (levels[base + b]! > wanted ? 1 : 0) << b;
+          break;
+        case '<':
+          for (let b = 0; b < end; b++) word |= (levels[base + b]! < wanted ? 1 : 0) << b;
+          break;
+      }
+      out[w] = word;
     }
     this.#comparisons.set(key, out);
     return out;
