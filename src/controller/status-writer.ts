@@ -29,8 +29,9 @@ export interface StatusWriterOptions {
   /** Burst of the global budget. Default equal to writesPerSecond. */
   writeBurst?: number;
   /**
-   * Most writes in flight at once, all under the same budget. Default 4: one at a time reached only about
-   * 12 writes/s with 80 ms per PATCH on a loaded API server.
+   * Most writes in flight at once, all under the same budget. Default 4, or one per 20 writes/s of budget if
+   * more: one at a time reached only about 12 writes/s with 80 ms per PATCH on a loaded API server, and four
+   * reached 160 of a 200 writes/s budget.
    */
   maxWritesInFlight?: number;
 }
@@ -145,7 +146,7 @@ export class StatusWriter {
     this.#o = {
       statusUpdatePeriodMs: 10_000,
       writeBurst: writesPerSecond,
-      maxWritesInFlight: 4,
+      maxWritesInFlight: Math.max(4, Math.ceil(writesPerSecond / 20)),
       ...options,
       writesPerSecond,
     };

@@ -222,6 +222,34 @@ describe('StatusWriter at scale', () => {
     await writer.close();
   });
 
+  it.each([
+    [20, 4],
+    [200, 10],
+  ])(
+    'keeps by default at most max(4, budget ÷ 20) writes in flight: %i writes/s → %i',
+    async (budget, limit) => {
+      const patcher = new HeldPatcher();
+      const clock = new FakeClock();
+      const writer = new StatusWriter({
+        patcher,
+        clock,
+        registry: new Registry(),
+        logger: pino({ level: 'silent' }),
+        writesPerSecond: budget,
+      });
+      for (let i = 0; i < 30; i += 1) writer.update(aRef(`t${i}`), { v: 1 });
+      await clock.advance(0);
+      expect(patcher.held).toHaveLength(limit);
+      for (let settled = 0; writer.pendingCount() > 0 || settled < patcher.held.length;) {
+        for (const h of patcher.held.slice(settled)) h.settle();
+        settled = patcher.held.length;
+        await clock.advance(1000);
+      }
+      expect(patcher.written).toHaveLength(30);
+      await writer.close();
+    },
+  );
+
   it('writes no faster than its budget even with writes in flight', async () => {
     const { clock, patcher, writer } = aWriter({
       writesPerSecond: 5,
