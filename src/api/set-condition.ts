@@ -22,12 +22,12 @@ export function formatConditionTime(time: Date): string {
 }
 
 /**
- * Sets one condition in a list and returns a new list; the input is never mutated. The one setter for every
+ * Sets one condition in a list and returns a new list (or the same one, unchanged); the input is never mutated. The one setter for every
  * kind (PacingCluster and PacingTarget pass their own type and reason enums). Three cases:
  * - no condition of this type yet: appended, with lastTransitionTime = now;
  * - same status as before: reason, message and observedGeneration are updated, lastTransitionTime is kept;
  * - status flipped: every field is replaced and lastTransitionTime = now.
- * When nothing differs the result deep-equals the input, so a caller can skip the status write.
+ * When nothing differs the input list itself is returned, so a caller can skip the status write by identity.
  */
 export function setCondition<TType extends string, TReason extends string>(
   conditions: readonly Condition[] | undefined,
@@ -36,6 +36,17 @@ export function setCondition<TType extends string, TReason extends string>(
 ): Condition[] {
   const list = conditions ?? [];
   const existing = list.find((condition) => condition.type === update.type);
+  // Nothing to change: the same list comes back, so callers can tell "unchanged" by identity, without
+  // serialising (the status book applies this to every target every cycle).
+  if (
+    conditions !== undefined &&
+    existing !== undefined &&
+    existing.status === update.status &&
+    existing.reason === update.reason &&
+    existing.message === update.message &&
+    existing.observedGeneration === context.observedGeneration
+  )
+    return conditions as Condition[];
   const lastTransitionTime =
     existing !== undefined && existing.status === update.status
       ? existing.lastTransitionTime

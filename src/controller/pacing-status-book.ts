@@ -220,11 +220,16 @@ export class PacingStatusBook implements CycleOutcomeSink {
         now: new Date(this.#o.nowMs()),
       });
     }
-    const isConditionChanged = JSON.stringify(conditions) !== JSON.stringify(before);
+    // setCondition hands back the very list when nothing changed: most targets, most cycles.
+    const isConditionChanged = conditions !== before && JSON.stringify(conditions) !== JSON.stringify(before);
     entry.conditions = conditions;
-    const isFieldsChanged = Object.entries(fields).some(
-      ([k, v]) => JSON.stringify(entry.fields[k]) !== JSON.stringify(v),
-    );
+    let isFieldsChanged = false;
+    for (const k in fields) {
+      if (!isSameJson(entry.fields[k], fields[k])) {
+        isFieldsChanged = true;
+        break;
+      }
+    }
     entry.fields = { ...entry.fields, ...fields };
     if (isConditionChanged) this.#announce(entry, before, conditions);
     if (entry.isGenerationUnwritten || (isConditionChanged && isUrgentChange(before, conditions))) {
@@ -276,6 +281,13 @@ export class PacingStatusBook implements CycleOutcomeSink {
       );
     }
   }
+}
+
+/** JSON equality, without serialising the figures (numbers and strings) that make up most fields. */
+function isSameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function entryKey(kind: Kind, namespace: string, name: string): string {

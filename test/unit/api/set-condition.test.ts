@@ -118,4 +118,19 @@ describe('setCondition properties', () => {
       }),
     );
   });
+
+  it('returns the very same list when nothing changes, and a new one when anything does', () => {
+    const once = setCondition([], ready('True', 'ClusterReady', 'paced'), { observedGeneration: 4, now: t0 });
+    expect(
+      setCondition(once, ready('True', 'ClusterReady', 'paced'), { observedGeneration: 4, now: t1 }),
+    ).toBe(once);
+    for (const [update, generation] of [
+      [ready('True', 'ClusterReady', 'paced again'), 4],
+      [ready('True', 'Other', 'paced'), 4],
+      [ready('False', 'ClusterReady', 'paced'), 4],
+      [ready('True', 'ClusterReady', 'paced'), 5],
+    ] as const) {
+      expect(setCondition(once, update, { observedGeneration: generation, now: t1 })).not.toBe(once);
+    }
+  });
 });
