@@ -69,44 +69,62 @@ export function updateAcceptDelay(
   decays: Float64Array = acceptDelayDecays(intervalSeconds),
 ): AcceptDelayState {
   if (!(intervalSeconds > 0)) return state;
-  const grid = acceptDelayGridSeconds;
-  const decay = decays[grid.length]!;
-  const exposure = gridSizedDoubles();
-  const logLikelihood = gridSizedDoubles();
-  const newlySent = Math.max(0, sent);
-  const acceptedCount = Math.max(0, accepted);
-  for (let g = 0; g < grid.length; g++) {
-    const r = decays[g]!;
-    const e = r * (state.exposure[g] ?? 0) + newlySent;
-    exposure[g] = e;
-    const predicted = p * (1 - r) * e;
-    const previous = (state.logLikelihood[g] ?? 0) * decay;
-    logLikelihood[g] =
-      (predicted <= 1e-9
-        ? previous - (acceptedCount > 0 ? 50 : 0)
-        : previous + acceptedCount * Math.log(predicted) - predicted) + 0;
+  const grid = acceptDelayGridSeconds.length;
+  // A missing candidate (a short persisted array) counts as 0, as it always has.
+  const previous = new Array<number>(2 * grid);
+  for (let g = 0; g < grid; g++) {
+    previous[g] = state.exposure[g] ?? 0;
+    previous[grid + g] = state.logLikelihood[g] ?? 0;
   }
-  return { exposure, logLikelihood };
+  const next = new Array<number>(2 * grid);
+  advanceAcceptDelayInto(next, previous, 0, sent, accepted, p, decays);
+  return { exposure: next.slice(0, grid), logLikelihood: next.slice(grid) };
 }
 
 /**
- * An array of one double per candidate delay, to be overwritten. A literal of doubles is created as an array of
- * unboxed doubles in one allocation; `new Array(n)` starts as an array of small integers and is copied into a
- * double array at the first fractional write (twice per target per round).
+ * {@link updateAcceptDelay} on one flat array of figures, for an interval longer than 0: the candidates' exposures
+ * are `previous[at … at + grid)` and their log-likelihoods the next `grid` entries; the new ones are written to the
+ * same places of `out`. Learned state keeps them in one array with the other estimators (see target-estimators).
  */
-function gridSizedDoubles(): number[] {
-  // Numeric literals (not NaN, a global) make a constant literal, copied as one block of doubles.
-  const values = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
-  // Correct for any grid: a longer grid grows the array, a shorter one cuts it.
-  if (values.length !== acceptDelayGridSeconds.length) values.length = acceptDelayGridSeconds.length;
-  return values;
+export function advanceAcceptDelayInto(
+  out: number[],
+  previous: readonly number[],
+  at: number,
+  sent: number,
+  accepted: number,
+  p: number,
+  decays: Float64Array,
+): void {
+  const grid = acceptDelayGridSeconds.length;
+  const decay = decays[grid]!;
+  const newlySent = Math.max(0, sent);
+  const acceptedCount = Math.max(0, accepted);
+  for (let g = 0; g < grid; g++) {
+    const r = decays[g]!;
+    const e = r * previous[at + g]! + newlySent;
+    out[at + g] = e;
+    const predicted = p * (1 - r) * e;
+    const prior = previous[at + grid + g]! * decay;
+    out[at + grid + g] =
+      (predicted <= 1e-9
+        ? prior - (acceptedCount > 0 ? 50 : 0)
+        : prior + acceptedCount * Math.log(predicted) - predicted) + 0;
+  }
 }
 
 /** Index in {@link acceptDelayGridSeconds} of the most likely mean accept delay. */
 export function mostLikelyAcceptDelayIndex(state: AcceptDelayState): number {
+  return mostLikelyAcceptDelayIndexIn(state.logLikelihood, 0);
+}
+
+/**
+ * {@link mostLikelyAcceptDelayIndex} of the log-likelihoods at `logLikelihood[at …]` (a missing one is never the
+ * most likely).
+ */
+export function mostLikelyAcceptDelayIndexIn(logLikelihood: readonly number[], at: number): number {
   let best = 0;
   for (let g = 1; g < acceptDelayGridSeconds.length; g++) {
-    if ((state.logLikelihood[g] ?? -Infinity) > (state.logLikelihood[best] ?? -Infinity)) best = g;
+    if ((logLikelihood[at + g] ?? -Infinity) > (logLikelihood[at + best] ?? -Infinity)) best = g;
   }
   return best;
 }
@@ -127,6 +145,18 @@ export function expectedAcceptancesToCome(
   p: number,
   decays?: Float64Array,
 ): number {
+  return expectedAcceptancesToComeIn(state.exposure, 0, intervalSeconds, index, p, decays);
+}
+
+/** {@link expectedAcceptancesToCome} from the exposures at `exposure[at …]`. */
+export function expectedAcceptancesToComeIn(
+  exposure: readonly number[],
+  at: number,
+  intervalSeconds: number,
+  index: number,
+  p: number,
+  decays?: Float64Array,
+): number {
   const r = decays ? decays[index]! : Math.exp(-intervalSeconds / acceptDelayGridSeconds[index]!);
-  return p * r * (state.exposure[index] ?? 0);
+  return p * r * (exposure[at + index] ?? 0);
 }

@@ -56,15 +56,39 @@ export function updateAcceptance(
   tuning: AcceptanceTuning = defaultAcceptanceTuning,
 ): AcceptanceState {
   if (!(resolved > 0)) return state;
+  const counts = [state.fastAccepted, state.fastResolved, state.slowAccepted, state.slowResolved];
+  advanceAcceptanceInto(counts, counts, 0, accepted, resolved, tuning);
+  return {
+    fastAccepted: counts[0]!,
+    fastResolved: counts[1]!,
+    slowAccepted: counts[2]!,
+    slowResolved: counts[3]!,
+  };
+}
+
+/**
+ * {@link updateAcceptance} on a flat array of figures, for `resolved` > 0: the four counts are read from
+ * `previous[at …]` (fast accepted, fast resolved, slow accepted, slow resolved) and written to `out[at …]`.
+ */
+export function advanceAcceptanceInto(
+  out: number[],
+  previous: readonly number[],
+  at: number,
+  accepted: number,
+  resolved: number,
+  tuning: AcceptanceTuning = defaultAcceptanceTuning,
+): void {
   const acceptedClamped = Math.min(Math.max(0, accepted), resolved);
   const fast = Math.exp(-resolved / tuning.fastMemory);
   const slow = Math.exp(-resolved / tuning.slowMemory);
-  return {
-    fastAccepted: state.fastAccepted * fast + acceptedClamped,
-    fastResolved: state.fastResolved * fast + resolved,
-    slowAccepted: state.slowAccepted * slow + acceptedClamped,
-    slowResolved: state.slowResolved * slow + resolved,
-  };
+  const fastAccepted = previous[at]! * fast + acceptedClamped;
+  const fastResolved = previous[at + 1]! * fast + resolved;
+  const slowAccepted = previous[at + 2]! * slow + acceptedClamped;
+  const slowResolved = previous[at + 3]! * slow + resolved;
+  out[at] = fastAccepted;
+  out[at + 1] = fastResolved;
+  out[at + 2] = slowAccepted;
+  out[at + 3] = slowResolved;
 }
 
 /** The current estimates. */
@@ -81,23 +105,25 @@ export interface AcceptanceEstimate {
 
 /** The slow ratio, shrunk toward the prior p. */
 export function slowAcceptanceRatio(
-  state: AcceptanceState,
+  slowAccepted: number,
+  slowResolved: number,
   tuning: AcceptanceTuning = defaultAcceptanceTuning,
 ): number {
   const w = tuning.priorWeight;
-  return (state.slowAccepted + w * tuning.priorP) / (state.slowResolved + w);
+  return (slowAccepted + w * tuning.priorP) / (slowResolved + w);
 }
 
 /** The fast ratio, shrunk toward the slow one (`slow`: {@link slowAcceptanceRatio} of the same state). */
 export function fastAcceptanceRatio(
-  state: AcceptanceState,
+  fastAccepted: number,
+  fastResolved: number,
   slow: number,
   tuning: AcceptanceTuning = defaultAcceptanceTuning,
 ): number {
   // The fast ratio is shrunk toward the slow one, not toward the prior: over its short memory a prior of 1 would
   // bias it far upward (at p = 0.1, by 80 %), and the max rule below would pass that bias on.
   const w = tuning.priorWeight;
-  return (state.fastAccepted + w * slow) / (state.fastResolved + w);
+  return (fastAccepted + w * slow) / (fastResolved + w);
 }
 
 /**
@@ -105,26 +131,17 @@ export function fastAcceptanceRatio(
  * Split from {@link estimateAcceptance} so that a decision round reads p without an estimate object per target.
  */
 export function pacedAcceptance(
-  state: AcceptanceState,
+  fastResolved: number,
   fast: number,
   slow: number,
   tuning: AcceptanceTuning = defaultAcceptanceTuning,
 ): number {
   const fastSd = Math.sqrt(
-    (Math.max(fast, 0.01) * (1 - Math.min(fast, 0.99))) / (state.fastResolved + tuning.priorWeight),
+    (Math.max(fast, 0.01) * (1 - Math.min(fast, 0.99))) / (fastResolved + tuning.priorWeight),
   );
   let p = slow;
   if (fast > slow || fast < slow - 2 * fastSd) p = fast;
   return Math.max(tuning.floor, Math.min(1, p));
-}
-
-/** The probability to pace with alone: {@link estimateAcceptance}'s `p`, without building the estimate. */
-export function acceptanceProbability(
-  state: AcceptanceState,
-  tuning: AcceptanceTuning = defaultAcceptanceTuning,
-): number {
-  const slow = slowAcceptanceRatio(state, tuning);
-  return pacedAcceptance(state, fastAcceptanceRatio(state, slow, tuning), slow, tuning);
 }
 
 /** Reads the estimate to pace with (see the interface comment for the rule). */
@@ -132,7 +149,29 @@ export function estimateAcceptance(
   state: AcceptanceState,
   tuning: AcceptanceTuning = defaultAcceptanceTuning,
 ): AcceptanceEstimate {
-  const slow = slowAcceptanceRatio(state, tuning);
-  const fast = fastAcceptanceRatio(state, slow, tuning);
-  return { p: pacedAcceptance(state, fast, slow, tuning), fast, slow, samples: state.slowResolved };
+  const slow = slowAcceptanceRatio(state.slowAccepted, state.slowResolved, tuning);
+  const fast = fastAcceptanceRatio(state.fastAccepted, state.fastResolved, slow, tuning);
+  return {
+    p: pacedAcceptance(state.fastResolved, fast, slow, tuning),
+    fast,
+    slow,
+    samples: state.slowResolved,
+  };
+}
+
+/** The probability to pace with alone, from the four counts: {@link estimateAcceptance}'s `p` without the object. */
+export function acceptanceProbability(
+  fastAccepted: number,
+  fastResolved: number,
+  slowAccepted: number,
+  slowResolved: number,
+  tuning: AcceptanceTuning = defaultAcceptanceTuning,
+): number {
+  const slow = slowAcceptanceRatio(slowAccepted, slowResolved, tuning);
+  return pacedAcceptance(
+    fastResolved,
+    fastAcceptanceRatio(fastAccepted, fastResolved, slow, tuning),
+    slow,
+    tuning,
+  );
 }

@@ -4,6 +4,7 @@ import type { Observation } from './observation.js';
 import { isRecord, type PlainData } from './pacing-policy.js';
 import { findPolicy } from './policy-registry.js';
 import { isEstimatorState } from './estimator-state-shape.js';
+import { estimatorStateFromV1, isEstimatorStateV1 } from './estimator-state-v1.js';
 import {
   initialEstimatorState,
   blankEstimates,
@@ -14,8 +15,11 @@ import {
 
 /** Learned state of one target: the shared estimators plus the policy's own state. Plain JSON. */
 export interface TargetState {
-  /** Format version; another version is discarded (cold start), never misread. */
-  readonly version: 1;
+  /**
+   * Format version. 2 packs the estimator figures into one array; 1 (nested objects) is still read and migrated;
+   * any other version is discarded (cold start), never misread.
+   */
+  readonly version: 2;
   /** Policy that wrote the state; another policy starts its own part afresh but keeps the estimators. */
   readonly policy: string;
   /** Shared online estimators. */
@@ -98,10 +102,7 @@ export function decideAll(
       decays = intervalSeconds >= 1e-3 ? acceptDelayDecays(intervalSeconds) : undefined;
     }
     const previous = states[obs.targetId];
-    const previousEstimators =
-      isRecord(previous) && previous['version'] === 1 && isEstimatorState(previous['estimators'])
-        ? previous['estimators']
-        : initialEstimatorState();
+    const previousEstimators = readEstimatorState(previous);
     const previousPolicyState =
       isRecord(previous) && previous['policy'] === policy.name && policy.isState(previous['policyState'])
         ? previous['policyState']
@@ -128,7 +129,7 @@ export function decideAll(
         : decided.explanation;
       policyState = decided.state;
     }
-    nextStates[obs.targetId] = { version: 1, policy: policy.name, estimators, policyState };
+    nextStates[obs.targetId] = { version: 2, policy: policy.name, estimators, policyState };
     decisions[o] = {
       targetId: obs.targetId,
       invites,
@@ -147,4 +148,13 @@ export function decideAll(
     };
   }
   return { decisions, states: nextStates };
+}
+
+/** The estimators of a persisted target state: format 2 as is, format 1 migrated, anything else fresh. */
+function readEstimatorState(previous: unknown): EstimatorState {
+  if (!isRecord(previous)) return initialEstimatorState();
+  const estimators = previous['estimators'];
+  if (previous['version'] === 2 && isEstimatorState(estimators)) return estimators;
+  if (previous['version'] === 1 && isEstimatorStateV1(estimators)) return estimatorStateFromV1(estimators);
+  return initialEstimatorState();
 }

@@ -60,8 +60,8 @@ export {
   type AcceptanceState,
   type AcceptanceTuning,
 } from './acceptance-estimator.js';
+export { estimatorNumberFields, type EstimatorStateV1 } from './estimator-state-v1.js';
 export {
-  estimatorNumberFields,
   initialEstimatorState,
   readEstimates,
   updateEstimators,

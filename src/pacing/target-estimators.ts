@@ -1,73 +1,34 @@
 import {
   acceptanceProbability,
+  advanceAcceptanceInto,
   fastAcceptanceRatio,
-  initialAcceptanceState,
   pacedAcceptance,
   slowAcceptanceRatio,
-  updateAcceptance,
-  type AcceptanceState,
 } from './acceptance-estimator.js';
 import {
+  acceptDelayDecays,
   acceptDelayGridSeconds,
-  expectedAcceptancesToCome,
+  advanceAcceptDelayInto,
+  expectedAcceptancesToComeIn,
   initialAcceptDelayState,
-  mostLikelyAcceptDelayIndex,
-  updateAcceptDelay,
-  type AcceptDelayState,
+  mostLikelyAcceptDelayIndexIn,
 } from './accept-delay-estimator.js';
+import { blankEstimatorFigures, estimatorFigureCount, figureAt } from './estimator-figures.js';
 import type { Observation } from './observation.js';
 
 /**
- * Learned estimator state of one target (plain JSON). The time-discounted ratios are kept as flat numerator /
- * denominator pairs rather than nested objects: with 10,000 targets a decision round allocates a fresh state per
- * target, and fewer objects per state keep the garbage collector out of the 50 ms budget.
+ * Learned estimator state of one target (plain JSON, learned-state format 2). Every figure but the two totals is
+ * one number of `figures`, at the place {@link figureAt} names; format 1 kept them in nested objects (see
+ * estimator-state-v1.ts, which migrates it).
  */
 export interface EstimatorState {
-  /** Acceptance probability from resolved invitations. */
-  readonly acceptance: AcceptanceState;
-  /** Accept delay from the exposure of the invitations sent and the acceptances. */
-  readonly acceptDelay: AcceptDelayState;
-  /** Pending-seconds ÷ resolved invitations: mean time an invitation stays pending (Little's law). */
-  readonly pendingSecondsSum: number;
-  readonly resolvedSum: number;
-  /** Handle seconds ÷ finished interactions (finished counted as answered). */
-  readonly handleSecondsSum: number;
-  readonly answeredSum: number;
-  /** Waiting-seconds ÷ abandoned: mean patience under an exponential model (the Erlang-A estimator). */
-  readonly waitingSecondsSum: number;
-  readonly abandonedSum: number;
-  /** Accepted interactions ÷ seconds. */
-  readonly acceptedSum: number;
-  readonly secondsSum: number;
-  /** Abandoned ÷ accepted over about 15 minutes. */
-  readonly abandonedShort: number;
-  readonly acceptedShort: number;
-  /** Abandoned ÷ accepted over about an hour. */
-  readonly abandonedHour: number;
-  readonly acceptedHour: number;
-  /** Accepted interactions since the state was created. */
+  /** Accepted interactions since the state was created (by name: tools read it from saved state). */
   readonly acceptedTotal: number;
   /** Abandoned interactions since the state was created. */
   readonly abandonedTotal: number;
+  /** The discounted sums, acceptance counts and accept-delay fit, {@link estimatorFigureCount} numbers. */
+  readonly figures: readonly number[];
 }
-
-/** Names of the numeric fields of {@link EstimatorState}, for validating persisted state. */
-export const estimatorNumberFields = [
-  'pendingSecondsSum',
-  'resolvedSum',
-  'handleSecondsSum',
-  'answeredSum',
-  'waitingSecondsSum',
-  'abandonedSum',
-  'acceptedSum',
-  'secondsSum',
-  'abandonedShort',
-  'acceptedShort',
-  'abandonedHour',
-  'acceptedHour',
-  'acceptedTotal',
-  'abandonedTotal',
-] as const;
 
 /** What the estimators say now. */
 export interface Estimates {
@@ -127,24 +88,15 @@ const memories = {
 
 /** Fresh estimators: nothing observed. */
 export function initialEstimatorState(): EstimatorState {
-  return {
-    acceptance: initialAcceptanceState(),
-    acceptDelay: initialAcceptDelayState(),
-    pendingSecondsSum: 0,
-    resolvedSum: 0,
-    handleSecondsSum: 0,
-    answeredSum: 0,
-    waitingSecondsSum: 0,
-    abandonedSum: 0,
-    acceptedSum: 0,
-    secondsSum: 0,
-    abandonedShort: 0,
-    acceptedShort: 0,
-    abandonedHour: 0,
-    acceptedHour: 0,
-    acceptedTotal: 0,
-    abandonedTotal: 0,
-  };
+  const figures = blankEstimatorFigures();
+  for (let i = 0; i < figureAt.acceptDelay; i++) figures[i] = 0;
+  const acceptDelay = initialAcceptDelayState();
+  const grid = acceptDelayGridSeconds.length;
+  for (let g = 0; g < grid; g++) {
+    figures[figureAt.acceptDelay + g] = acceptDelay.exposure[g]!;
+    figures[figureAt.acceptDelay + grid + g] = acceptDelay.logLikelihood[g]!;
+  }
+  return { acceptedTotal: 0, abandonedTotal: 0, figures };
 }
 
 /** `exp(−seconds / memory)`, 1 when no time passed. */
@@ -162,10 +114,14 @@ export function updateEstimators(
   decays?: Float64Array,
 ): EstimatorState {
   const d = obs.deltas;
+  const was = state.figures;
+  const next = blankEstimatorFigures();
   const intervalSeconds = Math.max(0, obs.intervalMs / 1000);
   const resolved = d.inviteAccepted + d.declined + d.expired;
   const statsSeconds = d.statsSeconds;
-  const acceptance = updateAcceptance(state.acceptance, d.inviteAccepted, resolved);
+  const a = figureAt.acceptance;
+  if (resolved > 0) advanceAcceptanceInto(next, was, a, d.inviteAccepted, resolved);
+  else for (let i = a; i < a + 4; i++) next[i] = was[i]!;
   const pendingDecay = obs.hasEngagementReport ? decayOver(intervalSeconds, memories.pendingTime) : 1;
   const handleDecay = decayOver(statsSeconds, memories.handleTime);
   const patienceDecay = decayOver(statsSeconds, memories.patience);
@@ -174,34 +130,35 @@ export function updateEstimators(
   const hourDecay = decayOver(statsSeconds, memories.abandonHour);
   const abandoned = Math.max(0, d.abandoned);
   const accepted = Math.max(0, d.queueAccepted);
+  const delayAt = figureAt.acceptDelay;
+  if (obs.hasEngagementReport && intervalSeconds > 0) {
+    const p = acceptanceProbability(next[a]!, next[a + 1]!, next[a + 2]!, next[a + 3]!);
+    const factors = decays ?? acceptDelayDecays(intervalSeconds);
+    advanceAcceptDelayInto(next, was, delayAt, d.sent, d.inviteAccepted, p, factors);
+  } else {
+    for (let i = delayAt; i < estimatorFigureCount; i++) next[i] = was[i]!;
+  }
+  const at = figureAt;
+  next[at.pendingSecondsSum] = obs.hasEngagementReport
+    ? was[at.pendingSecondsSum]! * pendingDecay + obs.pending * intervalSeconds
+    : was[at.pendingSecondsSum]!;
+  next[at.resolvedSum] = obs.hasEngagementReport
+    ? was[at.resolvedSum]! * pendingDecay + resolved
+    : was[at.resolvedSum]!;
+  next[at.handleSecondsSum] = was[at.handleSecondsSum]! * handleDecay + Math.max(0, d.handleSeconds);
+  next[at.answeredSum] = was[at.answeredSum]! * handleDecay + Math.max(0, d.answered);
+  next[at.waitingSecondsSum] = was[at.waitingSecondsSum]! * patienceDecay + obs.waiting * statsSeconds;
+  next[at.abandonedSum] = was[at.abandonedSum]! * patienceDecay + abandoned;
+  next[at.acceptedSum] = was[at.acceptedSum]! * rateDecay + accepted;
+  next[at.secondsSum] = was[at.secondsSum]! * rateDecay + Math.max(0, statsSeconds);
+  next[at.abandonedShort] = was[at.abandonedShort]! * shortDecay + abandoned;
+  next[at.acceptedShort] = was[at.acceptedShort]! * shortDecay + accepted;
+  next[at.abandonedHour] = was[at.abandonedHour]! * hourDecay + abandoned;
+  next[at.acceptedHour] = was[at.acceptedHour]! * hourDecay + accepted;
   return {
-    acceptance,
-    acceptDelay: obs.hasEngagementReport
-      ? updateAcceptDelay(
-          state.acceptDelay,
-          d.sent,
-          d.inviteAccepted,
-          intervalSeconds,
-          acceptanceProbability(acceptance),
-          decays,
-        )
-      : state.acceptDelay,
-    pendingSecondsSum: obs.hasEngagementReport
-      ? state.pendingSecondsSum * pendingDecay + obs.pending * intervalSeconds
-      : state.pendingSecondsSum,
-    resolvedSum: obs.hasEngagementReport ? state.resolvedSum * pendingDecay + resolved : state.resolvedSum,
-    handleSecondsSum: state.handleSecondsSum * handleDecay + Math.max(0, d.handleSeconds),
-    answeredSum: state.answeredSum * handleDecay + Math.max(0, d.answered),
-    waitingSecondsSum: state.waitingSecondsSum * patienceDecay + obs.waiting * statsSeconds,
-    abandonedSum: state.abandonedSum * patienceDecay + abandoned,
-    acceptedSum: state.acceptedSum * rateDecay + accepted,
-    secondsSum: state.secondsSum * rateDecay + Math.max(0, statsSeconds),
-    abandonedShort: state.abandonedShort * shortDecay + abandoned,
-    acceptedShort: state.acceptedShort * shortDecay + accepted,
-    abandonedHour: state.abandonedHour * hourDecay + abandoned,
-    acceptedHour: state.acceptedHour * hourDecay + accepted,
     acceptedTotal: state.acceptedTotal + accepted,
     abandonedTotal: state.abandonedTotal + abandoned,
+    figures: next,
   };
 }
 
@@ -257,40 +214,44 @@ export function readEstimatesInto(
   obs: Observation,
   decays?: Float64Array,
 ): Estimates {
+  const f = state.figures;
+  const at = figureAt;
+  const a = at.acceptance;
   // The ratios one by one rather than estimateAcceptance: its estimate object per target was garbage at once.
-  const pSlow = slowAcceptanceRatio(state.acceptance);
-  const pFast = fastAcceptanceRatio(state.acceptance, pSlow);
-  const p = pacedAcceptance(state.acceptance, pFast, pSlow);
+  const pSlow = slowAcceptanceRatio(f[a + 2]!, f[a + 3]!);
+  const pFast = fastAcceptanceRatio(f[a]!, f[a + 1]!, pSlow);
+  const p = pacedAcceptance(f[a + 1]!, pFast, pSlow);
   const patienceSeconds = Math.max(
     1,
-    shrunk(state.waitingSecondsSum, state.abandonedSum, priors.patienceSeconds, priors.patienceWeight),
+    shrunk(f[at.waitingSecondsSum]!, f[at.abandonedSum]!, priors.patienceSeconds, priors.patienceWeight),
   );
-  const delayIndex = mostLikelyAcceptDelayIndex(state.acceptDelay);
+  const grid = acceptDelayGridSeconds.length;
+  const delayIndex = mostLikelyAcceptDelayIndexIn(f, at.acceptDelay + grid);
   const intervalSeconds = Math.max(1e-3, obs.intervalMs / 1000);
   out.p = p;
   out.acceptDelaySeconds = acceptDelayGridSeconds[delayIndex]!;
   out.acceptancesToCome = Math.min(
     obs.pending,
-    expectedAcceptancesToCome(state.acceptDelay, intervalSeconds, delayIndex, p, decays),
+    expectedAcceptancesToComeIn(f, at.acceptDelay, intervalSeconds, delayIndex, p, decays),
   );
   out.pFast = pFast;
   out.pSlow = pSlow;
-  out.acceptanceSamples = state.acceptance.slowResolved;
+  out.acceptanceSamples = f[a + 3]!;
   out.pendingSeconds = shrunk(
-    state.pendingSecondsSum,
-    state.resolvedSum,
+    f[at.pendingSecondsSum]!,
+    f[at.resolvedSum]!,
     priors.pendingSeconds,
     priors.pendingWeight,
   );
   out.handleSeconds = Math.max(
     1,
-    shrunk(state.handleSecondsSum, state.answeredSum, priors.handleSeconds, priors.handleWeight),
+    shrunk(f[at.handleSecondsSum]!, f[at.answeredSum]!, priors.handleSeconds, priors.handleWeight),
   );
   out.patienceSeconds = patienceSeconds;
-  out.acceptedPerSecond = state.secondsSum > 0 ? state.acceptedSum / state.secondsSum : 0;
-  out.abandonRatioShort = state.acceptedShort > 0 ? state.abandonedShort / state.acceptedShort : 0;
-  out.acceptedShort = state.acceptedShort;
-  out.abandonRatioHour = state.acceptedHour > 0 ? state.abandonedHour / state.acceptedHour : Number.NaN;
+  out.acceptedPerSecond = f[at.secondsSum]! > 0 ? f[at.acceptedSum]! / f[at.secondsSum]! : 0;
+  out.abandonRatioShort = f[at.acceptedShort]! > 0 ? f[at.abandonedShort]! / f[at.acceptedShort]! : 0;
+  out.acceptedShort = f[at.acceptedShort]!;
+  out.abandonRatioHour = f[at.acceptedHour]! > 0 ? f[at.abandonedHour]! / f[at.acceptedHour]! : Number.NaN;
   out.expectedAbandonsPerSecond = obs.waiting / patienceSeconds;
   out.acceptedTotal = state.acceptedTotal;
   out.abandonedTotal = state.abandonedTotal;

@@ -1,45 +1,44 @@
-import { acceptanceProbability } from '../../../src/pacing/acceptance-estimator.js';
-import { isEstimatorState } from '../../../src/pacing/estimator-state-shape.js';
 import {
+  acceptanceProbability,
   estimateAcceptance,
-  estimatorNumberFields,
   initialAcceptanceState,
-  initialEstimatorState,
   updateAcceptance,
-} from '../../../src/pacing/index.js';
+} from '../../../src/pacing/acceptance-estimator.js';
+import { estimatorFigureCount } from '../../../src/pacing/estimator-figures.js';
+import { isEstimatorState } from '../../../src/pacing/estimator-state-shape.js';
+import { initialEstimatorState } from '../../../src/pacing/index.js';
 
 /** A persisted estimator state as the operator reads it back: JSON. */
 function persisted(): Record<string, unknown> {
   return JSON.parse(JSON.stringify(initialEstimatorState())) as Record<string, unknown>;
 }
 
-describe('the persisted estimator state check', () => {
+describe('the persisted estimator state check (format 2)', () => {
   it('accepts a state as written and read back', () => {
     expect(isEstimatorState(persisted())).toBe(true);
+    expect((persisted()['figures'] as number[]).length).toBe(estimatorFigureCount);
   });
 
-  it.each(estimatorNumberFields)('rejects a state whose %s is missing or not finite', (field) => {
-    for (const bad of [undefined, null, 'x', Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(isEstimatorState({ ...persisted(), [field]: bad })).toBe(false);
-    }
-  });
-
-  it.each(['fastAccepted', 'fastResolved', 'slowAccepted', 'slowResolved'])(
-    'rejects a state whose acceptance.%s is not finite',
+  it.each(['acceptedTotal', 'abandonedTotal'])(
+    'rejects a state whose %s is missing or not finite',
     (field) => {
-      const state = persisted();
-      const acceptance = { ...(state['acceptance'] as object), [field]: Number.NaN };
-      expect(isEstimatorState({ ...state, acceptance })).toBe(false);
+      for (const bad of [undefined, null, 'x', Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(isEstimatorState({ ...persisted(), [field]: bad })).toBe(false);
+      }
     },
   );
 
-  it('rejects accept-delay arrays with a non-finite entry, and non-records', () => {
+  it('rejects figures with a non-finite entry, of another length, or not an array', () => {
     const state = persisted();
-    const acceptDelay = state['acceptDelay'] as Record<string, number[]>;
-    const exposure = [...acceptDelay['exposure']!];
-    exposure[3] = Number.NaN;
-    expect(isEstimatorState({ ...state, acceptDelay: { ...acceptDelay, exposure } })).toBe(false);
-    expect(isEstimatorState({ ...state, acceptDelay: { ...acceptDelay, logLikelihood: 'x' } })).toBe(false);
+    const figures = [...(state['figures'] as number[])];
+    for (const at of [0, 15, figures.length - 1]) {
+      const bad = [...figures];
+      bad[at] = Number.NaN;
+      expect(isEstimatorState({ ...state, figures: bad })).toBe(false);
+    }
+    expect(isEstimatorState({ ...state, figures: figures.slice(1) })).toBe(false);
+    expect(isEstimatorState({ ...state, figures: [...figures, 0] })).toBe(false);
+    expect(isEstimatorState({ ...state, figures: 'x' })).toBe(false);
     expect(isEstimatorState([])).toBe(false);
     expect(isEstimatorState(null)).toBe(false);
   });
@@ -50,7 +49,10 @@ describe('the acceptance probability alone', () => {
     let state = initialAcceptanceState();
     for (let i = 0; i < 200; i++) {
       state = updateAcceptance(state, i % 5 === 0 ? 3 : i % 2, 3);
-      expect(acceptanceProbability(state)).toBe(estimateAcceptance(state).p);
+      const { fastAccepted, fastResolved, slowAccepted, slowResolved } = state;
+      expect(acceptanceProbability(fastAccepted, fastResolved, slowAccepted, slowResolved)).toBe(
+        estimateAcceptance(state).p,
+      );
     }
   });
 });
