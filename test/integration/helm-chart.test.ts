@@ -33,7 +33,7 @@ interface RenderedObject extends KubeObject {
 
 interface Container {
   readonly args: string[];
-  readonly env: { name: string; valueFrom?: { fieldRef?: { fieldPath?: string } } }[];
+  readonly env: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath?: string } } }[];
   readonly securityContext: Record<string, unknown>;
   readonly livenessProbe: { httpGet: { path: string; port: string } };
   readonly readinessProbe: { httpGet: { path: string; port: string } };
@@ -128,9 +128,11 @@ describe('the agent-pacing-operator Helm chart', () => {
       expect(container.ports).toEqual([{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }]);
       expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
       expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
-      expect(container.env.map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath])).toEqual([
+      expect(container.env.map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath ?? e.value])).toEqual([
         ['POD_NAME', 'metadata.name'],
         ['POD_NAMESPACE', 'metadata.namespace'],
+        // Explicit heap limits well inside the 512Mi memory limit (the scale bench runs with the same).
+        ['NODE_OPTIONS', '--max-old-space-size=256 --max-semi-space-size=16'],
       ]);
     });
 
@@ -172,6 +174,8 @@ describe('the agent-pacing-operator Helm chart', () => {
         'replicaCount=3,image.repository=registry.example/pacing,image.tag=dev,leaderElection.leaseName=pacing-a',
         '--set',
         'logFormat=pretty,logLevel=debug,watchNamespaces={team-a,team-b},extraArgs={--status-writes-per-second=50}',
+        '--set',
+        'heap.maxOldSpaceMiB=0,heap.maxSemiSpaceMiB=0',
       ]);
       expect(ofKind(objects, 'Deployment')[0]?.spec?.replicas).toBe(3);
       const container = operatorContainer(objects);
@@ -182,6 +186,7 @@ describe('the agent-pacing-operator Helm chart', () => {
       expect(valueOf('--log-level')).toBe('debug');
       expect(valueOf('--watch-namespaces')).toBe('team-a,team-b');
       expect(container.args.at(-1)).toBe('--status-writes-per-second=50');
+      expect(container.env.map((e) => e.name)).not.toContain('NODE_OPTIONS');
     });
 
     it('refuses more than one replica without leader election, since every replica would publish', () => {

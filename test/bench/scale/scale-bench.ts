@@ -5,11 +5,14 @@
 //   SCALE_SIZES=1000,10000,30000   targets per run (default all three; SCALE_SIZES=1000 is the quick run)
 //   SCALE_AGENTS_PER_TARGET=5      agents per target (M = 5 × N)
 //   SCALE_WINDOW_SECONDS=60        steady window sampled after every target is Ready
-//   SCALE_STATUS_WRITES=20         the operator's --status-writes-per-second
+//   SCALE_STATUS_WRITES            the operator's --status-writes-per-second (default max(20, N ÷ 50): 200 at 10,000)
 //   SCALE_READY_TIMEOUT_SECONDS    give up waiting for Ready (default 120 s + twice N ÷ budget, at most 2,400 s)
 //   SCALE_CREATE_CONCURRENCY=32    parallel creates
 //   SCALE_REPLICAS=1 SCALE_SHARDS=1 operator replicas and --shards (e.g. SCALE_SIZES=30000 SCALE_REPLICAS=3 SCALE_SHARDS=3)
 //   SCALE_RENDER_ONLY=1            run nothing; rewrite the Markdown from bench/results/scale-details.json
+//   SCALE_MAX_OLD_SPACE_MIB=256    the operator's --max-old-space-size, the chart's heap.maxOldSpaceMiB (0: Node's default)
+//   SCALE_MAX_SEMI_SPACE_MIB=16    the operator's --max-semi-space-size, the chart's heap.maxSemiSpaceMiB (0: Node's default)
+//   SCALE_HEAP_SNAPSHOT=1          write a heap snapshot of the operator after the window (into .cache/scale-bench/; raises the RSS peak)
 //   SCALE_CPU_PROFILE=1            write the operator's CPU profile (node --cpu-prof) into .cache/scale-bench/
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +27,9 @@ import {
   renderScaleTable,
   type ScaleRecord,
 } from './scale-report.js';
+
+/** The chart's default `heap` values (charts/agent-pacing-operator/values.yaml): the bench runs the operator so. */
+const CHART_HEAP = { maxOldSpaceMiB: 256, maxSemiSpaceMiB: 16 } as const;
 
 // Replica r (0-based) serves its metrics on metrics + r.
 const PORTS = { stats: 18180, engagement: 18181, auth: 18182, metrics: 18190 } as const;
@@ -55,6 +61,12 @@ function repoRoot(): string {
     dir = parent;
   }
   return dir;
+}
+
+/** `flag=MiB` from the environment variable `name` (default `fallback`); none when it is 0. */
+function heapFlag(flag: string, name: string, fallback: number): string[] {
+  const mib = process.env[name] === '0' ? 0 : intFromEnv(name, fallback);
+  return mib === 0 ? [] : [`${flag}=${mib}`];
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -118,7 +130,10 @@ async function main(): Promise<void> {
     .filter((n) => Number.isInteger(n) && n > 0);
   if (sizes.length === 0) throw new Error('bench-scale: SCALE_SIZES lists no positive integer');
   const agentsPerTarget = intFromEnv('SCALE_AGENTS_PER_TARGET', 5);
-  const budget = intFromEnv('SCALE_STATUS_WRITES', 20);
+  const heapFlags = [
+    ...heapFlag('--max-old-space-size', 'SCALE_MAX_OLD_SPACE_MIB', CHART_HEAP.maxOldSpaceMiB),
+    ...heapFlag('--max-semi-space-size', 'SCALE_MAX_SEMI_SPACE_MIB', CHART_HEAP.maxSemiSpaceMiB),
+  ];
   const say = (line: string) => process.stdout.write(`bench-scale: ${line}\n`);
 
   const resultsDir = path.join(root, 'bench/results');
@@ -138,6 +153,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop.abort(new Error('interrupted (SIGTERM)')));
   const fresh: ScaleRecord[] = [];
   for (const targets of sizes) {
+    // Sized as docs/operations.md advises for Ready within a minute: one write per target per 50 s, at least the
+    // operator's default of 20/s. A fixed SCALE_STATUS_WRITES overrides it.
+    const budget = intFromEnv('SCALE_STATUS_WRITES', Math.max(20, Math.ceil(targets / 50)));
     const size = { targets, agents: targets * agentsPerTarget };
     const measuredAt = new Date().toISOString();
     const result = await runScaleSize({
@@ -154,10 +172,18 @@ async function main(): Promise<void> {
       ),
       windowSeconds: intFromEnv('SCALE_WINDOW_SECONDS', 60),
       cpuProfile: process.env.SCALE_CPU_PROFILE === '1',
+      heapFlags,
+      heapSnapshot: process.env.SCALE_HEAP_SNAPSHOT === '1',
       say,
       signal: stop.signal,
     });
-    const record = { row: result.row, details: result.details, measuredAt, statusWriteBudget: budget };
+    const record = {
+      row: result.row,
+      details: result.details,
+      measuredAt,
+      statusWriteBudget: budget,
+      operatorNodeFlags: heapFlags,
+    };
     fresh.push(record);
     process.stdout.write(`\n${renderScaleTable([record])}\n\n${renderDetailTable([record])}\n\n`);
     // Write after every size, so a later failure keeps what was measured.

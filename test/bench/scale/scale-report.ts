@@ -9,6 +9,8 @@ export interface ScaleRecord {
   measuredAt: string;
   /** Operator's status write budget during the run. */
   statusWriteBudget: number;
+  /** Node flags of the operator (the chart's heap limits); absent in records of runs before they existed. */
+  operatorNodeFlags?: readonly string[];
 }
 
 /** The targets of issue 9 for 10,000 targets and 50,000 agents on one replica, 5 s refresh. */
@@ -102,13 +104,15 @@ export function renderGoalVerdicts(records: readonly ScaleRecord[]): string {
   const ready = row.readySeconds;
   return [
     `- cycle p99 under ${SCALE_GOALS.cycleP99Ms} ms: ${verdict(row.cycleP99Ms !== null && row.cycleP99Ms < SCALE_GOALS.cycleP99Ms)} (${row.cycleP99Ms === null ? 'no cycle ran in the window' : `${row.cycleP99Ms} ms`})`,
-    `- resident memory under ${SCALE_GOALS.rssMiB} MiB: ${verdict(details.rssPeakMiB < SCALE_GOALS.rssMiB)} (${details.rssPeakMiB} MiB peak, ${row.rssMiB} MiB at the end of the window)`,
+    `- resident memory under ${SCALE_GOALS.rssMiB} MiB: ${verdict(details.rssPeakMiB < SCALE_GOALS.rssMiB)} (${details.rssPeakMiB} MiB peak, ${row.rssMiB} MiB at the end of the window; node ${record.operatorNodeFlags?.length ? record.operatorNodeFlags.join(' ') : 'without heap flags'})`,
     `- status writes within the budget (${record.statusWriteBudget}/s): ${
       details.statusWritesPerSecond === 0 || !details.leadingAtEnd
         ? '**not judged**: no status write succeeded in the window or the replica was not leading'
         : verdict(details.statusWritesPerSecond <= record.statusWriteBudget * 1.05)
     } (${details.statusWritesPerSecond}/s by the operator; ${row.apiWritesPerSecond}/s writes of every kind at the API server)`,
-    `- every target Ready within ${SCALE_GOALS.readySeconds} s of creation: ${verdict(ready !== null && ready <= SCALE_GOALS.readySeconds)} (${ready === null ? `${details.readyTargets} of ${row.targets} Ready when the wait ended` : `${ready} s after the first create`})`,
+    // Judged per target (its own create to its Ready), as the goal says: the bench's creates alone take about a
+    // minute at 10,000, so "after the first create" measures the bench as much as the operator.
+    `- every target Ready within ${SCALE_GOALS.readySeconds} s of creation: ${verdict(ready !== null && details.maxReadyAfterCreateSeconds !== null && details.maxReadyAfterCreateSeconds <= SCALE_GOALS.readySeconds)} (${ready === null || details.maxReadyAfterCreateSeconds === null ? `${details.readyTargets} of ${row.targets} Ready when the wait ended` : `at most ${details.maxReadyAfterCreateSeconds} s after its own create, to within one ${details.readyPollSeconds} s list; every target ${ready} s after the first create; status budget ${record.statusWriteBudget}/s`})`,
   ].join('\n');
 }
 

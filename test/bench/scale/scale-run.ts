@@ -46,6 +46,10 @@ export interface ScaleRunSettings {
   readonly windowSeconds: number;
   /** Write a CPU profile of the operator (node --cpu-prof) into the run directory. */
   readonly cpuProfile: boolean;
+  /** Write a heap snapshot of each operator replica at the end of the window (node --heapsnapshot-signal). */
+  readonly heapSnapshot: boolean;
+  /** The operator's V8 heap flags (--max-old-space-size, --max-semi-space-size), as the chart sets them. */
+  readonly heapFlags: readonly string[];
   /** Print a progress line. */
   readonly say: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and cleans up. */
@@ -132,13 +136,18 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
         .map((o) => toYaml(o))
         .join('---\n'),
     );
-    const nodeArgs = settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', runDir] : [];
+    const nodeArgs = [
+      ...(settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', runDir] : []),
+      ...settings.heapFlags,
+      ...(settings.heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${runDir}`] : []),
+    ];
     const replicas = Array.from({ length: settings.replicas }, (_, r) => ({
       name: `operator-${r + 1}`,
       port: ports.metrics + r,
       log: path.join(runDir, `operator-${r + 1}.log`),
     }));
     const operatorSamplers: ProcessSampler[] = [];
+    const operators: { process: { kill(signal: NodeJS.Signals): boolean } }[] = [];
     for (const [r, replica] of replicas.entries()) {
       say(
         `[${size.targets}] operator replica ${r + 1}/${replicas.length}, ${settings.shards} shard(s) (metrics on 127.0.0.1:${replica.port}, log ${replica.log})`,
@@ -171,6 +180,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
         replica.log,
       );
       operatorSamplers.push(new ProcessSampler(operator.process.pid!));
+      operators.push(operator);
     }
     samplers.push(...operatorSamplers);
     const peakRss = () => Math.max(...operatorSamplers.map((o) => o.rssMiB()));
@@ -263,6 +273,11 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       kubectl,
     );
     const serverCpuAfter = samplers[0]!.cpuSeconds();
+    if (settings.heapSnapshot) {
+      for (const operator of operators) operator.process.kill('SIGUSR2');
+      say(`[${size.targets}] heap snapshots requested into ${runDir} (written in the background)`);
+      await sleep(60_000, undefined, { signal });
+    }
     const windowSeconds = (after.atMs - before.atMs) / 1000;
     after.operatorTexts.forEach((text, r) =>
       writeFileSync(path.join(runDir, `operator-${r + 1}-metrics-end.txt`), text),
