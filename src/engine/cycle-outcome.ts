@@ -81,6 +81,11 @@ export interface CycleOutcome {
   readonly targets: readonly TargetOutcome[];
   /** Sharded only: how many targets the cluster has across every shard. */
   readonly clusterTargetCount?: number | undefined;
+  /**
+   * Sharded: a catch-up cycle for shards gained mid-slot. Its targets add to those of the slot's own cycle;
+   * the targets it leaves out are still this instance's.
+   */
+  readonly isCatchUp?: boolean | undefined;
 }
 
 /** Consumer of cycle outcomes (metrics every cycle; status rate-limited; alarms). Must not throw. */

@@ -37,8 +37,15 @@ export class MetricsOutcomeSink implements CycleOutcomeSink {
         abandonmentGoalRatio: target.optimizationGoalPercent / 100,
       });
     }
-    for (const previous of this.#targetsByCluster.get(cluster) ?? []) {
-      if (!seen.has(previous)) this.#metrics.forgetTarget(cluster, previous);
+    const previous = this.#targetsByCluster.get(cluster) ?? new Set<string>();
+    if (outcome.isCatchUp === true) {
+      // A catch-up cycle paces only the shards just gained; the slot's own cycle still covers the others.
+      for (const name of seen) previous.add(name);
+      this.#targetsByCluster.set(cluster, previous);
+      return;
+    }
+    for (const name of previous) {
+      if (!seen.has(name)) this.#metrics.forgetTarget(cluster, name);
     }
     this.#targetsByCluster.set(cluster, seen);
   }

@@ -402,6 +402,7 @@ function finish(
     engagement,
     targets,
     ...(ports.fence.shards === undefined ? {} : { clusterTargetCount: input.targets.length }),
+    ...(input.onlyShards === undefined ? {} : { isCatchUp: true }),
   };
 }
 

@@ -55,6 +55,26 @@ describe('MetricsOutcomeSink', () => {
     expect(afterStop).not.toContain('target="chat"');
   });
 
+  it('adds the targets of a catch-up cycle to the slot’s own, and drops none of them', async () => {
+    const registry = new Registry();
+    const sink = new MetricsOutcomeSink(new PacingMetrics(registry));
+    sink.cycleCompleted(anOutcome(['chat']));
+    sink.cycleCompleted({ ...anOutcome(['voice']), isCatchUp: true });
+    const afterCatchUp = await registry.metrics();
+    sink.cycleCompleted(anOutcome(['voice']));
+    const afterNextSlot = await registry.metrics();
+
+    expect(afterCatchUp).toContain(
+      'pacing_invites_allowed{namespace="tenant",cluster="main",target="chat"} 4',
+    );
+    expect(afterCatchUp).toContain(
+      'pacing_invites_allowed{namespace="tenant",cluster="main",target="voice"} 4',
+    );
+    // The next slot's own cycle no longer paces chat (its shard was handed on): its series goes.
+    expect(afterNextSlot).not.toContain('target="chat"');
+    expect(afterNextSlot).toContain('target="voice"');
+  });
+
   it('counts skipped slots by reason', async () => {
     const registry = new Registry();
     const sink = new MetricsOutcomeSink(new PacingMetrics(registry));
