@@ -1,6 +1,6 @@
 import { formatFixed } from './fixed-decimal.js';
 import { flattened } from './flat-string.js';
-import { hasFiniteNumbers, type PacingPolicy } from './pacing-policy.js';
+import { isFiniteNumber, isRecord, type PacingPolicy } from './pacing-policy.js';
 
 /** Learned state of `adaptive` (the estimators live beside it, shared by every policy). */
 export interface AdaptiveState {
@@ -53,7 +53,8 @@ export const adaptiveTuning = {
 export const adaptivePolicy: PacingPolicy<AdaptiveState> = {
   name: 'adaptive',
   initialState: () => ({ logTrim: Math.log(adaptiveTuning.initialTrim) }),
-  isState: (value): value is AdaptiveState => hasFiniteNumbers(value, ['logTrim']),
+  // A named read: a read by computed key (hasFiniteNumbers) boxes the double, for every target every round.
+  isState: (value): value is AdaptiveState => isRecord(value) && isFiniteNumber(value.logTrim),
   decide(obs, estimates, state) {
     const t = adaptiveTuning;
     const seconds = Math.max(0, obs.deltas.statsSeconds);

@@ -3,6 +3,7 @@ import { evaluateGuards, guardCap, type GuardVerdict } from './guards.js';
 import type { Observation } from './observation.js';
 import { isRecord, type PlainData } from './pacing-policy.js';
 import { findPolicy } from './policy-registry.js';
+import { SpanDecays } from './span-decays.js';
 import { isEstimatorState } from './estimator-state-shape.js';
 import { estimatorStateFromV1, isEstimatorStateV1 } from './estimator-state-v1.js';
 import {
@@ -93,6 +94,7 @@ export function decideAll(
   let decaysIntervalMs = Number.NaN;
   let decays: Float64Array | undefined;
   const scratchEstimates = blankEstimates();
+  const spans = new SpanDecays();
   for (let o = 0; o < observations.length; o++) {
     const obs = observations[o]!;
     if (obs.intervalMs !== decaysIntervalMs) {
@@ -107,7 +109,7 @@ export function decideAll(
       isRecord(previous) && previous['policy'] === policy.name && policy.isState(previous['policyState'])
         ? previous['policyState']
         : policy.initialState(obs.targetId);
-    const estimators = updateEstimators(previousEstimators, obs, decays);
+    const estimators = updateEstimators(previousEstimators, obs, decays, spans);
     // One estimates object for the whole round, overwritten per target: the policy reads it during its call only.
     const estimates = readEstimatesInto(scratchEstimates, estimators, obs, decays);
     const verdict = evaluateGuards(obs);

@@ -1,14 +1,7 @@
 import { estimatorFigureCount } from './estimator-figures.js';
-import { isRecord } from './pacing-policy.js';
+// isFiniteNumber rather than Number.isFinite: a double read from an array is not boxed for the call.
+import { isFiniteNumber, isRecord } from './pacing-policy.js';
 import type { EstimatorState } from './target-estimators.js';
-
-/**
- * Number.isFinite, written so that reading a double field or element does not box it into a fresh heap number for
- * the call: persisted state is checked for every target every round.
- */
-function isFiniteNumber(value: unknown): boolean {
-  return typeof value === 'number' && value - value === 0;
-}
 
 /** True when persisted estimator state (format 2) has both totals and every figure, all finite. */
 export function isEstimatorState(value: unknown): value is EstimatorState {

@@ -37,6 +37,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Number.isFinite, written so that a double read from a field or element is not boxed for the call. */
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && value - value === 0;
+}
+
 /** True when every listed key of `value` holds a finite number. */
 export function hasFiniteNumbers(value: unknown, keys: readonly string[]): value is Record<string, number> {
   if (!isRecord(value)) return false;

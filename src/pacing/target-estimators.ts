@@ -15,6 +15,7 @@ import {
 } from './accept-delay-estimator.js';
 import { blankEstimatorFigures, estimatorFigureCount, figureAt } from './estimator-figures.js';
 import type { Observation } from './observation.js';
+import { SpanDecays } from './span-decays.js';
 
 /**
  * Learned estimator state of one target (plain JSON, learned-state format 2). Every figure but the two totals is
@@ -76,16 +77,6 @@ const priors = {
   patienceWeight: 0.5,
 } as const;
 
-/** Memories of the time-discounted estimators, seconds. */
-const memories = {
-  pendingTime: 600,
-  handleTime: 1800,
-  patience: 3600,
-  acceptedRate: 900,
-  abandonShort: 900,
-  abandonHour: 3600,
-} as const;
-
 /** Fresh estimators: nothing observed. */
 export function initialEstimatorState(): EstimatorState {
   const figures = blankEstimatorFigures();
@@ -99,19 +90,16 @@ export function initialEstimatorState(): EstimatorState {
   return { acceptedTotal: 0, abandonedTotal: 0, figures };
 }
 
-/** `exp(−seconds / memory)`, 1 when no time passed. */
-function decayOver(seconds: number, memorySeconds: number): number {
-  return seconds > 0 ? Math.exp(-seconds / memorySeconds) : 1;
-}
-
 /**
  * Feeds one observation's deltas to every estimator. Statistics-based ones advance with statistics time only.
- * `decays`: {@link acceptDelayDecays} of the observation's interval, when the caller computed them for a round.
+ * `decays`: {@link acceptDelayDecays} of the observation's interval, when the caller computed them for a round;
+ * `spans`: the round's {@link SpanDecays}, when the caller keeps one for the round.
  */
 export function updateEstimators(
   state: EstimatorState,
   obs: Observation,
   decays?: Float64Array,
+  spans: SpanDecays = new SpanDecays(),
 ): EstimatorState {
   const d = obs.deltas;
   const was = state.figures;
@@ -122,19 +110,20 @@ export function updateEstimators(
   const a = figureAt.acceptance;
   if (resolved > 0) advanceAcceptanceInto(next, was, a, d.inviteAccepted, resolved);
   else for (let i = a; i < a + 4; i++) next[i] = was[i]!;
-  const pendingDecay = obs.hasEngagementReport ? decayOver(intervalSeconds, memories.pendingTime) : 1;
-  const handleDecay = decayOver(statsSeconds, memories.handleTime);
-  const patienceDecay = decayOver(statsSeconds, memories.patience);
-  const rateDecay = decayOver(statsSeconds, memories.acceptedRate);
-  const shortDecay = decayOver(statsSeconds, memories.abandonShort);
-  const hourDecay = decayOver(statsSeconds, memories.abandonHour);
+  const factors = spans.over(intervalSeconds, statsSeconds);
+  const pendingDecay = obs.hasEngagementReport ? factors.pending : 1;
+  const handleDecay = factors.handle;
+  const patienceDecay = factors.patience;
+  const rateDecay = factors.rate;
+  const shortDecay = factors.short;
+  const hourDecay = factors.hour;
   const abandoned = Math.max(0, d.abandoned);
   const accepted = Math.max(0, d.queueAccepted);
   const delayAt = figureAt.acceptDelay;
   if (obs.hasEngagementReport && intervalSeconds > 0) {
     const p = acceptanceProbability(next[a]!, next[a + 1]!, next[a + 2]!, next[a + 3]!);
-    const factors = decays ?? acceptDelayDecays(intervalSeconds);
-    advanceAcceptDelayInto(next, was, delayAt, d.sent, d.inviteAccepted, p, factors);
+    const delayDecays = decays ?? acceptDelayDecays(intervalSeconds);
+    advanceAcceptDelayInto(next, was, delayAt, d.sent, d.inviteAccepted, p, delayDecays);
   } else {
     for (let i = delayAt; i < estimatorFigureCount; i++) next[i] = was[i]!;
   }
