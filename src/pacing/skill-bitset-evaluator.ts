@@ -1,5 +1,6 @@
 import type { AgentInput } from './pacing-input.js';
 import type { SkillComparison, SkillExpression } from './skill-expression.js';
+import { compareLevelBuckets, skillLevelBuckets } from './skill-level-buckets.js';
 
 /**
  * Evaluates skill expressions over every agent of a snapshot at once, as bitsets (one bit per agent).
@@ -15,6 +16,7 @@ export class SkillBitsetEvaluator {
   readonly #words: number;
   readonly #levelsBySkill = new Map<string, Float64Array>();
   readonly #comparisons = new Map<string, Uint32Array>();
+  readonly #bucketsBySkill = new Map<string, (Uint32Array | undefined)[] | undefined>();
 
   constructor(agents: readonly AgentInput[]) {
     this.#agents = agents;
@@ -86,8 +88,18 @@ export class SkillBitsetEvaluator {
     const cached = this.#comparisons.get(key);
     if (cached) return cached;
     const levels = this.#levels(expr.skill);
-    const out = new Uint32Array(this.#words);
     const wanted = expr.level;
+    let buckets = this.#bucketsBySkill.get(expr.skill);
+    if (!this.#bucketsBySkill.has(expr.skill)) {
+      buckets = skillLevelBuckets(levels, this.#words);
+      this.#bucketsBySkill.set(expr.skill, buckets);
+    }
+    if (buckets !== undefined) {
+      const matched = compareLevelBuckets(buckets, expr.operator, wanted, this.#words);
+      this.#comparisons.set(key, matched);
+      return matched;
+    }
+    const out = new Uint32Array(this.#words);
     // One loop per operator: a comparison closure called 50,000 times would cost more than the loop itself. Each
     // word is gathered in a local and stored once, not read and written back for every agent.
     const n = levels.length;

@@ -77,7 +77,8 @@ export function matchesSkillExpression(
   }
 }
 
-function compareLevel(level: number, operator: ComparisonOperator, wanted: number): boolean {
+/** `level operator wanted`: the comparison of a skill expression, for one level. */
+export function compareLevel(level: number, operator: ComparisonOperator, wanted: number): boolean {
   switch (operator) {
     case '=':
       return level === wanted;
