@@ -11,52 +11,46 @@ export interface TargetSlots {
   readonly staffed: number;
 }
 
-/** Free, busy and staffed slots of every agent for one media, and how many targets share each agent. */
+/**
+ * Free, busy and staffed slots of every agent for one media, at 3·i, 3·i + 1 and 3·i + 2 (one array, so that a
+ * target's agents are read from one place), and how many active and paused targets share each agent.
+ */
 interface MediaSlots {
-  readonly free: Float64Array;
-  readonly busy: Float64Array;
-  readonly staffed: Float64Array;
+  readonly slots: Float64Array;
   readonly activeShares: Int32Array;
-  readonly allShares: Int32Array;
+  readonly pausedShares: Int32Array;
 }
 
 function readMediaSlots(snapshot: StatsSnapshotInput, media: string): MediaSlots {
   const n = snapshot.agents.length;
-  const slots: MediaSlots = {
-    free: new Float64Array(n),
-    busy: new Float64Array(n),
-    staffed: new Float64Array(n),
-    activeShares: new Int32Array(n),
-    allShares: new Int32Array(n),
-  };
+  const slots = new Float64Array(3 * n);
   for (let i = 0; i < n; i++) {
     const state = snapshot.agents[i]!.media[media];
     if (!state) continue;
     const load = Math.max(0, state.load);
     const capacity = Math.max(0, state.capacity);
-    if (state.state === 'ready') slots.free[i] = Math.max(0, capacity - load);
-    slots.busy[i] = load;
-    slots.staffed[i] = state.state === 'not-ready' ? load : Math.max(capacity, load);
+    if (state.state === 'ready') slots[3 * i] = Math.max(0, capacity - load);
+    slots[3 * i + 1] = load;
+    slots[3 * i + 2] = state.state === 'not-ready' ? load : Math.max(capacity, load);
   }
-  return slots;
+  return { slots, activeShares: new Int32Array(n), pausedShares: new Int32Array(n) };
 }
 
 /**
- * Every agent's share of its free, busy and staffed slots for one active target (slots ÷ active targets), at
- * 3·i, 3·i + 1 and 3·i + 2: one array, so a target's agents are read from one place. 0 for an agent no active
- * target serves (no active target reads it).
+ * Turns the slots of every agent that an active target serves into its share for one such target (slots ÷ active
+ * targets), in place. An agent's share is the same for every active target that includes it: divided once per agent
+ * rather than once per (target, agent) pair — the same quotient, so the sums are unchanged. Agents no active target
+ * serves keep their whole slots, which only paused targets read.
  */
-function activeShareSlots(slots: MediaSlots): Float64Array {
-  const n = slots.activeShares.length;
-  const shares = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const active = slots.activeShares[i]!;
+function divideAmongActiveTargets(media: MediaSlots): void {
+  const { slots, activeShares } = media;
+  for (let i = 0; i < activeShares.length; i++) {
+    const active = activeShares[i]!;
     if (active === 0) continue;
-    shares[3 * i] = slots.free[i]! / active;
-    shares[3 * i + 1] = slots.busy[i]! / active;
-    shares[3 * i + 2] = slots.staffed[i]! / active;
+    slots[3 * i] = slots[3 * i]! / active;
+    slots[3 * i + 1] = slots[3 * i + 1]! / active;
+    slots[3 * i + 2] = slots[3 * i + 2]! / active;
   }
-  return shares;
 }
 
 /** Free, busy and staffed slots of every target after the split, one entry per target. */
@@ -106,35 +100,24 @@ export function splitSharedCapacityColumns(
   const slotsOf: MediaSlots[] = new Array<MediaSlots>(targets.length);
   for (let t = 0; t < targets.length; t++) {
     const target = targets[t]!;
-    let slots = byMedia.get(target.media);
-    if (!slots) {
-      slots = readMediaSlots(snapshot, target.media);
-      byMedia.set(target.media, slots);
+    let media = byMedia.get(target.media);
+    if (!media) {
+      media = readMediaSlots(snapshot, target.media);
+      byMedia.set(target.media, media);
     }
-    slotsOf[t] = slots;
-    const { allShares, activeShares } = slots;
+    slotsOf[t] = media;
+    const shares = target.paused ? media.pausedShares : media.activeShares;
     const end = offsets[t + 1]!;
-    if (target.paused) {
-      for (let k = offsets[t]!; k < end; k++) allShares[members[k]!]! += 1;
-    } else {
-      for (let k = offsets[t]!; k < end; k++) {
-        const index = members[k]!;
-        allShares[index]! += 1;
-        activeShares[index]! += 1;
-      }
-    }
+    for (let k = offsets[t]!; k < end; k++) shares[members[k]!]! += 1;
   }
+  for (const media of byMedia.values()) divideAmongActiveTargets(media);
   const columns: TargetSlotColumns = {
     free: new Float64Array(targets.length),
     busy: new Float64Array(targets.length),
     staffed: new Float64Array(targets.length),
   };
-  // An agent's equal share of its slots is the same for every active target that includes it: divided once per
-  // agent here rather than once per (target, agent) pair — the same quotient, so the sums below are unchanged.
-  const sharesByMedia = new Map<MediaSlots, Float64Array>();
-  for (const slots of byMedia.values()) sharesByMedia.set(slots, activeShareSlots(slots));
   for (let t = 0; t < targets.length; t++) {
-    const slots = slotsOf[t]!;
+    const { slots, activeShares, pausedShares } = slotsOf[t]!;
     let free = 0;
     let busy = 0;
     let staffed = 0;
@@ -143,19 +126,18 @@ export function splitSharedCapacityColumns(
       // A paused target takes a share only of agents no active target serves (then all get 0 invitations).
       for (let k = offsets[t]!; k < end; k++) {
         const index = members[k]!;
-        const divisor = slots.activeShares[index]! > 0 ? 0 : slots.allShares[index]!;
-        if (divisor === 0) continue;
-        free += slots.free[index]! / divisor;
-        busy += slots.busy[index]! / divisor;
-        staffed += slots.staffed[index]! / divisor;
+        if (activeShares[index]! > 0) continue;
+        const divisor = pausedShares[index]!;
+        free += slots[3 * index]! / divisor;
+        busy += slots[3 * index + 1]! / divisor;
+        staffed += slots[3 * index + 2]! / divisor;
       }
     } else {
-      const shares = sharesByMedia.get(slots)!;
       for (let k = offsets[t]!; k < end; k++) {
         const at = members[k]! * 3;
-        free += shares[at]!;
-        busy += shares[at + 1]!;
-        staffed += shares[at + 2]!;
+        free += slots[at]!;
+        busy += slots[at + 1]!;
+        staffed += slots[at + 2]!;
       }
     }
     columns.free[t] = free;
