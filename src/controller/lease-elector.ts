@@ -286,8 +286,9 @@ export class LeaseElector {
       return true;
     }
 
-    // 3. Only a changed record restarts the local expiry clock.
-    this.#observe(current, now);
+    // 3. Only a changed record restarts the local expiry clock, from when the read returned (as client-go): a
+    //    record written during the read was seen no earlier than it was written.
+    this.#observe(current, clock.nowMs());
     const spec = current.spec ?? {};
     const holder = spec.holderIdentity ?? '';
     const holderDurationMs = (spec.leaseDurationSeconds ?? 0) * 1000;
