@@ -7,6 +7,9 @@ export interface TargetSeriesLabels {
   readonly target: string;
 }
 
+/** The label names of every per-target series (as prom-client metrics expose them in `labelNames`). */
+const TARGET_SERIES_LABEL_NAMES: readonly (keyof TargetSeriesLabels)[] = ['namespace', 'cluster', 'target'];
+
 /** One gauge family read from the stored figures at scrape time. */
 export interface TargetGaugeSpec<F> {
   readonly name: string;
@@ -60,6 +63,7 @@ export class TargetFigureGauges<F> {
       help: spec.help,
       type: 'gauge' as const,
       aggregator: 'sum' as const,
+      labelNames: TARGET_SERIES_LABEL_NAMES,
       get: () => {
         const values: MetricValue<string>[] = [];
         for (const { labels, figures } of rows.values()) {
