@@ -65,7 +65,8 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
       fmt(d.windowSeconds),
       `${d.windowCycles} (${d.publishedCycles})`,
       fmt(d.cycleMaxMs, 1),
-      `${fmt(d.statusWritesPerSecond, 2)} (${statusWriteBudget})`,
+      // The writes are summed over the replicas; each has its own budget.
+      `${fmt(d.statusWritesPerSecond, 2)} (${statusWriteBudget}${r.replicas > 1 ? ` × ${r.replicas}` : ''})`,
       fmt(d.pendingStatusWrites),
       fmt(d.rssPeakMiB, 1),
       fmt(d.heapUsedMiB, 1),
@@ -77,7 +78,7 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
       measuredAt.slice(0, 16).replace('T', ' '),
     ].join(' | '),
   );
-  const writes = records.map(({ row: r, details: d }) => {
+  const writes = records.map(({ row: r, details: d, operatorNodeFlags }) => {
     const byResource =
       Object.entries(d.apiWritesByResource ?? {})
         .map(([k, n]) => `${k} ${n}`)
@@ -89,6 +90,7 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
     return (
       `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
       `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
+      `node ${operatorNodeFlags === undefined ? '(heap flags not recorded)' : operatorNodeFlags.join(' ') || 'without heap flags'}; ` +
       `API writes/s by resource: ${byResource}; operator warnings and errors: ${problems || 'none'}`
     );
   });
