@@ -1,7 +1,7 @@
 import { acceptDelayGridSeconds, type AcceptDelayState } from './accept-delay-estimator.js';
 import type { AcceptanceState } from './acceptance-estimator.js';
 import { blankEstimatorFigures, figureAt } from './estimator-figures.js';
-import { isRecord } from './pacing-policy.js';
+import { hasFiniteNumbers, isFiniteNumberArray, isRecord } from './pacing-policy.js';
 import type { EstimatorState } from './target-estimators.js';
 
 /**
@@ -47,19 +47,6 @@ export const estimatorNumberFields = [
 
 const acceptanceFields = ['fastAccepted', 'fastResolved', 'slowAccepted', 'slowResolved'] as const;
 
-/** True when every listed key of the record holds a finite number. */
-function hasFiniteFields(value: Record<string, unknown>, keys: readonly string[]): boolean {
-  for (let k = 0; k < keys.length; k++) if (!Number.isFinite(value[keys[k]!])) return false;
-  return true;
-}
-
-/** True for an array of one finite number per candidate accept delay. */
-function isGridArray(value: unknown): value is number[] {
-  if (!Array.isArray(value) || value.length !== acceptDelayGridSeconds.length) return false;
-  for (let i = 0; i < value.length; i++) if (!Number.isFinite(value[i])) return false;
-  return true;
-}
-
 /**
  * True when format-1 estimator state has every field format 1 read. Accept-delay arrays must hold one entry per
  * candidate delay, as format 1 always wrote them (a shorter one could only be hand-made; it cold-starts).
@@ -69,12 +56,11 @@ export function isEstimatorStateV1(value: unknown): value is EstimatorStateV1 {
   const acceptance = value['acceptance'];
   const acceptDelay = value['acceptDelay'];
   return (
-    hasFiniteFields(value, estimatorNumberFields) &&
-    isRecord(acceptance) &&
-    hasFiniteFields(acceptance, acceptanceFields) &&
+    hasFiniteNumbers(value, estimatorNumberFields) &&
+    hasFiniteNumbers(acceptance, acceptanceFields) &&
     isRecord(acceptDelay) &&
-    isGridArray(acceptDelay['exposure']) &&
-    isGridArray(acceptDelay['logLikelihood'])
+    isFiniteNumberArray(acceptDelay['exposure'], acceptDelayGridSeconds.length) &&
+    isFiniteNumberArray(acceptDelay['logLikelihood'], acceptDelayGridSeconds.length)
   );
 }
 

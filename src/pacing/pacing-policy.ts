@@ -42,6 +42,13 @@ export function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && value - value === 0;
 }
 
+/** True for an array of exactly `length` finite numbers (persisted figure arrays). */
+export function isFiniteNumberArray(value: unknown, length: number): value is number[] {
+  if (!Array.isArray(value) || value.length !== length) return false;
+  for (let i = 0; i < value.length; i++) if (!isFiniteNumber(value[i])) return false;
+  return true;
+}
+
 /** True when every listed key of `value` holds a finite number. */
 export function hasFiniteNumbers(value: unknown, keys: readonly string[]): value is Record<string, number> {
   if (!isRecord(value)) return false;
