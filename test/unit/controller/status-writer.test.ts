@@ -190,18 +190,23 @@ class HeldPatcher implements StatusPatcher {
   }
 }
 
+/** A writer whose writes stay in flight until the test settles them. */
+function aHeldWriter(extra: Partial<StatusWriterOptions> = {}) {
+  const clock = new FakeClock();
+  const patcher = new HeldPatcher();
+  const writer = new StatusWriter({
+    patcher,
+    clock,
+    registry: new Registry(),
+    logger: pino({ level: 'silent' }),
+    ...extra,
+  });
+  return { clock, patcher, writer };
+}
+
 describe('StatusWriter at scale', () => {
   it('keeps several writes in flight at once, never more than its limit, under the same budget', async () => {
-    const patcher = new HeldPatcher();
-    const clock = new FakeClock();
-    const writer = new StatusWriter({
-      patcher,
-      clock,
-      registry: new Registry(),
-      logger: pino({ level: 'silent' }),
-      writesPerSecond: 100,
-      maxWritesInFlight: 4,
-    });
+    const { clock, patcher, writer } = aHeldWriter({ writesPerSecond: 100, maxWritesInFlight: 4 });
     for (let i = 0; i < 10; i += 1) writer.update(aRef(`t${i}`), { v: 1 });
     await clock.advance(0);
     // One write at a time would leave one request outstanding; four go out together, the fifth waits.
@@ -228,15 +233,7 @@ describe('StatusWriter at scale', () => {
   ])(
     'keeps by default at most max(4, budget ÷ 20) writes in flight: %i writes/s → %i',
     async (budget, limit) => {
-      const patcher = new HeldPatcher();
-      const clock = new FakeClock();
-      const writer = new StatusWriter({
-        patcher,
-        clock,
-        registry: new Registry(),
-        logger: pino({ level: 'silent' }),
-        writesPerSecond: budget,
-      });
+      const { clock, patcher, writer } = aHeldWriter({ writesPerSecond: budget });
       for (let i = 0; i < 30; i += 1) writer.update(aRef(`t${i}`), { v: 1 });
       await clock.advance(0);
       expect(patcher.held).toHaveLength(limit);
