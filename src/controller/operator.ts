@@ -158,22 +158,27 @@ export class Operator {
     this.#targetQueue = new WorkQueue({ name: 'pacingtarget', clock, registry });
 
     this.#coordinator = undefined;
-    if (options.leaderElection !== undefined && (options.leaderElection.shards ?? 1) > 1) {
-      const le = options.leaderElection;
+    const le = options.leaderElection;
+    // What the one elector and the shard coordinator are both built from.
+    const leaseOptions = le && {
+      namespace: le.namespace,
+      name: le.name,
+      identity: options.identity,
+      leaseClient: createLeaseClient(clients.coordination),
+      clock,
+      random: options.random,
+      registry,
+      logger,
+      leaseDurationMs: le.leaseDurationMs,
+      renewDeadlineMs: le.renewDeadlineMs,
+      retryPeriodMs: le.retryPeriodMs,
+    };
+    const shardCount = le?.shards ?? 1;
+    if (leaseOptions !== undefined && shardCount > 1) {
       this.#elector = undefined;
       this.#coordinator = new ShardCoordinator({
-        namespace: le.namespace,
-        name: le.name,
-        shardCount: le.shards ?? 1,
-        identity: options.identity,
-        leaseClient: createLeaseClient(clients.coordination),
-        clock,
-        random: options.random,
-        registry,
-        logger,
-        leaseDurationMs: le.leaseDurationMs,
-        renewDeadlineMs: le.renewDeadlineMs,
-        retryPeriodMs: le.retryPeriodMs,
+        ...leaseOptions,
+        shardCount,
         onShardGained: (shard) => this.#onStartedLeading(shard),
         beforeHandBack: (shard, signal) => this.#registry.saveShard(shard, signal),
         onShardLost: (shard) =>
@@ -183,20 +188,9 @@ export class Operator {
           ),
       });
       this.#fence = this.#coordinator;
-    } else if (options.leaderElection !== undefined) {
-      const le = options.leaderElection;
+    } else if (leaseOptions !== undefined) {
       this.#elector = new LeaseElector({
-        namespace: le.namespace,
-        name: le.name,
-        identity: options.identity,
-        leaseClient: createLeaseClient(clients.coordination),
-        clock,
-        random: options.random,
-        registry,
-        logger,
-        leaseDurationMs: le.leaseDurationMs,
-        renewDeadlineMs: le.renewDeadlineMs,
-        retryPeriodMs: le.retryPeriodMs,
+        ...leaseOptions,
         releaseOnStop: true,
         onStartedLeading: () => this.#onStartedLeading(),
         onStoppedLeading: () =>
