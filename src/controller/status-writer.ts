@@ -41,8 +41,8 @@ interface KnownStatus {
   ref: StatusObjectRef;
   lastKnown: StatusBody | undefined;
   /**
-   * Digest of lastKnown's stableJson, kept with it: every update compares against it (once per target per
-   * cycle), and a digest costs 28 bytes where the JSON would cost 600 per target.
+   * Digest of lastKnown's stableJson, kept with it: an update offered with nothing pending, and a pending write
+   * whose turn comes, compare against it; a digest costs 28 bytes where the JSON would cost 600 per target.
    */
   lastKnownDigest: string;
   lastWriteMs: number;
@@ -199,12 +199,14 @@ export class StatusWriter {
       options.updatePeriodMs >= 0 &&
       options.updatePeriodMs !== entry.periodMs;
     if (isPeriodChanged && options.updatePeriodMs !== undefined) entry.periodMs = options.updatePeriodMs;
-    if (statusDigest(desired) === entry.lastKnownDigest && !this.#inFlight.has(key)) {
-      this.#setPending(entry, undefined);
+    const wasPending = entry.pending !== undefined;
+    // A body offered while another waits replaces it unchecked: whether it still differs from what the API holds
+    // is checked once, when its turn comes (#dropIfUnchanged), not on each of the cycles it waits through (a
+    // digest per target per cycle was 65 ms of every 10,000-target cycle).
+    if (!wasPending && !this.#inFlight.has(key) && statusDigest(desired) === entry.lastKnownDigest) {
       entry.isUrgent = false;
       return;
     }
-    const wasPending = entry.pending !== undefined;
     const wasUrgent = entry.isUrgent;
     if (!wasPending) this.#markArrival(entry);
     this.#setPending(entry, desired);
@@ -222,7 +224,10 @@ export class StatusWriter {
     this.#known.delete(key);
   }
 
-  /** Number of objects with a changed status not yet written. */
+  /**
+   * Number of objects with an offered status not yet written (one that went back to what the API holds while it
+   * waited is dropped when its turn comes).
+   */
   pendingCount(): number {
     return this.#pendingCount;
   }
@@ -231,7 +236,7 @@ export class StatusWriter {
   async flush(): Promise<void> {
     while (this.#writes.size > 0) await Promise.all([...this.#writes]);
     const due = [...this.#known.entries()]
-      .filter(([, e]) => e.pending)
+      .filter(([, e]) => !this.#dropIfUnchanged(e) && e.pending)
       .sort(([, a], [, b]) => a.lastWriteMs - b.lastWriteMs);
     for (const [key, entry] of due) await this.#write(key, entry);
   }
@@ -252,6 +257,14 @@ export class StatusWriter {
     giveUp.abort();
     if (!isFlushed)
       this.#o.logger.warn({ pending: this.pendingCount() }, 'status flush timed out at shutdown');
+  }
+
+  /** Drops a pending write that equals what the API holds (the status went back); true when it did. */
+  #dropIfUnchanged(entry: KnownStatus): boolean {
+    if (entry.pending === undefined || statusDigest(entry.pending) !== entry.lastKnownDigest) return false;
+    this.#setPending(entry, undefined);
+    entry.isUrgent = false;
+    return true;
   }
 
   #markArrival(entry: KnownStatus): void {
@@ -326,6 +339,10 @@ export class StatusWriter {
         next = this.#due.peek();
       }
       if (next === undefined) break;
+      if (this.#dropIfUnchanged(next.entry)) {
+        this.#due.pop();
+        continue;
+      }
       if (!this.#budget.tryTake()) {
         this.#metrics.statusBudgetExhausted.inc();
         this.#wakeAt(this.#budget.msUntilToken());
@@ -408,7 +425,6 @@ export class StatusWriter {
       this.#inFlight.delete(key);
     }
     // An update that arrived during the write and equals what we just wrote needs no write.
-    if (entry.pending && statusDigest(entry.pending) === entry.lastKnownDigest)
-      this.#setPending(entry, undefined);
+    this.#dropIfUnchanged(entry);
   }
 }

@@ -111,6 +111,28 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('spends no budget on a waiting status that went back to what was written', async () => {
+    const { clock, patcher, writer } = aWriter({
+      writesPerSecond: 1,
+      writeBurst: 1,
+      statusUpdatePeriodMs: 0,
+    });
+    writer.update(aRef('a'), { v: 1 });
+    await clock.advance(0);
+    // The budget is spent: 'a' goes back while it waits, ahead of 'b' in serving order.
+    writer.update(aRef('a'), { v: 2 }, { isUrgent: true });
+    writer.update(aRef('a'), { v: 1 });
+    writer.update(aRef('b'), { v: 1 });
+    expect(writer.pendingCount()).toBe(2);
+    await clock.advance(1_000);
+    expect(patcher.patches).toEqual([
+      { name: 'a', patch: { v: 1 } },
+      { name: 'b', patch: { v: 1 } },
+    ]);
+    expect(writer.pendingCount()).toBe(0);
+    await writer.close();
+  });
+
   it('sets fields that disappeared from the status to null so the merge patch removes them', async () => {
     const { clock, patcher, writer } = aWriter();
     writer.update(aRef('t'), { invites: 1 }, { observed: { invites: 2, lastError: 'timeout' } });
