@@ -22,28 +22,39 @@ interface StoredTargetState {
  * so a new leader continues the deltas instead of losing one interval of counts.
  */
 export class PacingRoomDecider implements PacingDecider {
+  /**
+   * Each target's pacing input, by its config object: the registry keeps a target's config until its spec
+   * changes, so 10,000 inputs are not rebuilt every cycle. Weak, so a replaced config drops its input.
+   */
+  readonly #inputs = new WeakMap<TargetConfig, TargetInput>();
+
   /** Decides one interval for every target. */
   decide(input: DecisionInput): DecisionOutput {
     const memory: Record<string, CounterMemoryEntry> = {};
     const states: Record<string, unknown> = {};
-    for (const [id, value] of Object.entries(input.learnedState)) {
-      const stored = asStored(value);
+    const learnedIn = input.learnedState;
+    // for…in, not Object.entries: no [key, value] pair per target per cycle.
+    for (const id in learnedIn) {
+      const stored = asStored(learnedIn[id]);
       if (stored.counters !== undefined) memory[id] = stored.counters;
       if (stored.pacing !== undefined) states[id] = stored.pacing;
     }
-    const reports = new Map<string, EngagementReportInput>(input.reports);
+    const peers = input.capacityPeers ?? [];
+    // Peers are observed too, so that every replica splits a shared agent the same way; only ours are decided.
+    const targetInputs = new Array<TargetInput>(input.targets.length + peers.length);
+    for (let i = 0; i < input.targets.length; i++) targetInputs[i] = this.#inputOf(input.targets[i]!);
+    for (let i = 0; i < peers.length; i++) targetInputs[input.targets.length + i] = this.#inputOf(peers[i]!);
     const observed = buildObservations({
       nowMs: input.nowMs,
       intervalMs: input.intervalMs,
       // The engine already refused stale snapshots; the builder's own check must not disagree with it.
       staleAfterMs: Number.POSITIVE_INFINITY,
       snapshot: input.snapshot,
-      // Peers are observed too, so that every replica splits a shared agent the same way; only ours are decided.
-      targets: [...input.targets, ...(input.capacityPeers ?? [])].map(toTargetInput),
-      reports,
+      targets: targetInputs,
+      // The wire report is the builder's report input as it is: read, never copied.
+      reports: input.reports satisfies ReadonlyMap<string, EngagementReportInput>,
       memory,
     });
-    const peers = input.capacityPeers ?? [];
     const decided = decideAll(
       input.policy,
       peers.length === 0 ? observed.observations : observed.observations.slice(0, input.targets.length),
@@ -64,6 +75,15 @@ export class PacingRoomDecider implements PacingDecider {
       };
     });
     return { targets, learnedState: learned satisfies LearnedState };
+  }
+
+  #inputOf(target: TargetConfig): TargetInput {
+    let known = this.#inputs.get(target);
+    if (known === undefined) {
+      known = toTargetInput(target);
+      this.#inputs.set(target, known);
+    }
+    return known;
   }
 }
 
