@@ -27,6 +27,7 @@ import {
   type ScaleSize,
 } from './scale-fixtures.js';
 import { ProcessSampler } from './process-sampler.js';
+import { ReadyWatch, isReadyTrue } from './ready-watch.js';
 
 /** Settings of one run (from the environment, see scale-bench.ts). */
 export interface ScaleRunSettings {
@@ -81,6 +82,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
   const clusterDir = path.join(runDir, 'cluster');
   const children = new ChildProcesses();
   const samplers: ProcessSampler[] = [];
+  let readyWatch: ReadyWatch | undefined;
   let isControlPlaneUp = false;
   try {
     say(`[${size.targets}] starting a control plane in ${clusterDir}`);
@@ -200,6 +202,10 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     say(
       `[${size.targets}] creating ${size.targets} PacingTargets (${settings.createConcurrency} in parallel)`,
     );
+    // Ready is watched from before the first create: a target Ready while others are still being created counts
+    // from when it became Ready, not from the first list after the creates.
+    readyWatch = new ReadyWatch(kc, api, { group: GROUP, version: VERSION, namespace: SCALE_NAMESPACE });
+    await readyWatch.start();
     const createStartMs = Date.now();
     const createdAtMs = new Map<string, number>();
     let next = 0;
@@ -227,9 +233,10 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
 
     const pollMs = size.targets >= 10_000 ? 5_000 : 2_000;
     const readyDeadline = createStartMs + settings.readyTimeoutSeconds * 1000;
-    // Ready as a user sees it: the first list that shows Ready=True (the condition's lastTransitionTime is when the
-    // operator decided, which can be long before the budgeted status write makes it visible).
-    const readySeenMs = new Map<string, number>();
+    // Ready as a user sees it: the first watch event or list that shows Ready=True (the condition's
+    // lastTransitionTime is when the operator decided, which can be long before the budgeted status write makes
+    // it visible). The lists count; the watch dates.
+    const readySeenMs = readyWatch.seenMs;
     let ready = await readiness(api, readySeenMs);
     let lastSay = 0;
     while (ready.count < size.targets && Date.now() < readyDeadline) {
@@ -246,14 +253,18 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       await sleep(pollMs, undefined, { signal });
       ready = await readiness(api, readySeenMs);
     }
+    // Stopped before the steady window, which it would only load.
+    await readyWatch.stop();
     const allReady = ready.count === size.targets;
-    const readySeconds = allReady ? (ready.atMs - createStartMs) / 1000 : null;
+    let lastReadyMs = Number.NEGATIVE_INFINITY;
     let maxReadyAfterCreate: number | null = null;
     for (const [name, seenMs] of readySeenMs) {
+      lastReadyMs = Math.max(lastReadyMs, seenMs);
       const created = createdAtMs.get(name);
       if (created !== undefined)
         maxReadyAfterCreate = Math.max(maxReadyAfterCreate ?? 0, (seenMs - created) / 1000);
     }
+    const readySeconds = allReady ? (lastReadyMs - createStartMs) / 1000 : null;
     say(
       allReady
         ? `[${size.targets}] every target Ready ${readySeconds!.toFixed(0)} s after the first create`
@@ -355,6 +366,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     };
     return { row, details, runDir };
   } finally {
+    await readyWatch?.stop();
     for (const sampler of samplers) sampler.close();
     say(`[${size.targets}] stopping the operator, the reference servers and the control plane`);
     await children.stopAll(30_000);
@@ -415,7 +427,7 @@ async function readiness(api: CustomObjectsApi, readySeenMs: Map<string, number>
       metadata: { continue?: string };
     };
     for (const item of page.items) {
-      if (!item.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+      if (!isReadyTrue(item)) continue;
       count += 1;
       if (!readySeenMs.has(item.metadata.name)) readySeenMs.set(item.metadata.name, atMs);
     }

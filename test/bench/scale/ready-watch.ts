@@ -1,0 +1,125 @@
+// Notes when each PacingTarget first shows Ready=True, from a watch: to the millisecond, and from the first
+// create on (a periodic list started after the creates would date every early target to the end of creation).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Watch, type CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+
+/** Where the watched PacingTargets live. */
+export interface ReadyWatchTarget {
+  readonly group: string;
+  readonly version: string;
+  readonly namespace: string;
+}
+
+interface WatchedTarget {
+  metadata?: { name?: string; resourceVersion?: string };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+/** True when the object's Ready condition is True. */
+export function isReadyTrue(object: WatchedTarget): boolean {
+  return object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/**
+ * Watches the PacingTargets of one namespace and records, per name, the local time its Ready=True was first
+ * seen. A watch that ends resumes from the last resourceVersion; one too old to resume (410) starts over from a
+ * list, which dates the Ready targets it finds to the list.
+ */
+export class ReadyWatch {
+  /** First time (ms since the epoch) each target was seen Ready=True. */
+  readonly seenMs = new Map<string, number>();
+  readonly #watch: Watch;
+  readonly #api: CustomObjectsApi;
+  readonly #where: ReadyWatchTarget;
+  #controller: AbortController | undefined;
+  #isStopped = false;
+  #running: Promise<void> | undefined;
+
+  constructor(kubeConfig: KubeConfig, api: CustomObjectsApi, where: ReadyWatchTarget) {
+    this.#watch = new Watch(kubeConfig);
+    this.#api = api;
+    this.#where = where;
+  }
+
+  /** Lists once (so the watch starts from a known state) and keeps watching until {@link stop}. */
+  async start(): Promise<void> {
+    let resourceVersion: string | undefined = await this.#list();
+    this.#running = (async () => {
+      while (!this.#isStopped) {
+        try {
+          resourceVersion ??= await this.#list();
+          const outcome = await this.#watchFrom(resourceVersion);
+          resourceVersion = outcome.isGone ? undefined : outcome.resourceVersion;
+        } catch {
+          // A failed list (the API server restarting or stopping): try again; the run's own lists still count.
+          resourceVersion = undefined;
+        }
+        if (!this.#isStopped) await sleep(200);
+      }
+    })();
+  }
+
+  /** Stops watching. */
+  async stop(): Promise<void> {
+    this.#isStopped = true;
+    this.#controller?.abort();
+    await this.#running;
+  }
+
+  #note(object: WatchedTarget, atMs: number): void {
+    const name = object.metadata?.name;
+    if (name !== undefined && !this.seenMs.has(name) && isReadyTrue(object)) this.seenMs.set(name, atMs);
+  }
+
+  /** One watch from `resourceVersion` until it ends; the version to resume from, or that it is too old. */
+  async #watchFrom(resourceVersion: string): Promise<{ resourceVersion: string; isGone: boolean }> {
+    const { group, version, namespace } = this.#where;
+    let latest = resourceVersion;
+    let isGone = false;
+    await new Promise<void>((resolve) => {
+      this.#watch
+        .watch(
+          `/apis/${group}/${version}/namespaces/${namespace}/pacingtargets`,
+          { resourceVersion, allowWatchBookmarks: true },
+          (phase: string, object: WatchedTarget & { code?: number }) => {
+            if (phase === 'ERROR') {
+              isGone = object.code === 410;
+              return;
+            }
+            latest = object.metadata?.resourceVersion ?? latest;
+            if (phase === 'ADDED' || phase === 'MODIFIED') this.#note(object, Date.now());
+          },
+          () => resolve(),
+        )
+        .then((controller) => {
+          this.#controller = controller;
+          if (this.#isStopped) controller.abort();
+        })
+        .catch(() => resolve());
+    });
+    return { resourceVersion: latest, isGone };
+  }
+
+  /** Lists every target (pages of 2,000), notes the Ready ones and returns the list's resourceVersion. */
+  async #list(): Promise<string> {
+    const { group, version, namespace } = this.#where;
+    const atMs = Date.now();
+    let token: string | undefined;
+    let listVersion = '';
+    do {
+      const page = (await this.#api.listNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'pacingtargets',
+        limit: 2000,
+        ...(token ? { _continue: token } : {}),
+      })) as { items: WatchedTarget[]; metadata: { continue?: string; resourceVersion?: string } };
+      // The first page's version is the consistent one the later pages continue.
+      if (listVersion === '') listVersion = page.metadata.resourceVersion ?? '';
+      for (const item of page.items) this.#note(item, atMs);
+      token = page.metadata.continue || undefined;
+    } while (token);
+    return listVersion;
+  }
+}
