@@ -101,6 +101,20 @@ describe('PacingRoomDecider', () => {
     expect(second.targets[0]?.invites).toBeGreaterThanOrEqual(0);
   });
 
+  it("follows a target's new config object: the kept pacing input is per config, not per target id", () => {
+    const decider = new PacingRoomDecider();
+    const wide = aTarget('sales', {
+      groups: [{ name: 'sales-agents', agents: ['a-1', 'a-2', 'a-3', 'a-4'] }],
+    });
+    const narrow = aTarget('sales', { groups: [{ name: 'sales-agents', agents: ['a-1'] }] });
+
+    const before = decider.decide(anInput({ targets: [wide] }));
+    const after = decider.decide(anInput({ targets: [narrow] }));
+    const again = decider.decide(anInput({ targets: [wide] }));
+
+    expect([before, after, again].map((o) => o.targets[0]?.figures.freeSlots)).toEqual([4, 2, 4]);
+  });
+
   it('reports a paused target with the guard reason', () => {
     const output = new PacingRoomDecider().decide(
       anInput({ targets: [aTarget('sales', { isPaused: true, groups: [{ name: 'g', agents: ['a-1'] }] })] }),
