@@ -1,6 +1,7 @@
 import {
   buildObservations,
   decideAll,
+  type AgentIndex,
   type CounterMemoryEntry,
   type EngagementReportInput,
   type TargetInput,
@@ -27,6 +28,8 @@ export class PacingRoomDecider implements PacingDecider {
    * changes, so 10,000 inputs are not rebuilt every cycle. Weak, so a replaced config drops its input.
    */
   readonly #inputs = new WeakMap<TargetConfig, TargetInput>();
+  /** The last round's agent-id index: snapshots usually list the same agents in the same order. */
+  #agentIndex: AgentIndex | undefined;
 
   /** Decides one interval for every target. */
   decide(input: DecisionInput): DecisionOutput {
@@ -54,7 +57,9 @@ export class PacingRoomDecider implements PacingDecider {
       // The wire report is the builder's report input as it is: read, never copied.
       reports: input.reports satisfies ReadonlyMap<string, EngagementReportInput>,
       memory,
+      agentIndex: this.#agentIndex,
     });
+    this.#agentIndex = observed.agentIndex;
     const decided = decideAll(
       input.policy,
       peers.length === 0 ? observed.observations : observed.observations.slice(0, input.targets.length),

@@ -12,7 +12,15 @@ export interface ResolvedTargetAgents {
   readonly members: Int32Array;
   /** Problems per target (an unparsable skill expression, say); empty when none. */
   readonly problemsByTarget: readonly (readonly string[])[];
+  /**
+   * The agent-id index the `agents` lists were resolved with, to pass as the next call's hint (undefined when no
+   * target lists agents).
+   */
+  readonly agentIndex: AgentIndex | undefined;
 }
+
+/** Agent id → index into `snapshot.agents`; as a hint, it may be out of date (each use is checked). */
+export type AgentIndex = ReadonlyMap<string, number>;
 
 /** Agents by group name, as compressed rows over the group names the targets use (agent indexes ascending). */
 interface GroupRows {
@@ -97,6 +105,7 @@ function indexGroups(agents: readonly AgentInput[], targets: readonly TargetInpu
 export function resolveTargetAgents(
   snapshot: StatsSnapshotInput,
   targets: readonly TargetInput[],
+  agentIndexHint?: AgentIndex,
 ): ResolvedTargetAgents {
   const agents = snapshot.agents;
   const groupRows = indexGroups(agents, targets);
@@ -116,7 +125,27 @@ export function resolveTargetAgents(
       else if (group.skillExpression !== undefined) bound += expressions.count(group.skillExpression);
     }
   }
+  // Agent ids of `agents` lists: through the hint (last round's index) while every id it gives is still at
+  // that index — a source usually lists the same agents in the same order — else through an index built now.
+  // Either way the result is the same; the hint only spares building a 50,000-entry map every round.
   let byId: Map<string, number> | undefined;
+  let hint = agentIndexHint;
+  let isHintUsed = false;
+  const indexOf = (id: string): number | undefined => {
+    if (hint !== undefined) {
+      const index = hint.get(id);
+      if (index !== undefined && agents[index]?.id === id) {
+        isHintUsed = true;
+        return index;
+      }
+      hint = undefined;
+    }
+    if (byId === undefined) {
+      byId = new Map();
+      for (let i = 0; i < agents.length; i++) byId.set(agents[i]!.id, i);
+    }
+    return byId.get(id);
+  };
   // A stamp per agent de-duplicates members across a target's groups without allocating a set per target.
   const stamp = new Int32Array(agents.length).fill(-1);
   const offsets = new Int32Array(targets.length + 1);
@@ -143,12 +172,8 @@ export function resolveTargetAgents(
           }
         }
       } else if (group.agents !== undefined) {
-        if (!byId) {
-          byId = new Map();
-          for (let i = 0; i < agents.length; i++) byId.set(agents[i]!.id, i);
-        }
         for (const id of group.agents) {
-          const index = byId.get(id);
+          const index = indexOf(id);
           if (index !== undefined && stamp[index] !== t) {
             stamp[index] = t;
             members[size++] = index;
@@ -176,5 +201,10 @@ export function resolveTargetAgents(
     problemsByTarget[t] = problems ?? noProblems;
   }
   offsets[targets.length] = size;
-  return { offsets, members: members.subarray(0, size), problemsByTarget };
+  return {
+    offsets,
+    members: members.subarray(0, size),
+    problemsByTarget,
+    agentIndex: byId ?? (isHintUsed ? agentIndexHint : undefined),
+  };
 }

@@ -1,4 +1,4 @@
-import { resolveTargetAgents } from './agent-group-resolver.js';
+import { resolveTargetAgents, type AgentIndex } from './agent-group-resolver.js';
 import { counterDelta } from './counter-delta.js';
 import type { CounterMemory, CounterMemoryEntry, Observation } from './observation.js';
 import type {
@@ -25,6 +25,8 @@ export interface ObservationInput {
   readonly reports: ReadonlyMap<string, EngagementReportInput>;
   /** Counters remembered from the previous cycle (an empty object on the first cycle). */
   readonly memory: CounterMemory;
+  /** The previous result's `agentIndex`, if any: spares rebuilding it while the agents keep their order. */
+  readonly agentIndex?: AgentIndex | undefined;
 }
 
 /** Observations in the order of the targets, and the counter memory for the next cycle. */
@@ -35,6 +37,8 @@ export interface ObservationResult {
   readonly memory: CounterMemory;
   /** Configuration problems per target id (unparsable skill expressions); absent when none. */
   readonly problems: Readonly<Record<string, readonly string[]>>;
+  /** Agent id → snapshot index used for `agents` lists, to hand to the next call (see ObservationInput). */
+  readonly agentIndex: AgentIndex | undefined;
 }
 
 const emptySnapshot: StatsSnapshotInput = {
@@ -62,7 +66,7 @@ export function buildObservations(input: ObservationInput): ObservationResult {
   const statsAgeMs = hasSnapshotTime ? input.nowMs - snapshotMs : Number.POSITIVE_INFINITY;
   const isStale = !(statsAgeMs <= input.staleAfterMs);
   const targets = input.targets;
-  const resolved = resolveTargetAgents(snapshot, targets);
+  const resolved = resolveTargetAgents(snapshot, targets, input.agentIndex);
   const { offsets, problemsByTarget } = resolved;
   const slots = splitSharedCapacityColumns(snapshot, targets, resolved);
   // Queues by media, then by name: no key string is built per queue or per target.
@@ -148,7 +152,7 @@ export function buildObservations(input: ObservationInput): ObservationResult {
       },
     };
   }
-  return { observations, memory, problems };
+  return { observations, memory, problems, agentIndex: resolved.agentIndex };
 }
 
 /** `previous` when it holds exactly these four counters (Object.is, so NaN and −0 stay exact), else a new tuple. */

@@ -185,6 +185,51 @@ describe('buildObservations', () => {
     );
   });
 
+  it("resolves agent lists the same with last round's agent index, however the agents moved since", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 12 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 12 }),
+        fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 5 }), { minLength: 1, maxLength: 4 }),
+        (before, after, lists) => {
+          const agentsOf = (ids: number[]) =>
+            ids.map((id) =>
+              anAgent(`a${id}`, { media: { chat: { state: 'ready', capacity: 1 + (id % 3), load: 0 } } }),
+            );
+          const targets = lists.map((ids, t) =>
+            aTarget(`T${t}:chat`, { agentGroups: [{ name: 'list', agents: ids.map((id) => `a${id}`) }] }),
+          );
+          const lastRound = buildObservations(input(agentsOf(before), targets));
+          const hinted = buildObservations(
+            input(agentsOf(after), targets, { agentIndex: lastRound.agentIndex }),
+          );
+          const fresh = buildObservations(input(agentsOf(after), targets));
+
+          expect(hinted.observations.map((o) => [o.agentCount, o.freeSlots])).toEqual(
+            fresh.observations.map((o) => [o.agentCount, o.freeSlots]),
+          );
+          // The index handed on is right for this round's agents, whether kept or rebuilt.
+          for (const [id, index] of hinted.agentIndex ?? new Map<string, number>()) {
+            if (after.includes(Number(id.slice(1)))) expect(agentsOf(after)[index]?.id).toBe(id);
+          }
+        },
+      ),
+    );
+  });
+
+  it('keeps the agent index it was given while every listed agent is where it was', () => {
+    const agents = [anAgent('a1'), anAgent('a2')];
+    const targets = [aTarget('T:chat', { agentGroups: [{ name: 'list', agents: ['a2'] }] })];
+    const first = buildObservations(input(agents, targets));
+    const second = buildObservations(
+      input([anAgent('a1'), anAgent('a2')], targets, { agentIndex: first.agentIndex }),
+    );
+
+    expect(first.agentIndex?.get('a2')).toBe(1);
+    expect(second.agentIndex).toBe(first.agentIndex);
+    expect(buildObservations(input(agents, [aTarget('T:chat')])).agentIndex).toBeUndefined();
+  });
+
   it('turns cumulative counters into deltas, treating a counter that went down as a reset', () => {
     const target = aTarget('Q:chat');
     const report = (sent: number): EngagementReportInput => ({
