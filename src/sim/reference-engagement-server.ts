@@ -188,7 +188,8 @@ export async function startReferenceEngagementServer(
       );
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
-        body = gzipSync(body);
+        // Level 1, as most HTTP servers default to (see reference-stats-server.ts): answers are built every cycle.
+        body = gzipSync(body, { level: 1 });
         headers['content-encoding'] = 'gzip';
       }
       sendWithFault(res, fault, 200, headers, body);
