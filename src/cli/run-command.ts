@@ -154,6 +154,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
         fence: shared.fence,
         stateStore: shared.stateStore,
         sink: shared.sink,
+        cycleGate: shared.cycleGate,
         logger,
         onEngagementRequest: (clusterKey, m) =>
           pacingMetrics.recordEngagementRequest(clusterKey, {

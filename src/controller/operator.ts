@@ -6,6 +6,7 @@ import {
   alwaysLeader,
   fanOutSinks,
   WorkerRegistry,
+  type CycleGate,
   type CycleOutcomeSink,
   type LeaseFence,
   type LearnedStateStore,
@@ -56,6 +57,8 @@ export interface SharedWorkerParts {
   readonly sink: CycleOutcomeSink;
   /** Learned state between leaders. */
   readonly stateStore: LearnedStateStore;
+  /** Holds status writes back while a cycle runs. */
+  readonly cycleGate: CycleGate;
 }
 
 /** Options of {@link Operator}; parsed once by the composition root. */
@@ -247,7 +250,12 @@ export class Operator {
       namespace: options.stateNamespace,
       logger,
     });
-    const buildWorker = options.createWorkerFactory({ fence: this.#fence, sink, stateStore });
+    const buildWorker = options.createWorkerFactory({
+      fence: this.#fence,
+      sink,
+      stateStore,
+      cycleGate: { enter: () => this.#statusWriter.hold() },
+    });
 
     const enqueueTargetsOf = (namespace: string, clusterName: string): void => {
       for (const target of targets.list(namespace)) {

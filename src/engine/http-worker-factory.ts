@@ -10,6 +10,7 @@ import {
 import { createStatsDispatcher, StatsClient } from '../stats/index.js';
 import type { Clock } from './clock.js';
 import type { ClusterConfig } from './cluster-config.js';
+import type { CycleGate } from './cycle-gate.js';
 import type { CycleOutcomeSink } from './cycle-outcome.js';
 import { HttpEngagementExchange } from './http-engagement-exchange.js';
 import { HttpStatsSource } from './http-stats-source.js';
@@ -36,6 +37,8 @@ export interface HttpWorkerDeps {
   readonly sink: CycleOutcomeSink;
   /** Root logger; a child with `cluster` is made per worker. */
   readonly logger: Logger;
+  /** Told when each cycle starts and ends; none by default. */
+  readonly cycleGate?: CycleGate | undefined;
   /** Decider; the src/pacing one by default. */
   readonly decider?: PacingDecider | undefined;
   /** Called after each engagement HTTP attempt, for metrics. */
@@ -126,6 +129,7 @@ export function createHttpDesiredWorker(
         publisher: deps.identity,
         stateStore: deps.stateStore,
         sink: deps.sink,
+        cycleGate: deps.cycleGate,
         logger: deps.logger.child({ cluster: config.key }),
         close: async () => {
           await Promise.allSettled([statsDispatcher.close(), engagementDispatcher.close()]);

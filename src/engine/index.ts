@@ -1,5 +1,6 @@
 // Public surface of the engine: the pacing worker of one PacingCluster and the ports it is built from.
 export type { Clock } from './clock.js';
+export type { CycleGate } from './cycle-gate.js';
 export { findClusterConfigProblem, type ClusterConfig } from './cluster-config.js';
 export {
   targetOutcomeReasons,

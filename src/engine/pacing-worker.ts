@@ -7,6 +7,7 @@ import type { EngagementExchange, EngagementTargetReport } from './engagement-ex
 import { EngineConfigError } from './errors.js';
 import type { LeaseFence } from './lease-fence.js';
 import type { LearnedState, LearnedStateStore } from './learned-state.js';
+import type { CycleGate } from './cycle-gate.js';
 import type { PacingDecider } from './pacing-decider.js';
 import { runPacingCycle } from './pacing-cycle.js';
 import type { StatsSource } from './stats-source.js';
@@ -32,6 +33,8 @@ export interface PacingWorkerPorts {
   readonly sink: CycleOutcomeSink;
   /** Logger with the `cluster` field bound. */
   readonly logger: Logger;
+  /** Told when each cycle starts and ends (status writes hold back meanwhile); none by default. */
+  readonly cycleGate?: CycleGate | undefined;
   /** Releases what the ports hold (connection pools); called once after the worker stopped. */
   readonly close?: (() => Promise<void>) | undefined;
 }
@@ -248,6 +251,7 @@ export class PacingWorker {
       if (!timer.signal.aborted) timeout.abort(new Error(`cycle exceeded ${config.cycleTimeoutMs} ms`));
     });
     const cycleId = cycleIdOf(slotMs, this.#lastCycleId);
+    let leaveGate = this.#ports.cycleGate?.enter();
     try {
       const result = await runPacingCycle(
         {
@@ -262,6 +266,9 @@ export class PacingWorker {
         },
         this.#ports,
       );
+      // The gate opens before the outcome sinks run: they queue the status writes the cycle held back.
+      leaveGate?.();
+      leaveGate = undefined;
       if (result.outcome.isPublished) {
         this.#lastCycleId = cycleId;
         this.#isStateDirty ||= result.learnedState !== this.#learnedState;
@@ -290,6 +297,7 @@ export class PacingWorker {
         'pacing cycle done',
       );
     } finally {
+      leaveGate?.();
       timer.abort();
     }
   }

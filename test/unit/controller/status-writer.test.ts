@@ -133,6 +133,39 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('starts no write while held, then sends what waited at once, the budget having accrued meanwhile', async () => {
+    const { clock, patcher, writer } = aWriter({
+      writesPerSecond: 2,
+      writeBurst: 2,
+      statusUpdatePeriodMs: 0,
+    });
+    const release = writer.hold();
+    writer.update(aRef('a'), { v: 1 }, { isUrgent: true });
+    writer.update(aRef('b'), { v: 1 });
+    await clock.advance(500);
+    expect(patcher.patches).toEqual([]);
+
+    release();
+    release(); // a second call of one release counts once
+    await clock.advance(0);
+    expect(patcher.patches.map((p) => p.name)).toEqual(['a', 'b']);
+    await writer.close();
+  });
+
+  it('keeps writes back while any hold lasts, and no longer than maxHoldMs', async () => {
+    const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 0, maxHoldMs: 1_000 });
+    const first = writer.hold();
+    const second = writer.hold();
+    writer.update(aRef('a'), { v: 1 });
+    first();
+    await clock.advance(999);
+    expect(patcher.patches).toEqual([]);
+    await clock.advance(1);
+    expect(patcher.patches.map((p) => p.name)).toEqual(['a']);
+    second();
+    await writer.close();
+  });
+
   it('sets fields that disappeared from the status to null so the merge patch removes them', async () => {
     const { clock, patcher, writer } = aWriter();
     writer.update(aRef('t'), { invites: 1 }, { observed: { invites: 2, lastError: 'timeout' } });

@@ -259,6 +259,77 @@ describe('PacingWorker', () => {
     expect(sink.outcomes[0]?.targets[0]?.reason).toBe('StatsUnavailable');
   });
 
+  it('holds its gate from the start of each cycle until just before the outcome sinks run', async () => {
+    const clock = new FakeClock(startMs);
+    const stats = new FakeStats(clock);
+    stats.delayMs = 300;
+    const events: string[] = [];
+    const sink = new RecordingSink();
+    const worker = new PacingWorker(aClusterConfig(), [aTarget('sales')], {
+      stats,
+      engagement: new FakeEngagement(),
+      decider: new FakeDecider(),
+      fence: new SwitchFence(),
+      clock,
+      publisher: 'op-1',
+      sink: {
+        cycleCompleted: (outcome) => {
+          events.push('sink');
+          sink.cycleCompleted(outcome);
+        },
+        cyclesSkipped: () => undefined,
+      },
+      logger: silentLogger,
+      cycleGate: {
+        enter: () => {
+          events.push(`enter at ${clock.nowMs() % 10_000}`);
+          return () => events.push(`leave at ${clock.nowMs() % 10_000}`);
+        },
+      },
+    });
+    worker.start();
+
+    await clock.advanceBy(2000);
+    await worker.stop();
+
+    expect(events).toEqual([
+      'enter at 1000',
+      'leave at 1300',
+      'sink',
+      'enter at 2000',
+      'leave at 2300',
+      'sink',
+    ]);
+  });
+
+  it('leaves its gate when a cycle is cut short by its timeout', async () => {
+    const { clock, stats } = setUp();
+    stats.delayMs = 10_000;
+    let held = 0;
+    const worker = new PacingWorker(aClusterConfig({ cycleTimeoutMs: 400 }), [aTarget('sales')], {
+      stats,
+      engagement: new FakeEngagement(),
+      decider: new FakeDecider(),
+      fence: new SwitchFence(),
+      clock,
+      publisher: 'op-1',
+      sink: new RecordingSink(),
+      logger: silentLogger,
+      cycleGate: {
+        enter: () => {
+          held += 1;
+          return () => (held -= 1);
+        },
+      },
+    });
+    worker.start();
+
+    await clock.advanceBy(1200);
+    expect(held).toBe(0);
+    await worker.stop();
+    expect(held).toBe(0);
+  });
+
   it('tells the sinks when it stops', async () => {
     const { worker, sink } = setUp();
     worker.start();
