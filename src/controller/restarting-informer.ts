@@ -20,7 +20,7 @@ export interface InformerEvent<T> {
   type: InformerEventType;
   /** `namespace/name` of the object. */
   key: string;
-  /** The object as cached (managedFields stripped); for `delete`, its last known state. */
+  /** The object as cached (managedFields and kubectl's last-applied copy stripped); for `delete`, its last known state. */
   object: T;
 }
 
@@ -90,9 +90,15 @@ function changeFingerprint(obj: KubernetesObject): string {
   return JSON.stringify([m?.generation, m?.labels, m?.annotations, m?.deletionTimestamp]);
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 function stripManagedFields(obj: KubernetesObject): void {
-  // Server-side-apply bookkeeping is often the largest part of an object and nothing here reads it.
-  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  // Server-side-apply bookkeeping is often the largest part of an object and nothing here reads it; neither does
+  // anything read kubectl's client-side-apply copy of the whole manifest (a second spec per object applied).
+  const metadata = obj.metadata;
+  if (metadata?.managedFields) delete metadata.managedFields;
+  if (metadata?.annotations?.[LAST_APPLIED] !== undefined)
+    Reflect.deleteProperty(metadata.annotations, LAST_APPLIED);
 }
 
 /**

@@ -109,6 +109,19 @@ describe('RestartingInformer', () => {
     await informer.close();
   });
 
+  it("drops kubectl's last-applied copy of the manifest from the cache and keeps the other annotations", async () => {
+    const annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration': '{"spec":{"a":"whole manifest"}}',
+      'pacing.agentpacing.dev/note': 'kept',
+    };
+    const { informer, watch } = anInformer([listOf('10', aConfigMap('a', '5', { annotations }))]);
+    await informer.start();
+    watch.current().callback('MODIFIED', aConfigMap('a', '12', { annotations: { ...annotations } }));
+
+    expect(informer.get('ns/a')?.metadata?.annotations).toEqual({ 'pacing.agentpacing.dev/note': 'kept' });
+    await informer.close();
+  });
+
   it('trims every listed and watched object in place before it is cached, as a PacingTarget informer does', async () => {
     const withStatus = (name: string, rv: string) =>
       Object.assign(aConfigMap(name, rv), {
