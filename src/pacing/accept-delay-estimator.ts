@@ -148,6 +148,50 @@ export function expectedAcceptancesToCome(
   return expectedAcceptancesToComeIn(state.exposure, 0, intervalSeconds, index, p, decays);
 }
 
+/**
+ * Invitations expected to be still pending, one interval of `intervalSeconds` after the last update, if an
+ * invitation stays pending an exponential time of mean `pendingSeconds` (any outcome): the exposures of the two
+ * grid delays around it, interpolated on a log scale (`decays`: {@link acceptDelayDecays} of that interval). The
+ * exposures are kept for every candidate delay anyway, so this costs no state of its own.
+ */
+export function expectedPendingIn(
+  exposure: readonly number[],
+  at: number,
+  intervalSeconds: number,
+  pendingSeconds: number,
+  decays?: Float64Array,
+): number {
+  const grid = acceptDelayGridSeconds;
+  let hi = 1;
+  while (hi < grid.length - 1 && grid[hi]! < pendingSeconds) hi++;
+  const lo = hi - 1;
+  const lower = grid[lo]!;
+  const upper = grid[hi]!;
+  const w = Math.min(1, Math.max(0, Math.log(pendingSeconds / lower) / Math.log(upper / lower)));
+  const rLo = decays ? decays[lo]! : Math.exp(-intervalSeconds / lower);
+  const rHi = decays ? decays[hi]! : Math.exp(-intervalSeconds / upper);
+  return (1 - w) * rLo * (exposure[at + lo] ?? 0) + w * rHi * (exposure[at + hi] ?? 0);
+}
+
+/**
+ * The acceptances still to come from `pending` invitations: each pending one gets the model's share of them,
+ * `acceptancesToCome ÷ expectedPending` (unconditional acceptances still to come over invitations expected to be
+ * still pending). The exposures alone count an invitation that was accepted or declined a moment ago as if it
+ * were still out; the pending count the platform reports says how many really are, so right after an acceptance
+ * (or a run of declines) fewer acceptances are expected. `priorPending` invitations of a fresh one's odds (`p`)
+ * keep the ratio defined when nothing was sent lately (pending invitations the exposures do not know of).
+ */
+export function acceptancesToComeFromPending(
+  pending: number,
+  acceptancesToCome: number,
+  expectedPending: number,
+  p: number,
+  priorPending = 0.1,
+): number {
+  const perPending = (acceptancesToCome + p * priorPending) / (expectedPending + priorPending);
+  return Math.min(pending, pending * Math.min(1, perPending));
+}
+
 /** {@link expectedAcceptancesToCome} from the exposures at `exposure[at …]`. */
 export function expectedAcceptancesToComeIn(
   exposure: readonly number[],

@@ -7,6 +7,14 @@ export interface AdaptiveState {
   readonly [key: string]: number;
   /** log of the trim m: the share of the expected capacity the pipeline is filled to. */
   readonly logTrim: number;
+  /** log of the calibration c: expected abandonments (queue × patience hazard) ÷ the entry-risk forecast. */
+  readonly logCalibration: number;
+}
+
+/** The state written before the calibration existed (`{ logTrim }`): still read, with the calibration at 1. */
+export interface AdaptiveStateV1 {
+  readonly [key: string]: number;
+  readonly logTrim: number;
 }
 
 /**
@@ -14,8 +22,8 @@ export interface AdaptiveState {
  * for every scenario — never tuned per scenario.
  */
 export const adaptiveTuning = {
-  /** Starting trim: cautious, it rises as the queue stays short. */
-  initialTrim: 0.5,
+  /** Starting trim: somewhat below where the steady 10-slot model settles (≈ 0.75), it rises as the queue stays short. */
+  initialTrim: 0.7,
   minTrim: 0.2,
   maxTrim: 1.5,
   /** The trim steers abandonment to this share of the goal, leaving room for noise and shocks. */
@@ -24,6 +32,14 @@ export const adaptiveTuning = {
   maxGain: 0.2,
   /** At high volumes the gain is lowered so that the trim's time constant stays about this long, seconds. */
   trimTimeConstantSeconds: 1200,
+  /** Time constant of the calibration of the entry-risk forecast against the expected abandonments, seconds:
+   * long, because the expected abandonments are the noisy signal the forecast stands in for. */
+  calibrationTimeConstantSeconds: 7200,
+  /** Starting calibration: above 1, so that until it has learned the forecast is taken to understate. */
+  initialCalibration: 1.3,
+  /** Bounds of the calibration. */
+  minCalibration: 0.2,
+  maxCalibration: 5,
   /** Expected acceptances held back, in slots: the cost of an acceptance that finds no slot is highest near
    * saturation, which is why the optimal policy keeps fewer pending than m·F/p when few slots are free. */
   reserveSlots: 0.5,
@@ -34,39 +50,93 @@ export const adaptiveTuning = {
 } as const;
 
 /**
+ * Expected abandonments of the interactions that joined the queue this interval, from where they joined it: of
+ * the `joined` newest of `waiting` interactions, the one with j others ahead is served only if a slot frees before
+ * its patience runs out and, in the Markov model (busy slots freeing at `freeingPerSecond`, patience hazard
+ * `abandonPerSecond`), abandons with probability `(j+1)θ / (μ + (j+1)θ)` (the product over the queue positions it
+ * moves through telescopes to this). It charges each new waiting interaction its expected abandonment at once,
+ * instead of the queue-time hazard while it waits, which is far less noisy: the waiting times' own randomness
+ * (which slot frees when, who runs out of patience) is averaged out.
+ */
+export function entryAbandonRisk(
+  joined: number,
+  waiting: number,
+  freeingPerSecond: number,
+  abandonPerSecond: number,
+): number {
+  const newest = Math.min(Math.max(0, Math.floor(joined)), Math.max(0, Math.floor(waiting)));
+  let risk = 0;
+  for (let j = Math.floor(waiting) - newest; j < Math.floor(waiting); j++) {
+    const hazard = (j + 1) * abandonPerSecond;
+    risk += hazard > 0 ? hazard / (Math.max(0, freeingPerSecond) + hazard) : 0;
+  }
+  return risk;
+}
+
+/**
  * `adaptive`, the production policy: a fast inner loop on live state and a slow outer trim on the goal.
  *
  * Inner loop (every interval): the capacity expected during the look-ahead horizon h (the estimated mean
  * invite → accept delay) is `C = F + B·(1 − e^(−h/AHT)) − Q`; the pipeline is filled so that the acceptances still
- * to come from invitations already sent (A, from the accept-delay fit and the invitations sent — not p̂·P, because old
- * pending invitations mostly end in a decline or expiry) plus those of new invitations reach `m·C − reserve`:
- * `k = ⌊(m·C − reserve − A) / p̂⌋`, and never fewer than progressive pacing (`F − Q − P`) would send. Nothing
- * beyond that is sent while the expected capacity is taken.
+ * to come from the invitations pending now (A: the accept-delay fit's share per pending invitation times the
+ * pending count — not p̂·P, because old pending invitations mostly end in a decline or expiry, and not the fit
+ * alone, which still counts an invitation accepted a moment ago) plus those of new invitations reach
+ * `m·C − reserve`: `k = ⌊(m·C − reserve − A) / p̂⌋`, and never fewer than progressive pacing (`F − Q − P`) would
+ * send. Nothing beyond that is sent while the expected capacity is taken.
  *
- * Outer trim (every interval): `log m += κ·(aim·accepted − expected abandons)`, where expected abandons are the
- * live queue times the patience hazard (waiting × Δt ÷ estimated patience) — a far less noisy signal than counted
- * abandonments, and unbiased over time because the patience estimate is itself fitted to counted abandonments.
+ * Outer trim (every interval): `log m += κ·(aim·accepted − c·R)`, where R is the entry risk (see
+ * {@link entryAbandonRisk}) of the interactions that joined the queue, and c calibrates it to the expected
+ * abandonments (queue × patience hazard, itself unbiased over time because the patience estimate is fitted to
+ * counted abandonments): `log c += κ_c·(expected abandons − c·R)` with a two-hour time constant. The trim moves
+ * with the low-noise forecast; only the slow calibration sees the noisy signal, so the trim wanders less and the
+ * policy works closer to the best fixed trim, while over hours abandonment still goes to the aim.
  *
  * Circuit breaker: when realised abandonment over ~15 min exceeds 2.5× the goal on enough volume, it paces
  * progressively (never overbooks) until the rate falls back.
  */
-export const adaptivePolicy: PacingPolicy<AdaptiveState> = {
+export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
   name: 'adaptive',
-  initialState: () => ({ logTrim: Math.log(adaptiveTuning.initialTrim) }),
+  initialState: (): AdaptiveState => ({
+    logTrim: Math.log(adaptiveTuning.initialTrim),
+    logCalibration: Math.log(adaptiveTuning.initialCalibration),
+  }),
   // A named read: a read by computed key (hasFiniteNumbers) boxes the double, for every target every round.
-  isState: (value): value is AdaptiveState => isRecord(value) && isFiniteNumber(value.logTrim),
+  // A state without logCalibration (written before it existed) is read with the calibration at 1.
+  isState: (value): value is AdaptiveStateV1 =>
+    isRecord(value) &&
+    isFiniteNumber(value.logTrim) &&
+    (value.logCalibration === undefined || isFiniteNumber(value.logCalibration)),
   decide(obs, estimates, state) {
     const t = adaptiveTuning;
     const seconds = Math.max(0, obs.deltas.statsSeconds);
     const aim = t.aimShareOfGoal * obs.goalRatio;
     const volumePerTimeConstant = aim * estimates.acceptedPerSecond * t.trimTimeConstantSeconds;
     const gain = Math.min(t.maxGain, 1 / Math.max(volumePerTimeConstant, 1e-9));
+    const calibrationVolume = aim * estimates.acceptedPerSecond * t.calibrationTimeConstantSeconds;
+    const calibrationGain = Math.min(t.maxGain, 1 / Math.max(calibrationVolume, 1e-9));
     const expectedAbandons = estimates.expectedAbandonsPerSecond * seconds;
+    const risk =
+      seconds > 0
+        ? entryAbandonRisk(
+            obs.deltas.queueAccepted,
+            obs.waiting,
+            obs.busySlots / estimates.handleSeconds,
+            1 / estimates.patienceSeconds,
+          )
+        : 0;
+    const previousCalibration = isFiniteNumber(state.logCalibration) ? state.logCalibration : 0;
+    const logCalibration = Math.min(
+      Math.log(t.maxCalibration),
+      Math.max(
+        Math.log(t.minCalibration),
+        previousCalibration + calibrationGain * (expectedAbandons - Math.exp(previousCalibration) * risk),
+      ),
+    );
     const logTrim = Math.min(
       Math.log(t.maxTrim),
       Math.max(
         Math.log(t.minTrim),
-        state.logTrim + gain * (aim * obs.deltas.queueAccepted - expectedAbandons),
+        state.logTrim + gain * (aim * obs.deltas.queueAccepted - Math.exp(logCalibration) * risk),
       ),
     );
     const trim = Math.exp(logTrim);
@@ -89,8 +159,11 @@ export const adaptivePolicy: PacingPolicy<AdaptiveState> = {
     }
     return {
       invites,
-      // An unchanged trim keeps its state object: nothing new to allocate and retain for a quiet target.
-      state: logTrim === state.logTrim ? state : { logTrim },
+      // An unchanged state keeps its object: nothing new to allocate and retain for a quiet target.
+      state:
+        logTrim === state.logTrim && logCalibration === state.logCalibration
+          ? state
+          : { logTrim, logCalibration },
       // One template, flattened: 10,000 explanations live until the round ends (see flattened).
       explanation: flattened(
         `${mode}: capacity ${formatFixed(capacity, 2)} (free ${formatFixed(obs.freeSlots, 1)} + freeing ` +

@@ -8,8 +8,10 @@ import {
 import {
   acceptDelayDecays,
   acceptDelayGridSeconds,
+  acceptancesToComeFromPending,
   advanceAcceptDelayInto,
   expectedAcceptancesToComeIn,
+  expectedPendingIn,
   initialAcceptDelayState,
   mostLikelyAcceptDelayIndexIn,
 } from './accept-delay-estimator.js';
@@ -45,7 +47,10 @@ export interface Estimates {
   readonly pendingSeconds: number;
   /** Mean invite → accept delay, seconds (the look-ahead horizon). */
   readonly acceptDelaySeconds: number;
-  /** Acceptances still expected from invitations already sent (never more than the pending count). */
+  /**
+   * Acceptances still expected from the invitations pending now (never more than the pending count): the
+   * accept-delay fit's share per pending invitation times the pending count (see acceptancesToComeFromPending).
+   */
   readonly acceptancesToCome: number;
   /** Mean handle time, seconds. */
   readonly handleSeconds: number;
@@ -217,21 +222,24 @@ export function readEstimatesInto(
   const grid = acceptDelayGridSeconds.length;
   const delayIndex = mostLikelyAcceptDelayIndexIn(f, at.acceptDelay + grid);
   const intervalSeconds = Math.max(1e-3, obs.intervalMs / 1000);
-  out.p = p;
-  out.acceptDelaySeconds = acceptDelayGridSeconds[delayIndex]!;
-  out.acceptancesToCome = Math.min(
-    obs.pending,
-    expectedAcceptancesToComeIn(f, at.acceptDelay, intervalSeconds, delayIndex, p, decays),
-  );
-  out.pFast = pFast;
-  out.pSlow = pSlow;
-  out.acceptanceSamples = f[a + 3]!;
-  out.pendingSeconds = shrunk(
+  const pendingSeconds = shrunk(
     f[at.pendingSecondsSum]!,
     f[at.resolvedSum]!,
     priors.pendingSeconds,
     priors.pendingWeight,
   );
+  out.p = p;
+  out.acceptDelaySeconds = acceptDelayGridSeconds[delayIndex]!;
+  out.acceptancesToCome = acceptancesToComeFromPending(
+    obs.pending,
+    expectedAcceptancesToComeIn(f, at.acceptDelay, intervalSeconds, delayIndex, p, decays),
+    expectedPendingIn(f, at.acceptDelay, intervalSeconds, pendingSeconds, decays),
+    p,
+  );
+  out.pFast = pFast;
+  out.pSlow = pSlow;
+  out.acceptanceSamples = f[a + 3]!;
+  out.pendingSeconds = pendingSeconds;
   out.handleSeconds = Math.max(
     1,
     shrunk(f[at.handleSecondsSum]!, f[at.answeredSum]!, priors.handleSeconds, priors.handleWeight),
