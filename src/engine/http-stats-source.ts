@@ -1,5 +1,5 @@
 import { StatsStaleError, type StatsClient } from '../stats/index.js';
-import type { EngineStatsSnapshot, StatsSource } from './stats-source.js';
+import type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
 
 /**
  * The {@link StatsSource} of production: the reference-protocol HTTP client. The client refuses a stale snapshot
@@ -12,10 +12,10 @@ export class HttpStatsSource implements StatsSource {
     this.#client = client;
   }
 
-  /** Fetches one snapshot through the client. */
-  async fetch(signal: AbortSignal): Promise<EngineStatsSnapshot> {
+  /** Fetches one snapshot (or the selected part of it) through the client. */
+  async fetch(signal: AbortSignal, selection?: EngineStatsSelection): Promise<EngineStatsSnapshot> {
     try {
-      return (await this.#client.fetchSnapshot(signal)).snapshot;
+      return (await this.#client.fetchSnapshot(signal, selection)).snapshot;
     } catch (error) {
       if (error instanceof StatsStaleError) return error.snapshot;
       throw error;

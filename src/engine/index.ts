@@ -41,7 +41,7 @@ export type {
 } from './pacing-decider.js';
 export { runPacingCycle, type CycleInput, type CyclePorts, type CycleResult } from './pacing-cycle.js';
 export { PacingWorker, type PacingWorkerPorts, type PacingWorkerView } from './pacing-worker.js';
-export type { EngineStatsSnapshot, StatsSource } from './stats-source.js';
+export type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
 export { targetIdOf, type TargetConfig, type TargetGroupConfig } from './target-config.js';
 export { WorkerRegistry, type DesiredWorker } from './worker-registry.js';
 export { HttpEngagementExchange } from './http-engagement-exchange.js';

@@ -5,7 +5,7 @@ import type { EngagementExchange, EngagementTargetReport } from './engagement-ex
 import { holdsTarget, type LeaseFence } from './lease-fence.js';
 import type { LearnedState } from './learned-state.js';
 import { reportsById, type PacingDecider, type TargetDecision } from './pacing-decider.js';
-import type { EngineStatsSnapshot, StatsSource } from './stats-source.js';
+import type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
 import type { TargetConfig } from './target-config.js';
 
 /** The I/O and decision ports one cycle uses. */
@@ -68,8 +68,10 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   // Sharded: this instance paces only the targets of the shards it holds now; the others belong to peers.
   const targets = heldTargets(input.targets, ports.fence, startedAtMs, input.slotStartMs, input.onlyShards);
 
-  // 1. Statistics: missing or stale data means nobody may be invited (PACING.md invariant).
-  const stats = await readStats(ports, cluster, signal);
+  // 1. Statistics: missing or stale data means nobody may be invited (PACING.md invariant). Sharded, only the
+  //    agents and queues of the held targets are asked for (see snapshotOfHeld for why that decides the same).
+  const selection = ports.fence.shards === undefined ? undefined : selectionOf(targets);
+  const stats = await readStats(ports, cluster, signal, selection);
   const statsReadAtMs = ports.clock.nowMs();
 
   // 2. Decide, or fail safe to zeros with the statistics' reason.
@@ -204,10 +206,11 @@ async function readStats(
   ports: CyclePorts,
   cluster: ClusterConfig,
   signal: AbortSignal,
+  selection: EngineStatsSelection | undefined,
 ): Promise<StatsReading> {
   let snapshot: EngineStatsSnapshot;
   try {
-    snapshot = await ports.stats.fetch(signal);
+    snapshot = await ports.stats.fetch(signal, selection);
   } catch (error) {
     return {
       health: {
@@ -306,6 +309,32 @@ function snapshotOfHeld(
     ...snapshot,
     agents: snapshot.agents.filter((a) => agentIds.has(a.id)),
     virtualQueues: snapshot.virtualQueues.filter((q) => queues.has(`${q.name}:${q.media}`)),
+  };
+}
+
+/**
+ * What the held targets read from the statistics source: the agents of their groups (by id, group name or skill
+ * expression) and their virtual queues. Every agent a held target resolves to is in the answer, and with it every
+ * peer target that shares it, so the shared-capacity split of those agents is the one the whole snapshot gives.
+ */
+function selectionOf(targets: readonly TargetConfig[]): EngineStatsSelection {
+  const agentIds = new Set<string>();
+  const agentGroups = new Set<string>();
+  const skillExpressions = new Set<string>();
+  const virtualQueues = new Set<string>();
+  for (const target of targets) {
+    virtualQueues.add(target.virtualQueue);
+    for (const group of target.groups) {
+      if (group.agents !== undefined) for (const id of group.agents) agentIds.add(id);
+      else if (group.skillExpression !== undefined) skillExpressions.add(group.skillExpression);
+      else agentGroups.add(group.name);
+    }
+  }
+  return {
+    agentIds: [...agentIds],
+    agentGroups: [...agentGroups],
+    skillExpressions: [...skillExpressions],
+    virtualQueues: [...virtualQueues],
   };
 }
 

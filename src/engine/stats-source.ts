@@ -1,4 +1,7 @@
-import type { StatsSnapshot } from '../api/protocol/index.js';
+import type { StatsSelection, StatsSnapshot } from '../api/protocol/index.js';
+
+/** The part of the contact center a sharded replica asks for (see StatsSelectionSchema). */
+export type EngineStatsSelection = StatsSelection;
 
 /** The statistics snapshot the engine works on: the validated wire snapshot of the reference protocol. */
 export type EngineStatsSnapshot = StatsSnapshot;
@@ -7,7 +10,8 @@ export type EngineStatsSnapshot = StatsSnapshot;
 export interface StatsSource {
   /**
    * Fetches the current snapshot; rejects when the source is unreachable or answers garbage. A stale snapshot is
-   * returned, not rejected: the engine judges staleness itself so it can tell "stale" from "unreachable".
+   * returned, not rejected: the engine judges staleness itself so it can tell "stale" from "unreachable". With a
+   * selection the source may answer only that part (a source that cannot answers everything).
    */
-  fetch(signal: AbortSignal): Promise<EngineStatsSnapshot>;
+  fetch(signal: AbortSignal, selection?: StatsSelection): Promise<EngineStatsSnapshot>;
 }

@@ -1,10 +1,8 @@
-import type { IncomingMessage } from 'node:http';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import {
   EngagementWireRequestSchema,
   decodeEngagementRequest,
   encodeEngagementAnswer,
-  readBoundedBody,
   type EngagementRequest,
   type EngagementWireAnswer,
 } from '../api/protocol/index.js';
@@ -12,6 +10,7 @@ import type { ReferenceContactCenter } from './reference-contact-center.js';
 import { FaultPlan, sendWithFault, type ReferenceFault } from './reference-faults.js';
 import {
   handleFaultControl,
+  readJsonBody,
   sendJson,
   startLoopbackServer,
   type LoopbackServer,
@@ -90,26 +89,6 @@ export async function startReferenceEngagementServer(
   const answers = new Map<string, EngagementWireAnswer>();
   const received: unknown[] = [];
 
-  const readRequest = async (
-    req: IncomingMessage,
-  ): Promise<{ status: number; error: string } | { json: unknown }> => {
-    const body = await readBoundedBody(req, maxBodyBytes);
-    if (!body.ok) return { status: 413, error: `body over ${maxBodyBytes} bytes` };
-    let bytes = body.bytes;
-    if ((req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
-      try {
-        bytes = gunzipSync(bytes, { maxOutputLength: maxBodyBytes });
-      } catch {
-        return { status: 400, error: 'body is not valid gzip or too large' };
-      }
-    }
-    try {
-      return { json: JSON.parse(bytes.toString('utf8')) as unknown };
-    } catch {
-      return { status: 400, error: 'body is not JSON' };
-    }
-  };
-
   const applyCycle = (request: EngagementRequest, part: [number, number]): EngagementWireAnswer => {
     options.contactCenter.advanceTo(options.clock.nowMs());
     const known = new Set(options.contactCenter.targetIds());
@@ -163,7 +142,7 @@ export async function startReferenceEngagementServer(
         }
       }
       const fault = faults.take();
-      const read = await readRequest(req);
+      const read = await readJsonBody(req, maxBodyBytes);
       if ('error' in read) return sendJson(res, read.status, { error: read.error });
       const parsed = EngagementWireRequestSchema.safeParse(read.json);
       const request = parsed.success ? decodeEngagementRequest(parsed.data) : undefined;

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBoundedBody } from '../api/protocol/index.js';
@@ -56,6 +57,28 @@ export async function startLoopbackServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** A request body read as JSON, or the status and error to answer instead. */
+export type JsonBody = { json: unknown } | { status: number; error: string };
+
+/** Reads a request body of at most `maxBytes` (gzip when the request says so) and parses it as JSON. */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+  const body = await readBoundedBody(req, maxBytes);
+  if (!body.ok) return { status: 413, error: `body over ${maxBytes} bytes` };
+  let bytes = body.bytes;
+  if ((req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
+    } catch {
+      return { status: 400, error: 'body is not valid gzip or too large' };
+    }
+  }
+  try {
+    return { json: JSON.parse(bytes.toString('utf8')) as unknown };
+  } catch {
+    return { status: 400, error: 'body is not JSON' };
+  }
 }
 
 /** Sends a small JSON answer. */

@@ -1,12 +1,19 @@
 import { gzipSync } from 'node:zlib';
+import { StatsSelectionSchema, type StatsSelection } from '../api/protocol/index.js';
+import { SkillExpressionError, type StatsSnapshotInput } from '../pacing/index.js';
 import type { ReferenceContactCenter } from './reference-contact-center.js';
 import { FaultPlan, sendWithFault } from './reference-faults.js';
 import {
   handleFaultControl,
+  readJsonBody,
   sendJson,
   startLoopbackServer,
   type LoopbackServer,
 } from './reference-http-server.js';
+import { selectFromSnapshot } from './snapshot-selection.js';
+
+/** Largest selection accepted (gzip or not): 50,000 agent ids and 10,000 queue names take about 1 MB. */
+const MAX_SELECTION_BYTES = 16 * 1024 * 1024;
 
 /** Options of {@link startReferenceStatsServer}. */
 export interface ReferenceStatsServerOptions {
@@ -30,8 +37,9 @@ export interface ReferenceStatsServer extends LoopbackServer {
 }
 
 /**
- * Serves `GET /v1/snapshot` from a live simulation (docs/api/stats-snapshot.openapi.yaml), with gzip when asked,
- * optional bearer auth and fault injection for client tests.
+ * Serves `GET /v1/snapshot` and `POST /v1/snapshot/query` (the part a selection asks for) from a live simulation
+ * (docs/api/stats-snapshot.openapi.yaml), with gzip when asked, optional bearer auth and fault injection for
+ * client tests.
  */
 export async function startReferenceStatsServer(
   options: ReferenceStatsServerOptions,
@@ -42,14 +50,34 @@ export async function startReferenceStatsServer(
       if (await handleFaultControl(req, res, '/debug/faults', faults)) return;
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path === '/healthz') return sendJson(res, 200, { ok: true });
-      if (path !== '/v1/snapshot') return sendJson(res, 404, { error: `no route ${path}` });
-      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
+      const isQuery = path === '/v1/snapshot/query';
+      if (path !== '/v1/snapshot' && !isQuery) return sendJson(res, 404, { error: `no route ${path}` });
+      if (req.method !== (isQuery ? 'POST' : 'GET'))
+        return sendJson(res, 405, { error: 'method not allowed' });
       if (options.bearerToken && req.headers.authorization !== `Bearer ${options.bearerToken}`) {
         return sendJson(res, 401, { error: 'bearer token required' }, { 'www-authenticate': 'Bearer' });
       }
+      let selection: StatsSelection | undefined;
+      if (isQuery) {
+        const read = await readJsonBody(req, MAX_SELECTION_BYTES);
+        if ('status' in read) return sendJson(res, read.status, { error: read.error });
+        const parsed = StatsSelectionSchema.safeParse(read.json);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return sendJson(res, 400, { error: `${issue?.path.join('.') || '(root)'}: ${issue?.message}` });
+        }
+        selection = parsed.data;
+      }
       const fault = faults.take();
       options.contactCenter.advanceTo(options.clock.nowMs());
-      const current = options.contactCenter.snapshot();
+      const whole = options.contactCenter.snapshot();
+      let current: StatsSnapshotInput;
+      try {
+        current = selection === undefined ? whole : selectFromSnapshot(whole, selection);
+      } catch (error) {
+        if (!(error instanceof SkillExpressionError)) throw error;
+        return sendJson(res, 400, { error: `skillExpressions: ${error.message}` });
+      }
       const snapshot =
         fault?.kind === 'stale'
           ? {

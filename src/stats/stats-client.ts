@@ -1,9 +1,10 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import {
   StatsSnapshotSchema,
   parseRetryAfterMs,
   readBoundedBody,
+  type StatsSelection,
   type StatsSnapshot,
 } from '../api/protocol/index.js';
 import {
@@ -55,6 +56,8 @@ export interface StatsFetchResult {
 }
 
 const MAX_REPORTED_ISSUES = 10;
+/** Answers of a source that does not know the snapshot query: no such route, method or feature. */
+const QUERY_UNKNOWN: ReadonlySet<number> = new Set([404, 405, 501]);
 
 /**
  * Reads snapshots from a statistics source over HTTP. No retry inside: counters are cumulative, so the next cycle's
@@ -62,6 +65,9 @@ const MAX_REPORTED_ISSUES = 10;
  */
 export class StatsClient {
   readonly #snapshotUrl: string;
+  readonly #queryUrl: string;
+  /** Set when the source answered a query as an unknown route or method: it is asked for whole snapshots. */
+  #isQueryUnsupported = false;
   readonly #authorization: string | undefined;
   readonly #dispatcher: Dispatcher;
   readonly #clock: StatsClock;
@@ -70,10 +76,9 @@ export class StatsClient {
   readonly #maxAgeMs: number;
 
   constructor(options: StatsClientOptions) {
-    this.#snapshotUrl = new URL(
-      'v1/snapshot',
-      options.url.endsWith('/') ? options.url : `${options.url}/`,
-    ).toString();
+    const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
+    this.#snapshotUrl = new URL('v1/snapshot', base).toString();
+    this.#queryUrl = new URL('v1/snapshot/query', base).toString();
     this.#authorization = options.bearerToken ? `Bearer ${options.bearerToken}` : undefined;
     this.#dispatcher = options.dispatcher;
     this.#clock = options.clock;
@@ -94,21 +99,46 @@ export class StatsClient {
     return this.#snapshotUrl;
   }
 
-  /** Fetches, size-checks, parses, validates and age-checks one snapshot. */
-  async fetchSnapshot(signal?: AbortSignal): Promise<StatsFetchResult> {
-    const url = this.#snapshotUrl;
+  /**
+   * Fetches, size-checks, parses, validates and age-checks one snapshot. With a selection it asks for that part
+   * only (`POST …/v1/snapshot/query`); a source that does not know the query (404, 405 or 501) is asked for the
+   * whole snapshot from then on.
+   */
+  async fetchSnapshot(signal?: AbortSignal, selection?: StatsSelection): Promise<StatsFetchResult> {
+    if (selection !== undefined && !this.#isQueryUnsupported) {
+      try {
+        return await this.#fetch(this.#queryUrl, signal, selection);
+      } catch (error) {
+        if (!(error instanceof StatsRequestFailedError) || !QUERY_UNKNOWN.has(error.status ?? 0)) throw error;
+        this.#isQueryUnsupported = true;
+      }
+    }
+    return this.#fetch(this.#snapshotUrl, signal, undefined);
+  }
+
+  async #fetch(
+    url: string,
+    signal: AbortSignal | undefined,
+    selection: StatsSelection | undefined,
+  ): Promise<StatsFetchResult> {
     // One deadline over headers and body: undici's own bodyTimeout is per chunk, which a slow-loris drip defeats.
     const deadline = AbortSignal.timeout(this.#timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
     if (this.#authorization) headers.authorization = this.#authorization;
+    if (selection !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-encoding'] = 'gzip';
+    }
 
     let raw: Buffer;
     let encoding: string | undefined;
     try {
       const response = await request(url, {
-        method: 'GET',
+        method: selection === undefined ? 'GET' : 'POST',
         headers,
+        // A selection of 50,000 agent ids is about 1 MB of JSON; gzip level 1 makes it about a seventh.
+        ...(selection === undefined ? {} : { body: gzipSync(JSON.stringify(selection), { level: 1 }) }),
         dispatcher: this.#dispatcher,
         signal: combined,
       });

@@ -8,6 +8,7 @@ import type {
   DecisionInput,
   DecisionOutput,
   EngagementExchange,
+  EngineStatsSelection,
   EngineStatsSnapshot,
   LearnedStateStore,
   PacingDecider,
@@ -59,8 +60,12 @@ export class FakeStats implements StatsSource {
 
   constructor(private readonly clock: FakeClock) {}
 
-  async fetch(signal: AbortSignal): Promise<EngineStatsSnapshot> {
+  /** The selection each fetch asked for (undefined: the whole snapshot). */
+  readonly selections: (EngineStatsSelection | undefined)[] = [];
+
+  async fetch(signal: AbortSignal, selection?: EngineStatsSelection): Promise<EngineStatsSnapshot> {
     this.calls += 1;
+    this.selections.push(selection);
     this.running += 1;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {

@@ -231,6 +231,35 @@ describe('runPacingCycle with sharded leases', () => {
     expect(Object.keys(result.learnedState).sort()).toEqual(['billing:chat', 'sales:chat']);
   });
 
+  it("asks the statistics source for the held targets' agents and queues only", async () => {
+    const { stats, fence, ports, input } = setUpSharded();
+    fence.held = new Set([0]);
+    const targets = [
+      aTarget('sales', { groups: [{ name: 'list', agents: ['a-1', 'a-2'] }] }),
+      aTarget('support', { groups: [{ name: 'support-agents' }] }),
+      aTarget('billing', {
+        groups: [{ name: 'es', skillExpression: 'Spanish > 5' }, { name: 'billing-agents' }],
+      }),
+    ];
+
+    await runPacingCycle({ ...input, targets }, ports);
+
+    expect(stats.selections).toEqual([
+      {
+        agentIds: ['a-1', 'a-2'],
+        agentGroups: ['billing-agents'],
+        skillExpressions: ['Spanish > 5'],
+        virtualQueues: ['sales', 'billing'],
+      },
+    ]);
+  });
+
+  it('asks an unsharded cycle for the whole snapshot, as before sharding', async () => {
+    const { stats, ports, input } = setUp();
+    await runPacingCycle(input, ports);
+    expect(stats.selections).toEqual([undefined]);
+  });
+
   it('leaves a shard taken over after the slot started to the next slot (its previous holder may have published it)', async () => {
     const { engagement, fence, ports, input } = setUpSharded();
     fence.held = new Set([0, 1]);

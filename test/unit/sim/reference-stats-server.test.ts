@@ -45,8 +45,52 @@ describe('the reference statistics server', () => {
     expect(JSON.parse(text)).toMatchObject({ agents: expect.any(Array) });
   });
 
+  const query = (selection: unknown) =>
+    request(`${server.url}/v1/snapshot/query`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
+      body: JSON.stringify(selection),
+    });
+  const none = { agentIds: [], agentGroups: [], skillExpressions: [], virtualQueues: [] };
+
+  it('answers a query with the agents selected by id, group or skill expression and the queues named', async () => {
+    const byIdOrSkill = await query({
+      ...none,
+      agentIds: ['a-2', 'unknown'],
+      skillExpressions: ['Spanish = 1'],
+      virtualQueues: ['Proactive Voice'],
+    });
+    const picked = (await byIdOrSkill.body.json()) as {
+      agents: { id: string }[];
+      virtualQueues: { name: string }[];
+    };
+    expect(picked.agents.map((a) => a.id)).toEqual(['a-1', 'a-2']);
+    expect(picked.virtualQueues.map((q) => q.name)).toEqual(['Proactive Voice']);
+
+    const byGroup = (await (await query({ ...none, agentGroups: ['Proactive Chat'] })).body.json()) as {
+      agents: unknown[];
+    };
+    expect(byGroup.agents).toHaveLength(3);
+  });
+
+  it.each([
+    ['a missing list', { agentIds: [] }, 'agentGroups'],
+    ['an unknown field', { ...none, teams: ['x'] }, 'teams'],
+    [
+      'a skill expression that does not parse',
+      { ...none, skillExpressions: ['Spanish >'] },
+      'skillExpressions',
+    ],
+  ])('refuses a query with %s, naming the field', async (_name, selection, field) => {
+    const response = await query(selection);
+    expect(response.statusCode).toBe(400);
+    expect(((await response.body.json()) as { error: string }).error).toContain(field);
+  });
+
   it.each([
     ['a missing token', '/v1/snapshot', {}, 'GET', 401],
+    ['a read of the query', '/v1/snapshot/query', { authorization: 'Bearer tok' }, 'GET', 405],
     ['a wrong method', '/v1/snapshot', { authorization: 'Bearer tok' }, 'POST', 405],
     ['an unknown path', '/v2/snapshot', { authorization: 'Bearer tok' }, 'GET', 404],
     ['the health check', '/healthz', {}, 'GET', 200],

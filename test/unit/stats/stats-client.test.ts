@@ -56,6 +56,35 @@ describe('StatsClient against the reference statistics server on loopback', () =
     expect(result.wireBytes).toBeGreaterThan(0);
   });
 
+  const selection = {
+    agentIds: ['a-1'],
+    agentGroups: [],
+    skillExpressions: [],
+    virtualQueues: ['Proactive Chat'],
+  };
+
+  it('reads only the part a selection asks for', async () => {
+    const result = await client().fetchSnapshot(undefined, selection);
+    expect(result.snapshot.agents.map((a) => a.id)).toEqual(['a-1']);
+    expect(result.snapshot.virtualQueues.map((q) => q.name)).toEqual(['Proactive Chat']);
+  });
+
+  it('reads whole snapshots from a source that does not know the query, from then on', async () => {
+    server.faults.add({ kind: 'status', status: 404 });
+    const stats = client();
+    expect((await stats.fetchSnapshot(undefined, selection)).snapshot.agents).toHaveLength(3);
+    // Remembered: the next read does not ask for the part again (the server would answer one agent).
+    expect((await stats.fetchSnapshot(undefined, selection)).snapshot.agents).toHaveLength(3);
+  });
+
+  it('fails a query the source refuses for another reason instead of reading the whole snapshot', async () => {
+    server.faults.add({ kind: 'status', status: 500 });
+    await expect(client().fetchSnapshot(undefined, selection)).rejects.toMatchObject({
+      code: StatsErrorCode.RequestFailed,
+      status: 500,
+    });
+  });
+
   it('reuses one keep-alive connection for successive reads', async () => {
     const stats = client();
     await stats.fetchSnapshot();

@@ -3,6 +3,7 @@ import { Agent, request } from 'undici';
 import {
   EngagementWireAnswerSchema,
   EngagementWireRequestSchema,
+  StatsSelectionSchema,
   StatsSnapshotSchema,
   type EngagementRequestInput,
 } from '../../../../src/api/protocol/index.js';
@@ -31,10 +32,12 @@ const exchangeDoc = readOpenApi(
   new URL('../../../../docs/api/engagement-exchange.openapi.yaml', import.meta.url),
 );
 const openApiSnapshot = openApiValidator(statsDoc, 'StatsSnapshot');
+const openApiSelection = openApiValidator(statsDoc, 'StatsSelection');
 const openApiRequest = openApiValidator(exchangeDoc, 'ExchangeRequest');
 const openApiAnswer = openApiValidator(exchangeDoc, 'ExchangeAnswer');
 
 const exampleSnapshot = openApiExample(statsDoc, '/v1/snapshot', 'get', 'response', 'small');
+const exampleSelection = openApiExample(statsDoc, '/v1/snapshot/query', 'post', 'request', 'oneShard');
 const exampleRequest = openApiExample(
   exchangeDoc,
   REFERENCE_TARGET_ENDPOINT,
@@ -57,6 +60,7 @@ afterAll(() => agent.close());
 describe('the OpenAPI files and the zod wire schemas describe the same shapes', () => {
   it.each([
     ['the snapshot example', exampleSnapshot, openApiSnapshot, StatsSnapshotSchema],
+    ['the selection example', exampleSelection, openApiSelection, StatsSelectionSchema],
     ['the exchange request example', exampleRequest, openApiRequest, EngagementWireRequestSchema],
     ['the exchange answer example', exampleAnswer, openApiAnswer, EngagementWireAnswerSchema],
   ] as const)('%s is valid for both', (_name, example, openApi, zod) => {
@@ -66,6 +70,7 @@ describe('the OpenAPI files and the zod wire schemas describe the same shapes', 
 
   it.each([
     ['snapshot', exampleSnapshot, openApiSnapshot, StatsSnapshotSchema],
+    ['selection', exampleSelection, openApiSelection, StatsSelectionSchema],
     ['exchange request', exampleRequest, openApiRequest, EngagementWireRequestSchema],
     ['exchange answer', exampleAnswer, openApiAnswer, EngagementWireAnswerSchema],
   ] as const)(
