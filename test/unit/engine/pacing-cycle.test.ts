@@ -325,6 +325,47 @@ describe('runPacingCycle with sharded leases', () => {
     expect(decider.inputs[0]?.snapshot.virtualQueues.map((q) => q.name)).toEqual(queues);
   });
 
+  it('hands the decider only the peer targets that may share an agent of the cut snapshot', async () => {
+    const { stats, decider, ports, input } = setUpSharded();
+    stats.agents = ['a-1', 'a-2', 'a-3'].map((id) => ({
+      id,
+      groups: id === 'a-1' ? ['blended'] : [],
+      skills: {},
+      media: { chat: { state: 'ready' as const, capacity: 2, load: 0 } },
+    }));
+    const peer = (name: string, groups: TargetConfig['groups']) => ({
+      ...aTarget(name, { groups }),
+      key: `tenant-a/${name}`,
+    });
+    // Shard 1 holds every peer; unknown keys would fall in shard 0, which this instance holds.
+    const fence = new ShardSwitchFence(
+      {
+        'tenant-a/sales': 0,
+        'tenant-a/shares-by-list': 1,
+        'tenant-a/shares-by-name': 1,
+        'tenant-a/skilled': 1,
+        'tenant-a/apart': 1,
+      },
+      2,
+    );
+    fence.held = new Set([0]);
+    const targets = [
+      aTarget('sales', { groups: [{ name: 'list', agents: ['a-1'] }] }),
+      peer('shares-by-list', [{ name: 'list', agents: ['a-3', 'a-1'] }]),
+      peer('shares-by-name', [{ name: 'blended' }]),
+      peer('skilled', [{ name: 'es', skillExpression: 'Spanish > 5' }]),
+      peer('apart', [{ name: 'list', agents: ['a-2', 'a-3'] }]),
+    ];
+
+    await runPacingCycle({ ...input, targets }, { ...ports, fence });
+
+    expect(decider.inputs[0]?.capacityPeers?.map((t) => t.key)).toEqual([
+      'tenant-a/shares-by-list',
+      'tenant-a/shares-by-name',
+      'tenant-a/skilled',
+    ]);
+  });
+
   it('decides the held targets on the cut snapshot exactly as an unsharded instance decides them', async () => {
     const { stats, fence, ports, input } = setUpSharded();
     fence.held = new Set([0]);
