@@ -12,7 +12,7 @@ import {
 } from './reference-http-server.js';
 import { selectFromSnapshot } from './snapshot-selection.js';
 
-/** Largest selection accepted (gzip or not): 50,000 agent ids and 10,000 queue names take about 1 MB. */
+/** Largest selection accepted (after gunzip): 50,000 agent ids and 10,000 queue names are 890 KB. */
 const MAX_SELECTION_BYTES = 16 * 1024 * 1024;
 
 /** Options of {@link startReferenceStatsServer}. */

