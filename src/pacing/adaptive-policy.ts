@@ -9,9 +9,15 @@ export interface AdaptiveState {
   readonly logTrim: number;
   /** log of the calibration c: expected abandonments (queue × patience hazard) ÷ the entry-risk forecast. */
   readonly logCalibration: number;
+  /** Invitations the previous decision allowed (the anti-windup compares them with those the platform sent). */
+  readonly allowed: number;
 }
 
-/** The state written before the calibration existed (`{ logTrim }`): still read, with the calibration at 1. */
+/**
+ * Every state shape `adaptive` reads: `{ logTrim }` (written before the calibration existed: calibration at 1),
+ * `{ logTrim, logCalibration }` (before the allowance was kept: the first interval is taken as unsaturated) and
+ * the current {@link AdaptiveState}.
+ */
 export interface AdaptiveStateV1 {
   readonly [key: string]: number;
   readonly logTrim: number;
@@ -33,8 +39,9 @@ export const adaptiveTuning = {
   /** At high volumes the gain is lowered so that the trim's time constant stays about this long, seconds. */
   trimTimeConstantSeconds: 1200,
   /** Time constant of the calibration of the entry-risk forecast against the expected abandonments, seconds:
-   * long, because the expected abandonments are the noisy signal the forecast stands in for. */
-  calibrationTimeConstantSeconds: 7200,
+   * longer than the trim's, because the expected abandonments are the noisy signal the forecast stands in for,
+   * short enough to shed the conservative start within the first hours (2 h cost ≈ 0.25 points on steady chat). */
+  calibrationTimeConstantSeconds: 3600,
   /** Starting calibration: above 1, so that until it has learned the forecast is taken to understate. */
   initialCalibration: 1.3,
   /** Bounds of the calibration. */
@@ -43,6 +50,9 @@ export const adaptiveTuning = {
   /** Expected acceptances held back, in slots: the cost of an acceptance that finds no slot is highest near
    * saturation, which is why the optimal policy keeps fewer pending than m·F/p when few slots are free. */
   reserveSlots: 0.5,
+  /** Pace progressively until this many interactions were accepted: before that the estimates rest on the first,
+   * shortest handle times and fastest resolutions (dialers likewise predict only after some history). */
+  warmUpAccepted: 20,
   /** Fall back to progressive while realised abandonment over ~15 min exceeds this multiple of the goal … */
   breakerMultiple: 2.5,
   /** … with at least this many (discounted) accepted interactions behind it. */
@@ -99,13 +109,15 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
   initialState: (): AdaptiveState => ({
     logTrim: Math.log(adaptiveTuning.initialTrim),
     logCalibration: Math.log(adaptiveTuning.initialCalibration),
+    allowed: 0,
   }),
   // A named read: a read by computed key (hasFiniteNumbers) boxes the double, for every target every round.
   // A state without logCalibration (written before it existed) is read with the calibration at 1.
   isState: (value): value is AdaptiveStateV1 =>
     isRecord(value) &&
     isFiniteNumber(value.logTrim) &&
-    (value.logCalibration === undefined || isFiniteNumber(value.logCalibration)),
+    (value.logCalibration === undefined || isFiniteNumber(value.logCalibration)) &&
+    (value.allowed === undefined || (isFiniteNumber(value.allowed) && value.allowed >= 0)),
   decide(obs, estimates, state) {
     const t = adaptiveTuning;
     const seconds = Math.max(0, obs.deltas.statsSeconds);
@@ -132,12 +144,18 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
         previousCalibration + calibrationGain * (expectedAbandons - Math.exp(previousCalibration) * risk),
       ),
     );
+    const trimError = aim * obs.deltas.queueAccepted - Math.exp(logCalibration) * risk;
+    // Anti-windup: while the platform sent fewer invitations than the previous decision allowed, the allowance
+    // did not bind (too few visitors, or a cap), so low abandonment says nothing about overbooking: the trim may
+    // fall, and rise up to 1 (filling the expected capacity), but not further while the actuator is saturated.
+    const previousAllowed = isFiniteNumber(state.allowed) ? state.allowed : 0;
+    const isSaturated = obs.hasEngagementReport && obs.deltas.sent < previousAllowed;
+    // While warming up the trim does not act (progressive pacing), so it does not integrate either.
+    const isWarmingUp = estimates.acceptedTotal < t.warmUpAccepted;
+    const integrated = isWarmingUp ? state.logTrim : state.logTrim + gain * trimError;
     const logTrim = Math.min(
-      Math.log(t.maxTrim),
-      Math.max(
-        Math.log(t.minTrim),
-        state.logTrim + gain * (aim * obs.deltas.queueAccepted - Math.exp(logCalibration) * risk),
-      ),
+      isSaturated ? Math.max(state.logTrim, 0) : Math.log(t.maxTrim),
+      Math.max(Math.log(t.minTrim), integrated),
     );
     const trim = Math.exp(logTrim);
     const p = estimates.p;
@@ -153,7 +171,10 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
     const isBreakerOpen =
       estimates.acceptedShort >= t.breakerMinAccepted &&
       estimates.abandonRatioShort > t.breakerMultiple * obs.goalRatio;
-    if (isBreakerOpen) {
+    if (isWarmingUp) {
+      invites = progressive;
+      mode = 'warming up (progressive)';
+    } else if (isBreakerOpen) {
       invites = progressive;
       mode = 'breaker (progressive)';
     }
@@ -161,9 +182,9 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
       invites,
       // An unchanged state keeps its object: nothing new to allocate and retain for a quiet target.
       state:
-        logTrim === state.logTrim && logCalibration === state.logCalibration
+        logTrim === state.logTrim && logCalibration === state.logCalibration && invites === state.allowed
           ? state
-          : { logTrim, logCalibration },
+          : { logTrim, logCalibration, allowed: invites },
       // One template, flattened: 10,000 explanations live until the round ends (see flattened).
       explanation: flattened(
         `${mode}: capacity ${formatFixed(capacity, 2)} (free ${formatFixed(obs.freeSlots, 1)} + freeing ` +
@@ -172,5 +193,7 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
       ),
     };
   },
-  skip: (_obs, state) => state,
+  // A guarded interval allows nothing: the next decision must not read its sends as a saturated allowance.
+  skip: (_obs, state) =>
+    state.allowed === undefined || state.allowed === 0 ? state : { ...state, allowed: 0 },
 };

@@ -7,6 +7,7 @@ import {
 } from '../../../src/pacing/accept-delay-estimator.js';
 import { adaptivePolicy, adaptiveTuning, entryAbandonRisk } from '../../../src/pacing/adaptive-policy.js';
 import { decideAll, initialEstimatorState, readEstimates } from '../../../src/pacing/index.js';
+import type { Observation } from '../../../src/pacing/index.js';
 import { anObservation } from './observation-fixture.js';
 
 describe('the entry risk of interactions joining the queue', () => {
@@ -92,12 +93,27 @@ describe('the expected pending count from the exposures', () => {
 });
 
 describe('adaptive', () => {
-  const decideWith = (policyState: unknown, overrides = {}) => {
+  // Estimators past the warm-up (enough accepted interactions behind them), otherwise at their priors.
+  const warmEstimators = () => ({
+    ...initialEstimatorState(),
+    acceptedTotal: 10 * adaptiveTuning.warmUpAccepted,
+  });
+  const decideFully = (
+    policyState: unknown,
+    overrides: Partial<Observation> = {},
+    estimators = warmEstimators(),
+  ) => {
     const obs = anObservation(overrides);
-    return decideAll('adaptive', [obs], {
-      [obs.targetId]: { version: 2, policy: 'adaptive', estimators: initialEstimatorState(), policyState },
-    }).states[obs.targetId]!.policyState as Record<string, number>;
+    const decided = decideAll('adaptive', [obs], {
+      [obs.targetId]: { version: 2, policy: 'adaptive', estimators, policyState },
+    });
+    return {
+      decision: decided.decisions[0]!,
+      state: decided.states[obs.targetId]!.policyState as Record<string, number>,
+    };
   };
+  const decideWith = (policyState: unknown, overrides: Partial<Observation> = {}) =>
+    decideFully(policyState, overrides).state;
 
   it('reads a state written before the calibration existed, with the calibration at 1', () => {
     const legacy = { logTrim: Math.log(0.8) };
@@ -130,5 +146,74 @@ describe('adaptive', () => {
     );
     expect(next['logCalibration']).toBeGreaterThan(0);
     expect(next['logCalibration']).toBeLessThanOrEqual(Math.log(adaptiveTuning.maxCalibration));
+  });
+
+  it('reads a state written before the allowance was kept, and keeps the allowance from then on', () => {
+    const v2 = { logTrim: Math.log(0.8), logCalibration: 0 };
+    expect(adaptivePolicy.isState(v2)).toBe(true);
+    const { decision, state } = decideFully(v2);
+    expect(state['allowed']).toBe(decision.invites);
+    expect(adaptivePolicy.isState(state)).toBe(true);
+    expect(adaptivePolicy.isState({ ...v2, allowed: -1 })).toBe(false);
+    expect(adaptivePolicy.isState({ ...v2, allowed: Number.NaN })).toBe(false);
+    // A fresh state is the current shape.
+    expect(Object.keys(adaptivePolicy.initialState('t')).sort()).toEqual([
+      'allowed',
+      'logCalibration',
+      'logTrim',
+    ]);
+  });
+
+  it('does not raise the trim into overbooking while the platform sends fewer invitations than allowed', () => {
+    // Acceptances find slots (no queue): the error says "raise the trim".
+    const served = { freeSlots: 3, busySlots: 7, waiting: 0 };
+    const fewSent = { ...served, deltas: { ...anObservation().deltas, sent: 2 } };
+    const high = { logTrim: Math.log(1.2), logCalibration: 0, allowed: 12 };
+    // Saturated by the lead supply (2 of 12 sent): a trim above 1 does not rise …
+    expect(decideWith(high, fewSent)['logTrim']).toBe(high.logTrim);
+    // … a trim under 1 rises, but not past 1 …
+    const justUnder = { logTrim: -1e-4, logCalibration: 0, allowed: 12 };
+    expect(decideWith(justUnder, fewSent)['logTrim']).toBe(0);
+    // … and when every allowed invitation was sent the allowance binds and the trim rises as before.
+    expect(decideWith({ ...high, allowed: 2 }, fewSent)['logTrim']).toBeGreaterThan(high.logTrim);
+    // Without an engagement report nothing is known about the sends: no saturation is assumed.
+    expect(decideWith(high, { ...fewSent, hasEngagementReport: false })['logTrim']).toBeGreaterThan(
+      high.logTrim,
+    );
+  });
+
+  it('still lowers the trim while saturated when acceptances join a full queue', () => {
+    const high = { logTrim: Math.log(1.2), logCalibration: 0, allowed: 12 };
+    const next = decideWith(high, {
+      freeSlots: 0,
+      busySlots: 10,
+      waiting: 2,
+      deltas: { ...anObservation().deltas, sent: 0, queueAccepted: 1 },
+    });
+    expect(next['logTrim']).toBeLessThan(high.logTrim);
+  });
+
+  it('paces progressively, with the trim held, until enough interactions were accepted', () => {
+    const start = { logTrim: Math.log(0.7), logCalibration: 0, allowed: 0 };
+    const cold = decideFully(
+      start,
+      { freeSlots: 6, busySlots: 4, waiting: 0, pending: 2 },
+      initialEstimatorState(),
+    );
+    expect(cold.decision.invites).toBe(4);
+    expect(cold.decision.message).toContain('warming up');
+    expect(cold.state['logTrim']).toBe(start.logTrim);
+    const warm = decideFully(start, { freeSlots: 6, busySlots: 4, waiting: 0, pending: 2 });
+    expect(warm.decision.message).not.toContain('warming up');
+    expect(warm.state['logTrim']).toBeGreaterThan(start.logTrim);
+  });
+
+  it('forgets the allowance over a guarded interval, which allowed nothing', () => {
+    const state = { logTrim: 0, logCalibration: 0, allowed: 7 };
+    expect(adaptivePolicy.skip(anObservation(), state)).toEqual({ ...state, allowed: 0 });
+    const quiet = { ...state, allowed: 0 };
+    expect(adaptivePolicy.skip(anObservation(), quiet)).toBe(quiet);
+    const legacy = { logTrim: 0 };
+    expect(adaptivePolicy.skip(anObservation(), legacy)).toBe(legacy);
   });
 });
