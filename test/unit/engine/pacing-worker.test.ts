@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { PacingWorker, type ClusterConfig } from '../../../src/engine/index.js';
+import { PacingWorker, type ClusterConfig, type PacingWorkerPorts } from '../../../src/engine/index.js';
 import { FakeClock } from './fake-clock.js';
 import {
   aClusterConfig,
@@ -18,7 +18,11 @@ import {
 
 const startMs = Date.parse('2026-11-25T18:00:00.500Z');
 
-function setUp(config: Partial<ClusterConfig> = {}, logger: Logger = silentLogger) {
+function setUp(
+  config: Partial<ClusterConfig> = {},
+  logger: Logger = silentLogger,
+  extraPorts: (clock: FakeClock) => Partial<PacingWorkerPorts> = () => ({}),
+) {
   const clock = new FakeClock(startMs);
   const stats = new FakeStats(clock);
   const engagement = new FakeEngagement();
@@ -36,6 +40,7 @@ function setUp(config: Partial<ClusterConfig> = {}, logger: Logger = silentLogge
     stateStore,
     sink,
     logger,
+    ...extraPorts(clock),
   });
   return { clock, stats, engagement, decider, fence, sink, stateStore, worker };
 }
@@ -260,33 +265,24 @@ describe('PacingWorker', () => {
   });
 
   it('holds its gate from the start of each cycle until just before the outcome sinks run', async () => {
-    const clock = new FakeClock(startMs);
-    const stats = new FakeStats(clock);
-    stats.delayMs = 300;
     const events: string[] = [];
-    const sink = new RecordingSink();
-    const worker = new PacingWorker(aClusterConfig(), [aTarget('sales')], {
-      stats,
-      engagement: new FakeEngagement(),
-      decider: new FakeDecider(),
-      fence: new SwitchFence(),
-      clock,
-      publisher: 'op-1',
+    const recorded = new RecordingSink();
+    const { stats, clock, worker } = setUp({}, silentLogger, (clock) => ({
       sink: {
         cycleCompleted: (outcome) => {
           events.push('sink');
-          sink.cycleCompleted(outcome);
+          recorded.cycleCompleted(outcome);
         },
         cyclesSkipped: () => undefined,
       },
-      logger: silentLogger,
       cycleGate: {
         enter: () => {
           events.push(`enter at ${clock.nowMs() % 10_000}`);
           return () => events.push(`leave at ${clock.nowMs() % 10_000}`);
         },
       },
-    });
+    }));
+    stats.delayMs = 300;
     worker.start();
 
     await clock.advanceBy(2000);
@@ -303,29 +299,23 @@ describe('PacingWorker', () => {
   });
 
   it('leaves its gate when a cycle is cut short by its timeout', async () => {
-    const { clock, stats } = setUp();
-    stats.delayMs = 10_000;
     let held = 0;
-    const worker = new PacingWorker(aClusterConfig({ cycleTimeoutMs: 400 }), [aTarget('sales')], {
-      stats,
-      engagement: new FakeEngagement(),
-      decider: new FakeDecider(),
-      fence: new SwitchFence(),
-      clock,
-      publisher: 'op-1',
-      sink: new RecordingSink(),
-      logger: silentLogger,
+    let entered = 0;
+    const { clock, stats, worker } = setUp({ cycleTimeoutMs: 400 }, silentLogger, () => ({
       cycleGate: {
         enter: () => {
+          entered += 1;
           held += 1;
           return () => (held -= 1);
         },
       },
-    });
+    }));
+    stats.delayMs = 10_000;
     worker.start();
 
+    // The slot at :01.000 starts a cycle whose statistics never come; it times out at :01.400.
     await clock.advanceBy(1200);
-    expect(held).toBe(0);
+    expect([entered, held]).toEqual([1, 0]);
     await worker.stop();
     expect(held).toBe(0);
   });
