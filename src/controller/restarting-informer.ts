@@ -95,10 +95,16 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 function stripManagedFields(obj: KubernetesObject): void {
   // Server-side-apply bookkeeping is often the largest part of an object and nothing here reads it; neither does
   // anything read kubectl's client-side-apply copy of the whole manifest (a second spec per object applied).
+  // Set to undefined or rebuilt, never deleted: a `delete` turns the object into a hash table, and a metadata
+  // object in that mode took 600 instead of about 150 bytes per cached PacingTarget.
   const metadata = obj.metadata;
-  if (metadata?.managedFields) delete metadata.managedFields;
-  if (metadata?.annotations?.[LAST_APPLIED] !== undefined)
-    Reflect.deleteProperty(metadata.annotations, LAST_APPLIED);
+  if (metadata?.managedFields) metadata.managedFields = undefined;
+  const annotations = metadata?.annotations;
+  if (metadata && annotations?.[LAST_APPLIED] !== undefined) {
+    const kept: Record<string, string> = {};
+    for (const [key, value] of Object.entries(annotations)) if (key !== LAST_APPLIED) kept[key] = value;
+    metadata.annotations = kept;
+  }
 }
 
 /**
