@@ -138,6 +138,34 @@ describe('adaptive', () => {
     expect(served['logTrim']).toBeGreaterThan(start.logTrim);
   });
 
+  it('moves the trim at low volumes by at most half the calibration ceiling per interaction of error', () => {
+    // The steady 10-slot chat's volume (112 accepted/h): both nominal gains are above their ceilings.
+    const obs = anObservation({
+      freeSlots: 0,
+      busySlots: 10,
+      waiting: 2,
+      deltas: { ...anObservation().deltas, queueAccepted: 1 },
+    });
+    const estimates = {
+      ...readEstimates(warmEstimators(), obs),
+      acceptedPerSecond: 112 / 3600,
+      expectedAbandonsPerSecond: 0.5,
+      handleSeconds: 300,
+      patienceSeconds: 60,
+    };
+    const start = { logTrim: Math.log(0.7), logCalibration: 0, allowed: 0 };
+    const next = adaptivePolicy.decide(obs, estimates, start).state as Record<string, number>;
+    const risk = entryAbandonRisk(1, 2, 10 / 300, 1 / 60);
+    const expected = 0.5 * obs.deltas.statsSeconds;
+    expect(adaptiveTuning.maxTrimGain).toBe(adaptiveTuning.maxCalibrationGain / 2);
+    expect(next['logCalibration']).toBeCloseTo(adaptiveTuning.maxCalibrationGain * (expected - risk), 12);
+    const aim = adaptiveTuning.aimShareOfGoal * obs.goalRatio;
+    expect(next['logTrim']).toBeCloseTo(
+      start.logTrim + adaptiveTuning.maxTrimGain * (aim - Math.exp(next['logCalibration']!) * risk),
+      12,
+    );
+  });
+
   it('raises the calibration when the queue abandons more than the entry risk forecast', () => {
     // Three have waited the whole interval and none joined: expected abandonments but no entry risk.
     const next = decideWith(
