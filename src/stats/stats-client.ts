@@ -56,8 +56,8 @@ export interface StatsFetchResult {
 }
 
 const MAX_REPORTED_ISSUES = 10;
-/** Answers of a source that does not know the snapshot query: no such route, method or feature. */
-const QUERY_UNKNOWN: ReadonlySet<number> = new Set([404, 405, 501]);
+/** Answers of a source that cannot take the snapshot query: no such route, method or feature, or a body too large. */
+const QUERY_UNKNOWN: ReadonlySet<number> = new Set([404, 405, 413, 501]);
 
 /**
  * Reads snapshots from a statistics source over HTTP. No retry inside: counters are cumulative, so the next cycle's
@@ -101,7 +101,7 @@ export class StatsClient {
 
   /**
    * Fetches, size-checks, parses, validates and age-checks one snapshot. With a selection it asks for that part
-   * only (`POST …/v1/snapshot/query`); a source that does not know the query (404, 405 or 501) is asked for the
+   * only (`POST …/v1/snapshot/query`); a source that cannot take the query (404, 405, 413 or 501) is asked for the
    * whole snapshot from then on.
    */
   async fetchSnapshot(signal?: AbortSignal, selection?: StatsSelection): Promise<StatsFetchResult> {
