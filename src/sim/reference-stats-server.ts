@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { StatsSelectionSchema, type StatsSelection } from '../api/protocol/index.js';
-import { SkillExpressionError, type StatsSnapshotInput } from '../pacing/index.js';
+import { StatsSelectionSchema } from '../api/protocol/index.js';
+import { SkillExpressionError } from '../pacing/index.js';
 import type { ReferenceContactCenter } from './reference-contact-center.js';
 import { FaultPlan, sendWithFault } from './reference-faults.js';
 import {
@@ -10,7 +10,7 @@ import {
   startLoopbackServer,
   type LoopbackServer,
 } from './reference-http-server.js';
-import { selectFromSnapshot } from './snapshot-selection.js';
+import { compileSelection, type SnapshotSelector } from './snapshot-selection.js';
 
 /** Largest selection accepted (after gunzip): 50,000 agent ids and 10,000 queue names are 890 KB. */
 const MAX_SELECTION_BYTES = 16 * 1024 * 1024;
@@ -57,7 +57,7 @@ export async function startReferenceStatsServer(
       if (options.bearerToken && req.headers.authorization !== `Bearer ${options.bearerToken}`) {
         return sendJson(res, 401, { error: 'bearer token required' }, { 'www-authenticate': 'Bearer' });
       }
-      let selection: StatsSelection | undefined;
+      let select: SnapshotSelector | undefined;
       if (isQuery) {
         const read = await readJsonBody(req, MAX_SELECTION_BYTES);
         if ('status' in read) return sendJson(res, read.status, { error: read.error });
@@ -66,18 +66,17 @@ export async function startReferenceStatsServer(
           const issue = parsed.error.issues[0];
           return sendJson(res, 400, { error: `${issue?.path.join('.') || '(root)'}: ${issue?.message}` });
         }
-        selection = parsed.data;
+        try {
+          select = compileSelection(parsed.data);
+        } catch (error) {
+          if (!(error instanceof SkillExpressionError)) throw error;
+          return sendJson(res, 400, { error: `skillExpressions: ${error.message}` });
+        }
       }
       const fault = faults.take();
       options.contactCenter.advanceTo(options.clock.nowMs());
       const whole = options.contactCenter.snapshot();
-      let current: StatsSnapshotInput;
-      try {
-        current = selection === undefined ? whole : selectFromSnapshot(whole, selection);
-      } catch (error) {
-        if (!(error instanceof SkillExpressionError)) throw error;
-        return sendJson(res, 400, { error: `skillExpressions: ${error.message}` });
-      }
+      const current = select === undefined ? whole : select(whole);
       const snapshot =
         fault?.kind === 'stale'
           ? {

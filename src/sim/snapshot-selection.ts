@@ -6,20 +6,20 @@ import {
   type StatsSnapshotInput,
 } from '../pacing/index.js';
 
+/** Cuts a snapshot down to what one selection asks for. */
+export type SnapshotSelector = (snapshot: StatsSnapshotInput) => StatsSnapshotInput;
+
 /**
- * The part of a snapshot a selection asks for: agents listed by id, listing a selected group or matching a
- * selected skill expression, and the virtual queues named (every media). Throws SkillExpressionError for an
- * expression that does not parse.
+ * Compiles a selection into the cut it asks for: agents listed by id, listing a selected group or matching a
+ * selected skill expression, and the virtual queues named (every media). Parsed once, before any snapshot is
+ * taken. Throws SkillExpressionError for an expression that does not parse.
  */
-export function selectFromSnapshot(
-  snapshot: StatsSnapshotInput,
-  selection: StatsSelection,
-): StatsSnapshotInput {
+export function compileSelection(selection: StatsSelection): SnapshotSelector {
   const ids = new Set(selection.agentIds);
   const groups = new Set(selection.agentGroups);
   const expressions: SkillExpression[] = [...new Set(selection.skillExpressions)].map(parseSkillExpression);
   const queues = new Set(selection.virtualQueues);
-  return {
+  return (snapshot) => ({
     snapshotTime: snapshot.snapshotTime,
     agents: snapshot.agents.filter(
       (agent) =>
@@ -28,5 +28,5 @@ export function selectFromSnapshot(
         expressions.some((expression) => matchesSkillExpression(expression, agent.skills)),
     ),
     virtualQueues: snapshot.virtualQueues.filter((queue) => queues.has(queue.name)),
-  };
+  });
 }
