@@ -125,7 +125,7 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
     isFiniteNumber(value.logTrim) &&
     (value.logCalibration === undefined || isFiniteNumber(value.logCalibration)) &&
     (value.allowed === undefined || (isFiniteNumber(value.allowed) && value.allowed >= 0)),
-  decide(obs, estimates, state) {
+  decide(obs, estimates, state, options) {
     const t = adaptiveTuning;
     const seconds = Math.max(0, obs.deltas.statsSeconds);
     const aim = t.aimShareOfGoal * obs.goalRatio;
@@ -193,11 +193,14 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
           ? state
           : { logTrim, logCalibration, allowed: invites },
       // One template, flattened: 10,000 explanations live until the round ends (see flattened).
-      explanation: flattened(
-        `${mode}: capacity ${formatFixed(capacity, 2)} (free ${formatFixed(obs.freeSlots, 1)} + freeing ` +
-          `${formatFixed(freeing, 2)} − waiting ${obs.waiting}), trim ${formatFixed(trim, 2)}, p̂ ${formatFixed(p, 3)}, ` +
-          `${formatFixed(estimates.acceptancesToCome, 2)} acceptances to come from ${obs.pending} pending`,
-      ),
+      explanation:
+        options?.explain === false
+          ? mode
+          : flattened(
+              `${mode}: capacity ${formatFixed(capacity, 2)} (free ${formatFixed(obs.freeSlots, 1)} + freeing ` +
+                `${formatFixed(freeing, 2)} − waiting ${obs.waiting}), trim ${formatFixed(trim, 2)}, p̂ ${formatFixed(p, 3)}, ` +
+                `${formatFixed(estimates.acceptancesToCome, 2)} acceptances to come from ${obs.pending} pending`,
+            ),
     };
   },
   // A guarded interval allows nothing: the next decision must not read its sends as a saturated allowance.

@@ -1,7 +1,7 @@
 import { acceptDelayDecays } from './accept-delay-estimator.js';
 import { evaluateGuards, guardCap, type GuardVerdict } from './guards.js';
 import type { Observation } from './observation.js';
-import { isRecord, type PlainData } from './pacing-policy.js';
+import { isRecord, type DecideOptions, type PlainData } from './pacing-policy.js';
 import { findPolicy } from './policy-registry.js';
 import { SpanDecays } from './span-decays.js';
 import { isEstimatorState } from './estimator-state-shape.js';
@@ -78,13 +78,14 @@ export interface DecideAllResult {
  * Decides one interval for every observed target with the named policy: estimators learn from every
  * observation, then the guard chain (paused, stale statistics, nothing staffed) may answer 0, else the policy
  * decides and the cap guard clamps. Pure and deterministic. `states` is what the previous call returned (or was
- * persisted); anything unreadable in it means a cold start for that target. Throws PacingPolicyError for an
- * unknown policy name.
+ * persisted); anything unreadable in it means a cold start for that target. `options.explain: false` skips
+ * building explanations from the figures (see DecideOptions). Throws PacingPolicyError for an unknown policy name.
  */
 export function decideAll(
   policyName: string,
   observations: readonly Observation[],
   states: Readonly<Record<string, unknown>>,
+  options: DecideOptions = {},
 ): DecideAllResult {
   const policy = findPolicy(policyName);
   const nextStates: Record<string, TargetState> = {};
@@ -122,7 +123,7 @@ export function decideAll(
       message = verdict.message;
       policyState = policy.skip(obs, previousPolicyState);
     } else {
-      const decided = policy.decide(obs, estimates, previousPolicyState);
+      const decided = policy.decide(obs, estimates, previousPolicyState, options);
       const capped = guardCap(obs, decided.invites);
       invites = capped.invites;
       reason = capped.isCapped ? 'Capped' : 'Paced';

@@ -29,7 +29,7 @@ export const dialerAdaptivePolicy: PacingPolicy<DialerAdaptiveState> = {
   name: 'dialer-adaptive',
   initialState: () => ({ level: 1, sumFree: 0, sumWaiting: 0, sumStaffed: 0, samples: 0, lastUpdateMs: 0 }),
   isState: (value): value is DialerAdaptiveState => hasFiniteNumbers(value, keys),
-  decide(obs, estimates, state) {
+  decide(obs, estimates, state, options) {
     let next: DialerAdaptiveState = {
       ...state,
       sumFree: state.sumFree + obs.freeSlots,
@@ -51,7 +51,7 @@ export const dialerAdaptivePolicy: PacingPolicy<DialerAdaptiveState> = {
     return {
       invites: invitesAtRatio(obs, next.level),
       state: next,
-      explanation: `dial level ${next.level.toFixed(2)}`,
+      explanation: options?.explain === false ? 'dialled' : `dial level ${next.level.toFixed(2)}`,
     };
   },
   skip: (_obs, state) => state,

@@ -39,7 +39,7 @@ export const erlangStaticPolicy: PacingPolicy<ErlangStaticState> = {
     acceptedRate: 0,
   }),
   isState: (value): value is ErlangStaticState => hasFiniteNumbers(value, keys),
-  decide(obs, estimates, state) {
+  decide(obs, estimates, state, options) {
     const slots = Math.max(1, Math.round(obs.staffedSlots));
     const handleSeconds = coarse(estimates.handleSeconds);
     const patienceSeconds = coarse(estimates.patienceSeconds);
@@ -83,7 +83,10 @@ export const erlangStaticPolicy: PacingPolicy<ErlangStaticState> = {
     return {
       invites: k,
       state: next,
-      explanation: `Poisson at ${(mean / Math.max(obs.intervalMs / 1000, 1e-9)).toFixed(3)}/s for λ* ${next.acceptedRate.toFixed(4)}/s`,
+      explanation:
+        options?.explain === false
+          ? 'Poisson draw'
+          : `Poisson at ${(mean / Math.max(obs.intervalMs / 1000, 1e-9)).toFixed(3)}/s for λ* ${next.acceptedRate.toFixed(4)}/s`,
     };
   },
   skip: (_obs, state) => state,

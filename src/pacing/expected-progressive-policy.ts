@@ -10,13 +10,16 @@ export const expectedProgressivePolicy: PacingPolicy<EmptyState> = {
   name: 'expected-progressive',
   initialState: () => ({}),
   isState: (value): value is EmptyState => isRecord(value),
-  decide(obs, estimates, state) {
+  decide(obs, estimates, state, options) {
     const p = estimates.p;
     const invites = Math.max(0, Math.floor((obs.freeSlots - obs.waiting - p * obs.pending) / p));
     return {
       invites,
       state,
-      explanation: `expected free ${(obs.freeSlots - obs.waiting - p * obs.pending).toFixed(2)} at p̂ ${p.toFixed(3)}`,
+      explanation:
+        options?.explain === false
+          ? 'expected free slots'
+          : `expected free ${(obs.freeSlots - obs.waiting - p * obs.pending).toFixed(2)} at p̂ ${p.toFixed(3)}`,
     };
   },
   skip: (_obs, state) => state,

@@ -36,7 +36,7 @@ export {
   type Guard,
   type GuardVerdict,
 } from './guards.js';
-export type { PacingPolicy, PlainData, PolicyDecision } from './pacing-policy.js';
+export type { DecideOptions, PacingPolicy, PlainData, PolicyDecision } from './pacing-policy.js';
 export {
   defaultPolicyName,
   findPolicy,

@@ -11,8 +11,20 @@ export interface PolicyDecision<S extends PlainData = PlainData> {
   readonly invites: number;
   /** The policy's own learned state for the next interval. */
   readonly state: S;
-  /** One sentence saying why, for status, logs and the simulator. */
+  /**
+   * One sentence saying why, for status, logs and the simulator; without `explain`, a fixed phrase (the mode)
+   * instead of one built from the figures.
+   */
   readonly explanation: string;
+}
+
+/** How a policy is asked to decide. */
+export interface DecideOptions {
+  /**
+   * Build the explanation from the figures (default true). The operator turns it off: it never shows a paced
+   * target's explanation, and formatting 10,000 of them cost about a third of a decision round's CPU.
+   */
+  readonly explain?: boolean;
 }
 
 /**
@@ -27,7 +39,7 @@ export interface PacingPolicy<S extends PlainData = PlainData> {
   /** True when `value` is a state this policy wrote (anything else is replaced by a fresh state). */
   isState(value: unknown): value is S;
   /** Decides the invitations for the interval. */
-  decide(obs: Observation, estimates: Estimates, state: S): PolicyDecision<S>;
+  decide(obs: Observation, estimates: Estimates, state: S, options?: DecideOptions): PolicyDecision<S>;
   /** Updates the state on an interval where a guard fired (the policy did not decide). */
   skip(obs: Observation, state: S): S;
 }

@@ -11,12 +11,15 @@ export const progressivePolicy: PacingPolicy<EmptyState> = {
   name: 'progressive',
   initialState: () => ({}),
   isState: (value): value is EmptyState => isRecord(value),
-  decide(obs, _estimates, state) {
+  decide(obs, _estimates, state, options) {
     const invites = Math.max(0, Math.floor(obs.freeSlots - obs.waiting - obs.pending));
     return {
       invites,
       state,
-      explanation: `free ${obs.freeSlots.toFixed(1)} − waiting ${obs.waiting} − pending ${obs.pending}`,
+      explanation:
+        options?.explain === false
+          ? 'free slots'
+          : `free ${obs.freeSlots.toFixed(1)} − waiting ${obs.waiting} − pending ${obs.pending}`,
     };
   },
   skip: (_obs, state) => state,

@@ -125,7 +125,7 @@ export function renderBenchMarkdown(
     '',
     '## Speed',
     '',
-    `- One decision round for ${speed.decision.targets} targets and ${speed.decision.agents} agents (observation building included), policy \`${speed.decision.policy}\`: median ${speed.decision.medianMs} ms wall-clock, max ${speed.decision.maxMs} ms (observation building alone: median ${speed.decision.observeMedianMs} ms); median ${speed.decisionCpu.medianMs} ms of process CPU time (observation building ${speed.decisionCpu.observeMedianMs} ms). Budget: 50 ms on one core.${speed.loadAverage === undefined ? '' : ` Timed first, on a fresh heap, at a 1-minute load average of ${speed.loadAverage} on this machine.`}`,
+    `- One decision round for ${speed.decision.targets} targets and ${speed.decision.agents} agents (observation building included; as in the operator, explanations are not built from the figures), policy \`${speed.decision.policy}\`: median ${speed.decision.medianMs} ms wall-clock, max ${speed.decision.maxMs} ms (observation building alone: median ${speed.decision.observeMedianMs} ms); median ${speed.decisionCpu.medianMs} ms of process CPU time (observation building ${speed.decisionCpu.observeMedianMs} ms). Budget: 50 ms on one core.${speed.loadAverage === undefined ? '' : ` Timed first, on a fresh heap, at a 1-minute load average of ${speed.loadAverage} on this machine.`}`,
     `- steady-chat-10 (8 h scored + 30 min warm-up), one seed of \`adaptive\`: ${speed.steadyEightHourSeconds.toFixed(2)} s.`,
     '',
   ];

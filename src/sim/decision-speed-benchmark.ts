@@ -151,7 +151,8 @@ export function measureDecisionSpeed(
       memory,
     });
     const middle = clock();
-    const decided = decideAll(options.policy, observed.observations, states);
+    // As the operator decides (src/engine/pacing-room-decider.ts): without building explanations from figures.
+    const decided = decideAll(options.policy, observed.observations, states, { explain: false });
     const end = clock();
     memory = observed.memory;
     states = decided.states;

@@ -57,19 +57,34 @@ const observationArbitrary: fc.Arbitrary<Observation> = fc
 const historyArbitrary = fc.array(observationArbitrary, { minLength: 1, maxLength: 12 });
 
 /** Runs a history through decideAll, carrying the state the way the engine does. */
-function run(policy: string, history: readonly Observation[]) {
+function run(policy: string, history: readonly Observation[], explain = true) {
   let states: Readonly<Record<string, unknown>> = {};
   const invites: number[] = [];
+  const messages: string[] = [];
   history.forEach((obs, i) => {
     const step = { ...obs, nowMs: obs.nowMs + i * obs.intervalMs };
-    const result = decideAll(policy, [step], states);
+    const result = decideAll(policy, [step], states, { explain });
     invites.push(result.decisions[0]!.invites);
+    messages.push(result.decisions[0]!.message);
     states = result.states;
   });
-  return { invites, states };
+  return { invites, states, messages };
 }
 
 describe.each(policyNames)('policy %s', (policy) => {
+  it('decides the same without building explanations, and still says something', () => {
+    fc.assert(
+      fc.property(historyArbitrary, (history) => {
+        const explained = run(policy, history);
+        const plain = run(policy, history, false);
+        expect(plain.invites).toEqual(explained.invites);
+        expect(plain.states).toEqual(explained.states);
+        for (const message of plain.messages) expect(message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never answers a negative or fractional number of invitations', () => {
     fc.assert(
       fc.property(historyArbitrary, (history) => {
