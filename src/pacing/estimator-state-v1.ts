@@ -45,6 +45,13 @@ export const estimatorNumberFields = [
   'abandonedTotal',
 ] as const;
 
+/** The numeric fields format 2 packs into `figures` (the cumulative totals stay fields of their own). */
+const packedNumberFields = estimatorNumberFields.filter(
+  (name): name is Exclude<(typeof estimatorNumberFields)[number], 'acceptedTotal' | 'abandonedTotal'> =>
+    name !== 'acceptedTotal' && name !== 'abandonedTotal',
+);
+
+/** The acceptance estimator's counts, in the order format 2 packs them at `figureAt.acceptance`. */
 const acceptanceFields = ['fastAccepted', 'fastResolved', 'slowAccepted', 'slowResolved'] as const;
 
 /**
@@ -67,22 +74,8 @@ export function isEstimatorStateV1(value: unknown): value is EstimatorStateV1 {
 /** The same figures in format 2: the migration of state saved before the figures were packed into one array. */
 export function estimatorStateFromV1(v1: EstimatorStateV1): EstimatorState {
   const figures = blankEstimatorFigures();
-  figures[figureAt.pendingSecondsSum] = v1.pendingSecondsSum;
-  figures[figureAt.resolvedSum] = v1.resolvedSum;
-  figures[figureAt.handleSecondsSum] = v1.handleSecondsSum;
-  figures[figureAt.answeredSum] = v1.answeredSum;
-  figures[figureAt.waitingSecondsSum] = v1.waitingSecondsSum;
-  figures[figureAt.abandonedSum] = v1.abandonedSum;
-  figures[figureAt.acceptedSum] = v1.acceptedSum;
-  figures[figureAt.secondsSum] = v1.secondsSum;
-  figures[figureAt.abandonedShort] = v1.abandonedShort;
-  figures[figureAt.acceptedShort] = v1.acceptedShort;
-  figures[figureAt.abandonedHour] = v1.abandonedHour;
-  figures[figureAt.acceptedHour] = v1.acceptedHour;
-  figures[figureAt.acceptance] = v1.acceptance.fastAccepted;
-  figures[figureAt.acceptance + 1] = v1.acceptance.fastResolved;
-  figures[figureAt.acceptance + 2] = v1.acceptance.slowAccepted;
-  figures[figureAt.acceptance + 3] = v1.acceptance.slowResolved;
+  for (const name of packedNumberFields) figures[figureAt[name]] = v1[name];
+  acceptanceFields.forEach((name, k) => (figures[figureAt.acceptance + k] = v1.acceptance[name]));
   const grid = acceptDelayGridSeconds.length;
   for (let g = 0; g < grid; g++) {
     figures[figureAt.acceptDelay + g] = v1.acceptDelay.exposure[g]!;
