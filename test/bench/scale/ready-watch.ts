@@ -10,7 +10,8 @@ export interface ReadyWatchTarget {
   readonly namespace: string;
 }
 
-interface WatchedTarget {
+/** The parts of a listed or watched PacingTarget the bench reads. */
+export interface WatchedTarget {
   metadata?: { name?: string; resourceVersion?: string };
   status?: { conditions?: { type: string; status: string }[] };
 }
@@ -100,26 +101,37 @@ export class ReadyWatch {
     return { resourceVersion: latest, isGone };
   }
 
-  /** Lists every target (pages of 2,000), notes the Ready ones and returns the list's resourceVersion. */
+  /** Lists every target, notes the Ready ones and returns the list's resourceVersion. */
   async #list(): Promise<string> {
-    const { group, version, namespace } = this.#where;
     const atMs = Date.now();
-    let token: string | undefined;
-    let listVersion = '';
-    do {
-      const page = (await this.#api.listNamespacedCustomObject({
-        group,
-        version,
-        namespace,
-        plural: 'pacingtargets',
-        limit: 2000,
-        ...(token ? { _continue: token } : {}),
-      })) as { items: WatchedTarget[]; metadata: { continue?: string; resourceVersion?: string } };
-      // The first page's version is the consistent one the later pages continue.
-      if (listVersion === '') listVersion = page.metadata.resourceVersion ?? '';
-      for (const item of page.items) this.#note(item, atMs);
-      token = page.metadata.continue || undefined;
-    } while (token);
-    return listVersion;
+    return listPacingTargets(this.#api, this.#where, (item) => this.#note(item, atMs));
   }
+}
+
+/**
+ * Lists the PacingTargets of one namespace in pages of 2,000, handing each to `onItem`; returns the list's
+ * resourceVersion (the first page's: the consistent one the later pages continue).
+ */
+export async function listPacingTargets(
+  api: CustomObjectsApi,
+  where: ReadyWatchTarget,
+  onItem: (item: WatchedTarget) => void,
+): Promise<string> {
+  const { group, version, namespace } = where;
+  let token: string | undefined;
+  let listVersion = '';
+  do {
+    const page = (await api.listNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural: 'pacingtargets',
+      limit: 2000,
+      ...(token ? { _continue: token } : {}),
+    })) as { items: WatchedTarget[]; metadata: { continue?: string; resourceVersion?: string } };
+    if (listVersion === '') listVersion = page.metadata.resourceVersion ?? '';
+    for (const item of page.items) onItem(item);
+    token = page.metadata.continue || undefined;
+  } while (token);
+  return listVersion;
 }

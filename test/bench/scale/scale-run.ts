@@ -27,7 +27,7 @@ import {
   type ScaleSize,
 } from './scale-fixtures.js';
 import { ProcessSampler } from './process-sampler.js';
-import { ReadyWatch, isReadyTrue } from './ready-watch.js';
+import { ReadyWatch, isReadyTrue, listPacingTargets } from './ready-watch.js';
 
 /** Settings of one run (from the environment, see scale-bench.ts). */
 export interface ScaleRunSettings {
@@ -406,33 +406,16 @@ interface Readiness {
   atMs: number;
 }
 
-/** Lists the PacingTargets (pages of 2,000), counts those with Ready=True and notes when each was first seen so. */
+/** Lists the PacingTargets, counts those with Ready=True and notes when each was first seen so. */
 async function readiness(api: CustomObjectsApi, readySeenMs: Map<string, number>): Promise<Readiness> {
   const atMs = Date.now();
   let count = 0;
-  let token: string | undefined;
-  do {
-    const page = (await api.listNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: SCALE_NAMESPACE,
-      plural: 'pacingtargets',
-      limit: 2000,
-      ...(token ? { _continue: token } : {}),
-    })) as {
-      items: {
-        metadata: { name: string };
-        status?: { conditions?: { type: string; status: string }[] };
-      }[];
-      metadata: { continue?: string };
-    };
-    for (const item of page.items) {
-      if (!isReadyTrue(item)) continue;
-      count += 1;
-      if (!readySeenMs.has(item.metadata.name)) readySeenMs.set(item.metadata.name, atMs);
-    }
-    token = page.metadata.continue || undefined;
-  } while (token);
+  await listPacingTargets(api, { group: GROUP, version: VERSION, namespace: SCALE_NAMESPACE }, (item) => {
+    const name = item.metadata?.name;
+    if (name === undefined || !isReadyTrue(item)) return;
+    count += 1;
+    if (!readySeenMs.has(name)) readySeenMs.set(name, atMs);
+  });
   return { count, atMs };
 }
 
