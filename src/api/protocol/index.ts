@@ -1,6 +1,7 @@
 // Public surface of the wire protocols shared by the clients (src/stats, src/engagement) and the reference
 // servers (src/sim). Imported directly as 'src/api/protocol/index.js', beside src/api/index.ts.
 export * from './stats-snapshot.js';
+export * from './stats-snapshot-table.js';
 export * from './stats-selection.js';
 export * from './engagement-exchange.js';
 export * from './engagement-wire-codec.js';

@@ -45,14 +45,15 @@ export function openApiExample(
   method: string,
   where: 'request' | 'response',
   name: string,
+  mediaType = 'application/json',
 ): unknown {
   const operation = doc.paths[path]?.[method] as {
     requestBody?: { content: Record<string, { examples: Record<string, { value: unknown }> }> };
     responses: Record<string, { content: Record<string, { examples: Record<string, { value: unknown }> }> }>;
   };
   const content = where === 'request' ? operation.requestBody?.content : operation.responses['200']?.content;
-  const example = content?.['application/json']?.examples[name]?.value;
-  if (example === undefined) throw new Error(`no ${where} example ${name} on ${method} ${path}`);
+  const example = content?.[mediaType]?.examples[name]?.value;
+  if (example === undefined) throw new Error(`no ${where} ${mediaType} example ${name} on ${method} ${path}`);
   return example;
 }
 

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { StatsSnapshotSchema, type StatsSnapshot } from '../../../src/api/protocol/index.js';
+import {
+  StatsSnapshotSchema,
+  StatsSnapshotTableSchema,
+  decodeSnapshotTable,
+  encodeSnapshotTable,
+  type StatsSnapshot,
+} from '../../../src/api/protocol/index.js';
 import { checkFuzzProperty } from '../../support/fuzz-property.js';
 import { fuzzRuns, fuzzTimeoutMs } from '../../support/fuzz-runs.js';
 import { documentNear, hasStandardPrototypes, isPrototypePolluted } from '../../support/json-mutation.js';
@@ -168,6 +174,28 @@ describe('statistics snapshot schema under fuzzing', () => {
         fc.property(fc.oneof(instant, fc.string({ maxLength: 30 })), (snapshotTime) => {
           const result = StatsSnapshotSchema.safeParse({ ...validSnapshot, snapshotTime });
           if (result.success) expect(Number.isFinite(Date.parse(snapshotTime))).toBe(true);
+        }),
+        fuzzRuns,
+      );
+    },
+    timeout,
+  );
+
+  it(
+    'the table form never throws, and everything it accepts decodes to a snapshot typed on every own key',
+    async () => {
+      const validTable = JSON.parse(JSON.stringify(encodeSnapshotTable(validSnapshot)));
+      await checkFuzzProperty(
+        family,
+        'table safeParse and decode never throw; decoded values typed',
+        fc.property(documentNear(validTable), (input) => {
+          const result = StatsSnapshotTableSchema.safeParse(input);
+          expect(isPrototypePolluted()).toBe(false);
+          if (!result.success) return;
+          const decoded = decodeSnapshotTable(result.data);
+          expect(isPrototypePolluted()).toBe(false);
+          expect(typeViolation(decoded)).toBeUndefined();
+          expect(hasStandardPrototypes(decoded)).toBe(true);
         }),
         fuzzRuns,
       );

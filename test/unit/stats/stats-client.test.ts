@@ -1,6 +1,6 @@
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import {
   StatsClient,
   StatsErrorCode,
@@ -12,7 +12,9 @@ import {
   type ReferenceStatsServer,
 } from '../../../src/sim/reference-stats-server.js';
 import type { ReferenceFault } from '../../../src/sim/reference-faults.js';
+import { STATS_SNAPSHOT_TABLE_MEDIA_TYPE, encodeSnapshotTable } from '../../../src/api/protocol/index.js';
 import { FixedContactCenter } from '../../support/io/fixed-contact-center.js';
+import { startScriptedReplyServer } from '../../support/io/scripted-reply-server.js';
 import { createSelfSignedCert } from '../../support/io/self-signed-cert.js';
 
 const START_MS = Date.parse('2026-11-25T18:00:00.000Z');
@@ -203,6 +205,61 @@ describe('StatsClient against the reference statistics server on loopback', () =
       code: StatsErrorCode.Validation,
       issues: expect.arrayContaining([expect.stringMatching(/^virtualQueues\.0\.media: /)]),
     });
+  });
+
+  it('asks for the table form and reads it into the snapshot the object form gives', async () => {
+    const asked = await request(`${server.url}/v1/snapshot`, {
+      headers: { authorization: 'Bearer stats-token', accept: 'application/json' },
+      dispatcher,
+    });
+    const objectForm = (await asked.body.json()) as { agents: unknown[] };
+    expect(asked.headers['content-type']).toBe('application/json');
+
+    const plain = await startScriptedReplyServer();
+    try {
+      // A source that knows only the object form answers application/json whatever the client accepts.
+      plain.reply({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(objectForm)),
+      });
+      const fromPlain = await client({ url: plain.url }).fetchSnapshot();
+      const fromTable = await client().fetchSnapshot();
+      // Agents only: this contact center counts one more interaction in its queues at every read.
+      expect(fromTable.snapshot.agents).toEqual(objectForm.agents);
+      expect(fromPlain.snapshot).toEqual(objectForm);
+      expect(fromTable.snapshot.agents).toHaveLength(3);
+      expect(fromTable.wireBytes).toBeLessThan(fromPlain.wireBytes);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('names the first mismatching field of an invalid table', async () => {
+    const plain = await startScriptedReplyServer();
+    try {
+      const table = JSON.parse(
+        JSON.stringify(
+          encodeSnapshotTable({
+            snapshotTime: '2026-11-25T18:00:00Z',
+            agents: [{ id: 'a', groups: [], skills: {}, media: {} }],
+            virtualQueues: [],
+          }),
+        ),
+      );
+      table.agentTable.groupSet = [4];
+      plain.reply({
+        status: 200,
+        headers: { 'content-type': `${STATS_SNAPSHOT_TABLE_MEDIA_TYPE}; charset=utf-8` },
+        body: Buffer.from(JSON.stringify(table)),
+      });
+      await expect(client({ url: plain.url }).fetchSnapshot()).rejects.toMatchObject({
+        code: StatsErrorCode.Validation,
+        message: expect.stringContaining('does not match the table schema: agentTable.groupSet.0: index 4'),
+      });
+    } finally {
+      await plain.close();
+    }
   });
 
   it('rethrows the caller abort reason instead of a typed upstream error', async () => {

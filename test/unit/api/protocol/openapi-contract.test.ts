@@ -3,8 +3,10 @@ import { Agent, request } from 'undici';
 import {
   EngagementWireAnswerSchema,
   EngagementWireRequestSchema,
+  STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
   StatsSelectionSchema,
   StatsSnapshotSchema,
+  StatsSnapshotTableSchema,
   type EngagementRequestInput,
 } from '../../../../src/api/protocol/index.js';
 import { EngagementClient, EngagementErrorCode } from '../../../../src/engagement/index.js';
@@ -33,10 +35,19 @@ const exchangeDoc = readOpenApi(
 );
 const openApiSnapshot = openApiValidator(statsDoc, 'StatsSnapshot');
 const openApiSelection = openApiValidator(statsDoc, 'StatsSelection');
+const openApiTable = openApiValidator(statsDoc, 'StatsSnapshotTable');
 const openApiRequest = openApiValidator(exchangeDoc, 'ExchangeRequest');
 const openApiAnswer = openApiValidator(exchangeDoc, 'ExchangeAnswer');
 
 const exampleSnapshot = openApiExample(statsDoc, '/v1/snapshot', 'get', 'response', 'small');
+const exampleTable = openApiExample(
+  statsDoc,
+  '/v1/snapshot',
+  'get',
+  'response',
+  'small',
+  STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
+);
 const exampleSelection = openApiExample(statsDoc, '/v1/snapshot/query', 'post', 'request', 'oneShard');
 const exampleRequest = openApiExample(
   exchangeDoc,
@@ -60,6 +71,7 @@ afterAll(() => agent.close());
 describe('the OpenAPI files and the zod wire schemas describe the same shapes', () => {
   it.each([
     ['the snapshot example', exampleSnapshot, openApiSnapshot, StatsSnapshotSchema],
+    ['the table snapshot example', exampleTable, openApiTable, StatsSnapshotTableSchema],
     ['the selection example', exampleSelection, openApiSelection, StatsSelectionSchema],
     ['the exchange request example', exampleRequest, openApiRequest, EngagementWireRequestSchema],
     ['the exchange answer example', exampleAnswer, openApiAnswer, EngagementWireAnswerSchema],
@@ -70,6 +82,7 @@ describe('the OpenAPI files and the zod wire schemas describe the same shapes', 
 
   it.each([
     ['snapshot', exampleSnapshot, openApiSnapshot, StatsSnapshotSchema],
+    ['table snapshot', exampleTable, openApiTable, StatsSnapshotTableSchema],
     ['selection', exampleSelection, openApiSelection, StatsSelectionSchema],
     ['exchange request', exampleRequest, openApiRequest, EngagementWireRequestSchema],
     ['exchange answer', exampleAnswer, openApiAnswer, EngagementWireAnswerSchema],
@@ -135,6 +148,18 @@ describe('the reference servers and the clients speak exactly the documented sha
     const response = await request(`${stats.url}/v1/snapshot`, { dispatcher: agent });
     const json = (await response.body.json()) as unknown;
     expect(openApiSnapshot.safeParse(json).success).toBe(true);
+  });
+
+  it('serves the table form, matching its OpenAPI schema, when Accept asks for it', async () => {
+    const response = await request(`${stats.url}/v1/snapshot`, {
+      dispatcher: agent,
+      headers: { accept: `${STATS_SNAPSHOT_TABLE_MEDIA_TYPE}, application/json;q=0.5` },
+    });
+    expect(response.headers['content-type']).toBe(STATS_SNAPSHOT_TABLE_MEDIA_TYPE);
+    const json = (await response.body.json()) as { agentTable: { ids: unknown[] } };
+    expect(openApiTable.safeParse(json).success).toBe(true);
+    expect(StatsSnapshotTableSchema.safeParse(json).success).toBe(true);
+    expect(json.agentTable.ids.length).toBeGreaterThan(0);
   });
 
   it('has a statistics client that accepts the OpenAPI example snapshot', async () => {

@@ -1,0 +1,343 @@
+import { z } from 'zod';
+import {
+  fastChecked,
+  isCount,
+  isFiniteNumber,
+  isNonEmptyString,
+  isPlainObject,
+} from './fast-checked-schema.js';
+import {
+  AgentMediaStateNameSchema,
+  StatsSnapshotSchema,
+  type AgentMediaState,
+  type SnapshotAgent,
+  type StatsSnapshot,
+} from './stats-snapshot.js';
+
+/**
+ * The media type of the table form of a snapshot. A client that lists it in `Accept` may get it; a source that
+ * does not know it answers `application/json` (the object form), so both sides can upgrade independently.
+ */
+export const STATS_SNAPSHOT_TABLE_MEDIA_TYPE = 'application/vnd.agentpacing.snapshot-table+json';
+
+/** Media states by their code in {@link AgentMediaColumnsSchema} `state`: 0 ready, 1 busy, 2 not-ready. */
+const STATE_NAMES = AgentMediaStateNameSchema.options;
+/** The code of an agent that has no such media. */
+const NO_MEDIA = -1;
+
+/** True for a media state code or {@link NO_MEDIA}. */
+function isStateCode(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= NO_MEDIA && (value as number) < STATE_NAMES.length;
+}
+
+/** A check that `value` is an array whose every item passes `isItem`. */
+function everyOf(isItem: (item: unknown) => boolean): (value: unknown) => boolean {
+  return (value) => {
+    if (!Array.isArray(value)) return false;
+    for (const item of value) if (!isItem(item)) return false;
+    return true;
+  };
+}
+
+/** An array checked item by item in a loop (see {@link fastChecked}); `item` reports the issues. */
+function fastArray<T>(item: z.ZodType<T>, isItem: (value: unknown) => boolean): z.ZodType<T[]> {
+  return fastChecked(z.array(item), everyOf(isItem));
+}
+
+/** True for a JSON object whose own keys include `__proto__` (JSON.parse makes it an ordinary key). */
+function hasProtoKey(value: unknown): boolean {
+  return isPlainObject(value) && Object.hasOwn(value, '__proto__');
+}
+
+/** One media's columns: row i is the agent `ids[i]`. */
+export const AgentMediaColumnsSchema = z.object({
+  state: fastArray(
+    z
+      .int()
+      .min(NO_MEDIA)
+      .max(STATE_NAMES.length - 1),
+    isStateCode,
+  ).describe('per agent: 0 ready, 1 busy, 2 not-ready, or -1 when the agent has no such media'),
+  capacity: fastArray(z.int().min(0), isCount).describe('per agent: maximum simultaneous interactions'),
+  load: fastArray(z.int().min(0), isCount).describe('per agent: interactions handled now'),
+});
+
+const skillSetSchema = z.record(z.string(), z.number());
+const groupSetSchema = z.array(z.string().min(1));
+
+/**
+ * The agents of a snapshot as columns. Agents of one team share their group names and skill levels, so those are
+ * listed once (`groupSets`, `skillSets`) and each agent names its entry by index.
+ */
+export const AgentTableSchema = z
+  .object({
+    ids: fastArray(z.string().min(1), isNonEmptyString).describe('agent identifiers, one row per agent'),
+    groupSets: fastArray(groupSetSchema, everyOf(isNonEmptyString)).describe('distinct group-name lists'),
+    groupSet: fastArray(z.int().min(0), isCount).describe('per agent: index into groupSets'),
+    skillSets: fastArray(skillSetSchema, (s) => isPlainObject(s) && everySkillLevel(s)).describe(
+      'distinct skill-level records',
+    ),
+    skillSet: fastArray(z.int().min(0), isCount).describe('per agent: index into skillSets'),
+    media: fastChecked(z.record(z.string().min(1), AgentMediaColumnsSchema), isMediaColumns).describe(
+      'media name to its columns',
+    ),
+  })
+  .superRefine((table, ctx) => {
+    // First, whatever the shapes: zod's record check skips a "__proto__" key, value unchecked, and the fast checks
+    // pass the original objects through, so such a key would reach the decoder.
+    if (hasProtoKey(table.media)) refuseProto(ctx, ['media', '__proto__'], table.media);
+    if (Array.isArray(table.skillSets)) {
+      table.skillSets.forEach((skills, index) => {
+        if (hasProtoKey(skills)) refuseProto(ctx, ['skillSets', index, '__proto__'], skills);
+      });
+    }
+    // zod runs this refinement even when a field failed its own check, so the shapes are not yet known here.
+    if (!isWellShaped(table)) return;
+    const rows = table.ids.length;
+    const columns: [readonly (string | number)[], (string | number)[]][] = [
+      [table.groupSet, ['groupSet']],
+      [table.skillSet, ['skillSet']],
+    ];
+    for (const name of Object.keys(table.media)) {
+      const media = table.media[name]!;
+      for (const field of ['state', 'capacity', 'load'] as const)
+        columns.push([media[field], ['media', name, field]]);
+    }
+    for (const [column, path] of columns) {
+      if (column.length !== rows) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `has ${column.length} rows, ids has ${rows}`,
+          path,
+          input: column,
+        });
+      }
+    }
+    for (const [column, sets, path] of [
+      [table.groupSet, table.groupSets, 'groupSet'],
+      [table.skillSet, table.skillSets, 'skillSet'],
+    ] as const) {
+      const row = column.findIndex((index) => index >= sets.length);
+      if (row >= 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `index ${column[row]} is outside the ${sets.length} entries of ${path}s`,
+          path: [path, row],
+          input: column[row],
+        });
+      }
+    }
+  });
+
+/** True when every column is an array and every list an array, so that lengths and indexes can be compared. */
+function isWellShaped(table: AgentTable): boolean {
+  const lists: unknown[] = [table.ids, table.groupSets, table.groupSet, table.skillSets, table.skillSet];
+  if (!isPlainObject(table.media)) return false;
+  for (const name in table.media) {
+    const media: unknown = table.media[name];
+    if (!isPlainObject(media)) return false;
+    lists.push(media.state, media.capacity, media.load);
+  }
+  return lists.every(Array.isArray);
+}
+
+/** The fast equivalent of the `media` record; it passes the original through, so `__proto__` is seen and refused. */
+function isMediaColumns(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const name in value) {
+    const columns = value[name];
+    if (name.length === 0 || !isPlainObject(columns)) return false;
+    if (!everyOf(isStateCode)(columns.state) || !everyOf(isCount)(columns.capacity)) return false;
+    if (!everyOf(isCount)(columns.load)) return false;
+  }
+  return true;
+}
+
+function everySkillLevel(skills: Record<string, unknown>): boolean {
+  for (const name in skills) if (!isFiniteNumber(skills[name])) return false;
+  return true;
+}
+
+function refuseProto(ctx: z.RefinementCtx, path: (string | number)[], input: unknown): void {
+  ctx.addIssue({ code: 'custom', message: 'the key "__proto__" is not allowed', path, input });
+}
+
+/**
+ * The table form of a statistics snapshot (media type {@link STATS_SNAPSHOT_TABLE_MEDIA_TYPE}): the same content as
+ * {@link StatsSnapshotSchema} in about 40 % of the bytes, and about a fifth of the parsing work, because 50,000
+ * agents become a few arrays instead of 250,000 small objects.
+ */
+export const StatsSnapshotTableSchema = z.object({
+  snapshotTime: StatsSnapshotSchema.shape.snapshotTime,
+  agentTable: AgentTableSchema,
+  virtualQueues: StatsSnapshotSchema.shape.virtualQueues,
+});
+
+/** A validated snapshot in table form (see {@link StatsSnapshotTableSchema}). */
+export type StatsSnapshotTable = z.infer<typeof StatsSnapshotTableSchema>;
+/** The agent columns of a {@link StatsSnapshotTable}. */
+export type AgentTable = z.infer<typeof AgentTableSchema>;
+
+/** A read-only view of `T` all the way down: what sources hand to {@link encodeSnapshotTable}. */
+export type DeepReadonly<T> = T extends readonly (infer I)[]
+  ? readonly DeepReadonly<I>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** Turns a snapshot into its table form (what a statistics source sends). */
+export function encodeSnapshotTable(snapshot: DeepReadonly<StatsSnapshot>): DeepReadonly<StatsSnapshotTable> {
+  const agents = snapshot.agents;
+  const rows = agents.length;
+  const ids = new Array<string>(rows);
+  const groups = new Interner<readonly string[]>(groupsKey);
+  const skills = new Interner<Readonly<Record<string, number>>>(recordKey);
+  const groupSet = new Array<number>(rows);
+  const skillSet = new Array<number>(rows);
+  const media: Record<string, { state: number[]; capacity: number[]; load: number[] }> = {};
+  for (let row = 0; row < rows; row++) {
+    const agent = agents[row]!;
+    ids[row] = agent.id;
+    groupSet[row] = groups.indexOf(agent.groups);
+    skillSet[row] = skills.indexOf(agent.skills);
+    for (const name in agent.media) {
+      const state = agent.media[name]!;
+      const columns = (media[name] ??= {
+        state: new Array<number>(rows).fill(NO_MEDIA),
+        capacity: new Array<number>(rows).fill(0),
+        load: new Array<number>(rows).fill(0),
+      });
+      columns.state[row] = STATE_NAMES.indexOf(state.state);
+      columns.capacity[row] = state.capacity;
+      columns.load[row] = state.load;
+    }
+  }
+  return {
+    snapshotTime: snapshot.snapshotTime,
+    agentTable: {
+      ids,
+      groupSets: groups.values,
+      groupSet,
+      skillSets: skills.values,
+      skillSet,
+      media,
+    },
+    virtualQueues: snapshot.virtualQueues,
+  };
+}
+
+/**
+ * Turns a validated table back into a snapshot. Agents with the same groups, skills or media states share one
+ * frozen object for each (a team of agents in the same state costs one agent object each, not five).
+ */
+export function decodeSnapshotTable(table: StatsSnapshotTable): StatsSnapshot {
+  const { ids, groupSets, groupSet, skillSets, skillSet, media } = table.agentTable;
+  // Frozen in place: shared by many agents, so a write through one agent must fail rather than reach all.
+  for (const list of groupSets) Object.freeze(list);
+  for (const record of skillSets) Object.freeze(record);
+  const [groups, skills] = [groupSets, skillSets];
+  const mediaNames = Object.keys(media);
+  const columns = mediaNames.map((name) => media[name]!);
+  const records = new Map<string | number, SnapshotAgent['media']>();
+  const agents = new Array<SnapshotAgent>(ids.length);
+  for (let row = 0; row < ids.length; row++) {
+    agents[row] = {
+      id: ids[row]!,
+      groups: groups[groupSet[row]!]!,
+      skills: skills[skillSet[row]!]!,
+      media: mediaRecordOf(row, mediaNames, columns, records),
+    };
+  }
+  return { snapshotTime: table.snapshotTime, agents, virtualQueues: table.virtualQueues };
+}
+
+/** The shared, frozen media record of one row: found by a number for one media (the usual case), else a string. */
+function mediaRecordOf(
+  row: number,
+  names: readonly string[],
+  columns: readonly AgentTable['media'][string][],
+  records: Map<string | number, SnapshotAgent['media']>,
+): SnapshotAgent['media'] {
+  let key: string | number = '';
+  if (columns.length === 1) {
+    const { state, capacity, load } = columns[0]!;
+    const [s, c, l] = [state[row]!, capacity[row]!, load[row]!];
+    // Exact while capacity and load stay below 2^20 (each shift is a multiplication, not a bit operation).
+    key = c < 1_048_576 && l < 1_048_576 ? ((s + 1) * 1_048_576 + c) * 1_048_576 + l : `${s}:${c}:${l}`;
+  } else {
+    for (let m = 0; m < columns.length; m++) {
+      const { state, capacity, load } = columns[m]!;
+      if (state[row] !== NO_MEDIA) key += `${m}:${state[row]}:${capacity[row]}:${load[row]};`;
+    }
+  }
+  let record = records.get(key);
+  if (record === undefined) {
+    const built: Record<string, AgentMediaState> = {};
+    for (let m = 0; m < columns.length; m++) {
+      const { state, capacity, load } = columns[m]!;
+      const code = state[row]!;
+      if (code === NO_MEDIA) continue;
+      built[names[m]!] = Object.freeze({
+        state: STATE_NAMES[code]!,
+        capacity: capacity[row]!,
+        load: load[row]!,
+      });
+    }
+    record = Object.freeze(built);
+    records.set(key, record);
+  }
+  return record;
+}
+
+/** An exact key for a list of group names (names may hold any character, so no separator is safe). */
+function groupsKey(list: readonly string[]): string {
+  return JSON.stringify(list);
+}
+
+/** A key for a flat record of numbers whose insertion order does not matter ('' for none, the usual case). */
+function recordKey(record: Readonly<Record<string, number>>): string {
+  let names: string[] | undefined;
+  for (const name in record) (names ??= []).push(name);
+  if (names === undefined) return '';
+  let key = '';
+  for (const name of names.sort()) key += `${name}\u0000${record[name]}\u0001`;
+  return key;
+}
+
+/** Lists distinct values once, in order of first use, found by a key. */
+class Interner<T> {
+  readonly values: T[] = [];
+  readonly #byKey = new Map<string, number>();
+  readonly #keyOf: (value: T) => string;
+
+  constructor(keyOf: (value: T) => string) {
+    this.#keyOf = keyOf;
+  }
+
+  /** The index of `value`'s entry, added when new. */
+  indexOf(value: T): number {
+    const key = this.#keyOf(value);
+    let index = this.#byKey.get(key);
+    if (index === undefined) {
+      index = this.values.length;
+      this.values.push(value);
+      this.#byKey.set(key, index);
+    }
+    return index;
+  }
+}
+
+/**
+ * True when an `Accept` header asks for {@link STATS_SNAPSHOT_TABLE_MEDIA_TYPE} (with a q-value above 0). Sources
+ * answer the table form only then.
+ */
+export function acceptsSnapshotTable(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  for (const range of accept.split(',')) {
+    const [type, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    if (type !== STATS_SNAPSHOT_TABLE_MEDIA_TYPE) continue;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
