@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
@@ -50,6 +50,36 @@ describe('loadKubeConfig', () => {
     expect(loadKubeConfig({ kubeconfigPath: file }).getCurrentCluster()?.server).toBe(
       'https://127.0.0.1:6443',
     );
+  });
+
+  it('reads the CA, certificate and key files once, at load, not on every request', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kc-'));
+    const pem = (what: string) =>
+      `-----BEGIN ${what}-----\n${Buffer.from(what).toString('base64')}\n-----END ${what}-----\n`;
+    for (const name of ['ca.crt', 'client.crt', 'client.key']) writeFileSync(path.join(dir, name), pem(name));
+    const file = path.join(dir, 'kubeconfig');
+    writeFileSync(
+      file,
+      kubeconfigYaml
+        .replace(
+          /certificate-authority-data: "[^"]*"/,
+          `certificate-authority: "${path.join(dir, 'ca.crt')}"`,
+        )
+        .replace(
+          'user: { token: "secret-token" }',
+          `user: { client-certificate: "${path.join(dir, 'client.crt')}", client-key: "${path.join(dir, 'client.key')}" }`,
+        ),
+    );
+    const kubeConfig = loadKubeConfig({ kubeconfigPath: file });
+    for (const name of ['ca.crt', 'client.crt', 'client.key']) rmSync(path.join(dir, name));
+
+    expect(kubeConfig.getCurrentCluster()).toMatchObject({ caFile: undefined, caData: expect.any(String) });
+    expect(Buffer.from(kubeConfig.getCurrentCluster()!.caData!, 'base64').toString()).toBe(pem('ca.crt'));
+    expect(kubeConfig.getCurrentUser()).toMatchObject({ certFile: undefined, keyFile: undefined });
+    expect(Buffer.from(kubeConfig.getCurrentUser()!.keyData!, 'base64').toString()).toBe(pem('client.key'));
+    // With the files gone, a request still gets its TLS options: nothing is read any more.
+    await expect(dispatcherOf(kubeConfig)).resolves.toBeDefined();
+    await kubeConfig.close();
   });
 
   it('names the file in the error when it cannot be read', () => {
