@@ -27,6 +27,12 @@ export interface ReferenceServersOptions {
   tokenLifetimeSeconds?: number;
   /** When set, the statistics server requires this bearer token. */
   statsBearerToken?: string;
+  /**
+   * How often the simulation catches up with the clock between requests, ms (default 200; 0: only when asked).
+   * A real statistics source keeps its figures current as events happen, so a snapshot read costs a read, not
+   * the simulation of everything since the last one (about 90 ms for 5 s of 50,000 agents).
+   */
+  advanceEveryMs?: number;
 }
 
 /** The three running reference servers around one live simulation. */
@@ -73,11 +79,24 @@ export async function startReferenceServers(options: ReferenceServersOptions): P
       verifyToken: (token) => tokens.verifyToken(token),
       ...(options.targetEndpoint ? { targetEndpoint: options.targetEndpoint } : {}),
     });
+    const everyMs = options.advanceEveryMs ?? 200;
+    const catchUp =
+      everyMs > 0
+        ? setInterval(() => {
+            try {
+              contactCenter.advanceTo(options.clock.nowMs());
+            } catch {
+              // The next request advances too and answers the same failure with a 500, where a client sees it.
+              clearInterval(catchUp);
+            }
+          }, everyMs).unref()
+        : undefined;
     return {
       stats,
       engagement,
       tokens,
       close: async () => {
+        if (catchUp !== undefined) clearInterval(catchUp);
         await Promise.all([stats.close(), engagement.close(), tokens.close()]);
       },
     };

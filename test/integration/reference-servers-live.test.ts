@@ -159,3 +159,39 @@ describe('a cycle split into several requests over the live simulator', () => {
     expect(replay.targets.map((t) => t.sentTotal)).toEqual([3, 3]);
   });
 });
+
+describe('the simulation behind the reference servers between requests', () => {
+  const start = async (advanceEveryMs: number | undefined, clock: { nowMs(): number }) =>
+    startReferenceServers({
+      scenario: loadScenarioFile(scenarioPath),
+      seed: 7,
+      clock,
+      ports: { stats: 0, engagement: 0, auth: 0 },
+      clients: { 'demo-client': 'demo-secret' },
+      ...(advanceEveryMs === undefined ? {} : { advanceEveryMs }),
+    });
+  const readsOfTheClockIn = async (advanceEveryMs: number | undefined, waitMs: number) => {
+    let reads = 0;
+    const servers = await start(advanceEveryMs, {
+      nowMs: () => {
+        reads++;
+        return Date.now();
+      },
+    });
+    const before = reads;
+    await realClock.sleep(waitMs);
+    const during = reads - before;
+    await servers.close();
+    return during;
+  };
+
+  it('catches up with the clock in the background, so a snapshot read does not simulate the whole gap', async () => {
+    // No request is made while waiting: only the background catch-up reads the clock.
+    expect(await readsOfTheClockIn(undefined, 1_000)).toBeGreaterThanOrEqual(3);
+    expect(await readsOfTheClockIn(50, 500)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('advances only when asked with advanceEveryMs 0', async () => {
+    expect(await readsOfTheClockIn(0, 500)).toBe(0);
+  });
+});
