@@ -3,7 +3,8 @@ export type ControllerErrorCode =
   | 'PACING_ERR_CONTROLLER_CONFIG'
   | 'PACING_ERR_CONTROLLER_TERMINAL'
   | 'PACING_ERR_CONTROLLER_KUBECONFIG'
-  | 'PACING_ERR_CONTROLLER_QUEUE_SHUT_DOWN';
+  | 'PACING_ERR_CONTROLLER_QUEUE_SHUT_DOWN'
+  | 'PACING_ERR_CONTROLLER_API_REQUEST';
 
 /** Base class of every error raised by src/controller; keeps `cause` and a stable `code`. */
 export class ControllerError extends Error {
@@ -50,5 +51,17 @@ export class QueueShutDownError extends ControllerError {
   /** @param queueName the queue's metric name. */
   constructor(queueName: string) {
     super('PACING_ERR_CONTROLLER_QUEUE_SHUT_DOWN', `work queue "${queueName}" is shut down`);
+  }
+}
+
+/** The API server refused a request the operator sent without client-node's generated methods. */
+export class KubeApiRequestError extends ControllerError {
+  /** HTTP status of the answer (what `apiErrorStatus` reads). */
+  readonly statusCode: number;
+
+  /** @param message names the request and the object; `statusCode` is the answer's HTTP status. */
+  constructor(message: string, statusCode: number) {
+    super('PACING_ERR_CONTROLLER_API_REQUEST', message);
+    this.statusCode = statusCode;
   }
 }

@@ -207,7 +207,7 @@ export class Operator {
     }
 
     this.#statusWriter = new StatusWriter({
-      patcher: createStatusPatcher(clients.customObjects),
+      patcher: createStatusPatcher(clients.kubeConfig),
       clock,
       registry,
       logger,

@@ -116,9 +116,21 @@ function isServedBefore(a: QueuedWrite, b: QueuedWrite): boolean {
   return a.pendingSeq < b.pendingSeq;
 }
 
+/**
+ * Digests by body. A body is compared up to three times (when offered, when its turn comes, once written) and is
+ * never changed after it is offered (the status book builds a new one each time), so each is hashed once.
+ */
+const digests = new WeakMap<StatusBody, string>();
+
 /** SHA-1 of a status body's key-sorted JSON: equal digests mean equal statuses (collisions are not a concern). */
 function statusDigest(body: StatusBody | null): string {
-  return createHash('sha1').update(stableJson(body)).digest('base64');
+  if (body === null) return createHash('sha1').update(stableJson(body)).digest('base64');
+  let digest = digests.get(body);
+  if (digest === undefined) {
+    digest = createHash('sha1').update(stableJson(body)).digest('base64');
+    digests.set(body, digest);
+  }
+  return digest;
 }
 
 /** The merge patch turning `from` into `to` at the top level of status: removed fields become null. */

@@ -240,7 +240,7 @@ describe('Kubernetes wiring against a real kube-apiserver', () => {
     await informer.start();
     expect(informer.get(`${ns}/chat`)).toBeDefined();
     const writer = new StatusWriter({
-      patcher: createStatusPatcher(clients.customObjects),
+      patcher: createStatusPatcher(clients.kubeConfig),
       clock,
       registry,
       logger,
@@ -280,6 +280,19 @@ describe('Kubernetes wiring against a real kube-apiserver', () => {
     })) as { status: unknown };
     expect(stored.status).toEqual({ invitesPerInterval: 4 });
     await informer.close();
+
+    // Refusals carry the HTTP status (what the writer branches on) and the API server's reason.
+    const patcher = createStatusPatcher(clients.kubeConfig);
+    await expect(
+      patcher.patchStatus({ ...ref, name: 'missing' }, { invitesPerInterval: 1 }),
+    ).rejects.toMatchObject({
+      statusCode: 404,
+      message: expect.stringContaining(`PacingTarget ${ns}/missing status: HTTP 404`),
+    });
+    await expect(patcher.patchStatus(ref, { invitesPerInterval: 'many' })).rejects.toMatchObject({
+      statusCode: 422,
+      message: expect.stringContaining('status.invitesPerInterval'),
+    });
   });
 
   describe('leader election', () => {
