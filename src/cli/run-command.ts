@@ -63,6 +63,10 @@ export function runCommand(): Command {
       'namespace of the learned-state ConfigMaps (default: the lease namespace)',
     )
     .option('--status-writes-per-second <n>', 'global budget of status writes', '20')
+    .option(
+      '--status-refresh-writes-per-second <n>',
+      'most figure refreshes per second, within the budget (default: a quarter of it)',
+    )
     .addOption(
       new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']).default('json'),
     )
@@ -146,6 +150,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
     events: createPacingEventEmitter(recorder),
     extraSinks: [new MetricsOutcomeSink(pacingMetrics)],
     statusWritesPerSecond: options.statusWritesPerSecond,
+    statusRefreshWritesPerSecond: options.statusRefreshWritesPerSecond,
     createWorkerFactory: (shared) => (cluster, durationsMs, credentials) =>
       createHttpDesiredWorker(cluster, durationsMs, credentials, {
         clock,

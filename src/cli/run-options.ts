@@ -40,6 +40,10 @@ export const runOptionsSchema = z
     logFormat: z.enum(['json', 'pretty']).default('json'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     statusWritesPerSecond: z.coerce.number().positive().default(20),
+    statusRefreshWritesPerSecond: z.coerce
+      .number()
+      .positive({ message: '--status-refresh-writes-per-second must be above 0' })
+      .optional(),
   })
   // Shards are Leases: without leader election nothing would decide who paces which shard.
   .refine((o) => o.shards === 1 || o.leaderElect, {

@@ -91,6 +91,8 @@ export interface OperatorOptions {
   readonly createWorkerFactory: (shared: SharedWorkerParts) => WorkerFactory;
   /** Global status write budget, writes per second. Default 20. */
   readonly statusWritesPerSecond?: number | undefined;
+  /** Most figure refreshes per second, within the budget. Default a quarter of the budget. */
+  readonly statusRefreshWritesPerSecond?: number | undefined;
 }
 
 type AnyObject = KubernetesObject;
@@ -214,6 +216,9 @@ export class Operator {
       // The book already samples figures per cluster's statusUpdatePeriod; this only stops hot loops.
       statusUpdatePeriodMs: 1000,
       writesPerSecond: options.statusWritesPerSecond ?? 20,
+      ...(options.statusRefreshWritesPerSecond === undefined
+        ? {}
+        : { refreshWritesPerSecond: options.statusRefreshWritesPerSecond }),
     });
     this.#book = new PacingStatusBook({
       writer: createPacingStatusSubmitter(this.#statusWriter),

@@ -42,11 +42,24 @@ describe('run options', () => {
     ['more shards than a status can list', { shards: '1025', leaderElect: true }, '--shards'],
     ['zero shards', { shards: '0' }, '--shards'],
     ['a port out of range', { metricsPort: '70000' }, '65535'],
+    [
+      'no figure refreshes at all',
+      { statusRefreshWritesPerSecond: '0' },
+      '--status-refresh-writes-per-second',
+    ],
   ])('refuses %s with a message naming the flag', (_name, raw, text) => {
     const result = runOptionsSchema.safeParse({ watchNamespace: [], ...raw });
 
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.message).join(' ')).toContain(text);
+  });
+
+  it('leaves the figure refresh rate to the status writer unless given (a quarter of the budget)', () => {
+    expect(runOptionsSchema.parse({ watchNamespace: [] }).statusRefreshWritesPerSecond).toBeUndefined();
+    expect(
+      runOptionsSchema.parse({ watchNamespace: [], statusRefreshWritesPerSecond: '12.5' })
+        .statusRefreshWritesPerSecond,
+    ).toBe(12.5);
   });
 
   it('accepts several shards with leader election', () => {

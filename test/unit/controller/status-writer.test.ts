@@ -302,6 +302,37 @@ describe('StatusWriter at scale', () => {
     },
   );
 
+  /** Refresh writes in 10 s of objects refreshing all the time while 40 new objects arrive; new ones all written. */
+  async function refreshesIn10s(options: Partial<StatusWriterOptions>): Promise<number> {
+    const { clock, patcher, writer } = aWriter({ writesPerSecond: 20, statusUpdatePeriodMs: 0, ...options });
+    for (let i = 0; i < 100; i += 1) writer.update(aRef(`old${i}`), { v: 1 });
+    await clock.advance(10_000);
+    expect(patcher.patches).toHaveLength(100); // first writes: the burst of 20, then 20/s
+    patcher.patches.length = 0;
+    const refreshAll = (v: number) => {
+      for (let i = 0; i < 100; i += 1) writer.update(aRef(`old${i}`), { v });
+    };
+    refreshAll(2);
+    for (let i = 0; i < 40; i += 1) writer.update(aRef(`new${i}`), { v: 1 }, { isUrgent: true });
+    for (let second = 0; second < 10; second += 1) {
+      await clock.advance(1_000);
+      refreshAll(3 + second);
+    }
+    const names = patcher.patches.map((p) => p.name);
+    expect(names.filter((n) => n.startsWith('new'))).toHaveLength(40);
+    await writer.close();
+    return names.filter((n) => n.startsWith('old')).length;
+  }
+
+  it('keeps figure refreshes to a quarter of the budget by default, and first writes to the whole of it', async () => {
+    // About 5/s for 10 s (the new objects went first, at the full 20/s, while refresh tokens gathered).
+    const refreshes = await refreshesIn10s({});
+    expect(refreshes).toBeGreaterThanOrEqual(45);
+    expect(refreshes).toBeLessThanOrEqual(56);
+    // With refreshes allowed the whole budget they take what the new objects leave of it.
+    expect(await refreshesIn10s({ refreshWritesPerSecond: 20 })).toBeGreaterThan(150);
+  });
+
   it('writes no faster than its budget even with writes in flight', async () => {
     const { clock, patcher, writer } = aWriter({
       writesPerSecond: 5,
@@ -322,6 +353,7 @@ describe('StatusWriter at scale', () => {
     const { clock, patcher, writer } = aWriter({
       writesPerSecond: 2,
       writeBurst: 1,
+      refreshWritesPerSecond: 2,
       statusUpdatePeriodMs: 1_000,
     });
     // Five targets were written once; then many new targets arrive while the five refresh their figures.
