@@ -91,6 +91,8 @@ function changeFingerprint(obj: KubernetesObject): string {
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** Watch phases whose object is one of the watched kind (not BOOKMARK, not an ERROR's Status). */
+const OBJECT_PHASES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED']);
 
 function stripManagedFields(obj: KubernetesObject): void {
   // Server-side-apply bookkeeping is often the largest part of an object and nothing here reads it; neither does
@@ -140,7 +142,8 @@ export class RestartingInformer<T extends KubernetesObject> {
     if (!watch) throw new TypeError(`informer ${options.name}: give kubeConfig or watch`);
     const list = async (): Promise<KubernetesListObject<T>> => {
       const result = await options.list();
-      for (const item of result.items) this.#trim(item);
+      result.items = result.items.map((item) => this.#own(item));
+      if (result.metadata) result.metadata = structuredClone(result.metadata);
       this.#consecutiveErrors = 0;
       return result;
     };
@@ -227,8 +230,11 @@ export class RestartingInformer<T extends KubernetesObject> {
           done(null);
           return new AbortController();
         }
+        // Objects are made this cache's own before client-node stores them (see #own).
+        const owning: typeof callback = (phase, apiObj, watchObj) =>
+          callback(phase, OBJECT_PHASES.has(phase) ? this.#own(apiObj as T) : apiObj, watchObj);
         try {
-          return await watch.watch(path, queryParams, callback, done);
+          return await watch.watch(path, queryParams, owning, done);
         } catch (err) {
           done(err);
           return new AbortController();
@@ -240,6 +246,17 @@ export class RestartingInformer<T extends KubernetesObject> {
   #trim(obj: T): void {
     stripManagedFields(obj);
     this.#o.trim?.(obj);
+  }
+
+  /**
+   * The object trimmed, then copied. V8's JSON.parse makes string values slices of the text it parsed, so a cached
+   * object would keep its whole response alive: a watch event's line with the managedFields just stripped (2–3 KB
+   * per PacingTarget), or all of a LIST's text for as long as one of its objects stays cached (20 MB at 10,000
+   * targets). structuredClone copies every string.
+   */
+  #own(obj: T): T {
+    this.#trim(obj);
+    return structuredClone(obj);
   }
 
   #deliver(type: InformerEventType, obj: T): void {

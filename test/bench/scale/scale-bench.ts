@@ -14,6 +14,7 @@
 //   SCALE_MAX_SEMI_SPACE_MIB=16    the operator's --max-semi-space-size, the chart's heap.maxSemiSpaceMiB (0: Node's default)
 //   SCALE_HEAP_SNAPSHOT=1          write a heap snapshot of the operator after the window (into .cache/scale-bench/; raises the RSS peak)
 //   SCALE_CPU_PROFILE=1            write the operator's CPU profile (node --cpu-prof) into .cache/scale-bench/
+//   SCALE_HEAP_PROFILE=1           write the operator's allocation sampling profile (node --heap-prof) there too
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
       ),
       windowSeconds: intFromEnv('SCALE_WINDOW_SECONDS', 60),
       cpuProfile: process.env.SCALE_CPU_PROFILE === '1',
+      heapProfile: process.env.SCALE_HEAP_PROFILE === '1',
       heapFlags,
       heapSnapshot: process.env.SCALE_HEAP_SNAPSHOT === '1',
       say,

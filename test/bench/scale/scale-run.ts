@@ -47,6 +47,8 @@ export interface ScaleRunSettings {
   readonly windowSeconds: number;
   /** Write a CPU profile of the operator (node --cpu-prof) into the run directory. */
   readonly cpuProfile: boolean;
+  /** Write an allocation sampling profile of the operator (node --heap-prof) into the run directory. */
+  readonly heapProfile: boolean;
   /** Write a heap snapshot of each operator replica at the end of the window (node --heapsnapshot-signal). */
   readonly heapSnapshot: boolean;
   /** The operator's V8 heap flags (--max-old-space-size, --max-semi-space-size), as the chart sets them. */
@@ -140,6 +142,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     );
     const nodeArgs = [
       ...(settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', runDir] : []),
+      ...(settings.heapProfile ? ['--heap-prof', '--heap-prof-dir', runDir] : []),
       ...settings.heapFlags,
       ...(settings.heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${runDir}`] : []),
     ];

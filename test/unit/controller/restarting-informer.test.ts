@@ -146,6 +146,27 @@ describe('RestartingInformer', () => {
     await informer.close();
   });
 
+  it('caches copies of the listed and watched objects, so no response text stays alive through them', async () => {
+    // JSON.parse makes string values slices of the text it parsed; only a copy lets that text go.
+    const listed = aConfigMap('a', '5', { labels: { team: 'spanish' } });
+    const { informer, watch, events } = anInformer([listOf('10', listed)]);
+    await informer.start();
+    const watched = aConfigMap('b', '11');
+    watch.current().callback('ADDED', watched);
+    const bookmark = { metadata: { resourceVersion: '12' } };
+    watch.current().callback('BOOKMARK', bookmark);
+
+    expect(informer.get('ns/a')).not.toBe(listed);
+    expect(informer.get('ns/b')).not.toBe(watched);
+    expect(informer.get('ns/a')).toEqual({
+      ...listed,
+      metadata: { ...listed.metadata, managedFields: undefined },
+    });
+    expect(informer.get('ns/a')?.metadata?.labels).not.toBe(listed.metadata?.labels);
+    expect(events.map((e) => e.object)).toEqual([informer.get('ns/a'), informer.get('ns/b')]);
+    await informer.close();
+  });
+
   it('restarts after an error with backoff and resumes from the last resourceVersion without relisting', async () => {
     const { informer, clock, registry, watch, listCalls } = anInformer([listOf('10')]);
     await informer.start();
