@@ -230,7 +230,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
         break;
       }
     }
-    entry.fields = { ...entry.fields, ...fields };
+    // Rebuilt only on a change: the spread is an object per target per cycle, and most cycles change nothing.
+    if (isFieldsChanged) entry.fields = { ...entry.fields, ...fields };
     if (isConditionChanged) this.#announce(entry, before, conditions);
     if (entry.isGenerationUnwritten || (isConditionChanged && isUrgentChange(before, conditions))) {
       this.#write(entry, true);
