@@ -38,3 +38,12 @@ export function isFiniteNumber(value: unknown): value is number {
 export function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
+
+/** A check that `value` is an array whose every item passes `isItem` (for {@link fastChecked} lists). */
+export function everyOf(isItem: (item: unknown) => boolean): (value: unknown) => boolean {
+  return (value) => {
+    if (!Array.isArray(value)) return false;
+    for (const item of value) if (!isItem(item)) return false;
+    return true;
+  };
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  everyOf,
   fastChecked,
   isCount,
   isFiniteNumber,
@@ -28,15 +29,6 @@ const NO_MEDIA = -1;
 /** True for a media state code or {@link NO_MEDIA}. */
 function isStateCode(value: unknown): boolean {
   return Number.isInteger(value) && (value as number) >= NO_MEDIA && (value as number) < STATE_NAMES.length;
-}
-
-/** A check that `value` is an array whose every item passes `isItem`. */
-function everyOf(isItem: (item: unknown) => boolean): (value: unknown) => boolean {
-  return (value) => {
-    if (!Array.isArray(value)) return false;
-    for (const item of value) if (!isItem(item)) return false;
-    return true;
-  };
 }
 
 /** An array checked item by item in a loop (see {@link fastChecked}); `item` reports the issues. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  everyOf,
   fastChecked,
   isCount,
   isFiniteNumber,
@@ -120,15 +121,6 @@ function refuseProtoKeys(agents: unknown, ctx: z.RefinementCtx): void {
       }
     }
   });
-}
-
-/** A check that `value` is an array whose every item passes `isItem`. */
-function everyOf(isItem: (item: unknown) => boolean): (value: unknown) => boolean {
-  return (value) => {
-    if (!Array.isArray(value)) return false;
-    for (const item of value) if (!isItem(item)) return false;
-    return true;
-  };
 }
 
 /**
