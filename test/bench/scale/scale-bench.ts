@@ -5,7 +5,7 @@
 //   SCALE_SIZES=1000,10000,30000   targets per run (default all three; SCALE_SIZES=1000 is the quick run)
 //   SCALE_AGENTS_PER_TARGET=5      agents per target (M = 5 × N)
 //   SCALE_WINDOW_SECONDS=60        steady window sampled after every target is Ready
-//   SCALE_STATUS_WRITES            the operator's --status-writes-per-second (default max(20, N ÷ 50): 200 at 10,000)
+//   SCALE_STATUS_WRITES            each replica's --status-writes-per-second (default max(20, N ÷ shards ÷ 50): 200 at 10,000)
 //   SCALE_READY_TIMEOUT_SECONDS    give up waiting for Ready (default 120 s + twice N ÷ budget, at most 2,400 s)
 //   SCALE_CREATE_CONCURRENCY=32    parallel creates
 //   SCALE_REPLICAS=1 SCALE_SHARDS=1 operator replicas and --shards (e.g. SCALE_SIZES=30000 SCALE_REPLICAS=3 SCALE_SHARDS=3)
@@ -154,9 +154,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop.abort(new Error('interrupted (SIGTERM)')));
   const fresh: ScaleRecord[] = [];
   for (const targets of sizes) {
-    // Sized as docs/operations.md advises for Ready within a minute: one write per target per 50 s, at least the
-    // operator's default of 20/s. A fixed SCALE_STATUS_WRITES overrides it.
-    const budget = intFromEnv('SCALE_STATUS_WRITES', Math.max(20, Math.ceil(targets / 50)));
+    // Sized as docs/operations.md advises for Ready within a minute: one write per target per 50 s for the
+    // targets each replica holds (N ÷ shards when the replicas share the shards), at least the operator's
+    // default of 20/s. A fixed SCALE_STATUS_WRITES overrides it.
+    const replicas = intFromEnv('SCALE_REPLICAS', 1);
+    const shards = intFromEnv('SCALE_SHARDS', 1);
+    const writers = Math.max(1, Math.min(replicas, shards));
+    const budget = intFromEnv('SCALE_STATUS_WRITES', Math.max(20, Math.ceil(targets / writers / 50)));
     const size = { targets, agents: targets * agentsPerTarget };
     const measuredAt = new Date().toISOString();
     const result = await runScaleSize({
@@ -164,12 +168,12 @@ async function main(): Promise<void> {
       size,
       ports: PORTS,
       statusWritesPerSecond: budget,
-      replicas: intFromEnv('SCALE_REPLICAS', 1),
-      shards: intFromEnv('SCALE_SHARDS', 1),
+      replicas,
+      shards,
       createConcurrency: intFromEnv('SCALE_CREATE_CONCURRENCY', 32),
       readyTimeoutSeconds: intFromEnv(
         'SCALE_READY_TIMEOUT_SECONDS',
-        Math.min(2400, 120 + Math.ceil((2 * targets) / budget)),
+        Math.min(2400, 120 + Math.ceil((2 * targets) / (budget * writers))),
       ),
       windowSeconds: intFromEnv('SCALE_WINDOW_SECONDS', 60),
       cpuProfile: process.env.SCALE_CPU_PROFILE === '1',
