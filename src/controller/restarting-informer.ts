@@ -156,7 +156,7 @@ export class RestartingInformer<T extends KubernetesObject> {
       options.fieldSelector,
       { delayFn: (ms) => options.clock.sleep(ms) },
     );
-    // Registered first, so the cached object is stripped before any handler sees it.
+    // Every object arrives here already trimmed and copied (#own, on list and on watch), as client-node caches it.
     this.#listWatch.on('add', (obj) => this.#deliver('add', obj));
     this.#listWatch.on('update', (obj) => this.#deliver('update', obj));
     this.#listWatch.on('delete', (obj) => this.#deliver('delete', obj));
@@ -243,11 +243,6 @@ export class RestartingInformer<T extends KubernetesObject> {
     };
   }
 
-  #trim(obj: T): void {
-    stripManagedFields(obj);
-    this.#o.trim?.(obj);
-  }
-
   /**
    * The object trimmed, then copied. V8's JSON.parse makes string values slices of the text it parsed, so a cached
    * object would keep its whole response alive: a watch event's line with the managedFields just stripped (2–3 KB
@@ -255,12 +250,12 @@ export class RestartingInformer<T extends KubernetesObject> {
    * targets). structuredClone copies every string.
    */
   #own(obj: T): T {
-    this.#trim(obj);
+    stripManagedFields(obj);
+    this.#o.trim?.(obj);
     return structuredClone(obj);
   }
 
   #deliver(type: InformerEventType, obj: T): void {
-    this.#trim(obj);
     this.#consecutiveErrors = 0;
     const key = objectKey(obj);
     if (type === 'delete') {

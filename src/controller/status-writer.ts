@@ -132,12 +132,10 @@ const digests = new WeakMap<StatusBody, string>();
 
 /** SHA-1 of a status body's key-sorted JSON: equal digests mean equal statuses (collisions are not a concern). */
 function statusDigest(body: StatusBody | null): string {
-  if (body === null) return createHash('sha1').update(stableJson(body)).digest('base64');
-  let digest = digests.get(body);
-  if (digest === undefined) {
-    digest = createHash('sha1').update(stableJson(body)).digest('base64');
-    digests.set(body, digest);
-  }
+  const known = body === null ? undefined : digests.get(body);
+  if (known !== undefined) return known;
+  const digest = createHash('sha1').update(stableJson(body)).digest('base64');
+  if (body !== null) digests.set(body, digest);
   return digest;
 }
 
@@ -407,8 +405,9 @@ export class StatusWriter {
       // The heap serves by priority, so a refresh at the top means nothing more urgent is due: waiting for a
       // refresh token holds back only refreshes (a new urgent write wakes the pump when it is queued).
       const isRefresh = next.priority === 3;
-      if (isRefresh && this.#refreshBudget.msUntilToken() > 0) {
-        this.#wakeAt(this.#refreshBudget.msUntilToken());
+      const refreshWaitMs = isRefresh ? this.#refreshBudget.msUntilToken() : 0;
+      if (refreshWaitMs > 0) {
+        this.#wakeAt(refreshWaitMs);
         return;
       }
       if (!this.#budget.tryTake()) {

@@ -47,3 +47,8 @@ export function everyOf(isItem: (item: unknown) => boolean): (value: unknown) =>
     return true;
   };
 }
+
+/** True for a JSON object whose own keys include `__proto__` (JSON.parse makes it an ordinary key). */
+export function hasProtoKey(value: unknown): boolean {
+  return isPlainObject(value) && Object.hasOwn(value, '__proto__');
+}

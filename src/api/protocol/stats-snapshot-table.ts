@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   everyOf,
   fastChecked,
+  hasProtoKey,
   isCount,
   isFiniteNumber,
   isNonEmptyString,
@@ -34,11 +35,6 @@ function isStateCode(value: unknown): boolean {
 /** An array checked item by item in a loop (see {@link fastChecked}); `item` reports the issues. */
 function fastArray<T>(item: z.ZodType<T>, isItem: (value: unknown) => boolean): z.ZodType<T[]> {
   return fastChecked(z.array(item), everyOf(isItem));
-}
-
-/** True for a JSON object whose own keys include `__proto__` (JSON.parse makes it an ordinary key). */
-function hasProtoKey(value: unknown): boolean {
-  return isPlainObject(value) && Object.hasOwn(value, '__proto__');
 }
 
 /** One media's columns: row i is the agent `ids[i]`. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   everyOf,
   fastChecked,
+  hasProtoKey,
   isCount,
   isFiniteNumber,
   isNonEmptyString,
@@ -111,7 +112,7 @@ function refuseProtoKeys(agents: unknown, ctx: z.RefinementCtx): void {
     if (!isPlainObject(agent)) return;
     for (const field of ['skills', 'media'] as const) {
       const record = agent[field];
-      if (isPlainObject(record) && Object.hasOwn(record, '__proto__')) {
+      if (hasProtoKey(record)) {
         ctx.addIssue({
           code: 'custom',
           message: `the key "__proto__" is not allowed in ${field}`,
