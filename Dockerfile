@@ -12,7 +12,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
+COPY deploy/build ./deploy/build
+RUN npx tsc -p tsconfig.build.json && node deploy/build/bundle-operator.mjs
 
 FROM ${NODE_IMAGE} AS production-deps
 WORKDIR /src
@@ -24,11 +25,13 @@ FROM ${RUNTIME_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=production-deps /src/node_modules ./node_modules
-COPY --from=build /src/dist/src ./dist/src
+# One bundled file (see deploy/build/bundle-operator.mjs): a third of the memory of loading the packages' modules
+# one by one. node_modules stays for pino, which the bundle loads as a package.
+COPY --from=build /src/dist/operator ./dist/operator
 # package.json gives `--version` its answer; crds/ travels along for installs without Helm.
 COPY package.json ./
 COPY crds ./crds
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "dist/operator/pacing-operator.mjs"]
 CMD ["run"]

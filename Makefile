@@ -18,9 +18,10 @@ node_modules/.installed: package.json package-lock.json
 
 deps: node_modules/.installed ## install the npm packages (npm ci)
 
-build: deps ## compile TypeScript to dist/
+build: deps ## compile TypeScript to dist/ and bundle the operator into dist/operator/pacing-operator.mjs
 	npx tsc -p tsconfig.build.json
 	@chmod +x dist/src/cli/main.js
+	node deploy/build/bundle-operator.mjs
 
 lint: deps ## type-check, eslint and prettier
 	npx tsc -p tsconfig.json --noEmit
@@ -54,7 +55,7 @@ kind-down: ## delete the kind cluster
 
 DURATION ?= 300
 demo: deps build control-plane ## run the whole product locally with a live view (make demo DURATION=60)
-	node dist/src/cli/main.js demo --duration $(DURATION)
+	node dist/operator/pacing-operator.mjs demo --duration $(DURATION)
 
 bench: build ## pacing benchmark: every scenario × every policy × 10 seeds, plus the 10,000-target decision timing; writes bench/results/
 	node dist/src/cli/main.js bench --seeds 10 --scenarios test/bench/scenarios --out bench/results

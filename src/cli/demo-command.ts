@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DemoOptionsSchema, runDemo } from '../demo/index.js';
+import { findPackageRoot } from './package-root.js';
 
 /** `pacing-operator demo`: the whole product on this machine, with a live view and a report at the end. */
 export function demoCommand(): Command {
-  const cliPath = fileURLToPath(new URL('./main.js', import.meta.url));
-  const repoRoot = path.resolve(path.dirname(cliPath), '../../..');
+  // The demo starts the operator and the reference servers with the very CLI file it runs from: dist/src/cli/main.js
+  // or the bundle. Its files (scenario, examples, chart) are in the package directory.
+  const cliPath = path.resolve(process.argv[1] ?? '');
+  const repoRoot = findPackageRoot()?.dir ?? process.cwd();
   return new Command('demo')
     .description('run the operator locally against simulated contact-center servers and show what it decides')
     .option('--duration <seconds>', 'how long to run before stopping and writing the report', '300')

@@ -1,17 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { findPackageRoot } from './package-root.js';
 
-/** Reads the version from package.json, two levels above the compiled or source file. */
+/** The version in the operator's package.json; 0.0.0 when the file is not found beside the code. */
 export function readPackageVersion(): string {
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'agent-pacing-operator' && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return '0.0.0';
+  return findPackageRoot()?.version ?? '0.0.0';
 }

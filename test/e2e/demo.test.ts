@@ -9,7 +9,14 @@ function runDemo(runDir: string): Promise<{ code: number | null; output: string 
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join(repoRoot, 'dist/src/cli/main.js'), 'demo', '--duration', '60', '--run-dir', runDir],
+      [
+        path.join(repoRoot, 'dist/operator/pacing-operator.mjs'),
+        'demo',
+        '--duration',
+        '60',
+        '--run-dir',
+        runDir,
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -1,11 +1,12 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { repoRoot } from '../support/control-plane-paths.js';
 import { chartDir, helmBinary } from '../support/helm-binary.js';
+import { buildOperator, operatorMain } from '../support/operator-harness.js';
 
 // The story: a user installs the chart, and the operator runs with exactly the arguments the chart renders and
 // with nothing but the chart's ServiceAccount credentials. No kubelet runs here, so the operator runs as a
@@ -14,7 +15,6 @@ import { chartDir, helmBinary } from '../support/helm-binary.js';
 // its Lease on SIGTERM. This proves the RBAC allow-list against the operator itself, not only against a list.
 
 const kubectlPath = (): string => process.env.KUBECTL ?? 'kubectl';
-const operatorMain = path.join(repoRoot, 'dist/src/cli/main.js');
 
 function run(binary: string, args: readonly string[], input?: string): string {
   const result = spawnSync(binary, args, { encoding: 'utf8', input, env: process.env, timeout: 120_000 });
@@ -38,16 +38,6 @@ async function eventually<T>(what: string, timeoutMs: number, probe: () => T | u
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`timed out waiting for ${what}`, { cause: lastError });
-}
-
-/** Compiles the operator into dist/ unless PACING_TEST_SKIP_BUILD says a fresh build is already there. */
-function buildOperator(): void {
-  if (process.env.PACING_TEST_SKIP_BUILD && existsSync(operatorMain)) return;
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-    timeout: 300_000,
-  });
 }
 
 /** A kubeconfig for the same API server whose only credential is a bearer token. */

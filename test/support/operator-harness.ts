@@ -28,20 +28,20 @@ import { repoRoot } from './control-plane-paths.js';
 import { readExampleManifests } from './example-manifests.js';
 import { kubectlOk } from './kubectl-runner.js';
 
-/** The operator entry point the tests run as a child process. */
-export const operatorMain = path.join(repoRoot, 'dist/src/cli/main.js');
+/** The operator entry point the tests run as a child process: the bundle the image ships (`make build`). */
+export const operatorMain = path.join(repoRoot, 'dist/operator/pacing-operator.mjs');
 
 /**
- * Compiles the operator once per test file (`npx tsc -p tsconfig.build.json`), unless PACING_TEST_SKIP_BUILD is
- * set and dist/ already exists (the Makefile builds before running the suite).
+ * Compiles and bundles the operator once per test file (`npx tsc -p tsconfig.build.json`, then
+ * deploy/build/bundle-operator.mjs), unless PACING_TEST_SKIP_BUILD is set and the bundle already exists (the
+ * Makefile builds before running the suite).
  */
 export function buildOperator(): void {
   if (process.env.PACING_TEST_SKIP_BUILD && existsSync(operatorMain)) return;
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-    timeout: 300_000,
-  });
+  const step = (command: string, args: string[]) =>
+    execFileSync(command, args, { cwd: repoRoot, stdio: 'inherit', timeout: 300_000 });
+  step('npx', ['tsc', '-p', 'tsconfig.build.json']);
+  step(process.execPath, ['deploy/build/bundle-operator.mjs']);
   if (!statSync(operatorMain).isFile()) throw new Error(`${operatorMain} was not built`);
 }
 
@@ -200,7 +200,7 @@ export interface OperatorProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts `node dist/src/cli/main.js run --kubeconfig … <args>` and collects its JSON log lines. */
+/** Starts `node dist/operator/pacing-operator.mjs run --kubeconfig … <args>` and collects its JSON log lines. */
 export function startOperator(args: readonly string[]): OperatorProcess {
   const kubeconfig = process.env.KUBECONFIG;
   if (!kubeconfig) throw new Error('KUBECONFIG is not set: run through the jest integration project');

@@ -81,6 +81,8 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
   mkdirSync(runDir, { recursive: true });
   const script = path.join(repoRoot, 'deploy/local/control-plane.sh');
   const cli = path.join(repoRoot, 'dist/src/cli/main.js');
+  // The operator runs from the bundle the image ships (make build), the reference servers from the tsc output.
+  const operatorCli = path.join(repoRoot, 'dist/operator/pacing-operator.mjs');
   const clusterDir = path.join(runDir, 'cluster');
   const children = new ChildProcesses();
   const samplers: ProcessSampler[] = [];
@@ -162,7 +164,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
         process.execPath,
         [
           ...nodeArgs,
-          cli,
+          operatorCli,
           'run',
           '--kubeconfig',
           kubeconfig,
