@@ -9,6 +9,7 @@ import {
   type PacingTargetConditionType,
 } from '../api/index.js';
 import type { CycleOutcome, CycleOutcomeSink, TargetOutcome } from '../engine/index.js';
+import { sharedStringPool } from './string-pool.js';
 
 /** Which pacing object a status belongs to. */
 export interface PacingObjectRef {
@@ -222,7 +223,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
     }
     // setCondition hands back the very list when nothing changed: most targets, most cycles.
     const isConditionChanged = conditions !== before && JSON.stringify(conditions) !== JSON.stringify(before);
-    entry.conditions = conditions;
+    // Every target holds the same few reasons, messages and timestamps: one pooled copy of each.
+    entry.conditions = isConditionChanged ? sharedStringPool.internAll(conditions) : conditions;
     let isFieldsChanged = false;
     for (const k in fields) {
       if (!isSameJson(entry.fields[k], fields[k])) {
@@ -231,7 +233,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
       }
     }
     // Rebuilt only on a change: the spread is an object per target per cycle, and most cycles change nothing.
-    if (isFieldsChanged) entry.fields = { ...entry.fields, ...fields };
+    if (isFieldsChanged) entry.fields = sharedStringPool.internAll({ ...entry.fields, ...fields });
     if (isConditionChanged) this.#announce(entry, before, conditions);
     if (entry.isGenerationUnwritten || (isConditionChanged && isUrgentChange(before, conditions))) {
       this.#write(entry, true);
@@ -253,7 +255,9 @@ export class PacingStatusBook implements CycleOutcomeSink {
         ...entry.fields,
         conditions: entry.conditions,
         observedGeneration: entry.generation,
-        ...(entry.ref.kind === 'PacingTarget' ? { lastUpdateTime: formatTime(this.#o.nowMs()) } : {}),
+        ...(entry.ref.kind === 'PacingTarget'
+          ? { lastUpdateTime: sharedStringPool.intern(formatTime(this.#o.nowMs())) }
+          : {}),
       },
       isUrgent,
     );

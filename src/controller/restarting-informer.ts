@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import type { CancelTimer, Clock } from './clock.js';
 import { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
 import { objectKey } from './object-key.js';
+import { sharedStringPool } from './string-pool.js';
 
 /** What happened to an object: the three watch kinds plus a periodic resync of every cached object. */
 export type InformerEventType = 'add' | 'update' | 'delete' | 'resync';
@@ -247,12 +248,12 @@ export class RestartingInformer<T extends KubernetesObject> {
    * The object trimmed, then copied. V8's JSON.parse makes string values slices of the text it parsed, so a cached
    * object would keep its whole response alive: a watch event's line with the managedFields just stripped (2–3 KB
    * per PacingTarget), or all of a LIST's text for as long as one of its objects stays cached (20 MB at 10,000
-   * targets). structuredClone copies every string.
+   * targets). structuredClone copies every string; the shared pool then keeps one copy of each recurring one.
    */
   #own(obj: T): T {
     stripManagedFields(obj);
     this.#o.trim?.(obj);
-    return structuredClone(obj);
+    return sharedStringPool.internAll(structuredClone(obj));
   }
 
   #deliver(type: InformerEventType, obj: T): void {
@@ -261,7 +262,7 @@ export class RestartingInformer<T extends KubernetesObject> {
     if (type === 'delete') {
       this.#fingerprints.delete(key);
     } else if (this.#o.ignoreStatusOnlyUpdates) {
-      const fingerprint = changeFingerprint(obj);
+      const fingerprint = sharedStringPool.intern(changeFingerprint(obj));
       const previous = this.#fingerprints.get(key);
       this.#fingerprints.set(key, fingerprint);
       if (type === 'update' && previous === fingerprint) return;
