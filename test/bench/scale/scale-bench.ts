@@ -15,6 +15,7 @@
 //   SCALE_HEAP_SNAPSHOT=1          write a heap snapshot of the operator after the window (into .cache/scale-bench/; raises the RSS peak)
 //   SCALE_CPU_PROFILE=1            write the operator's CPU profile (node --cpu-prof) into .cache/scale-bench/
 //   SCALE_HEAP_PROFILE=1           write the operator's allocation sampling profile (node --heap-prof) there too
+//   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
   const heapFlags = [
     ...heapFlag('--max-old-space-size', 'SCALE_MAX_OLD_SPACE_MIB', CHART_HEAP.maxOldSpaceMiB),
     ...heapFlag('--max-semi-space-size', 'SCALE_MAX_SEMI_SPACE_MIB', CHART_HEAP.maxSemiSpaceMiB),
+    ...(process.env.SCALE_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
   ];
   const say = (line: string) => process.stdout.write(`bench-scale: ${line}\n`);
 
