@@ -13,7 +13,7 @@
 //   SCALE_MAX_OLD_SPACE_MIB=256    the operator's --max-old-space-size, the chart's heap.maxOldSpaceMiB (0: Node's default)
 //   SCALE_MAX_SEMI_SPACE_MIB=16    the operator's --max-semi-space-size, the chart's heap.maxSemiSpaceMiB (0: Node's default)
 //   SCALE_HEAP_SNAPSHOT=1          write a heap snapshot of the operator after the window (into .cache/scale-bench/; raises the RSS peak)
-//   SCALE_CPU_PROFILE=1            write the operator's CPU profile (node --cpu-prof) into .cache/scale-bench/
+//   SCALE_CPU_PROFILE=1            write CPU profiles (node --cpu-prof) of the operator and of the reference servers (servers-profile/) into .cache/scale-bench/
 //   SCALE_HEAP_PROFILE=1           write the operator's allocation sampling profile (node --heap-prof) there too
 //   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -115,6 +115,10 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       'reference-servers',
       process.execPath,
       [
+        // Their profile too: a cycle waits for the statistics and engagement answers of these servers.
+        ...(settings.cpuProfile
+          ? ['--cpu-prof', '--cpu-prof-dir', path.join(runDir, 'servers-profile')]
+          : []),
         cli,
         'serve',
         '--scenario',
