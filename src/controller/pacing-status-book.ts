@@ -233,7 +233,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
       }
     }
     // Rebuilt only on a change: the spread is an object per target per cycle, and most cycles change nothing.
-    if (isFieldsChanged) entry.fields = sharedStringPool.internAll({ ...entry.fields, ...fields });
+    // Only the new values need pooling: the kept ones were pooled when they arrived.
+    if (isFieldsChanged) entry.fields = { ...entry.fields, ...sharedStringPool.internAll(fields) };
     if (isConditionChanged) this.#announce(entry, before, conditions);
     if (entry.isGenerationUnwritten || (isConditionChanged && isUrgentChange(before, conditions))) {
       this.#write(entry, true);
