@@ -23,7 +23,7 @@ describe('findPackageRoot', () => {
     }
   });
 
-  it('skips package.json files of other packages on the way up', () => {
+  it('skips package.json files of other packages, and malformed ones, on the way up', () => {
     writeFileSync(
       path.join(dir, 'package.json'),
       JSON.stringify({ name: 'agent-pacing-operator', version: '9.8.7' }),
@@ -33,7 +33,8 @@ describe('findPackageRoot', () => {
       path.join(dir, 'node_modules/other/package.json'),
       JSON.stringify({ name: 'other', version: '1.0.0' }),
     );
-    writeFileSync(path.join(dir, 'node_modules/other/lib/broken.json'), '{');
+    // A malformed package.json on the way is skipped too.
+    writeFileSync(path.join(dir, 'node_modules/other/lib/package.json'), '{');
     const found = findPackageRoot(pathToFileURL(path.join(dir, 'node_modules/other/lib/index.js')).href);
     expect(found).toEqual({ dir, version: '9.8.7' });
   });
