@@ -66,6 +66,14 @@ export const adaptiveTuning = {
 } as const;
 
 /**
+ * `value` when it is a finite number, else `fallback`. A NaN in the learned state would fail its own check when
+ * read back (JSON writes NaN as null) and cold-start the target: a degenerate interval keeps the previous value.
+ */
+function finiteOr(value: number, fallback: number): number {
+  return Number.isFinite(value) ? value : fallback;
+}
+
+/**
  * Expected abandonments of the interactions that joined the queue this interval, from where they joined it: of
  * the `joined` newest of `waiting` interactions, the one with j others ahead is served only if a slot frees before
  * its patience runs out and, in the Markov model (busy slots freeing at `freeingPerSecond`, patience hazard
@@ -144,12 +152,15 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
           )
         : 0;
     const previousCalibration = isFiniteNumber(state.logCalibration) ? state.logCalibration : 0;
-    const logCalibration = Math.min(
-      Math.log(t.maxCalibration),
-      Math.max(
-        Math.log(t.minCalibration),
-        previousCalibration + calibrationGain * (expectedAbandons - Math.exp(previousCalibration) * risk),
+    const logCalibration = finiteOr(
+      Math.min(
+        Math.log(t.maxCalibration),
+        Math.max(
+          Math.log(t.minCalibration),
+          previousCalibration + calibrationGain * (expectedAbandons - Math.exp(previousCalibration) * risk),
+        ),
       ),
+      previousCalibration,
     );
     const trimError = aim * obs.deltas.queueAccepted - Math.exp(logCalibration) * risk;
     // Anti-windup: while the platform sent fewer invitations than the previous decision allowed, the allowance
@@ -160,9 +171,12 @@ export const adaptivePolicy: PacingPolicy<AdaptiveStateV1> = {
     // While warming up the trim does not act (progressive pacing), so it does not integrate either.
     const isWarmingUp = estimates.acceptedTotal < t.warmUpAccepted;
     const integrated = isWarmingUp ? state.logTrim : state.logTrim + gain * trimError;
-    const logTrim = Math.min(
-      isSaturated ? Math.max(state.logTrim, 0) : Math.log(t.maxTrim),
-      Math.max(Math.log(t.minTrim), integrated),
+    const logTrim = finiteOr(
+      Math.min(
+        isSaturated ? Math.max(state.logTrim, 0) : Math.log(t.maxTrim),
+        Math.max(Math.log(t.minTrim), integrated),
+      ),
+      state.logTrim,
     );
     const trim = Math.exp(logTrim);
     const p = estimates.p;

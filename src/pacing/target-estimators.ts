@@ -245,7 +245,10 @@ export function readEstimatesInto(
     shrunk(f[at.handleSecondsSum]!, f[at.answeredSum]!, priors.handleSeconds, priors.handleWeight),
   );
   out.patienceSeconds = patienceSeconds;
-  out.acceptedPerSecond = f[at.secondsSum]! > 0 ? f[at.acceptedSum]! / f[at.secondsSum]! : 0;
+  // No rate is known over no time: 0 s gives 0/0, and a subnormal span (5e-324 s, found by the property tests)
+  // an infinite rate that turned the adaptive policy's gains into NaN (0 × ∞).
+  const acceptedPerSecond = f[at.acceptedSum]! / f[at.secondsSum]!;
+  out.acceptedPerSecond = Number.isFinite(acceptedPerSecond) ? acceptedPerSecond : 0;
   out.abandonRatioShort = f[at.acceptedShort]! > 0 ? f[at.abandonedShort]! / f[at.acceptedShort]! : 0;
   out.acceptedShort = f[at.acceptedShort]!;
   out.abandonRatioHour = f[at.acceptedHour]! > 0 ? f[at.abandonedHour]! / f[at.acceptedHour]! : Number.NaN;

@@ -149,6 +149,34 @@ describe.each(policyNames)('policy %s', (policy) => {
     expect(JSON.parse(JSON.stringify(states))).toEqual(states);
   });
 
+  it('keeps a finite state through a subnormal statistics interval (shrunk counter-example: 0 × ∞ gain)', () => {
+    // One accepted interaction over 5e-324 s of statistics made the accepted rate infinite; with a 0 % goal the
+    // adaptive gains became NaN, the state held logCalibration: NaN, JSON wrote null and the target cold-started.
+    const tiny = anObservation({
+      intervalMs: 100,
+      goalRatio: 0,
+      freeSlots: 0,
+      busySlots: 0,
+      staffedSlots: 5e-324,
+      pending: 0,
+    });
+    const first = {
+      ...tiny,
+      deltas: { ...tiny.deltas, sent: 0, inviteAccepted: 0, queueAccepted: 1, statsSeconds: 5e-324 },
+    };
+    const { states } = decideAll(policy, [first], {});
+    const restored = JSON.parse(JSON.stringify(states)) as Record<string, unknown>;
+    expect(restored).toEqual(states);
+    const next = anObservation({
+      intervalMs: 100,
+      goalRatio: 0,
+      freeSlots: 0,
+      busySlots: 0,
+      staffedSlots: 0,
+    });
+    expect(decideAll(policy, [next], restored)).toEqual(decideAll(policy, [next], states));
+  });
+
   it('cold-starts from state it cannot read instead of failing', () => {
     const garbage = {
       'Proactive Chat:chat': { version: 1, estimators: { acceptance: 'no' }, policyState: [1] },
