@@ -4,12 +4,12 @@ import {
   fastChecked,
   hasProtoKey,
   isCount,
-  isFiniteNumber,
   isNonEmptyString,
   isPlainObject,
 } from './fast-checked-schema.js';
 import {
   AgentMediaStateNameSchema,
+  isSkillLevels,
   StatsSnapshotSchema,
   type AgentMediaState,
   type SnapshotAgent,
@@ -62,9 +62,7 @@ export const AgentTableSchema = z
     ids: fastArray(z.string().min(1), isNonEmptyString).describe('agent identifiers, one row per agent'),
     groupSets: fastArray(groupSetSchema, everyOf(isNonEmptyString)).describe('distinct group-name lists'),
     groupSet: fastArray(z.int().min(0), isCount).describe('per agent: index into groupSets'),
-    skillSets: fastArray(skillSetSchema, (s) => isPlainObject(s) && everySkillLevel(s)).describe(
-      'distinct skill-level records',
-    ),
+    skillSets: fastArray(skillSetSchema, isSkillLevels).describe('distinct skill-level records'),
     skillSet: fastArray(z.int().min(0), isCount).describe('per agent: index into skillSets'),
     media: fastChecked(z.record(z.string().min(1), AgentMediaColumnsSchema), isMediaColumns).describe(
       'media name to its columns',
@@ -138,11 +136,6 @@ function isMediaColumns(value: unknown): boolean {
     if (!everyOf(isStateCode)(columns.state) || !everyOf(isCount)(columns.capacity)) return false;
     if (!everyOf(isCount)(columns.load)) return false;
   }
-  return true;
-}
-
-function everySkillLevel(skills: Record<string, unknown>): boolean {
-  for (const name in skills) if (!isFiniteNumber(skills[name])) return false;
   return true;
 }
 

@@ -60,13 +60,19 @@ export const SnapshotVirtualQueueSchema = z.object({
 
 const MEDIA_STATES: ReadonlySet<unknown> = new Set(AgentMediaStateNameSchema.options);
 
+/** The fast equivalent of an agent's `skills` record: a plain object of finite levels (both snapshot forms). */
+export function isSkillLevels(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const name in value) if (!isFiniteNumber(value[name])) return false;
+  return true;
+}
+
 /** The fast equivalent of {@link SnapshotAgentSchema} (see {@link fastChecked}); never more permissive. */
 function isSnapshotAgent(value: unknown): boolean {
   if (!isPlainObject(value) || !isNonEmptyString(value.id) || !Array.isArray(value.groups)) return false;
   for (const group of value.groups) if (!isNonEmptyString(group)) return false;
   const { skills, media } = value;
-  if (!isPlainObject(skills) || !isPlainObject(media)) return false;
-  for (const name in skills) if (!isFiniteNumber(skills[name])) return false;
+  if (!isSkillLevels(skills) || !isPlainObject(media)) return false;
   for (const name in media) {
     const state = media[name];
     if (
