@@ -8,6 +8,7 @@ import { ControllerConfigError } from './errors.js';
 import type { LeaseClient } from './lease-client.js';
 import { leaseRecordText } from './lease-record.js';
 import { pacingApiGroup } from '../api/api-group.js';
+import { isFencingToken } from '../api/protocol/index.js';
 
 /**
  * Annotation in which a holder states its renew deadline, so a candidate taking over an expired Lease knows how
@@ -131,6 +132,7 @@ export class LeaseElector {
   #observedRecord = '';
   #observedTimeMs = Number.NEGATIVE_INFINITY;
   #observedHolder = '';
+  #writtenVersion: string | undefined;
 
   /** @throws ControllerConfigError for timings out of order or an empty identity/name. */
   constructor(options: LeaseElectorOptions) {
@@ -178,6 +180,15 @@ export class LeaseElector {
    */
   exclusiveSinceMs(): number | undefined {
     return this.#leading ? this.#exclusiveSinceMs : undefined;
+  }
+
+  /**
+   * While leading: the fencing token to send with what this lease entitles us to publish, the resourceVersion of
+   * our latest successful write to the Lease (see FencingTokenSchema for why a later holder's is always larger).
+   * Undefined when not leading, or when the API server's resourceVersions are not comparable integers.
+   */
+  fencingToken(): string | undefined {
+    return this.#leading ? this.#writtenVersion : undefined;
   }
 
   /** The holder identity last observed on the Lease ('' when none). */
@@ -257,7 +268,7 @@ export class LeaseElector {
           ...this.#withDeadlineAnnotation(this.#observedLease),
           spec: { ...spec, holderIdentity: identity, leaseDurationSeconds, renewTime: new V1MicroTime(now) },
         });
-        this.#observe(written, clock.nowMs());
+        this.#wrote(written, clock.nowMs());
         return true;
       } catch (err) {
         this.#metrics.leaderSlowpath.inc({ name });
@@ -281,7 +292,7 @@ export class LeaseElector {
           leaseTransitions: 0,
         },
       });
-      this.#observe(created, clock.nowMs());
+      this.#wrote(created, clock.nowMs());
       this.#takenOverAtMs = undefined;
       return true;
     }
@@ -312,7 +323,7 @@ export class LeaseElector {
       },
     };
     try {
-      this.#observe(await leaseClient.replace(namespace, name, updated), clock.nowMs());
+      this.#wrote(await leaseClient.replace(namespace, name, updated), clock.nowMs());
       this.#takenOverAtMs = undefined;
       if (!this.#leading && expiredHolder) {
         // The old holder stopped acting its renew deadline after sending its last renewal, which we waited
@@ -335,6 +346,13 @@ export class LeaseElector {
       this.#log.error({ err }, 'leader election mayAcquire threw; not acquiring');
       return false;
     }
+  }
+
+  /** Observes a Lease this elector just wrote as holder: its resourceVersion becomes the fencing token. */
+  #wrote(lease: V1Lease, nowMs: number): void {
+    this.#observe(lease, nowMs);
+    const version = lease.metadata?.resourceVersion;
+    this.#writtenVersion = version !== undefined && isFencingToken(version) ? version : undefined;
   }
 
   #observe(lease: V1Lease, nowMs: number): void {
@@ -388,6 +406,7 @@ export class LeaseElector {
     if (!this.#leading) return;
     this.#leading = false;
     this.#exclusiveSinceMs = undefined;
+    this.#writtenVersion = undefined;
     this.#metrics.leaderStatus.set({ name: this.#o.name }, 0);
     this.#log.info({ reason }, 'stopped leading');
     this.#callback('onStoppedLeading', () => this.#o.onStoppedLeading?.());

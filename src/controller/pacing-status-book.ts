@@ -198,6 +198,9 @@ export class PacingStatusBook implements CycleOutcomeSink {
       },
     );
     for (const target of outcome.targets) {
+      // Lost to another replica mid-cycle (its shard, or a platform that refused our fencing token): the new
+      // holder writes this target's status; a write from here would contradict it.
+      if (target.reason === 'LeaseLost') continue;
       this.#apply('PacingTarget', target.key, [pacingCondition(target)], targetFigures(target));
     }
   }

@@ -105,6 +105,7 @@ export class ShardCoordinator implements LeaseFence {
       shardOf: (targetKey) => shardOfTarget(targetKey, count),
       holdsShard: (shard, nowMs) => this.#electors[shard]?.holdsValidLease(nowMs) ?? false,
       exclusiveSinceMs: (shard) => this.#electors[shard]?.exclusiveSinceMs(),
+      fencingToken: (shard) => this.#electors[shard]?.fencingToken(),
     };
   }
 

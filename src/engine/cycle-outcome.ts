@@ -9,7 +9,8 @@ import type { TargetFigures } from './pacing-decider.js';
  * - `PolicyFailed`: the decider threw or skipped the target; fail-safe, 0 invitations.
  * - `EngagementUnreachable`: the exchange failed; nothing was allowed.
  * - `EngagementRejected`: the platform refused this target's allowance.
- * - `LeaseLost`: the lease was lost before publishing; nothing was published.
+ * - `LeaseLost`: the lease (or the target's shard) was lost before publishing, or the platform refused the
+ *   publish's fencing token because a newer leader published since (detail `STALE_FENCE`); nothing was applied.
  */
 export const targetOutcomeReasons = [
   'Paced',

@@ -11,6 +11,11 @@ export interface LeaseFence {
    * undefined: only slots that start after we acquired are safe.
    */
   exclusiveSinceMs?(): number | undefined;
+  /**
+   * Unsharded: the fencing token sent with each publish (the resourceVersion of our latest Lease write), so the
+   * platform can refuse a late publish of a replica that lost the lease since. Absent or undefined: none is sent.
+   */
+  fencingToken?(): string | undefined;
   /** Present when targets are spread over several shard leases; absent: one lease covers every target. */
   readonly shards?: ShardFence | undefined;
 }
@@ -32,6 +37,8 @@ export interface ShardFence {
    * taken over mid-slot was maybe published by its previous holder for that same slot.
    */
   exclusiveSinceMs?(shard: number): number | undefined;
+  /** The fencing token of `shard`'s Lease while this instance holds it (see {@link LeaseFence.fencingToken}). */
+  fencingToken?(shard: number): string | undefined;
 }
 
 /** A fence that always answers true: for a single replica run without leader election. */
@@ -53,4 +60,11 @@ export function holdsTarget(
   if (!shards.holdsShard(shard, nowMs)) return false;
   const since = heldSinceAtMostMs === undefined ? undefined : shards.exclusiveSinceMs?.(shard);
   return since === undefined || heldSinceAtMostMs === undefined || since <= heldSinceAtMostMs;
+}
+
+/** The fencing token to publish `targetKey` under: its shard Lease's, or unsharded the one Lease's (if any). */
+export function fencingTokenOf(fence: LeaseFence, targetKey: string): string | undefined {
+  const shards = fence.shards;
+  if (shards === undefined) return fence.fencingToken?.();
+  return shards.fencingToken?.(shards.shardOf(targetKey));
 }

@@ -1,8 +1,9 @@
+import { STALE_FENCE_CODE } from '../api/protocol/index.js';
 import type { Clock } from './clock.js';
 import type { ClusterConfig } from './cluster-config.js';
 import type { CycleOutcome, InputHealth, TargetOutcome } from './cycle-outcome.js';
 import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
-import { holdsTarget, type LeaseFence } from './lease-fence.js';
+import { fencingTokenOf, holdsTarget, type LeaseFence } from './lease-fence.js';
 import type { LearnedState } from './learned-state.js';
 import { reportsById, type PacingDecider, type TargetDecision } from './pacing-decider.js';
 import type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
@@ -128,21 +129,45 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     };
   }
 
-  // 5. Publish.
+  // 5. Publish, each target with the fencing token of the lease it was just checked against: a platform that
+  //    keeps the highest token it applied refuses this publish if it arrives after a newer leader's.
   const request = {
     clusterId: cluster.clusterId,
     cycleId: input.cycleId,
     intervalMs: cluster.refreshPeriodMs,
     publisher: ports.publisher,
-    targets: publishable.map((t) => ({
-      id: t.id,
-      invites: decisions.get(t.id)?.invites ?? 0,
-      groups: t.groups.map((g) => g.name),
-    })),
+    targets: publishable.map((t) => {
+      const fence = fencingTokenOf(ports.fence, t.key);
+      const allowance = {
+        id: t.id,
+        invites: decisions.get(t.id)?.invites ?? 0,
+        groups: t.groups.map((g) => g.name),
+      };
+      return fence === undefined ? allowance : { ...allowance, fence };
+    }),
   };
   try {
     const answer = await ports.engagement.exchange(request, signal);
     const reports = reportsById(answer);
+    if (publishable.every((t) => reports.get(t.id)?.error?.code === STALE_FENCE_CODE)) {
+      // The platform applied a newer leader's publish first: this replica lost the lease while its publish was on
+      // the way. Nothing of it was applied, so the cycle counts as not published, like a failed fence.
+      const fenced: InputHealth = {
+        isHealthy: false,
+        reason: 'Fenced',
+        message: 'the engagement platform refused a stale fencing token: another replica published since',
+      };
+      return {
+        outcome: finish(input, ports, marks, false, stats, fenced, [
+          ...publishable.map((t) =>
+            withReport(decisions.get(t.id) ?? zeroOutcome(t, 'LeaseLost', ''), reports),
+          ),
+          ...lost,
+        ]),
+        learnedState: input.learnedState,
+        reports: input.reports,
+      };
+    }
     const outcomes = [
       ...publishable.map((t) =>
         withReport(decisions.get(t.id) ?? zeroOutcome(t, 'PolicyFailed', ''), reports),
@@ -391,6 +416,17 @@ function withReport(
   reports: ReadonlyMap<string, EngagementTargetReport>,
 ): TargetOutcome {
   const report = reports.get(outcome.id);
+  if (report?.error?.code === STALE_FENCE_CODE) {
+    // Not the platform's fault nor the target's: a newer leader publishes it now, and this replica is about to
+    // notice that it lost the lease. Reported as the fence would have, not as a rejection (no alarm).
+    return {
+      ...outcome,
+      invites: 0,
+      reason: 'LeaseLost',
+      detailReason: STALE_FENCE_CODE,
+      message: `the engagement platform refused a stale fencing token for ${outcome.id}: another replica publishes it`,
+    };
+  }
   if (report?.error !== undefined) {
     return {
       ...outcome,

@@ -3,9 +3,11 @@ import {
   EngagementWireRequestSchema,
   decodeEngagementRequest,
   encodeEngagementAnswer,
+  STALE_FENCE_CODE,
   type EngagementRequest,
   type EngagementWireAnswer,
 } from '../api/protocol/index.js';
+import { FenceRegister } from './fence-register.js';
 import type { ReferenceContactCenter } from './reference-contact-center.js';
 import { FaultPlan, sendWithFault, type ReferenceFault } from './reference-faults.js';
 import {
@@ -51,8 +53,15 @@ export interface PublicationRecord {
   parts: number;
   /** Targets in the chunk. */
   targets: number;
-  /** Ids of the targets in the chunk, in request order (for the one-publisher-per-cycle-and-target proof). */
+  /**
+   * Ids of the targets whose allowances were applied, in request order (for the one-publisher-per-cycle-and-target
+   * proof): every target of the chunk but the refused ones.
+   */
   targetIds: string[];
+  /** The chunk's fencing token, when it carried one. */
+  fence?: string;
+  /** Targets refused because a newer fencing token was already applied for them (`STALE_FENCE`). */
+  refusedTargetIds: string[];
   /** Server wall time of receipt, ms. */
   receivedAtMs: number;
 }
@@ -77,7 +86,8 @@ const MAX_KEPT_REQUESTS = 50;
  * Serves the engagement exchange (docs/api/engagement-exchange.openapi.yaml) over a live simulation: applies each
  * chunk's allowances to simulated visitors and answers pending invitations and cumulative counters per target.
  * A repeated chunk (same cluster, cycle, part and publisher) is answered from cache without being applied again,
- * which is what makes client retries safe.
+ * which is what makes client retries safe. It fences as a production platform should: per target it keeps the
+ * highest fencing token applied and refuses an older one with `STALE_FENCE`.
  */
 export async function startReferenceEngagementServer(
   options: ReferenceEngagementServerOptions,
@@ -88,24 +98,43 @@ export async function startReferenceEngagementServer(
   const publications: PublicationRecord[] = [];
   const answers = new Map<string, EngagementWireAnswer>();
   const received: unknown[] = [];
+  const fences = new FenceRegister();
 
   const applyCycle = (request: EngagementRequest, part: [number, number]): EngagementWireAnswer => {
     options.contactCenter.advanceTo(options.clock.nowMs());
     const known = new Set(options.contactCenter.targetIds());
     const sent = new Set(request.targets.map((t) => t.id));
-    const unknown: [string, string, string][] = request.targets
-      .filter((t) => !known.has(t.id))
-      .map((t) => [t.id, 'UNKNOWN_TARGET', `no virtual queue and media "${t.id}" on this platform`]);
+    const issues: [string, string, string][] = [];
+    const applied: EngagementRequest['targets'] = [];
+    const refused: string[] = [];
+    for (const target of request.targets) {
+      if (!known.has(target.id)) {
+        issues.push([
+          target.id,
+          'UNKNOWN_TARGET',
+          `no virtual queue and media "${target.id}" on this platform`,
+        ]);
+      } else if (fences.isStale(target.id, target.fence)) {
+        refused.push(target.id);
+        issues.push([
+          target.id,
+          STALE_FENCE_CODE,
+          `fencing token ${target.fence} is older than ${fences.highest(target.id)}, already applied`,
+        ]);
+      } else {
+        applied.push(target);
+        fences.applied(target.id, target.fence);
+      }
+    }
     const reports = options.contactCenter
       .applyAllowances({
         cycleId: request.cycleId,
         // The simulator applies one cycle id once per publisher; each chunk of a cycle is its own application.
         publisher: part[1] > 1 ? `${request.publisher}#part${part[0]}` : request.publisher,
-        allowances: request.targets
-          .filter((t) => known.has(t.id))
-          .map(({ id, invites }) => ({ id, invites })),
+        allowances: applied.map(({ id, invites }) => ({ id, invites })),
       })
       .filter((r) => sent.has(r.id));
+    const fence = request.targets[0]?.fence;
     publications.push({
       clusterId: request.clusterId,
       cycleId: request.cycleId,
@@ -113,12 +142,14 @@ export async function startReferenceEngagementServer(
       part: part[0],
       parts: part[1],
       targets: request.targets.length,
-      targetIds: request.targets.map((t) => t.id),
+      targetIds: applied.map((t) => t.id),
+      ...(fence === undefined ? {} : { fence }),
+      refusedTargetIds: refused,
       receivedAtMs: options.clock.nowMs(),
     });
     if (publications.length > MAX_PUBLICATIONS)
       publications.splice(0, publications.length - MAX_PUBLICATIONS);
-    return encodeEngagementAnswer({ cycleId: request.cycleId, targets: reports }, unknown);
+    return encodeEngagementAnswer({ cycleId: request.cycleId, targets: reports }, issues);
   };
 
   const server = await startLoopbackServer(
@@ -143,6 +174,8 @@ export async function startReferenceEngagementServer(
       }
       const fault = faults.take();
       const read = await readJsonBody(req, maxBodyBytes);
+      // A request held in flight (a slow proxy, a congested link): it is applied late, whoever leads by then.
+      if (fault?.kind === 'hold') await new Promise((resolve) => setTimeout(resolve, fault.ms));
       if ('error' in read) return sendJson(res, read.status, { error: read.error });
       const parsed = EngagementWireRequestSchema.safeParse(read.json);
       const request = parsed.success ? decodeEngagementRequest(parsed.data) : undefined;

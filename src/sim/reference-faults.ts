@@ -12,6 +12,8 @@ export const ReferenceFaultSchema = z.discriminatedUnion('kind', [
     retryAfterSeconds: z.int().min(0).optional(),
   }),
   z.object({ kind: z.literal('delay'), ms: z.int().min(0) }),
+  // The engagement exchange only: the request is held this long before it is applied (delay holds the answer).
+  z.object({ kind: z.literal('hold'), ms: z.int().min(0) }),
   z.object({ kind: z.literal('reset') }),
   z.object({ kind: z.literal('malformed'), body: z.string() }),
   z.object({ kind: z.literal('stall') }),

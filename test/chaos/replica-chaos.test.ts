@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { stopOperator } from '../support/operator-harness.js';
 import { eventuallyAsync } from './support/async-kubectl.js';
-import { ChaosRun, CYCLE_MS, LEASE_DURATION_MS } from './support/chaos-run.js';
+import { ChaosRun, CYCLE_MS, LEASE_DURATION_MS, TARGET_IDS } from './support/chaos-run.js';
 import { scenarioIt } from './support/chaos-selection.js';
 import { expectInvariants } from './support/expect-invariants.js';
 
@@ -115,6 +115,48 @@ describe('chaos: replicas die, freeze and roll while pacing, and the tenant reco
       expect(lateByFrozen).toEqual([]);
       expect(figures.publishers).toContain(newLeader);
       expectInvariants(figures);
+    },
+  );
+
+  scenarioIt('short')(
+    'a publish held in flight while its leader freezes and loses the Lease: the new leader publishes first, and the late publish is refused for its stale fencing token',
+    async () => {
+      const leader = await run.leader();
+      const frozen = run.replicas.get(leader)!;
+      // Held long enough for the takeover and the new leader's first publications to land before it.
+      const holdMs = 3 * LEASE_DURATION_MS;
+      const engagement = run.world.engagement;
+      engagement.faults.add({ kind: 'hold', ms: holdMs });
+      // The fault is taken as the leader's next exchange arrives; freeze the leader while it is held.
+      await eventuallyAsync('the leader exchange to be held', () =>
+        engagement.faults.pending === 0 ? true : undefined,
+      );
+      const stoppedAtMs = Date.now();
+      frozen.kill('SIGSTOP');
+      const late = await eventuallyAsync(
+        'the held publish to be applied',
+        () => run.publications().find((p) => p.publisher === leader && p.receivedAtMs > stoppedAtMs),
+        holdMs + 10_000,
+      );
+      const takeover = run.publications().find((p) => p.publisher !== leader && p.receivedAtMs > stoppedAtMs);
+      const resumedAtMs = Date.now();
+      frozen.kill('SIGCONT');
+
+      const figures = await run.afterFault('fencing token', stoppedAtMs, resumedAtMs);
+      process.stdout.write(
+        `CHAOS fencing: froze ${leader} with its publish of cycle ${late.cycleId} (fence ${late.fence}) held ` +
+          `${holdMs} ms; ${takeover?.publisher} published cycle ${takeover?.cycleId} (fence ${takeover?.fence}) ` +
+          `first; the late publish: applied ${late.targetIds.length}, refused ${late.refusedTargetIds.length}\n`,
+      );
+
+      // The gap is real: the new leader published before the late publish arrived...
+      expect(takeover).toBeDefined();
+      expect(takeover!.receivedAtMs).toBeLessThan(late.receivedAtMs);
+      // ...and the platform applied none of it, because its token is older than the new leader's.
+      expect(late.targetIds).toEqual([]);
+      expect([...late.refusedTargetIds].sort()).toEqual([...TARGET_IDS].sort());
+      expect(BigInt(late.fence!)).toBeLessThan(BigInt(takeover!.fence!));
+      expectInvariants(figures, 0, leader);
     },
   );
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fastChecked, isCount, isNonEmptyString } from './fast-checked-schema.js';
+import { FencingTokenSchema } from './fencing-token.js';
 
 /** Version of the compact wire encoding; a server answers 400 to a version it does not speak. */
 export const ENGAGEMENT_WIRE_VERSION = 1;
@@ -11,6 +12,7 @@ export const EngagementAllowanceSchema = z.object({
   id: z.string().min(1).describe('target id `${virtualQueue}:${media}`'),
   invites: count.describe('invitations the platform may send for this target during the interval'),
   groups: z.array(z.string().min(1)).describe('names of the agent groups that answer this target'),
+  fence: FencingTokenSchema.optional(),
 });
 
 /** The logical content the operator publishes each cycle (before compact encoding and chunking). */
@@ -47,7 +49,9 @@ export const EngagementAnswerSchema = z.object({
 
 /**
  * Compact wire request (one chunk). Group names are sent once in `groups` and referenced by index, and each target
- * is a tuple `[id, invites, groupIndexes]`, which keeps 10,000 targets under 40 bytes each after gzip.
+ * is a tuple `[id, invites, groupIndexes]`, which keeps 10,000 targets under 40 bytes each after gzip. `fence` is the
+ * fencing token every target of the chunk is published under: a platform that keeps the highest token it applied per
+ * target refuses a late allowance from a replica that has since lost the Lease (error `STALE_FENCE`).
  */
 export const EngagementWireRequestSchema = z.object({
   v: z.literal(ENGAGEMENT_WIRE_VERSION),
@@ -56,6 +60,8 @@ export const EngagementWireRequestSchema = z.object({
   intervalMs: z.int().positive(),
   publisher: z.string().min(1),
   part: z.tuple([count, z.int().positive()]).describe('[index, count] of this chunk within the cycle'),
+  // Optional, so a platform that does not fence and an operator without leader election still speak v1.
+  fence: FencingTokenSchema.optional(),
   groups: z.array(z.string().min(1)),
   targets: z.array(z.tuple([z.string().min(1), count, z.array(count)])),
 });
@@ -97,6 +103,8 @@ export interface EngagementRequestInput {
     readonly id: string;
     readonly invites: number;
     readonly groups: readonly string[];
+    /** The fencing token of the lease this target is published under; absent without leader election. */
+    readonly fence?: string | undefined;
   }[];
 }
 

@@ -9,8 +9,10 @@ import {
 } from './engagement-exchange.js';
 
 /**
- * Splits a logical request into compact wire chunks of at most `maxTargetsPerRequest` targets each.
- * An empty target list still yields one chunk, so the platform sees the cycle (and who published it).
+ * Splits a logical request into compact wire chunks of at most `maxTargetsPerRequest` targets each. Targets
+ * published under different fencing tokens (sharded: different shard Leases) go into different chunks, since a
+ * chunk carries one token. An empty target list still yields one chunk, so the platform sees the cycle (and who
+ * published it).
  */
 export function encodeEngagementRequest(
   request: EngagementRequestInput,
@@ -19,13 +21,17 @@ export function encodeEngagementRequest(
   if (!Number.isInteger(maxTargetsPerRequest) || maxTargetsPerRequest < 1) {
     throw new RangeError(`maxTargetsPerRequest must be a positive integer, got ${maxTargetsPerRequest}`);
   }
-  const partCount = Math.max(1, Math.ceil(request.targets.length / maxTargetsPerRequest));
-  const chunks: EngagementWireRequest[] = [];
-  for (let part = 0; part < partCount; part++) {
-    const slice = request.targets.slice(part * maxTargetsPerRequest, (part + 1) * maxTargetsPerRequest);
+  const slices: { fence: string | undefined; targets: EngagementRequestInput['targets'] }[] = [];
+  for (const [fence, targets] of byFence(request.targets)) {
+    for (let from = 0; from < targets.length; from += maxTargetsPerRequest) {
+      slices.push({ fence, targets: targets.slice(from, from + maxTargetsPerRequest) });
+    }
+  }
+  if (slices.length === 0) slices.push({ fence: undefined, targets: [] });
+  return slices.map((slice, part) => {
     const groupIndex = new Map<string, number>();
     const groups: string[] = [];
-    const targets: [string, number, number[]][] = slice.map((t) => [
+    const targets: [string, number, number[]][] = slice.targets.map((t) => [
       t.id,
       t.invites,
       t.groups.map((g) => {
@@ -38,18 +44,31 @@ export function encodeEngagementRequest(
         return i;
       }),
     ]);
-    chunks.push({
+    return {
       v: ENGAGEMENT_WIRE_VERSION,
       cluster: request.clusterId,
       cycle: request.cycleId,
       intervalMs: request.intervalMs,
       publisher: request.publisher,
-      part: [part, partCount],
+      part: [part, slices.length],
+      ...(slice.fence === undefined ? {} : { fence: slice.fence }),
       groups,
       targets,
-    });
+    };
+  });
+}
+
+/** The targets grouped by fencing token, in order of first appearance (one group when none has a token). */
+function byFence(
+  targets: EngagementRequestInput['targets'],
+): Map<string | undefined, EngagementRequestInput['targets'][number][]> {
+  const groups = new Map<string | undefined, EngagementRequestInput['targets'][number][]>();
+  for (const target of targets) {
+    const group = groups.get(target.fence);
+    if (group === undefined) groups.set(target.fence, [target]);
+    else group.push(target);
   }
-  return chunks;
+  return groups;
 }
 
 /**
@@ -65,7 +84,9 @@ export function decodeEngagementRequest(chunk: EngagementWireRequest): Engagemen
       if (name === undefined) return undefined;
       groups.push(name);
     }
-    targets.push({ id, invites, groups });
+    targets.push(
+      chunk.fence === undefined ? { id, invites, groups } : { id, invites, groups, fence: chunk.fence },
+    );
   }
   return {
     clusterId: chunk.cluster,

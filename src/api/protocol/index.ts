@@ -5,6 +5,7 @@ export * from './stats-snapshot-table.js';
 export * from './stats-selection.js';
 export * from './engagement-exchange.js';
 export * from './engagement-wire-codec.js';
+export * from './fencing-token.js';
 export * from './read-bounded-body.js';
 export * from './fast-checked-schema.js';
 export * from './retry-after.js';

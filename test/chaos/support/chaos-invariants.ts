@@ -29,6 +29,31 @@ export function findDoublePublications(records: readonly PublicationRecord[]): D
     });
 }
 
+/** A chunk the platform refused, wholly or partly, because a newer fencing token was applied for its targets. */
+export interface FencedPublication {
+  readonly publisher: string;
+  readonly cycleId: number;
+  readonly fence: string | undefined;
+  readonly receivedAtMs: number;
+  readonly refusedTargetIds: readonly string[];
+}
+
+/**
+ * Every publication the platform refused for a stale fencing token. Only a replica that lost the Lease while its
+ * publish was on the way may appear here: a refusal of the current leader means its token went backwards.
+ */
+export function findFencedPublications(records: readonly PublicationRecord[]): FencedPublication[] {
+  return records
+    .filter((r) => r.refusedTargetIds.length > 0)
+    .map((r) => ({
+      publisher: r.publisher,
+      cycleId: r.cycleId,
+      fence: r.fence,
+      receivedAtMs: r.receivedAtMs,
+      refusedTargetIds: r.refusedTargetIds,
+    }));
+}
+
 /** The longest stretch without a publication of one target inside a window, and where it was. */
 export interface OwnershipGap {
   readonly targetId: string;

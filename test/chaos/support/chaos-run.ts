@@ -14,6 +14,7 @@ import {
   accountingOf,
   accountingProblems,
   findDoublePublications,
+  findFencedPublications,
   longestOwnershipGaps,
   type AccountingBaseline,
   type OwnershipGap,
@@ -60,6 +61,8 @@ export interface ScenarioFigures {
   readonly recoveredAfterMs: number;
   /** (cycle, target) pairs the platform received twice (must be empty). */
   readonly doublePublications: ReturnType<typeof findDoublePublications>;
+  /** Publications the platform refused for a stale fencing token (empty unless a leader froze mid-publish). */
+  readonly fencedPublications: ReturnType<typeof findFencedPublications>;
   /** Accounting identity violations in the first state saved after recovery (must be empty). */
   readonly accountingProblems: readonly string[];
   /** Cumulative counts the operator had counted in that state, per target (accepted/abandoned). */
@@ -270,6 +273,7 @@ export class ChaosRun {
       publishingResumedAfterMs: resumedAtMs - faultEndMs,
       recoveredAfterMs: recoveredAtMs - faultEndMs,
       doublePublications: findDoublePublications(records),
+      fencedPublications: findFencedPublications(records),
       accountingProblems: [
         ...accountingProblems(accounting, this.#baseline, this.world.truth),
         ...(accounting.length === TARGET_IDS.length ? [] : ['the saved state lacks a target']),

@@ -21,6 +21,7 @@ const record = (
   parts: 1,
   targets: targetIds.length,
   targetIds,
+  refusedTargetIds: [],
   receivedAtMs,
 });
 

@@ -124,6 +124,46 @@ describe('LeaseElector', () => {
     await elector.stop();
   });
 
+  it('fences with the resourceVersion of its latest Lease write: growing with renewals, larger for a successor', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const a = anElector('a', { clock, leases }, { releaseOnStop: false });
+    const b = anElector('b', { clock, leases });
+    expect(a.elector.fencingToken()).toBeUndefined();
+    a.elector.start();
+    await clock.advance(0);
+    const acquired = a.elector.fencingToken();
+    expect(acquired).toBe(leases.leases.get(`${NS}/${NAME}`)?.metadata?.resourceVersion);
+    await clock.advance(6_000);
+    const renewed = a.elector.fencingToken();
+    expect(Number(renewed)).toBeGreaterThan(Number(acquired));
+    expect(renewed).toBe(leases.leases.get(`${NS}/${NAME}`)?.metadata?.resourceVersion);
+    // a dies without releasing; b takes over after the lease expires.
+    await a.elector.stop();
+    expect(a.elector.fencingToken()).toBeUndefined();
+    b.elector.start();
+    await clock.advance(40_000);
+    expect(b.elector.isLeader()).toBe(true);
+    expect(Number(b.elector.fencingToken())).toBeGreaterThan(Number(renewed));
+    await b.elector.stop();
+  });
+
+  it('sends no fencing token when the API server returns a resourceVersion that is not an integer', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const replace = leases.replace.bind(leases);
+    leases.replace = async (ns, name, lease) => {
+      const written = await replace(ns, name, lease);
+      return { ...written, metadata: { ...written.metadata, resourceVersion: 'opaque-7' } };
+    };
+    const { elector } = anElector('a', { clock, leases });
+    elector.start();
+    await clock.advance(6_000);
+    expect(elector.isLeader()).toBe(true);
+    expect(elector.fencingToken()).toBeUndefined();
+    await elector.stop();
+  });
+
   it('stops leading at the renew deadline when renewals fail, and fencing says so', async () => {
     const clock = new FakeClock();
     const leases = new FakeLeaseClient();

@@ -269,6 +269,14 @@ describe('PacingStatusBook', () => {
     ]);
   });
 
+  it('writes no status for a target lost to another replica mid-cycle (its shard, or a stale fencing token)', () => {
+    const { book, submitted } = setUp();
+
+    book.cycleCompleted(anOutcome({}, { reason: 'LeaseLost', detailReason: 'STALE_FENCE', invites: 0 }));
+
+    expect(submitted.map((s) => s.ref.name)).toEqual(['main']);
+  });
+
   it('ignores outcomes of objects it was never told about, and forgets deleted ones', () => {
     const { book, submitted } = setUp();
     book.forget('PacingTarget', 'tenant/chat');

@@ -88,6 +88,8 @@ export class FakeEngagement implements EngagementExchange {
   readonly requests: AllowanceRequest[] = [];
   failure: Error | undefined;
   rejected = new Set<string>();
+  /** Targets refused as a fencing platform refuses a late publish (error STALE_FENCE). */
+  staleFence = new Set<string>();
   pending = 2;
 
   async exchange(request: AllowanceRequest): Promise<AllowanceAnswer> {
@@ -102,7 +104,11 @@ export class FakeEngagement implements EngagementExchange {
         acceptedTotal: 0,
         declinedTotal: 0,
         expiredTotal: 0,
-        error: this.rejected.has(t.id) ? { code: 'UnknownTarget', message: 'no such queue' } : undefined,
+        error: this.staleFence.has(t.id)
+          ? { code: 'STALE_FENCE', message: 'fencing token 5 is older than 9, already applied' }
+          : this.rejected.has(t.id)
+            ? { code: 'UnknownTarget', message: 'no such queue' }
+            : undefined,
       })),
     };
   }
@@ -174,11 +180,16 @@ export class SwitchFence {
   isHolding = true;
   /** What exclusiveSinceMs answers (undefined: unknown, so a takeover waits for the next slot). */
   exclusiveSince: number | undefined;
+  /** What fencingToken answers (undefined: no token is sent). */
+  token: string | undefined;
   holdsValidLease(): boolean {
     return this.isHolding;
   }
   exclusiveSinceMs(): number | undefined {
     return this.exclusiveSince;
+  }
+  fencingToken(): string | undefined {
+    return this.token;
   }
 }
 
@@ -186,6 +197,8 @@ export class SwitchFence {
 export class ShardSwitchFence {
   held = new Set<number>();
   readonly heldSince = new Map<number, number>();
+  /** Fencing token per held shard. */
+  readonly tokens = new Map<number, string>();
   readonly shards: ShardFence;
 
   constructor(shardByKey: Readonly<Record<string, number>>, count: number) {
@@ -194,6 +207,7 @@ export class ShardSwitchFence {
       shardOf: (key) => shardByKey[key] ?? 0,
       holdsShard: (shard) => this.held.has(shard),
       exclusiveSinceMs: (shard) => this.heldSince.get(shard),
+      fencingToken: (shard) => this.tokens.get(shard),
     };
   }
 

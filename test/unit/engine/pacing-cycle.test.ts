@@ -169,6 +169,60 @@ describe('runPacingCycle', () => {
     expect(result.reports.get('sales:chat')?.pending).toBe(2);
   });
 
+  it("sends the lease's fencing token with every target, read at the fence check", async () => {
+    const { engagement, fence, ports, input, stats } = setUp();
+    fence.token = '41';
+    const fetch = stats.fetch.bind(stats);
+    stats.fetch = async (signal) => {
+      const snapshot = await fetch(signal);
+      fence.token = '42'; // renewed while the cycle ran: the publish carries the latest write
+      return snapshot;
+    };
+
+    await runPacingCycle(input, ports);
+
+    expect(engagement.requests[0]?.targets.map((t) => [t.id, t.fence])).toEqual([
+      ['sales:chat', '42'],
+      ['support:chat', '42'],
+    ]);
+  });
+
+  it('sends no fencing token without one, so a platform applies the publish as before', async () => {
+    const { engagement, ports, input } = setUp();
+    await runPacingCycle(input, ports);
+    expect(engagement.requests[0]?.targets.every((t) => !('fence' in t))).toBe(true);
+  });
+
+  it('counts a publish the platform refused for a stale fencing token as not published, keeping the state', async () => {
+    const { engagement, ports, input } = setUp();
+    engagement.staleFence = new Set(['sales:chat', 'support:chat']);
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(result.outcome.isPublished).toBe(false);
+    expect(result.outcome.engagement).toMatchObject({ isHealthy: false, reason: 'Fenced' });
+    expect(result.outcome.targets.map((t) => [t.reason, t.detailReason, t.invites])).toEqual([
+      ['LeaseLost', 'STALE_FENCE', 0],
+      ['LeaseLost', 'STALE_FENCE', 0],
+    ]);
+    expect(result.learnedState).toBe(input.learnedState);
+    expect(result.reports).toBe(input.reports);
+  });
+
+  it('marks only the targets refused for a stale fencing token as lost, not as rejected, when others applied', async () => {
+    const { engagement, ports, input } = setUp();
+    engagement.staleFence = new Set(['support:chat']);
+
+    const result = await runPacingCycle(input, ports);
+
+    expect(result.outcome.isPublished).toBe(true);
+    expect(result.outcome.targets.map((t) => [t.reason, t.detailReason])).toEqual([
+      ['Paced', 'Paced'],
+      ['LeaseLost', 'STALE_FENCE'],
+    ]);
+    expect(result.outcome.targets[1]?.message).toContain('another replica publishes it');
+  });
+
   it('publishes nothing when the lease was lost before publishing', async () => {
     const { engagement, fence, ports, input } = setUp();
     fence.isHolding = false;
@@ -408,6 +462,21 @@ describe('runPacingCycle with sharded leases', () => {
     expect(sharded.learnedState).toEqual(
       Object.fromEntries(Object.entries(whole.learnedState).filter(([id]) => held.has(id))),
     );
+  });
+
+  it("sends each target with its own shard Lease's fencing token", async () => {
+    const { engagement, fence, ports, input } = setUpSharded();
+    fence.held = new Set([0, 1]);
+    fence.tokens.set(0, '700');
+    fence.tokens.set(1, '650');
+
+    await runPacingCycle(input, ports);
+
+    expect(engagement.requests[0]?.targets.map((t) => [t.id, t.fence])).toEqual([
+      ['sales:chat', '700'],
+      ['support:chat', '650'],
+      ['billing:chat', '700'],
+    ]);
   });
 
   it('drops the targets of a shard lost during the cycle from that very publish', async () => {

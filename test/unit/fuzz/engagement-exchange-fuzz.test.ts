@@ -57,8 +57,8 @@ const validWireRequest = encodeEngagementRequest(
     intervalMs: 5000,
     publisher: 'operator-0',
     targets: [
-      { id: 'Proactive Chat:chat', invites: 4, groups: ['Chat Agents', 'Spanish'] },
-      { id: 'Proactive Voice:voice', invites: 0, groups: ['Spanish'] },
+      { id: 'Proactive Chat:chat', invites: 4, groups: ['Chat Agents', 'Spanish'], fence: '184467' },
+      { id: 'Proactive Voice:voice', invites: 0, groups: ['Spanish'], fence: '184467' },
     ],
   },
   10,
@@ -88,9 +88,14 @@ const requestWithHostileNames: fc.Arbitrary<EngagementRequest> = fc.record({
   cycleId: count,
   intervalMs: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
   publisher: hostileName,
-  targets: fc.array(
-    fc.record({ id: hostileName, invites: count, groups: fc.array(hostileName, { maxLength: 4 }) }),
-    { maxLength: 30 },
+  // One fencing token for the whole request (one Lease), so the chunks keep the request's target order.
+  targets: fc.option(fc.bigInt({ min: 1n, max: 10n ** 20n }).map(String), { nil: undefined }).chain((fence) =>
+    fc.array(
+      fc
+        .record({ id: hostileName, invites: count, groups: fc.array(hostileName, { maxLength: 4 }) })
+        .map((t) => (fence === undefined ? t : { ...t, fence })),
+      { maxLength: 30 },
+    ),
   ),
 });
 

@@ -83,6 +83,42 @@ describe('the reference engagement server', () => {
     expect(server.publications()).toHaveLength(1);
   });
 
+  it('fences: refuses a target whose token is older than one applied, with STALE_FENCE', async () => {
+    const publish = (publisher: string, cycleId: number, fence: string) =>
+      post(
+        JSON.stringify(
+          encodeEngagementRequest(
+            {
+              clusterId: 'c',
+              cycleId,
+              intervalMs: 10_000,
+              publisher,
+              targets: [{ id: 'Proactive Chat:chat', invites: 2, groups: ['G'], fence }],
+            },
+            10,
+          )[0],
+        ),
+      );
+    expect((await publish('new-leader', 5, '1200')).status).toBe(200);
+    const late = await publish('old-leader', 4, '1199');
+    expect(late.status).toBe(200);
+    const answer = JSON.parse(late.body) as { errors: string[][] };
+    expect(answer.errors).toEqual([
+      ['Proactive Chat:chat', 'STALE_FENCE', 'fencing token 1199 is older than 1200, already applied'],
+    ]);
+    // Only the new leader's allowance reached the visitors.
+    expect(center.cycles.map((c) => c.allowances.map((a) => a.id))).toEqual([['Proactive Chat:chat'], []]);
+    expect(server.publications().map((p) => [p.publisher, p.fence, p.targetIds, p.refusedTargetIds])).toEqual(
+      [
+        ['new-leader', '1200', ['Proactive Chat:chat'], []],
+        ['old-leader', '1199', [], ['Proactive Chat:chat']],
+      ],
+    );
+    // A newer token of either publisher is applied again.
+    await publish('old-leader', 6, '1300');
+    expect(server.publications().at(-1)?.targetIds).toEqual(['Proactive Chat:chat']);
+  });
+
   it('lists publications on GET /debug/publications', async () => {
     await post(JSON.stringify(chunk));
     const response = await request(`${server.url}/debug/publications`, { dispatcher: agent });
@@ -96,6 +132,7 @@ describe('the reference engagement server', () => {
           parts: 1,
           targets: 1,
           targetIds: ['Proactive Chat:chat'],
+          refusedTargetIds: [],
           receivedAtMs: START_MS,
         },
       ],

@@ -37,6 +37,33 @@ describe('the compact engagement wire encoding', () => {
     );
   });
 
+  it('puts targets of different fencing tokens into different chunks, grouped in order of first appearance', () => {
+    const fenced = fc.record({
+      id: fc.string({ minLength: 1, maxLength: 8 }),
+      invites: fc.nat(50),
+      groups: fc.array(fc.constantFrom('A', 'B'), { maxLength: 2 }),
+      fence: fc.option(fc.constantFrom('7', '42', '1000'), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(fenced, { maxLength: 40 }), fc.integer({ min: 1, max: 12 }), (raw, max) => {
+        // An absent fence is left out of the object, as the engine builds it.
+        const targets: EngagementRequest['targets'] = raw.map(({ fence, ...t }) =>
+          fence === undefined ? t : { ...t, fence },
+        );
+        const chunks = encodeEngagementRequest(aRequest(targets), max);
+        for (const chunk of chunks) expect(EngagementWireRequestSchema.safeParse(chunk).success).toBe(true);
+        const decoded = chunks.map((c) => decodeEngagementRequest(c)!);
+        const order = [...new Set(targets.map((t) => t.fence))];
+        const grouped = order.flatMap((fence) => targets.filter((t) => t.fence === fence));
+        expect(decoded.flatMap((d) => d.targets)).toEqual(grouped);
+        expect(chunks.map((c) => c.part)).toEqual(chunks.map((_, i) => [i, chunks.length]));
+        expect(chunks.every((c) => c.targets.length <= max)).toBe(true);
+        // One token per chunk, and every target of the chunk was published under it.
+        for (const d of decoded) expect(new Set(d.targets.map((t) => t.fence)).size).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
   it('sends each group name once per chunk and refers to it by index', () => {
     const [chunk] = encodeEngagementRequest(
       aRequest([
