@@ -8,7 +8,12 @@ import {
   type PacingTargetConditionReason,
   type PacingTargetConditionType,
 } from '../api/index.js';
-import type { CycleOutcome, CycleOutcomeSink, TargetOutcome } from '../engine/index.js';
+import {
+  pendingInvitationsOf,
+  type CycleOutcome,
+  type CycleOutcomeSink,
+  type TargetOutcome,
+} from '../engine/index.js';
 import { sharedStringPool } from './string-pool.js';
 
 /** Which pacing object a status belongs to. */
@@ -438,7 +443,7 @@ function targetFigures(target: TargetOutcome): Record<string, unknown> {
   if (figures === undefined) return fields;
   fields.freeSlots = Math.max(0, Math.floor(figures.freeSlots));
   fields.waiting = Math.max(0, Math.floor(figures.waiting));
-  fields.pendingInvitations = Math.max(0, Math.floor(figures.pending));
+  fields.pendingInvitations = Math.max(0, Math.floor(pendingInvitationsOf(target) ?? 0));
   if (figures.abandonRatio !== undefined)
     fields.observedAbandonmentPercent = clampPercent(figures.abandonRatio);
   if (figures.occupancy !== undefined) fields.occupancyPercent = clampPercent(figures.occupancy);

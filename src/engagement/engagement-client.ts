@@ -415,7 +415,8 @@ export class EngagementClient {
       );
     }
     const decoded = decodeEngagementAnswer(parsed.data);
-    const sent = new Set(chunk.targets.map(([id]) => id));
+    const sent = new Set<string>();
+    for (const tuple of chunk.targets) sent.add(tuple[0]);
     const answered = new Set<string>();
     for (const report of decoded.reports) {
       if (answered.has(report.id)) {

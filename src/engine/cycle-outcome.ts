@@ -44,6 +44,16 @@ export interface TargetOutcome {
   readonly optimizationGoalPercent: number;
   /** Observed figures; undefined when no fresh statistics were available. */
   readonly figures?: TargetFigures | undefined;
+  /**
+   * Pending invitations the platform reported in this cycle's answer; `figures.pending` is what the decision saw
+   * (the previous answer's). Read the latest with {@link pendingInvitationsOf}.
+   */
+  readonly reportedPending?: number | undefined;
+}
+
+/** The latest pending invitations known for a target with figures (this cycle's report, else the decision's). */
+export function pendingInvitationsOf(target: TargetOutcome): number | undefined {
+  return target.figures === undefined ? undefined : (target.reportedPending ?? target.figures.pending);
 }
 
 /** Health of one input of the cycle. */

@@ -21,6 +21,8 @@ export class HttpEngagementExchange implements EngagementExchange {
   /** Publishes one cycle's allowances and returns the reports per target. */
   async exchange(request: AllowanceRequest, signal: AbortSignal): Promise<AllowanceAnswer> {
     const result = await this.#client.exchange(request, signal);
+    // The usual answer: every target reported, none in error; no table by id to build.
+    if (result.targetErrors.length === 0) return { cycleId: result.cycleId, targets: result.targets };
     const reports = new Map<string, EngagementTargetReport>(result.targets.map((t) => [t.id, t]));
     for (const error of result.targetErrors) {
       const known = reports.get(error.targetId);

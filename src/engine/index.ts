@@ -3,6 +3,7 @@ export type { Clock } from './clock.js';
 export type { CycleGate } from './cycle-gate.js';
 export { findClusterConfigProblem, type ClusterConfig } from './cluster-config.js';
 export {
+  pendingInvitationsOf,
   targetOutcomeReasons,
   type CycleOutcome,
   type CycleOutcomeSink,

@@ -1,5 +1,5 @@
 import type { PacingMetrics } from '../metrics/index.js';
-import type { CycleOutcome, CycleOutcomeSink } from './cycle-outcome.js';
+import { pendingInvitationsOf, type CycleOutcome, type CycleOutcomeSink } from './cycle-outcome.js';
 
 /** The PacingTarget name in a `namespace/name` key (the `target` label of the pacing metrics). */
 function targetName(key: string): string {
@@ -30,7 +30,7 @@ export class MetricsOutcomeSink implements CycleOutcomeSink {
       this.#metrics.recordTarget(cluster, name, {
         invitesAllowed: target.invites,
         freeSlots: target.figures?.freeSlots ?? 0,
-        pendingInvitations: target.figures?.pending ?? 0,
+        pendingInvitations: pendingInvitationsOf(target) ?? 0,
         abandonmentRatio: target.figures?.abandonRatio,
         occupancyRatio: target.figures?.occupancy,
         waitingInteractions: target.figures?.waiting,

@@ -5,7 +5,8 @@ import type { CycleOutcome, InputHealth, TargetOutcome } from './cycle-outcome.j
 import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
 import { fencingTokenOf, holdsTarget, type LeaseFence } from './lease-fence.js';
 import type { LearnedState } from './learned-state.js';
-import { reportsById, type PacingDecider, type TargetDecision } from './pacing-decider.js';
+import { reportsById, type PacingDecider } from './pacing-decider.js';
+import { CycleVerdicts, zeroOutcome } from './cycle-verdicts.js';
 import type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
 import type { TargetConfig } from './target-config.js';
 
@@ -55,6 +56,12 @@ export interface CycleResult {
   readonly reports: ReadonlyMap<string, EngagementTargetReport>;
 }
 
+/** What an outcome keeps of a statistics reading. */
+interface StatsHealth {
+  readonly health: InputHealth;
+  readonly ageMs?: number | undefined;
+}
+
 type StatsReading =
   | { readonly snapshot: EngineStatsSnapshot; readonly health: InputHealth; readonly ageMs: number }
   | { readonly snapshot?: undefined; readonly health: InputHealth; readonly ageMs?: number | undefined };
@@ -72,18 +79,21 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   // 1. Statistics: missing or stale data means nobody may be invited (PACING.md invariant). Sharded, only the
   //    agents and queues of the held targets are asked for (see snapshotOfHeld for why that decides the same).
   const selection = ports.fence.shards === undefined ? undefined : selectionOf(targets);
-  const stats = await readStats(ports, cluster, signal, selection);
+  const reading = await readStats(ports, cluster, signal, selection);
   const statsReadAtMs = ports.clock.nowMs();
+  // From here on only the health is kept: the snapshot (tens of MB at 50,000 agents) is no longer referenced once
+  // decided, so the garbage collector can drop it young instead of copying it through the publish phase.
+  const stats: StatsHealth = { health: reading.health, ageMs: reading.ageMs };
 
   // 2. Decide, or fail safe to zeros with the statistics' reason.
-  let decisions: Map<string, TargetOutcome>;
+  let verdicts: CycleVerdicts;
   let learnedState = input.learnedState;
-  if (stats.snapshot === undefined) {
+  if (reading.snapshot === undefined) {
     const reason = stats.health.reason === 'Stale' ? 'StatsStale' : 'StatsUnavailable';
-    decisions = new Map(targets.map((t) => [t.id, zeroOutcome(t, reason, stats.health.message)]));
+    verdicts = CycleVerdicts.failed(targets, { reason, message: stats.health.message });
   } else {
-    const decided = decide(input, targets, ports, stats.snapshot);
-    decisions = decided.outcomes;
+    const decided = decide(input, targets, ports, reading.snapshot);
+    verdicts = decided.verdicts;
     learnedState = decided.learnedState;
   }
   const marks: CycleMarks = { startedAtMs, statsReadAtMs, decidedAtMs: ports.clock.nowMs() };
@@ -91,8 +101,9 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   // 3. A cycle aborted by stop or by its timeout publishes nothing: its allowances would arrive late, and the
   //    previous ones lapse at the end of their interval anyway, which is itself the fail-safe.
   if (signal.aborted) {
+    const all = targets.map((_, i) => verdicts.outcomeOf(i));
     return {
-      outcome: finish(input, ports, marks, false, stats, notPublished('Aborted'), [...decisions.values()]),
+      outcome: finish(input, ports, marks, false, stats, notPublished('Aborted'), all),
       learnedState: input.learnedState,
       reports: input.reports,
     };
@@ -103,16 +114,9 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   //    Sharded, the check is per shard: the targets of a shard lost mid-cycle are dropped from this very publish.
   const fencedAtMs = ports.clock.nowMs();
   const publishable = heldTargets(targets, ports.fence, fencedAtMs);
-  // A Set, not includes(): 10,000 targets would make that 50 million comparisons per cycle.
-  const publishing = new Set(publishable);
-  const lost =
-    publishable.length === targets.length
-      ? []
-      : targets
-          .filter((t) => !publishing.has(t))
-          .map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
+  const lostMessage = 'the lease was lost before publishing';
   if (!ports.fence.holdsValidLease(fencedAtMs) || (targets.length > 0 && publishable.length === 0)) {
-    const all = targets.map((t) => zeroOutcome(t, 'LeaseLost', 'the lease was lost before publishing'));
+    const all = targets.map((t) => zeroOutcome(t, 'LeaseLost', lostMessage));
     return {
       outcome: finish(input, ports, marks, false, stats, notPublished('LeaseLost'), all),
       learnedState: input.learnedState,
@@ -128,28 +132,37 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
       reports: input.reports,
     };
   }
+  // Where each publishable target sits among the cycle's targets (publishable keeps their order).
+  const at = indexesIn(targets, publishable);
+  const lost: TargetOutcome[] = [];
+  if (publishable.length !== targets.length) {
+    for (let i = 0, p = 0; i < targets.length; i++) {
+      if (at[p] === i) p++;
+      else lost.push(zeroOutcome(targets[i]!, 'LeaseLost', lostMessage));
+    }
+  }
 
   // 5. Publish, each target with the fencing token of the lease it was just checked against: a platform that
   //    keeps the highest token it applied refuses this publish if it arrives after a newer leader's.
+  const tokenOf = fencingTokens(ports.fence);
   const request = {
     clusterId: cluster.clusterId,
     cycleId: input.cycleId,
     intervalMs: cluster.refreshPeriodMs,
     publisher: ports.publisher,
-    targets: publishable.map((t) => {
-      const fence = fencingTokenOf(ports.fence, t.key);
-      const allowance = {
-        id: t.id,
-        invites: decisions.get(t.id)?.invites ?? 0,
-        groups: t.groups.map((g) => g.name),
-      };
-      return fence === undefined ? allowance : { ...allowance, fence };
+    targets: publishable.map((t, p) => {
+      const fence = tokenOf(t.key);
+      const invites = verdicts.invitesOf(at[p]!);
+      const groups = groupNamesOf(t);
+      return fence === undefined ? { id: t.id, invites, groups } : { id: t.id, invites, groups, fence };
     }),
   };
   try {
     const answer = await ports.engagement.exchange(request, signal);
     const reports = reportsById(answer);
-    if (publishable.every((t) => reports.get(t.id)?.error?.code === STALE_FENCE_CODE)) {
+    const outcomes = publishable.map((t, p) => verdicts.outcomeOf(at[p]!, reports.get(t.id)));
+    for (const outcome of lost) outcomes.push(outcome);
+    if (outcomes.every((o, p) => p >= publishable.length || o.detailReason === STALE_FENCE_CODE)) {
       // The platform applied a newer leader's publish first: this replica lost the lease while its publish was on
       // the way. Nothing of it was applied, so the cycle counts as not published, like a failed fence.
       const fenced: InputHealth = {
@@ -158,22 +171,11 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
         message: 'the engagement platform refused a stale fencing token: another replica published since',
       };
       return {
-        outcome: finish(input, ports, marks, false, stats, fenced, [
-          ...publishable.map((t) =>
-            withReport(decisions.get(t.id) ?? zeroOutcome(t, 'LeaseLost', ''), reports),
-          ),
-          ...lost,
-        ]),
+        outcome: finish(input, ports, marks, false, stats, fenced, outcomes),
         learnedState: input.learnedState,
         reports: input.reports,
       };
     }
-    const outcomes = [
-      ...publishable.map((t) =>
-        withReport(decisions.get(t.id) ?? zeroOutcome(t, 'PolicyFailed', ''), reports),
-      ),
-      ...lost,
-    ];
     const health: InputHealth = {
       isHealthy: true,
       reason: 'Exchanged',
@@ -182,19 +184,12 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     return {
       outcome: finish(input, ports, marks, true, stats, health, outcomes),
       learnedState,
-      // A target in error may come back without counters; keeping its last good report means the next good
-      // one yields the true delta instead of everything since the platform started.
-      reports: new Map([...input.reports, ...[...reports].filter(([, r]) => r.error === undefined)]),
+      reports: withGoodReports(input.reports, answer.targets),
     };
   } catch (error) {
     const message = `engagement exchange failed: ${describe(error)}`;
-    const outcomes = [
-      ...publishable.map((t) => ({
-        ...zeroOutcome(t, 'EngagementUnreachable', message),
-        figures: decisions.get(t.id)?.figures,
-      })),
-      ...lost,
-    ];
+    const outcomes = publishable.map((_, p) => verdicts.zeroOf(at[p]!, 'EngagementUnreachable', message));
+    for (const outcome of lost) outcomes.push(outcome);
     const health: InputHealth = {
       isHealthy: false,
       reason: 'Unreachable',
@@ -208,6 +203,51 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
       reports: input.reports,
     };
   }
+}
+
+/**
+ * The reports to carry on: the previous ones with this answer's good reports laid over them. A target in error
+ * may come back without counters; keeping its last good report means the next good one yields the true delta
+ * instead of everything since the platform started.
+ */
+function withGoodReports(
+  previous: ReadonlyMap<string, EngagementTargetReport>,
+  answered: readonly EngagementTargetReport[],
+): ReadonlyMap<string, EngagementTargetReport> {
+  const merged = new Map(previous);
+  for (const report of answered) if (report.error === undefined) merged.set(report.id, report);
+  return merged;
+}
+
+/** The index in `all` of each of `some`, a subsequence of `all` in the same order. */
+function indexesIn(all: readonly TargetConfig[], some: readonly TargetConfig[]): readonly number[] {
+  const at = new Array<number>(some.length);
+  if (some === all) {
+    for (let i = 0; i < all.length; i++) at[i] = i;
+    return at;
+  }
+  for (let i = 0, s = 0; i < all.length && s < some.length; i++) if (all[i] === some[s]) at[s++] = i;
+  return at;
+}
+
+/** A target's fencing token by key: one lookup for the whole cycle unsharded, one per shard when sharded. */
+function fencingTokens(fence: LeaseFence): (targetKey: string) => string | undefined {
+  if (fence.shards === undefined) {
+    const token = fence.fencingToken?.();
+    return () => token;
+  }
+  return (targetKey) => fencingTokenOf(fence, targetKey);
+}
+
+/** The group names a target is published with, kept per target config (which lives until its spec changes). */
+const groupNames = new WeakMap<TargetConfig, readonly string[]>();
+function groupNamesOf(target: TargetConfig): readonly string[] {
+  let names = groupNames.get(target);
+  if (names === undefined) {
+    names = target.groups.map((g) => g.name);
+    groupNames.set(target, names);
+  }
+  return names;
 }
 
 /** Unsharded every target follows the one lease (checked as a whole); sharded, each its shard's lease. */
@@ -275,7 +315,7 @@ function decide(
   targets: readonly TargetConfig[],
   ports: CyclePorts,
   snapshot: EngineStatsSnapshot,
-): { outcomes: Map<string, TargetOutcome>; learnedState: LearnedState } {
+): { verdicts: CycleVerdicts; learnedState: LearnedState } {
   const { cluster } = input;
   try {
     const cut = ports.fence.shards === undefined ? snapshot : snapshotOfHeld(snapshot, targets);
@@ -290,23 +330,14 @@ function decide(
       reports: input.reports,
       learnedState: input.learnedState,
     });
-    const byId = new Map(output.targets.map((d) => [d.id, d]));
-    const outcomes = new Map(
-      targets.map((t) => {
-        const decision = byId.get(t.id);
-        return [
-          t.id,
-          decision === undefined
-            ? zeroOutcome(t, 'PolicyFailed', `the ${cluster.policy} policy returned no decision for ${t.id}`)
-            : enforceInvariants(t, decision),
-        ];
-      }),
-    );
-    return { outcomes, learnedState: output.learnedState };
+    return {
+      verdicts: CycleVerdicts.decided(targets, output.targets, cluster.policy),
+      learnedState: output.learnedState,
+    };
   } catch (error) {
     const message = `the ${cluster.policy} policy failed: ${describe(error)}`;
     return {
-      outcomes: new Map(targets.map((t) => [t.id, zeroOutcome(t, 'PolicyFailed', message)])),
+      verdicts: CycleVerdicts.failed(targets, { reason: 'PolicyFailed', message }),
       learnedState: input.learnedState,
     };
   }
@@ -392,66 +423,6 @@ function peersSharing(
   return all.filter((t) => !mine.has(t) && mayShare(t));
 }
 
-/** The engine re-checks the policy invariants it is responsible for: paused is 0, integer, ≥ 0, ≤ cap. */
-function enforceInvariants(target: TargetConfig, decision: TargetDecision): TargetOutcome {
-  if (target.isPaused) {
-    return { ...zeroOutcome(target, 'Paused', 'the target is paused'), figures: decision.figures };
-  }
-  const raw = Number.isFinite(decision.invites) ? Math.floor(decision.invites) : 0;
-  const cap = target.maxInvitesPerInterval ?? Number.POSITIVE_INFINITY;
-  return {
-    key: target.key,
-    id: target.id,
-    optimizationGoalPercent: target.optimizationGoalPercent,
-    invites: Math.min(Math.max(0, raw), cap),
-    reason: 'Paced',
-    detailReason: decision.reason,
-    message: decision.message,
-    figures: decision.figures,
-  };
-}
-
-function withReport(
-  outcome: TargetOutcome,
-  reports: ReadonlyMap<string, EngagementTargetReport>,
-): TargetOutcome {
-  const report = reports.get(outcome.id);
-  if (report?.error?.code === STALE_FENCE_CODE) {
-    // Not the platform's fault nor the target's: a newer leader publishes it now, and this replica is about to
-    // notice that it lost the lease. Reported as the fence would have, not as a rejection (no alarm).
-    return {
-      ...outcome,
-      invites: 0,
-      reason: 'LeaseLost',
-      detailReason: STALE_FENCE_CODE,
-      message: `the engagement platform refused a stale fencing token for ${outcome.id}: another replica publishes it`,
-    };
-  }
-  if (report?.error !== undefined) {
-    return {
-      ...outcome,
-      invites: 0,
-      reason: 'EngagementRejected',
-      detailReason: report.error.code,
-      message: `the engagement platform rejected ${outcome.id}: ${report.error.message}`,
-    };
-  }
-  if (report === undefined || outcome.figures === undefined) return outcome;
-  return { ...outcome, figures: { ...outcome.figures, pending: report.pending } };
-}
-
-function zeroOutcome(target: TargetConfig, reason: TargetOutcome['reason'], message: string): TargetOutcome {
-  return {
-    key: target.key,
-    id: target.id,
-    optimizationGoalPercent: target.optimizationGoalPercent,
-    invites: 0,
-    reason,
-    detailReason: reason,
-    message,
-  };
-}
-
 function notPublished(reason: string): InputHealth {
   return { isHealthy: true, reason, message: 'nothing was published this cycle' };
 }
@@ -468,7 +439,7 @@ function finish(
   ports: CyclePorts,
   marks: CycleMarks,
   isPublished: boolean,
-  stats: StatsReading,
+  stats: StatsHealth,
   engagement: InputHealth,
   targets: readonly TargetOutcome[],
 ): CycleOutcome {

@@ -166,14 +166,14 @@ export class ContactCenter {
     this.#agentStatic = [];
     let a = 0;
     this.#pools.forEach((pool, p) => {
+      // One frozen list and record per pool, shared by its agents (and their snapshots): a source encoding the
+      // table form then finds each team's by identity instead of comparing 50,000 copies.
+      const groups = Object.freeze([...pool.groups]) as string[];
+      const skills = Object.freeze({ ...pool.skills });
       for (let k = 0; k < poolSizes[p]!; k++, a++) {
         this.#agentPool[a] = p;
         this.#agentIndexInPool[a] = k;
-        this.#agentStatic.push({
-          id: `${pool.pool}-${k + 1}`,
-          groups: [...pool.groups],
-          skills: { ...pool.skills },
-        });
+        this.#agentStatic.push({ id: `${pool.pool}-${k + 1}`, groups, skills });
         this.#mediaNames.forEach((name, m) => (this.#capacity[a * M + m] = pool.capacity[name] ?? 0));
       }
     });
@@ -319,14 +319,19 @@ export class ContactCenter {
 
   /** The engagement platform's report of every target now. */
   engagementReports(): EngagementReportInput[] {
-    return this.#targetIds.map((id, t) => ({
-      id,
+    return this.#targetIds.map((_, t) => this.engagementReportOf(t));
+  }
+
+  /** The engagement report of target index `t`. */
+  engagementReportOf(t: number): EngagementReportInput {
+    return {
+      id: this.#targetIds[t]!,
       pending: this.#pending[t]!,
       sentTotal: this.#sent[t]!,
       acceptedTotal: this.#inviteAccepted[t]!,
       declinedTotal: this.#declined[t]!,
       expiredTotal: this.#expired[t]!,
-    }));
+    };
   }
 
   /** Sends up to `count` invitations for target index `t` now (fewer when leads run out); returns how many. */

@@ -19,6 +19,8 @@ export interface AllowanceCycle {
   readonly publisher: string;
   /** Invitations allowed per target id for the interval. */
   readonly allowances: readonly { readonly id: string; readonly invites: number }[];
+  /** The targets to report (unknown ids are left out); every target when absent. */
+  readonly reportIds?: readonly string[] | undefined;
 }
 
 /** The simulator running in (scaled) wall-clock time behind the reference servers. */
@@ -28,7 +30,8 @@ export interface LiveContactCenter {
   /** The statistics snapshot of the current simulated time (a stuck one during a scenario's statistics gap). */
   snapshot(): StatsSnapshot;
   /**
-   * Sends the allowed invitations now (as many as leads allow) and reports every target. A cycle id at or below
+   * Sends the allowed invitations now (as many as leads allow) and reports the cycle's `reportIds` (every target
+   * by default), plus an error for each allowance of an unknown target. A cycle id at or below
    * the last one applied for the same publisher is reported but not sent again, so a retried request never
    * doubles the invitations.
    */
@@ -88,7 +91,14 @@ export function createLiveContactCenter(
           });
         }
       }
-      return [...center.engagementReports(), ...unknown];
+      if (cycle.reportIds === undefined) return [...center.engagementReports(), ...unknown];
+      const reports: EngagementTargetReport[] = [];
+      for (const id of cycle.reportIds) {
+        const t = indexById.get(id);
+        if (t !== undefined) reports.push(center.engagementReportOf(t));
+      }
+      for (const report of unknown) reports.push(report);
+      return reports;
     },
     targetIds: () => [...ids],
   };

@@ -100,10 +100,12 @@ export async function startReferenceEngagementServer(
   const received: unknown[] = [];
   const fences = new FenceRegister();
 
+  // The platform's targets are fixed for the run; a chunk's work is then proportional to the chunk alone.
+  const known = new Set(options.contactCenter.targetIds());
   const applyCycle = (request: EngagementRequest, part: [number, number]): EngagementWireAnswer => {
     options.contactCenter.advanceTo(options.clock.nowMs());
-    const known = new Set(options.contactCenter.targetIds());
-    const sent = new Set(request.targets.map((t) => t.id));
+    const sent = new Set<string>();
+    for (const target of request.targets) sent.add(target.id);
     const issues: [string, string, string][] = [];
     const applied: EngagementRequest['targets'] = [];
     const refused: string[] = [];
@@ -132,6 +134,7 @@ export async function startReferenceEngagementServer(
         // The simulator applies one cycle id once per publisher; each chunk of a cycle is its own application.
         publisher: part[1] > 1 ? `${request.publisher}#part${part[0]}` : request.publisher,
         allowances: applied.map(({ id, invites }) => ({ id, invites })),
+        reportIds: request.targets.map((t) => t.id),
       })
       .filter((r) => sent.has(r.id));
     const fence = request.targets[0]?.fence;

@@ -63,7 +63,16 @@ export const EngagementWireRequestSchema = z.object({
   // Optional, so a platform that does not fence and an operator without leader election still speak v1.
   fence: FencingTokenSchema.optional(),
   groups: z.array(z.string().min(1)),
-  targets: z.array(z.tuple([z.string().min(1), count, z.array(count)])),
+  targets: fastChecked(z.array(z.tuple([z.string().min(1), count, z.array(count)])), (value) => {
+    if (!Array.isArray(value)) return false;
+    for (const t of value) {
+      if (!Array.isArray(t) || t.length !== 3 || !isNonEmptyString(t[0]) || !isCount(t[1])) return false;
+      const refs: unknown = t[2];
+      if (!Array.isArray(refs)) return false;
+      for (const ref of refs) if (!isCount(ref)) return false;
+    }
+    return true;
+  }),
 });
 
 const AnswerTargetTupleSchema = z.tuple([z.string().min(1), count, count, count, count, count]);

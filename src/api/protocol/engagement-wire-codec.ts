@@ -77,7 +77,10 @@ function byFence(
  */
 export function decodeEngagementRequest(chunk: EngagementWireRequest): EngagementRequest | undefined {
   const targets: EngagementRequest['targets'] = [];
-  for (const [id, invites, groupRefs] of chunk.targets) {
+  for (const tuple of chunk.targets) {
+    const id = tuple[0];
+    const invites = tuple[1];
+    const groupRefs = tuple[2];
     const groups: string[] = [];
     for (const ref of groupRefs) {
       const name = chunk.groups[ref];
@@ -127,24 +130,28 @@ export interface DecodedEngagementAnswer {
 export function decodeEngagementAnswer(chunk: EngagementWireAnswer): DecodedEngagementAnswer {
   const errorById = new Map<string, { code: string; message: string }>();
   for (const [id, code, message] of chunk.errors ?? []) errorById.set(id, { code, message });
-  const reports: EngagementTargetReport[] = chunk.targets.map(
-    ([id, pending, sentTotal, acceptedTotal, declinedTotal, expiredTotal]) => {
-      const report: EngagementTargetReport = {
-        id,
-        pending,
-        sentTotal,
-        acceptedTotal,
-        declinedTotal,
-        expiredTotal,
-      };
-      const error = errorById.get(id);
-      if (error) {
-        report.error = error;
-        errorById.delete(id);
-      }
-      return report;
-    },
-  );
+  // Indexed, not destructured: destructuring a tuple runs the iterator protocol, 10,000 times a cycle.
+  const tuples = chunk.targets;
+  const reports = new Array<EngagementTargetReport>(tuples.length);
+  for (let i = 0; i < tuples.length; i++) {
+    const t = tuples[i]!;
+    const id = t[0];
+    const error = errorById.get(id);
+    const report: EngagementTargetReport =
+      error === undefined
+        ? { id, pending: t[1], sentTotal: t[2], acceptedTotal: t[3], declinedTotal: t[4], expiredTotal: t[5] }
+        : {
+            id,
+            pending: t[1],
+            sentTotal: t[2],
+            acceptedTotal: t[3],
+            declinedTotal: t[4],
+            expiredTotal: t[5],
+            error,
+          };
+    if (error !== undefined) errorById.delete(id);
+    reports[i] = report;
+  }
   const errorsWithoutReport = [...errorById].map(([id, e]) => ({ id, ...e }));
   return { cycleId: chunk.cycle, reports, errorsWithoutReport };
 }

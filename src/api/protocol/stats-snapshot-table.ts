@@ -242,9 +242,17 @@ function mediaRecordOf(
   let key: string | number = '';
   if (columns.length === 1) {
     const { state, capacity, load } = columns[0]!;
-    const [s, c, l] = [state[row]!, capacity[row]!, load[row]!];
-    // Exact while capacity and load stay below 2^20 (each shift is a multiplication, not a bit operation).
-    key = c < 1_048_576 && l < 1_048_576 ? ((s + 1) * 1_048_576 + c) * 1_048_576 + l : `${s}:${c}:${l}`;
+    const s = state[row]!;
+    const c = capacity[row]!;
+    const l = load[row]!;
+    // Exact: below 1,024 slots a small integer under 2^22 (no boxed number per row), else 2^22 plus an exact
+    // number while below 2^20 (each shift is a multiplication, not a bit operation), so the ranges never meet.
+    key =
+      c < 1024 && l < 1024
+        ? ((s + 1) * 1024 + c) * 1024 + l
+        : c < 1_048_576 && l < 1_048_576
+          ? 4_194_304 + ((s + 1) * 1_048_576 + c) * 1_048_576 + l
+          : `${s}:${c}:${l}`;
   } else {
     for (let m = 0; m < columns.length; m++) {
       const { state, capacity, load } = columns[m]!;
@@ -286,9 +294,11 @@ function recordKey(record: Readonly<Record<string, number>>): string {
 }
 
 /** Lists distinct values once, in order of first use, found by a key. */
-class Interner<T> {
+class Interner<T extends object> {
   readonly values: T[] = [];
   readonly #byKey = new Map<string, number>();
+  /** Sources usually hand the same list or record object to every agent of a team: found without a key. */
+  readonly #byObject = new Map<T, number>();
   readonly #keyOf: (value: T) => string;
 
   constructor(keyOf: (value: T) => string) {
@@ -297,13 +307,16 @@ class Interner<T> {
 
   /** The index of `value`'s entry, added when new. */
   indexOf(value: T): number {
+    let index = this.#byObject.get(value);
+    if (index !== undefined) return index;
     const key = this.#keyOf(value);
-    let index = this.#byKey.get(key);
+    index = this.#byKey.get(key);
     if (index === undefined) {
       index = this.values.length;
       this.values.push(value);
       this.#byKey.set(key, index);
     }
+    this.#byObject.set(value, index);
     return index;
   }
 }

@@ -269,6 +269,14 @@ describe('PacingStatusBook', () => {
     ]);
   });
 
+  it("writes the pending invitations of this cycle's answer, not the ones the decision saw", () => {
+    const { book, submitted } = setUp();
+
+    book.cycleCompleted(anOutcome({}, { reportedPending: 7 }));
+
+    expect(lastStatusOf(submitted, 'chat')).toMatchObject({ pendingInvitations: 7 });
+  });
+
   it('writes no status for a target lost to another replica mid-cycle (its shard, or a stale fencing token)', () => {
     const { book, submitted } = setUp();
 

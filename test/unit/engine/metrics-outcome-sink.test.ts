@@ -40,6 +40,18 @@ describe('MetricsOutcomeSink', () => {
     expect(text).toContain('pacing_cycle_duration_seconds_count{namespace="tenant",cluster="main"} 1');
   });
 
+  it("exports the pending invitations of this cycle's answer when the platform reported them", async () => {
+    const registry = new Registry();
+    const sink = new MetricsOutcomeSink(new PacingMetrics(registry));
+    const outcome = anOutcome(['chat']);
+
+    sink.cycleCompleted({ ...outcome, targets: [{ ...outcome.targets[0]!, reportedPending: 5 }] });
+
+    expect(await registry.metrics()).toContain(
+      'pacing_pending_invitations{namespace="tenant",cluster="main",target="chat"} 5',
+    );
+  });
+
   it('drops the series of a target that left the cluster, and of every target when the worker stops', async () => {
     const registry = new Registry();
     const sink = new MetricsOutcomeSink(new PacingMetrics(registry));

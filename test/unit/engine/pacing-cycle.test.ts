@@ -1,4 +1,5 @@
 import {
+  pendingInvitationsOf,
   PacingRoomDecider,
   runPacingCycle,
   type CycleInput,
@@ -62,13 +63,14 @@ describe('runPacingCycle', () => {
     expect(result.learnedState).toEqual({ 'sales:chat': { cycles: 8 }, 'support:chat': { cycles: 1 } });
   });
 
-  it('reports the pending invitations from the platform answer in the target figures', async () => {
+  it('reports the pending invitations from the platform answer beside the figures the decision saw', async () => {
     const { engagement, ports, input } = setUp();
     engagement.pending = 6;
 
     const result = await runPacingCycle(input, ports);
 
-    expect(result.outcome.targets[0]?.figures?.pending).toBe(6);
+    expect(result.outcome.targets[0]?.figures?.pending).toBe(0);
+    expect(pendingInvitationsOf(result.outcome.targets[0]!)).toBe(6);
     expect(result.reports.get('sales:chat')?.pending).toBe(6);
   });
 
