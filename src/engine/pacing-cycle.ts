@@ -214,7 +214,9 @@ function withGoodReports(
   previous: ReadonlyMap<string, EngagementTargetReport>,
   answered: readonly EngagementTargetReport[],
 ): ReadonlyMap<string, EngagementTargetReport> {
-  const merged = new Map(previous);
+  // Copied with forEach: the Map constructor would allocate an entry pair per report.
+  const merged = new Map<string, EngagementTargetReport>();
+  previous.forEach((report, id) => merged.set(id, report));
   for (const report of answered) if (report.error === undefined) merged.set(report.id, report);
   return merged;
 }

@@ -1,6 +1,5 @@
 import {
-  buildObservations,
-  decideAll,
+  decideRound,
   type AgentIndex,
   type CounterMemoryEntry,
   type EngagementReportInput,
@@ -10,16 +9,10 @@ import type { LearnedState } from './learned-state.js';
 import type { DecisionInput, DecisionOutput, PacingDecider, TargetDecision } from './pacing-decider.js';
 import type { TargetConfig } from './target-config.js';
 
-/** What the engine keeps per target between cycles: the policy's state and the counters for deltas. */
-interface StoredTargetState {
-  readonly pacing?: unknown;
-  readonly counters?: CounterMemoryEntry | undefined;
-}
-
 /**
- * The production {@link PacingDecider}: src/pacing's observation builder (group resolution, shared-capacity
- * split, counter deltas) and `decideAll` (estimators, guard chain, policy, cap) — the same code the simulator
- * and the benchmark score. The learned state per target holds both the policy state and the counter memory,
+ * The production {@link PacingDecider}: src/pacing's `decideRound` (group resolution, shared-capacity split,
+ * counter deltas, then estimators, guard chain, policy and cap, one target at a time) — the same code the
+ * simulator and the benchmark score. The learned state per target holds both the policy state and the counter memory,
  * so a new leader continues the deltas instead of losing one interval of counts.
  */
 export class PacingRoomDecider implements PacingDecider {
@@ -38,50 +31,53 @@ export class PacingRoomDecider implements PacingDecider {
     const learnedIn = input.learnedState;
     // for…in, not Object.entries: no [key, value] pair per target per cycle.
     for (const id in learnedIn) {
-      const stored = asStored(learnedIn[id]);
-      if (stored.counters !== undefined) memory[id] = stored.counters;
-      if (stored.pacing !== undefined) states[id] = stored.pacing;
+      const stored = learnedIn[id];
+      const counters = countersOf(stored);
+      if (counters !== undefined) memory[id] = counters;
+      const pacing = pacingOf(stored);
+      if (pacing !== undefined) states[id] = pacing;
     }
     const peers = input.capacityPeers ?? [];
     // Peers are observed too, so that every replica splits a shared agent the same way; only ours are decided.
     const targetInputs = new Array<TargetInput>(input.targets.length + peers.length);
     for (let i = 0; i < input.targets.length; i++) targetInputs[i] = this.#inputOf(input.targets[i]!);
     for (let i = 0; i < peers.length; i++) targetInputs[input.targets.length + i] = this.#inputOf(peers[i]!);
-    const observed = buildObservations({
-      nowMs: input.nowMs,
-      intervalMs: input.intervalMs,
-      // The engine already refused stale snapshots; the builder's own check must not disagree with it.
-      staleAfterMs: Number.POSITIVE_INFINITY,
-      snapshot: input.snapshot,
-      targets: targetInputs,
-      // The wire report is the builder's report input as it is: read, never copied.
-      reports: input.reports satisfies ReadonlyMap<string, EngagementReportInput>,
-      memory,
-      agentIndex: this.#agentIndex,
-    });
-    this.#agentIndex = observed.agentIndex;
-    const decided = decideAll(
+    const round = decideRound(
       input.policy,
-      peers.length === 0 ? observed.observations : observed.observations.slice(0, input.targets.length),
+      {
+        nowMs: input.nowMs,
+        intervalMs: input.intervalMs,
+        // The engine already refused stale snapshots; the builder's own check must not disagree with it.
+        staleAfterMs: Number.POSITIVE_INFINITY,
+        snapshot: input.snapshot,
+        targets: targetInputs,
+        // The wire report is the builder's report input as it is: read, never copied.
+        reports: input.reports satisfies ReadonlyMap<string, EngagementReportInput>,
+        memory,
+        agentIndex: this.#agentIndex,
+      },
       states,
       // The operator never shows a paced target's explanation (its Pacing condition has a fixed message), and
       // formatting 10,000 of them took about a third of the round's CPU: the policies give their mode instead.
       { explain: false },
+      input.targets.length,
     );
+    this.#agentIndex = round.agentIndex;
     const learned: Record<string, unknown> = {};
-    for (const target of input.targets) {
-      learned[target.id] = { pacing: decided.states[target.id], counters: observed.memory[target.id] };
-    }
-    const targets = decided.decisions.map((decision): TargetDecision => {
-      const problems = observed.problems[decision.targetId];
-      return {
-        id: decision.targetId,
+    const targets = new Array<TargetDecision>(round.decisions.length);
+    for (let i = 0; i < round.decisions.length; i++) {
+      const decision = round.decisions[i]!;
+      const id = decision.targetId;
+      learned[id] = { pacing: round.states[id], counters: round.memory[id] };
+      const problems = round.problems[id];
+      targets[i] = {
+        id,
         invites: problems === undefined ? decision.invites : 0,
         reason: problems === undefined ? decision.reason : 'InvalidSkillExpression',
         message: problems === undefined ? decision.message : problems.join('; '),
         figures: decision.figures,
       };
-    });
+    }
     return { targets, learnedState: learned satisfies LearnedState };
   }
 
@@ -95,17 +91,22 @@ export class PacingRoomDecider implements PacingDecider {
   }
 }
 
-function asStored(value: unknown): StoredTargetState {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  const record = value as Record<string, unknown>;
-  const counters = record['counters'];
-  return {
-    pacing: record['pacing'],
-    counters:
-      typeof counters === 'object' && counters !== null && 'statsTimeMs' in counters
-        ? (counters as CounterMemoryEntry)
-        : undefined,
-  };
+/** The policy's part of a target's stored state (undefined when the entry is not a stored state). */
+function pacingOf(value: unknown): unknown {
+  return isPlainRecord(value) ? value['pacing'] : undefined;
+}
+
+/** The counter memory of a target's stored state, when it holds one. */
+function countersOf(value: unknown): CounterMemoryEntry | undefined {
+  if (!isPlainRecord(value)) return undefined;
+  const counters = value['counters'];
+  return typeof counters === 'object' && counters !== null && 'statsTimeMs' in counters
+    ? (counters as CounterMemoryEntry)
+    : undefined;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toTargetInput(target: TargetConfig): TargetInput {

@@ -1,7 +1,7 @@
 import { acceptDelayDecays } from './accept-delay-estimator.js';
 import { evaluateGuards, guardCap, type GuardVerdict } from './guards.js';
 import type { Observation } from './observation.js';
-import { isRecord, type DecideOptions, type PlainData } from './pacing-policy.js';
+import { isRecord, type DecideOptions, type PacingPolicy, type PlainData } from './pacing-policy.js';
 import { findPolicy } from './policy-registry.js';
 import { SpanDecays } from './span-decays.js';
 import { isEstimatorState } from './estimator-state-shape.js';
@@ -87,32 +87,57 @@ export function decideAll(
   states: Readonly<Record<string, unknown>>,
   options: DecideOptions = {},
 ): DecideAllResult {
-  const policy = findPolicy(policyName);
+  const round = new DecisionRound(policyName, options);
   const nextStates: Record<string, TargetState> = {};
   const decisions: PacingDecision[] = new Array<PacingDecision>(observations.length);
-  // The accept-delay factors depend on the interval only; the targets of a round share it, so they are computed
-  // once per distinct interval rather than once per target.
-  let decaysIntervalMs = Number.NaN;
-  let decays: Float64Array | undefined;
-  const scratchEstimates = blankEstimates();
-  const spans = new SpanDecays();
   for (let o = 0; o < observations.length; o++) {
     const obs = observations[o]!;
-    if (obs.intervalMs !== decaysIntervalMs) {
-      decaysIntervalMs = obs.intervalMs;
+    decisions[o] = round.decide(obs, states[obs.targetId], nextStates);
+  }
+  return { decisions, states: nextStates };
+}
+
+/**
+ * One decision round of one policy: what the targets of a round share (the policy, the accept-delay factors of
+ * the interval, scratch estimates) and the decision of one target at a time. See {@link decideAll}.
+ */
+export class DecisionRound {
+  readonly #policy: PacingPolicy<PlainData>;
+  readonly #options: DecideOptions;
+  // The accept-delay factors depend on the interval only; the targets of a round share it, so they are computed
+  // once per distinct interval rather than once per target.
+  #decaysIntervalMs = Number.NaN;
+  #decays: Float64Array | undefined;
+  readonly #scratchEstimates = blankEstimates();
+  readonly #spans = new SpanDecays();
+
+  /** @throws PacingPolicyError for an unknown policy name. */
+  constructor(policyName: string, options: DecideOptions = {}) {
+    this.#policy = findPolicy(policyName);
+    this.#options = options;
+  }
+
+  /**
+   * Decides `obs` from the target's `previous` learned state (anything unreadable means a cold start) and stores
+   * its next state in `nextStates` under its target id. `obs` is read during the call only, so it may be reused.
+   */
+  decide(obs: Observation, previous: unknown, nextStates: Record<string, TargetState>): PacingDecision {
+    const policy = this.#policy;
+    if (obs.intervalMs !== this.#decaysIntervalMs) {
+      this.#decaysIntervalMs = obs.intervalMs;
       const intervalSeconds = obs.intervalMs / 1000;
       // readEstimates uses max(1e-3, Δ) and updateEstimators max(0, Δ): the same factors serve both only above 1 ms.
-      decays = intervalSeconds >= 1e-3 ? acceptDelayDecays(intervalSeconds) : undefined;
+      this.#decays = intervalSeconds >= 1e-3 ? acceptDelayDecays(intervalSeconds) : undefined;
     }
-    const previous = states[obs.targetId];
+    const decays = this.#decays;
     const previousEstimators = readEstimatorState(previous);
     const previousPolicyState =
       isRecord(previous) && previous['policy'] === policy.name && policy.isState(previous['policyState'])
         ? previous['policyState']
         : policy.initialState(obs.targetId);
-    const estimators = updateEstimators(previousEstimators, obs, decays, spans);
+    const estimators = updateEstimators(previousEstimators, obs, decays, this.#spans);
     // One estimates object for the whole round, overwritten per target: the policy reads it during its call only.
-    const estimates = readEstimatesInto(scratchEstimates, estimators, obs, decays);
+    const estimates = readEstimatesInto(this.#scratchEstimates, estimators, obs, decays);
     const verdict = evaluateGuards(obs);
     let invites = 0;
     let reason: DecisionReason;
@@ -123,7 +148,7 @@ export function decideAll(
       message = verdict.message;
       policyState = policy.skip(obs, previousPolicyState);
     } else {
-      const decided = policy.decide(obs, estimates, previousPolicyState, options);
+      const decided = policy.decide(obs, estimates, previousPolicyState, this.#options);
       const capped = guardCap(obs, decided.invites);
       invites = capped.invites;
       reason = capped.isCapped ? 'Capped' : 'Paced';
@@ -133,7 +158,7 @@ export function decideAll(
       policyState = decided.state;
     }
     nextStates[obs.targetId] = { version: 2, policy: policy.name, estimators, policyState };
-    decisions[o] = {
+    return {
       targetId: obs.targetId,
       invites,
       reason,
@@ -150,7 +175,6 @@ export function decideAll(
       },
     };
   }
-  return { decisions, states: nextStates };
 }
 
 /** The estimators of a persisted target state: format 2 as is, format 1 migrated, anything else fresh. */

@@ -26,6 +26,7 @@ export {
   type PacingDecision,
   type TargetState,
 } from './decide-all.js';
+export { decideRound, type DecideRoundResult } from './decide-round.js';
 export {
   evaluateGuards,
   guardCap,

@@ -1,13 +1,13 @@
 import { resolveTargetAgents, type AgentIndex } from './agent-group-resolver.js';
 import { counterDelta } from './counter-delta.js';
-import type { CounterMemory, CounterMemoryEntry, Observation } from './observation.js';
+import type { CounterMemory, CounterMemoryEntry, Observation, ObservationDeltas } from './observation.js';
 import type {
   EngagementReportInput,
   StatsSnapshotInput,
   TargetInput,
   VirtualQueueInput,
 } from './pacing-input.js';
-import { splitSharedCapacityColumns } from './shared-capacity-split.js';
+import { splitSharedCapacityColumns, type TargetSlotColumns } from './shared-capacity-split.js';
 
 /** Everything the observation builder needs for one cycle. */
 export interface ObservationInput {
@@ -60,15 +60,41 @@ export function virtualQueueOf(target: TargetInput): string {
  * turned into deltas against `memory` (a counter that went down was reset; the first reading yields 0).
  */
 export function buildObservations(input: ObservationInput): ObservationResult {
+  const round = prepareObservations(input);
+  const memory: Record<string, CounterMemoryEntry> = {};
+  const problems: Record<string, readonly string[]> = {};
+  const observations: Observation[] = new Array<Observation>(input.targets.length);
+  for (let t = 0; t < input.targets.length; t++) {
+    observations[t] = observeTarget(round, t, memory, problems, blankObservation());
+  }
+  return { observations, memory, problems, agentIndex: round.agentIndex };
+}
+
+/**
+ * What every target's observation of one round is read from: the snapshot's time, each target's resolved agents
+ * and split slots (in columns), and the virtual queues by media and name. See {@link observeTarget}.
+ */
+export interface ObservationRound {
+  readonly input: ObservationInput;
+  readonly snapshotMs: number;
+  readonly hasSnapshotTime: boolean;
+  readonly statsAgeMs: number;
+  readonly isStale: boolean;
+  readonly offsets: ArrayLike<number>;
+  readonly problemsByTarget: readonly (readonly string[])[];
+  readonly slots: TargetSlotColumns;
+  readonly queues: ReadonlyMap<string, ReadonlyMap<string, VirtualQueueInput>>;
+  readonly agentIndex: AgentIndex | undefined;
+}
+
+/** The part of observing a round that concerns every target at once: group resolution and the capacity split. */
+export function prepareObservations(input: ObservationInput): ObservationRound {
   const snapshot = input.snapshot ?? emptySnapshot;
   const snapshotMs = input.snapshot ? Date.parse(snapshot.snapshotTime) : Number.NaN;
   const hasSnapshotTime = Number.isFinite(snapshotMs);
   const statsAgeMs = hasSnapshotTime ? input.nowMs - snapshotMs : Number.POSITIVE_INFINITY;
-  const isStale = !(statsAgeMs <= input.staleAfterMs);
-  const targets = input.targets;
-  const resolved = resolveTargetAgents(snapshot, targets, input.agentIndex);
-  const { offsets, problemsByTarget } = resolved;
-  const slots = splitSharedCapacityColumns(snapshot, targets, resolved);
+  const resolved = resolveTargetAgents(snapshot, input.targets, input.agentIndex);
+  const slots = splitSharedCapacityColumns(snapshot, input.targets, resolved);
   // Queues by media, then by name: no key string is built per queue or per target.
   const queues = new Map<string, Map<string, VirtualQueueInput>>();
   for (const queue of snapshot.virtualQueues) {
@@ -79,80 +105,137 @@ export function buildObservations(input: ObservationInput): ObservationResult {
     }
     byName.set(queue.name, queue);
   }
-  const memory: Record<string, CounterMemoryEntry> = {};
-  const problems: Record<string, readonly string[]> = {};
-  const observations: Observation[] = new Array<Observation>(targets.length);
-  for (let t = 0; t < targets.length; t++) {
-    const target = targets[t]!;
-    const queue = queues.get(target.media)?.get(virtualQueueOf(target));
-    const report = input.reports.get(target.id);
-    const before = input.memory[target.id];
-    const statsBefore = before?.stats ?? null;
-    const engagementBefore = before?.engagement ?? null;
-    // Counters that did not move keep the remembered tuple: a quiet target allocates nothing new for them.
-    const statsNow = queue
-      ? sameCounters(
-          statsBefore,
-          queue.acceptedTotal,
-          queue.abandonedTotal,
-          queue.answeredTotal,
-          queue.handleSecondsTotal,
-        )
-      : null;
-    const engagementNow = report
-      ? sameCounters(
-          engagementBefore,
-          report.sentTotal,
-          report.acceptedTotal,
-          report.declinedTotal,
-          report.expiredTotal,
-        )
-      : null;
-    // Statistics deltas only count when the snapshot moved forward; a repeated snapshot adds nothing.
-    const statsAdvanced =
-      statsNow !== null && statsBefore !== null && hasSnapshotTime && snapshotMs > before!.statsTimeMs;
-    const hasEngagementDeltas = engagementNow !== null && engagementBefore !== null;
-    const takeStats = statsNow !== null && (statsBefore === null || statsAdvanced);
-    memory[target.id] = {
-      statsTimeMs: takeStats && hasSnapshotTime ? snapshotMs : (before?.statsTimeMs ?? 0),
-      nowMs: input.nowMs,
-      stats: takeStats ? statsNow : statsBefore,
-      engagement: engagementNow ?? engagementBefore,
-    };
-    const targetProblems = problemsByTarget[t]!;
-    if (targetProblems.length > 0) problems[target.id] = targetProblems;
-    observations[t] = {
-      targetId: target.id,
-      media: target.media,
-      nowMs: input.nowMs,
-      intervalMs: input.intervalMs,
-      statsAgeMs,
-      isStale,
-      isPaused: target.paused,
-      goalRatio: target.goalPercent / 100,
-      maxInvitesPerInterval: target.maxInvitesPerInterval,
-      freeSlots: slots.free[t]!,
-      busySlots: slots.busy[t]!,
-      staffedSlots: slots.staffed[t]!,
-      agentCount: offsets[t + 1]! - offsets[t]!,
-      waiting: queue ? Math.max(0, queue.waiting) : 0,
-      waitingAgesSeconds: queue?.waitingAgesSeconds,
-      pending: report ? Math.max(0, report.pending) : 0,
-      hasEngagementReport: report !== undefined,
-      deltas: {
-        sent: hasEngagementDeltas ? counterDelta(engagementBefore[0], engagementNow[0]) : 0,
-        inviteAccepted: hasEngagementDeltas ? counterDelta(engagementBefore[1], engagementNow[1]) : 0,
-        declined: hasEngagementDeltas ? counterDelta(engagementBefore[2], engagementNow[2]) : 0,
-        expired: hasEngagementDeltas ? counterDelta(engagementBefore[3], engagementNow[3]) : 0,
-        queueAccepted: statsAdvanced ? counterDelta(statsBefore[0], statsNow[0]) : 0,
-        abandoned: statsAdvanced ? counterDelta(statsBefore[1], statsNow[1]) : 0,
-        answered: statsAdvanced ? counterDelta(statsBefore[2], statsNow[2]) : 0,
-        handleSeconds: statsAdvanced ? counterDelta(statsBefore[3], statsNow[3]) : 0,
-        statsSeconds: statsAdvanced ? (snapshotMs - before!.statsTimeMs) / 1000 : 0,
-      },
-    };
-  }
-  return { observations, memory, problems, agentIndex: resolved.agentIndex };
+  return {
+    input,
+    snapshotMs,
+    hasSnapshotTime,
+    statsAgeMs,
+    isStale: !(statsAgeMs <= input.staleAfterMs),
+    offsets: resolved.offsets,
+    problemsByTarget: resolved.problemsByTarget,
+    slots,
+    queues,
+    agentIndex: resolved.agentIndex,
+  };
+}
+
+/** An observation whose fields {@link observeTarget} overwrites: reuse one for a whole round to allocate none. */
+export type ObservationSlot = { -readonly [K in Exclude<keyof Observation, 'deltas'>]: Observation[K] } & {
+  deltas: { -readonly [K in keyof ObservationDeltas]: ObservationDeltas[K] };
+};
+
+/** A fresh {@link ObservationSlot}. */
+export function blankObservation(): ObservationSlot {
+  return {
+    targetId: '',
+    media: '',
+    nowMs: 0,
+    intervalMs: 0,
+    statsAgeMs: 0,
+    isStale: false,
+    isPaused: false,
+    goalRatio: 0,
+    maxInvitesPerInterval: undefined,
+    freeSlots: 0,
+    busySlots: 0,
+    staffedSlots: 0,
+    agentCount: 0,
+    waiting: 0,
+    waitingAgesSeconds: undefined,
+    pending: 0,
+    hasEngagementReport: false,
+    deltas: {
+      sent: 0,
+      inviteAccepted: 0,
+      declined: 0,
+      expired: 0,
+      queueAccepted: 0,
+      abandoned: 0,
+      answered: 0,
+      handleSeconds: 0,
+      statsSeconds: 0,
+    },
+  };
+}
+
+/**
+ * Observes target `t` of the round into `into` and returns it; records the target's counters for the next round in
+ * `memory` and its configuration problems, if any, in `problems`.
+ */
+export function observeTarget(
+  round: ObservationRound,
+  t: number,
+  memory: Record<string, CounterMemoryEntry>,
+  problems: Record<string, readonly string[]>,
+  into: ObservationSlot,
+): Observation {
+  const { input, snapshotMs, hasSnapshotTime, slots, offsets } = round;
+  const target = input.targets[t]!;
+  const queue = round.queues.get(target.media)?.get(virtualQueueOf(target));
+  const report = input.reports.get(target.id);
+  const before = input.memory[target.id];
+  const statsBefore = before?.stats ?? null;
+  const engagementBefore = before?.engagement ?? null;
+  // Counters that did not move keep the remembered tuple: a quiet target allocates nothing new for them.
+  const statsNow = queue
+    ? sameCounters(
+        statsBefore,
+        queue.acceptedTotal,
+        queue.abandonedTotal,
+        queue.answeredTotal,
+        queue.handleSecondsTotal,
+      )
+    : null;
+  const engagementNow = report
+    ? sameCounters(
+        engagementBefore,
+        report.sentTotal,
+        report.acceptedTotal,
+        report.declinedTotal,
+        report.expiredTotal,
+      )
+    : null;
+  // Statistics deltas only count when the snapshot moved forward; a repeated snapshot adds nothing.
+  const statsAdvanced =
+    statsNow !== null && statsBefore !== null && hasSnapshotTime && snapshotMs > before!.statsTimeMs;
+  const hasEngagementDeltas = engagementNow !== null && engagementBefore !== null;
+  const takeStats = statsNow !== null && (statsBefore === null || statsAdvanced);
+  memory[target.id] = {
+    statsTimeMs: takeStats && hasSnapshotTime ? snapshotMs : (before?.statsTimeMs ?? 0),
+    nowMs: input.nowMs,
+    stats: takeStats ? statsNow : statsBefore,
+    engagement: engagementNow ?? engagementBefore,
+  };
+  const targetProblems = round.problemsByTarget[t]!;
+  if (targetProblems.length > 0) problems[target.id] = targetProblems;
+  into.targetId = target.id;
+  into.media = target.media;
+  into.nowMs = input.nowMs;
+  into.intervalMs = input.intervalMs;
+  into.statsAgeMs = round.statsAgeMs;
+  into.isStale = round.isStale;
+  into.isPaused = target.paused;
+  into.goalRatio = target.goalPercent / 100;
+  into.maxInvitesPerInterval = target.maxInvitesPerInterval;
+  into.freeSlots = slots.free[t]!;
+  into.busySlots = slots.busy[t]!;
+  into.staffedSlots = slots.staffed[t]!;
+  into.agentCount = offsets[t + 1]! - offsets[t]!;
+  into.waiting = queue ? Math.max(0, queue.waiting) : 0;
+  into.waitingAgesSeconds = queue?.waitingAgesSeconds;
+  into.pending = report ? Math.max(0, report.pending) : 0;
+  into.hasEngagementReport = report !== undefined;
+  const deltas = into.deltas;
+  deltas.sent = hasEngagementDeltas ? counterDelta(engagementBefore[0], engagementNow[0]) : 0;
+  deltas.inviteAccepted = hasEngagementDeltas ? counterDelta(engagementBefore[1], engagementNow[1]) : 0;
+  deltas.declined = hasEngagementDeltas ? counterDelta(engagementBefore[2], engagementNow[2]) : 0;
+  deltas.expired = hasEngagementDeltas ? counterDelta(engagementBefore[3], engagementNow[3]) : 0;
+  deltas.queueAccepted = statsAdvanced ? counterDelta(statsBefore[0], statsNow[0]) : 0;
+  deltas.abandoned = statsAdvanced ? counterDelta(statsBefore[1], statsNow[1]) : 0;
+  deltas.answered = statsAdvanced ? counterDelta(statsBefore[2], statsNow[2]) : 0;
+  deltas.handleSeconds = statsAdvanced ? counterDelta(statsBefore[3], statsNow[3]) : 0;
+  deltas.statsSeconds = statsAdvanced ? (snapshotMs - before!.statsTimeMs) / 1000 : 0;
+  return into;
 }
 
 /** `previous` when it holds exactly these four counters (Object.is, so NaN and −0 stay exact), else a new tuple. */

@@ -1,6 +1,5 @@
 import {
-  buildObservations,
-  decideAll,
+  decideRound,
   type CounterMemory,
   type EngagementReportInput,
   type StatsSnapshotInput,
@@ -82,17 +81,20 @@ export function runScenarioSeed(
     const snapshot = snapshots.shift();
     const reports = new Map<string, EngagementReportInput>();
     for (const report of center.engagementReports()) reports.set(report.id, report);
-    const observed = buildObservations({
-      nowMs: center.nowEpochMs(),
-      intervalMs: cycle * 1000,
-      staleAfterMs,
-      snapshot,
-      targets,
-      reports,
-      memory,
-    });
-    memory = observed.memory;
-    const decided = decideAll(policyName, observed.observations, states);
+    const decided = decideRound(
+      policyName,
+      {
+        nowMs: center.nowEpochMs(),
+        intervalMs: cycle * 1000,
+        staleAfterMs,
+        snapshot,
+        targets,
+        reports,
+        memory,
+      },
+      states,
+    );
+    memory = decided.memory;
     states = decided.states;
     decided.decisions.forEach((decision, t) => center.sendInvites(t, decision.invites));
   }
