@@ -91,7 +91,11 @@ type Kind = PacingObjectRef['kind'];
  */
 export class PacingStatusBook implements CycleOutcomeSink {
   readonly #o: PacingStatusBookOptions;
-  readonly #entries = new Map<string, Entry>();
+  /** Entries by kind, then by `namespace/name`: a cycle looks 10,000 targets up by the key it already holds. */
+  readonly #entries: Readonly<Record<Kind, Map<string, Entry>>> = {
+    PacingCluster: new Map(),
+    PacingTarget: new Map(),
+  };
 
   constructor(options: PacingStatusBookOptions) {
     this.#o = options;
@@ -107,10 +111,11 @@ export class PacingStatusBook implements CycleOutcomeSink {
     currentConditions: readonly Condition[] | undefined,
     statusUpdatePeriodMs: number,
   ): void {
-    const key = entryKey(ref.kind, ref.namespace, ref.name);
-    const entry = this.#entries.get(key);
+    const entries = this.#entries[ref.kind];
+    const key = `${ref.namespace}/${ref.name}`;
+    const entry = entries.get(key);
     if (entry === undefined) {
-      this.#entries.set(key, {
+      entries.set(key, {
         ref,
         generation,
         conditions: [...(currentConditions ?? [])],
@@ -151,14 +156,14 @@ export class PacingStatusBook implements CycleOutcomeSink {
 
   /** The current condition of an object as the book knows it. */
   conditionOf(kind: Kind, key: string, type: string): Condition | undefined {
-    return findCondition(this.#entries.get(`${kind}/${key}`)?.conditions, type);
+    return findCondition(this.#entries[kind].get(key)?.conditions, type);
   }
 
   /** Forgets a deleted object. */
   forget(kind: Kind, key: string): void {
-    const entry = this.#entries.get(`${kind}/${key}`);
+    const entry = this.#entries[kind].get(key);
     if (entry === undefined) return;
-    this.#entries.delete(`${kind}/${key}`);
+    this.#entries[kind].delete(key);
     this.#o.writer.forget?.(entry.ref);
   }
 
@@ -167,7 +172,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
    * only those `only` selects (the objects of the shard just gained).
    */
   rewriteAll(only?: (ref: PacingObjectRef) => boolean): void {
-    for (const entry of this.#entries.values()) {
+    for (const entry of [...this.#entries.PacingCluster.values(), ...this.#entries.PacingTarget.values()]) {
       if (only !== undefined && !only(entry.ref)) continue;
       // Another leader may have written since this replica last did: drop the writer's memory of our last write
       // so the comparison cannot skip a status that the API no longer holds.
@@ -202,11 +207,13 @@ export class PacingStatusBook implements CycleOutcomeSink {
         lastCycleDurationMs: outcome.durationMs,
       },
     );
+    // One clock reading for the whole cycle: its targets' conditions changed at the same moment.
+    const now = new Date(this.#o.nowMs());
     for (const target of outcome.targets) {
       // Lost to another replica mid-cycle (its shard, or a platform that refused our fencing token): the new
       // holder writes this target's status; a write from here would contradict it.
       if (target.reason === 'LeaseLost') continue;
-      this.#apply('PacingTarget', target.key, [pacingCondition(target)], targetFigures(target));
+      this.#apply('PacingTarget', target.key, [pacingCondition(target)], targetFigures(target), now);
     }
   }
 
@@ -218,16 +225,14 @@ export class PacingStatusBook implements CycleOutcomeSink {
     key: string,
     decisions: readonly ConditionDecision<string, string>[],
     fields: Record<string, unknown>,
+    now: Date = new Date(this.#o.nowMs()),
   ): void {
-    const entry = this.#entries.get(`${kind}/${key}`);
+    const entry = this.#entries[kind].get(key);
     if (entry === undefined) return; // not reconciled yet (or deleted): the reconciler registers it first
     const before = entry.conditions;
     let conditions = before;
     for (const decision of decisions) {
-      conditions = setCondition(conditions, decision, {
-        observedGeneration: entry.generation,
-        now: new Date(this.#o.nowMs()),
-      });
+      conditions = setCondition(conditions, decision, { observedGeneration: entry.generation, now });
     }
     // setCondition hands back the very list when nothing changed: most targets, most cycles.
     const isConditionChanged = conditions !== before && JSON.stringify(conditions) !== JSON.stringify(before);
@@ -304,8 +309,16 @@ function isSameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function entryKey(kind: Kind, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
+/** The Pacing condition's message for a cycle that granted nothing, one string per reason (not one per target). */
+const noInvitationMessages = new Map<string, string>();
+function noInvitationMessage(detailReason: string): string {
+  let message = noInvitationMessages.get(detailReason);
+  if (message === undefined) {
+    message = `the last cycle granted no invitation (${detailReason})`;
+    // Reasons are a short fixed list; a bound keeps a misbehaving decider from growing it without end.
+    if (noInvitationMessages.size < 256) noInvitationMessages.set(detailReason, message);
+  }
+  return message;
 }
 
 function formatTime(ms: number): string {
@@ -425,7 +438,7 @@ function pacingCondition(
             type: 'Pacing',
             status: 'False',
             reason: pacingReasonByDetail[target.detailReason] ?? 'NoFreeSlots',
-            message: `the last cycle granted no invitation (${target.detailReason})`,
+            message: noInvitationMessage(target.detailReason),
           };
     case 'Paused':
       return { type: 'Pacing', status: 'False', reason: 'Paused', message: target.message };
