@@ -64,11 +64,11 @@ export class CycleVerdicts {
       // Not the platform's fault nor the target's: a newer leader publishes it now, and this replica is about to
       // notice that it lost the lease. Reported as the fence would have, not as a rejection (no alarm).
       const message = `the engagement platform refused a stale fencing token for ${target.id}: another replica publishes it`;
-      return this.#refused(index, 'LeaseLost', STALE_FENCE_CODE, message);
+      return this.zeroOf(index, 'LeaseLost', message, STALE_FENCE_CODE);
     }
     if (error !== undefined) {
       const message = `the engagement platform rejected ${target.id}: ${error.message}`;
-      return this.#refused(index, 'EngagementRejected', error.code, message);
+      return this.zeroOf(index, 'EngagementRejected', message, error.code);
     }
     if (this.#failure !== undefined) return zeroOutcome(target, this.#failure.reason, this.#failure.message);
     const decision = this.#decisions[index];
@@ -100,37 +100,25 @@ export class CycleVerdicts {
     };
   }
 
-  /** Target `index` refused by the platform: 0 invitations, the given reasons, the figures its decision saw. */
-  #refused(index: number, reason: TargetOutcomeReason, detailReason: string, message: string): TargetOutcome {
-    const target = this.#targets[index]!;
-    const figures = this.#failure === undefined ? this.#decisions[index]?.figures : undefined;
-    return {
-      key: target.key,
-      id: target.id,
-      optimizationGoalPercent: target.optimizationGoalPercent,
-      invites: 0,
-      reason,
-      detailReason,
-      message,
-      ...(figures === undefined ? {} : { figures }),
-    };
-  }
-
   /** Target `index` with 0 invitations for `reason`, keeping the figures its decision saw (if any). */
-  zeroOf(index: number, reason: TargetOutcomeReason, message: string): TargetOutcome {
-    const target = this.#targets[index]!;
+  zeroOf(
+    index: number,
+    reason: TargetOutcomeReason,
+    message: string,
+    detailReason: string = reason,
+  ): TargetOutcome {
+    const zero = zeroOutcome(this.#targets[index]!, reason, message, detailReason);
     const figures = this.#failure === undefined ? this.#decisions[index]?.figures : undefined;
-    return figures === undefined
-      ? zeroOutcome(target, reason, message)
-      : { ...zeroOutcome(target, reason, message), figures };
+    return figures === undefined ? zero : { ...zero, figures };
   }
 }
 
-/** A target's outcome with 0 invitations for `reason` and no figures. */
+/** A target's outcome with 0 invitations for `reason` (and `detailReason`, by default the same) and no figures. */
 export function zeroOutcome(
   target: TargetConfig,
   reason: TargetOutcomeReason,
   message: string,
+  detailReason: string = reason,
 ): TargetOutcome {
   return {
     key: target.key,
@@ -138,7 +126,7 @@ export function zeroOutcome(
     optimizationGoalPercent: target.optimizationGoalPercent,
     invites: 0,
     reason,
-    detailReason: reason,
+    detailReason,
     message,
   };
 }
