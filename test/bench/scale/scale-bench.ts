@@ -179,6 +179,7 @@ async function main(): Promise<void> {
       ),
       windowSeconds: intFromEnv('SCALE_WINDOW_SECONDS', 60),
       cpuProfile: process.env.SCALE_CPU_PROFILE === '1',
+      serversNodeFlags: (process.env.SCALE_SERVERS_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
       heapProfile: process.env.SCALE_HEAP_PROFILE === '1',
       heapFlags,
       heapSnapshot: process.env.SCALE_HEAP_SNAPSHOT === '1',

@@ -47,6 +47,8 @@ export interface ScaleRunSettings {
   readonly windowSeconds: number;
   /** Write a CPU profile of the operator (node --cpu-prof) into the run directory. */
   readonly cpuProfile: boolean;
+  /** More node flags for the reference servers (diagnostics such as `--trace-gc`; their output goes to their log). */
+  readonly serversNodeFlags?: readonly string[];
   /** Write an allocation sampling profile of the operator (node --heap-prof) into the run directory. */
   readonly heapProfile: boolean;
   /** Write a heap snapshot of each operator replica at the end of the window (node --heapsnapshot-signal). */
@@ -119,6 +121,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
         ...(settings.cpuProfile
           ? ['--cpu-prof', '--cpu-prof-dir', path.join(runDir, 'servers-profile')]
           : []),
+        ...(settings.serversNodeFlags ?? []),
         cli,
         'serve',
         '--scenario',
