@@ -14,6 +14,7 @@ import {
   type CycleOutcomeSink,
   type TargetOutcome,
 } from '../engine/index.js';
+import { objectKey } from './object-key.js';
 import { sharedStringPool } from './string-pool.js';
 
 /** Which pacing object a status belongs to. */
@@ -112,7 +113,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
     statusUpdatePeriodMs: number,
   ): void {
     const entries = this.#entries[ref.kind];
-    const key = `${ref.namespace}/${ref.name}`;
+    const key = objectKey({ metadata: ref });
     const entry = entries.get(key);
     if (entry === undefined) {
       entries.set(key, {

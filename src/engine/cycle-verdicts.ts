@@ -49,7 +49,8 @@ export class CycleVerdicts {
 
   /** The invitations target `index` may send: what the decider allowed, within the invariants the engine owns. */
   invitesOf(index: number): number {
-    const decision = this.#failure === undefined ? this.#decisions[index] : undefined;
+    // A failed cycle holds no decisions, so this is 0 for every target then.
+    const decision = this.#decisions[index];
     return decision === undefined ? 0 : allowedInvites(this.#targets[index]!, decision);
   }
 
@@ -108,7 +109,7 @@ export class CycleVerdicts {
     detailReason: string = reason,
   ): TargetOutcome {
     const zero = zeroOutcome(this.#targets[index]!, reason, message, detailReason);
-    const figures = this.#failure === undefined ? this.#decisions[index]?.figures : undefined;
+    const figures = this.#decisions[index]?.figures;
     return figures === undefined ? zero : { ...zero, figures };
   }
 }

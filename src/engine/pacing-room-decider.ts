@@ -5,6 +5,7 @@ import {
   type EngagementReportInput,
   type TargetInput,
 } from '../pacing/index.js';
+import { isPlainObject } from '../api/protocol/index.js';
 import type { LearnedState } from './learned-state.js';
 import type { DecisionInput, DecisionOutput, PacingDecider, TargetDecision } from './pacing-decider.js';
 import type { TargetConfig } from './target-config.js';
@@ -93,20 +94,16 @@ export class PacingRoomDecider implements PacingDecider {
 
 /** The policy's part of a target's stored state (undefined when the entry is not a stored state). */
 function pacingOf(value: unknown): unknown {
-  return isPlainRecord(value) ? value['pacing'] : undefined;
+  return isPlainObject(value) ? value['pacing'] : undefined;
 }
 
 /** The counter memory of a target's stored state, when it holds one. */
 function countersOf(value: unknown): CounterMemoryEntry | undefined {
-  if (!isPlainRecord(value)) return undefined;
+  if (!isPlainObject(value)) return undefined;
   const counters = value['counters'];
   return typeof counters === 'object' && counters !== null && 'statsTimeMs' in counters
     ? (counters as CounterMemoryEntry)
     : undefined;
-}
-
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toTargetInput(target: TargetConfig): TargetInput {

@@ -104,8 +104,6 @@ export async function startReferenceEngagementServer(
   const known = new Set(options.contactCenter.targetIds());
   const applyCycle = (request: EngagementRequest, part: [number, number]): EngagementWireAnswer => {
     options.contactCenter.advanceTo(options.clock.nowMs());
-    const sent = new Set<string>();
-    for (const target of request.targets) sent.add(target.id);
     const issues: [string, string, string][] = [];
     const applied: EngagementRequest['targets'] = [];
     const refused: string[] = [];
@@ -128,15 +126,14 @@ export async function startReferenceEngagementServer(
         fences.applied(target.id, target.fence);
       }
     }
-    const reports = options.contactCenter
-      .applyAllowances({
-        cycleId: request.cycleId,
-        // The simulator applies one cycle id once per publisher; each chunk of a cycle is its own application.
-        publisher: part[1] > 1 ? `${request.publisher}#part${part[0]}` : request.publisher,
-        allowances: applied.map(({ id, invites }) => ({ id, invites })),
-        reportIds: request.targets.map((t) => t.id),
-      })
-      .filter((r) => sent.has(r.id));
+    // The contact center reports exactly the chunk's targets (reportIds), no more.
+    const reports = options.contactCenter.applyAllowances({
+      cycleId: request.cycleId,
+      // The simulator applies one cycle id once per publisher; each chunk of a cycle is its own application.
+      publisher: part[1] > 1 ? `${request.publisher}#part${part[0]}` : request.publisher,
+      allowances: applied.map(({ id, invites }) => ({ id, invites })),
+      reportIds: request.targets.map((t) => t.id),
+    });
     const fence = request.targets[0]?.fence;
     publications.push({
       clusterId: request.clusterId,

@@ -136,20 +136,19 @@ export function decodeEngagementAnswer(chunk: EngagementWireAnswer): DecodedEnga
   for (let i = 0; i < tuples.length; i++) {
     const t = tuples[i]!;
     const id = t[0];
+    const report: EngagementTargetReport = {
+      id,
+      pending: t[1],
+      sentTotal: t[2],
+      acceptedTotal: t[3],
+      declinedTotal: t[4],
+      expiredTotal: t[5],
+    };
     const error = errorById.get(id);
-    const report: EngagementTargetReport =
-      error === undefined
-        ? { id, pending: t[1], sentTotal: t[2], acceptedTotal: t[3], declinedTotal: t[4], expiredTotal: t[5] }
-        : {
-            id,
-            pending: t[1],
-            sentTotal: t[2],
-            acceptedTotal: t[3],
-            declinedTotal: t[4],
-            expiredTotal: t[5],
-            error,
-          };
-    if (error !== undefined) errorById.delete(id);
+    if (error !== undefined) {
+      report.error = error;
+      errorById.delete(id);
+    }
     reports[i] = report;
   }
   const errorsWithoutReport = [...errorById].map(([id, e]) => ({ id, ...e }));
