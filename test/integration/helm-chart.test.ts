@@ -133,6 +133,9 @@ describe('the agent-pacing-operator Helm chart', () => {
         ['POD_NAMESPACE', 'metadata.namespace'],
         // Explicit heap limits well inside the 512Mi memory limit (the scale bench runs with the same).
         ['NODE_OPTIONS', '--max-old-space-size=256 --max-semi-space-size=16'],
+        // Fixed glibc thresholds, so that megabyte body buffers do not fragment the malloc heap (same in the bench).
+        ['MALLOC_MMAP_THRESHOLD_', '131072'],
+        ['MALLOC_TRIM_THRESHOLD_', '131072'],
       ]);
     });
 
@@ -175,7 +178,7 @@ describe('the agent-pacing-operator Helm chart', () => {
         '--set',
         'logFormat=pretty,logLevel=debug,watchNamespaces={team-a,team-b},extraArgs={--status-writes-per-second=50}',
         '--set',
-        'heap.maxOldSpaceMiB=0,heap.maxSemiSpaceMiB=0',
+        'heap.maxOldSpaceMiB=0,heap.maxSemiSpaceMiB=0,malloc.mmapThresholdBytes=0,malloc.trimThresholdBytes=0',
       ]);
       expect(ofKind(objects, 'Deployment')[0]?.spec?.replicas).toBe(3);
       const container = operatorContainer(objects);
@@ -187,6 +190,8 @@ describe('the agent-pacing-operator Helm chart', () => {
       expect(valueOf('--watch-namespaces')).toBe('team-a,team-b');
       expect(container.args.at(-1)).toBe('--status-writes-per-second=50');
       expect(container.env.map((e) => e.name)).not.toContain('NODE_OPTIONS');
+      expect(container.env.map((e) => e.name)).not.toContain('MALLOC_MMAP_THRESHOLD_');
+      expect(container.env.map((e) => e.name)).not.toContain('MALLOC_TRIM_THRESHOLD_');
     });
 
     it('refuses more than one replica without leader election, since every replica would publish', () => {

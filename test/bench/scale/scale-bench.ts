@@ -15,6 +15,7 @@
 //   SCALE_HEAP_SNAPSHOT=1          write a heap snapshot of the operator after the window (into .cache/scale-bench/; raises the RSS peak)
 //   SCALE_CPU_PROFILE=1            write CPU profiles (node --cpu-prof) of the operator and of the reference servers (servers-profile/) into .cache/scale-bench/
 //   SCALE_HEAP_PROFILE=1           write the operator's allocation sampling profile (node --heap-prof) there too
+//   SCALE_MALLOC_DEFAULTS=1        run the operator without the chart's glibc malloc thresholds (malloc.* values)
 //   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +33,8 @@ import {
 
 /** The chart's default `heap` values (charts/agent-pacing-operator/values.yaml): the bench runs the operator so. */
 const CHART_HEAP = { maxOldSpaceMiB: 256, maxSemiSpaceMiB: 16 } as const;
+/** The chart's default `malloc` values, as the environment its Deployment sets. */
+const CHART_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
 
 // Replica r (0-based) serves its metrics on metrics + r.
 const PORTS = { stats: 18180, engagement: 18181, auth: 18182, metrics: 18190 } as const;
@@ -137,6 +140,8 @@ async function main(): Promise<void> {
     ...heapFlag('--max-semi-space-size', 'SCALE_MAX_SEMI_SPACE_MIB', CHART_HEAP.maxSemiSpaceMiB),
     ...(process.env.SCALE_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
   ];
+  // SCALE_MALLOC_DEFAULTS=1 runs the operator with glibc's own thresholds, to compare.
+  const operatorEnv = process.env.SCALE_MALLOC_DEFAULTS === '1' ? {} : CHART_MALLOC_ENV;
   const say = (line: string) => process.stdout.write(`bench-scale: ${line}\n`);
 
   const resultsDir = path.join(root, 'bench/results');
@@ -182,6 +187,7 @@ async function main(): Promise<void> {
       serversNodeFlags: (process.env.SCALE_SERVERS_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
       heapProfile: process.env.SCALE_HEAP_PROFILE === '1',
       heapFlags,
+      operatorEnv,
       heapSnapshot: process.env.SCALE_HEAP_SNAPSHOT === '1',
       say,
       signal: stop.signal,
@@ -192,6 +198,7 @@ async function main(): Promise<void> {
       measuredAt,
       statusWriteBudget: budget,
       operatorNodeFlags: heapFlags,
+      operatorEnv,
     };
     fresh.push(record);
     process.stdout.write(`\n${renderScaleTable([record])}\n\n${renderDetailTable([record])}\n\n`);

@@ -11,6 +11,16 @@ export interface ScaleRecord {
   statusWriteBudget: number;
   /** Node flags of the operator (the chart's heap limits); absent in records of runs before they existed. */
   operatorNodeFlags?: readonly string[];
+  /** Environment the operator ran with beyond the bench's own (the chart's malloc thresholds); absent before. */
+  operatorEnv?: Readonly<Record<string, string>>;
+}
+
+/** How the operator process was set up: its node flags and extra environment, as one phrase. */
+function operatorSetup(record: ScaleRecord): string {
+  const flags = record.operatorNodeFlags;
+  const node = `node ${flags === undefined ? '(heap flags not recorded)' : flags.join(' ') || 'without heap flags'}`;
+  const env = Object.entries(record.operatorEnv ?? {}).map(([name, value]) => `${name}=${value}`);
+  return env.length === 0 ? node : `${env.join(' ')} ${node}`;
 }
 
 /** The targets of issue 9 for 10,000 targets and 50,000 agents on one replica, 5 s refresh. */
@@ -78,7 +88,8 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
       measuredAt.slice(0, 16).replace('T', ' '),
     ].join(' | '),
   );
-  const writes = records.map(({ row: r, details: d, operatorNodeFlags }) => {
+  const writes = records.map((record) => {
+    const { row: r, details: d } = record;
     const byResource =
       Object.entries(d.apiWritesByResource ?? {})
         .map(([k, n]) => `${k} ${n}`)
@@ -90,7 +101,7 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
     return (
       `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
       `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
-      `node ${operatorNodeFlags === undefined ? '(heap flags not recorded)' : operatorNodeFlags.join(' ') || 'without heap flags'}; ` +
+      `${operatorSetup(record)}; ` +
       `API writes/s by resource: ${byResource}; operator warnings and errors: ${problems || 'none'}`
     );
   });
@@ -106,7 +117,7 @@ export function renderGoalVerdicts(records: readonly ScaleRecord[]): string {
   const ready = row.readySeconds;
   return [
     `- cycle p99 under ${SCALE_GOALS.cycleP99Ms} ms: ${verdict(row.cycleP99Ms !== null && row.cycleP99Ms < SCALE_GOALS.cycleP99Ms)} (${row.cycleP99Ms === null ? 'no cycle ran in the window' : `${row.cycleP99Ms} ms`})`,
-    `- resident memory under ${SCALE_GOALS.rssMiB} MiB: ${verdict(details.rssPeakMiB < SCALE_GOALS.rssMiB)} (${details.rssPeakMiB} MiB peak, ${row.rssMiB} MiB at the end of the window; node ${record.operatorNodeFlags?.length ? record.operatorNodeFlags.join(' ') : 'without heap flags'})`,
+    `- resident memory under ${SCALE_GOALS.rssMiB} MiB: ${verdict(details.rssPeakMiB < SCALE_GOALS.rssMiB)} (${details.rssPeakMiB} MiB peak, ${row.rssMiB} MiB at the end of the window; ${operatorSetup(record)})`,
     `- status writes within the budget (${record.statusWriteBudget}/s): ${
       details.statusWritesPerSecond === 0 || !details.leadingAtEnd
         ? '**not judged**: no status write succeeded in the window or the replica was not leading'

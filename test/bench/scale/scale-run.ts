@@ -55,6 +55,8 @@ export interface ScaleRunSettings {
   readonly heapSnapshot: boolean;
   /** The operator's V8 heap flags (--max-old-space-size, --max-semi-space-size), as the chart sets them. */
   readonly heapFlags: readonly string[];
+  /** The operator's extra environment (the chart's glibc malloc thresholds). */
+  readonly operatorEnv: Readonly<Record<string, string>>;
   /** Print a progress line. */
   readonly say: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and cleans up. */
@@ -192,6 +194,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
           'debug',
         ],
         replica.log,
+        settings.operatorEnv,
       );
       operatorSamplers.push(new ProcessSampler(operator.process.pid!));
       operators.push(operator);
