@@ -210,11 +210,19 @@ export class PacingStatusBook implements CycleOutcomeSink {
     );
     // One clock reading for the whole cycle: its targets' conditions changed at the same moment.
     const now = new Date(this.#o.nowMs());
+    // One figures record for the whole cycle, refilled per target: #apply copies what changed into the entry.
+    const figures = blankTargetFigures();
     for (const target of outcome.targets) {
       // Lost to another replica mid-cycle (its shard, or a platform that refused our fencing token): the new
       // holder writes this target's status; a write from here would contradict it.
       if (target.reason === 'LeaseLost') continue;
-      this.#apply('PacingTarget', target.key, [pacingCondition(target)], targetFigures(target), now);
+      this.#apply(
+        'PacingTarget',
+        target.key,
+        [pacingCondition(target)],
+        fillTargetFigures(figures, target),
+        now,
+      );
     }
   }
 
@@ -239,16 +247,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
     const isConditionChanged = conditions !== before && JSON.stringify(conditions) !== JSON.stringify(before);
     // Every target holds the same few reasons, messages and timestamps: one pooled copy of each.
     entry.conditions = isConditionChanged ? sharedStringPool.internAll(conditions) : conditions;
-    let isFieldsChanged = false;
-    for (const k in fields) {
-      if (!isSameJson(entry.fields[k], fields[k])) {
-        isFieldsChanged = true;
-        break;
-      }
-    }
-    // Rebuilt only on a change: the spread is an object per target per cycle, and most cycles change nothing.
-    // Only the new values need pooling: the kept ones were pooled when they arrived.
-    if (isFieldsChanged) entry.fields = { ...entry.fields, ...sharedStringPool.internAll(fields) };
+    const isFieldsChanged = mergeFields(entry.fields, fields);
     if (isConditionChanged) this.#announce(entry, before, conditions);
     if (entry.isGenerationUnwritten || (isConditionChanged && isUrgentChange(before, conditions))) {
       this.#write(entry, true);
@@ -301,6 +300,24 @@ export class PacingStatusBook implements CycleOutcomeSink {
       );
     }
   }
+}
+
+/**
+ * Copies into `fields`, in place, each value of `update` that differs from the one there (JSON equality, strings
+ * pooled); undefined values are absent, so the last known one stays. True when anything changed. In place: an
+ * entry's fields are never handed out (#write copies them), and a new object per target per cycle was a large
+ * share of what a cycle left to the garbage collector.
+ */
+function mergeFields(fields: Record<string, unknown>, update: Readonly<Record<string, unknown>>): boolean {
+  let isChanged = false;
+  for (const key in update) {
+    const value = update[key];
+    if (value === undefined || isSameJson(fields[key], value)) continue;
+    fields[key] =
+      typeof value === 'string' ? sharedStringPool.intern(value) : sharedStringPool.internAll(value);
+    isChanged = true;
+  }
+  return isChanged;
 }
 
 /** JSON equality, without serialising the figures (numbers and strings) that make up most fields. */
@@ -451,17 +468,41 @@ function pacingCondition(
   }
 }
 
-function targetFigures(target: TargetOutcome): Record<string, unknown> {
+/** The status figures of a target; undefined: not known this cycle (the last known value stays). */
+interface TargetStatusFigures {
+  invitesPerInterval: number;
+  freeSlots: number | undefined;
+  waiting: number | undefined;
+  pendingInvitations: number | undefined;
+  observedAbandonmentPercent: number | undefined;
+  occupancyPercent: number | undefined;
+}
+
+function blankTargetFigures(): TargetStatusFigures {
+  return {
+    invitesPerInterval: 0,
+    freeSlots: undefined,
+    waiting: undefined,
+    pendingInvitations: undefined,
+    observedAbandonmentPercent: undefined,
+    occupancyPercent: undefined,
+  };
+}
+
+/** Fills `fields` with the status figures of `target` (every field set, so nothing of the last target stays). */
+function fillTargetFigures(
+  fields: TargetStatusFigures,
+  target: TargetOutcome,
+): TargetStatusFigures & Record<string, unknown> {
   const figures = target.figures;
-  const fields: Record<string, unknown> = { invitesPerInterval: target.invites };
-  if (figures === undefined) return fields;
-  fields.freeSlots = Math.max(0, Math.floor(figures.freeSlots));
-  fields.waiting = Math.max(0, Math.floor(figures.waiting));
-  fields.pendingInvitations = Math.max(0, Math.floor(pendingInvitationsOf(target) ?? 0));
-  if (figures.abandonRatio !== undefined)
-    fields.observedAbandonmentPercent = clampPercent(figures.abandonRatio);
-  if (figures.occupancy !== undefined) fields.occupancyPercent = clampPercent(figures.occupancy);
-  return fields;
+  fields.invitesPerInterval = target.invites;
+  fields.freeSlots = figures && Math.max(0, Math.floor(figures.freeSlots));
+  fields.waiting = figures && Math.max(0, Math.floor(figures.waiting));
+  fields.pendingInvitations = figures && Math.max(0, Math.floor(pendingInvitationsOf(target) ?? 0));
+  fields.observedAbandonmentPercent =
+    figures?.abandonRatio === undefined ? undefined : clampPercent(figures.abandonRatio);
+  fields.occupancyPercent = figures?.occupancy === undefined ? undefined : clampPercent(figures.occupancy);
+  return fields as TargetStatusFigures & Record<string, unknown>;
 }
 
 function clampPercent(ratio: number): number {

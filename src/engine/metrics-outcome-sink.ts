@@ -6,13 +6,24 @@ function targetName(key: string): string {
   return key.slice(key.indexOf('/') + 1);
 }
 
+/** A target the sink has series for: its name (the `target` label) and the last cycle that reported it. */
+interface SeenTarget {
+  readonly name: string;
+  cycle: number;
+}
+
 /**
  * Every cycle's numbers go to metrics (status only gets a sample): invitations, free slots, pending, ratios per
  * target, the cycle duration, and skipped slots by reason. Targets that left a cluster lose their series.
  */
 export class MetricsOutcomeSink implements CycleOutcomeSink {
   readonly #metrics: PacingMetrics;
-  readonly #targetsByCluster = new Map<string, Set<string>>();
+  /**
+   * Per cluster, its targets by key, stamped with the last cycle that reported them: a full cycle leaves behind
+   * only the targets it did not stamp (a Set of 10,000 names per cycle was garbage for the collector).
+   */
+  readonly #targetsByCluster = new Map<string, Map<string, SeenTarget>>();
+  #cycles = 0;
 
   constructor(metrics: PacingMetrics) {
     this.#metrics = metrics;
@@ -23,11 +34,14 @@ export class MetricsOutcomeSink implements CycleOutcomeSink {
     const cluster = outcome.clusterKey;
     this.#metrics.recordCycle(cluster, outcome.durationMs / 1000);
     if (!outcome.isPublished) return;
-    const seen = new Set<string>();
+    const cycle = (this.#cycles += 1);
+    let seen = this.#targetsByCluster.get(cluster);
+    if (seen === undefined) this.#targetsByCluster.set(cluster, (seen = new Map()));
     for (const target of outcome.targets) {
-      const name = targetName(target.key);
-      seen.add(name);
-      this.#metrics.recordTarget(cluster, name, {
+      let known = seen.get(target.key);
+      if (known === undefined) seen.set(target.key, (known = { name: targetName(target.key), cycle }));
+      else known.cycle = cycle;
+      this.#metrics.recordTarget(cluster, known.name, {
         invitesAllowed: target.invites,
         freeSlots: target.figures?.freeSlots ?? 0,
         pendingInvitations: pendingInvitationsOf(target) ?? 0,
@@ -37,17 +51,13 @@ export class MetricsOutcomeSink implements CycleOutcomeSink {
         abandonmentGoalRatio: target.optimizationGoalPercent / 100,
       });
     }
-    const previous = this.#targetsByCluster.get(cluster) ?? new Set<string>();
-    if (outcome.isCatchUp === true) {
-      // A catch-up cycle paces only the shards just gained; the slot's own cycle still covers the others.
-      for (const name of seen) previous.add(name);
-      this.#targetsByCluster.set(cluster, previous);
-      return;
-    }
-    for (const name of previous) {
-      if (!seen.has(name)) this.#metrics.forgetTarget(cluster, name);
-    }
-    this.#targetsByCluster.set(cluster, seen);
+    // A catch-up cycle paces only the shards just gained; the slot's own cycle still covers the others.
+    if (outcome.isCatchUp === true) return;
+    seen.forEach((known, key) => {
+      if (known.cycle === cycle) return;
+      this.#metrics.forgetTarget(cluster, known.name);
+      seen.delete(key);
+    });
   }
 
   /** Counts skipped slots. */
@@ -57,7 +67,8 @@ export class MetricsOutcomeSink implements CycleOutcomeSink {
 
   /** Drops a stopped cluster's series. */
   workerStopped(clusterKey: string): void {
-    this.#metrics.forgetCluster(clusterKey, [...(this.#targetsByCluster.get(clusterKey) ?? [])]);
+    const seen = this.#targetsByCluster.get(clusterKey);
+    this.#metrics.forgetCluster(clusterKey, seen === undefined ? [] : [...seen.values()].map((t) => t.name));
     this.#targetsByCluster.delete(clusterKey);
   }
 }

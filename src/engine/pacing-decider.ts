@@ -77,5 +77,8 @@ export interface PacingDecider {
 
 /** Turns an exchange answer into the per-target report map the next decision reads. */
 export function reportsById(answer: AllowanceAnswer): Map<string, EngagementTargetReport> {
-  return new Map(answer.targets.map((report) => [report.id, report]));
+  // A loop, not the Map constructor over pairs: no [id, report] array per target per cycle.
+  const reports = new Map<string, EngagementTargetReport>();
+  for (const report of answer.targets) reports.set(report.id, report);
+  return reports;
 }

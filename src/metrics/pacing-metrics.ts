@@ -68,43 +68,47 @@ export class PacingMetrics {
   /** Registers every metric on `registry`; throws if they are already registered there. */
   constructor(registry: Registry) {
     const registers = [registry];
-    this.targetFigures = new TargetFigureGauges<TargetFigures>(registry, [
-      {
-        name: 'pacing_invites_allowed',
-        help: 'Invitations allowed for the current interval.',
-        valueOf: (f) => f.invitesAllowed,
-      },
-      {
-        name: 'pacing_free_slots',
-        help: 'Free agent slots counted for the target.',
-        valueOf: (f) => f.freeSlots,
-      },
-      {
-        name: 'pacing_pending_invitations',
-        help: 'Invitations sent and not yet answered, as reported by the engagement platform.',
-        valueOf: (f) => f.pendingInvitations,
-      },
-      {
-        name: 'pacing_abandonment_ratio',
-        help: 'Observed share (0-1) of proactive interactions abandoned before an agent joined.',
-        valueOf: (f) => f.abandonmentRatio,
-      },
-      {
-        name: 'pacing_occupancy_ratio',
-        help: 'Share (0-1) of agent capacity in use.',
-        valueOf: (f) => f.occupancyRatio,
-      },
-      {
-        name: 'pacing_waiting_interactions',
-        help: 'Proactive interactions waiting in the virtual queue in the last statistics snapshot.',
-        valueOf: (f) => f.waitingInteractions,
-      },
-      {
-        name: 'pacing_abandonment_goal_ratio',
-        help: "The target's optimization goal (0-1): the most pacing_abandonment_ratio may be.",
-        valueOf: (f) => f.abandonmentGoalRatio,
-      },
-    ]);
+    this.targetFigures = new TargetFigureGauges<TargetFigures>(
+      registry,
+      [
+        {
+          name: 'pacing_invites_allowed',
+          help: 'Invitations allowed for the current interval.',
+          valueOf: (f) => f.invitesAllowed,
+        },
+        {
+          name: 'pacing_free_slots',
+          help: 'Free agent slots counted for the target.',
+          valueOf: (f) => f.freeSlots,
+        },
+        {
+          name: 'pacing_pending_invitations',
+          help: 'Invitations sent and not yet answered, as reported by the engagement platform.',
+          valueOf: (f) => f.pendingInvitations,
+        },
+        {
+          name: 'pacing_abandonment_ratio',
+          help: 'Observed share (0-1) of proactive interactions abandoned before an agent joined.',
+          valueOf: (f) => f.abandonmentRatio,
+        },
+        {
+          name: 'pacing_occupancy_ratio',
+          help: 'Share (0-1) of agent capacity in use.',
+          valueOf: (f) => f.occupancyRatio,
+        },
+        {
+          name: 'pacing_waiting_interactions',
+          help: 'Proactive interactions waiting in the virtual queue in the last statistics snapshot.',
+          valueOf: (f) => f.waitingInteractions,
+        },
+        {
+          name: 'pacing_abandonment_goal_ratio',
+          help: "The target's optimization goal (0-1): the most pacing_abandonment_ratio may be.",
+          valueOf: (f) => f.abandonmentGoalRatio,
+        },
+      ],
+      (clusterKey, target) => ({ ...clusterLabels(clusterKey), target }),
+    );
     this.cycleDuration = new Histogram({
       name: 'pacing_cycle_duration_seconds',
       help: 'Duration of one pacing cycle (stats, decision, publish).',
@@ -136,7 +140,7 @@ export class PacingMetrics {
 
   /** Sets a target's gauges; a ratio that is undefined has no series rather than showing a stale value. */
   recordTarget(clusterKey: string, target: string, figures: TargetFigures): void {
-    this.targetFigures.set({ ...clusterLabels(clusterKey), target }, figures);
+    this.targetFigures.set(clusterKey, target, figures);
   }
 
   /** Observes one cycle's duration. */
@@ -163,7 +167,7 @@ export class PacingMetrics {
 
   /** Removes a target's series (the target was deleted or left its cluster). */
   forgetTarget(clusterKey: string, target: string): void {
-    this.targetFigures.remove({ ...clusterLabels(clusterKey), target });
+    this.targetFigures.remove(clusterKey, target);
   }
 
   /** Removes every series of a cluster whose worker stopped. */

@@ -100,6 +100,53 @@ describe('PacingStatusBook', () => {
     });
   });
 
+  it('keeps the last known figures that a cycle does not know, and takes each figure from its own target', () => {
+    const { book, submitted, advance } = setUp();
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'voice' }, 1, undefined, 10_000);
+    book.setTargetConditions('tenant/voice', [
+      { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
+    ]);
+    book.cycleCompleted(
+      anOutcome({
+        targets: [
+          aTargetOutcome(),
+          aTargetOutcome({
+            key: 'tenant/voice',
+            id: 'Voice:voice',
+            invites: 1,
+            figures: { freeSlots: 7, busySlots: 1, waiting: 0, pending: 0 },
+          }),
+        ],
+      }),
+    );
+    advance(60_000);
+    // No figures at all (statistics stale), then figures without the ratios (not known yet).
+    book.cycleCompleted(anOutcome({}, { invites: 0, figures: undefined }));
+    const afterStale = lastStatusOf(submitted, 'chat');
+    advance(60_000);
+    book.cycleCompleted(
+      anOutcome({}, { invites: 2, figures: { freeSlots: 5, busySlots: 1, waiting: 0, pending: 1 } }),
+    );
+
+    expect(afterStale).toMatchObject({
+      invitesPerInterval: 0,
+      freeSlots: 4,
+      observedAbandonmentPercent: 1.23,
+    });
+    expect(lastStatusOf(submitted, 'chat')).toMatchObject({
+      invitesPerInterval: 2,
+      freeSlots: 5,
+      pendingInvitations: 1,
+      observedAbandonmentPercent: 1.23,
+      occupancyPercent: 50,
+    });
+    // The second target of the first cycle got its own figures, none of the first target's ratios.
+    const voice = lastStatusOf(submitted, 'voice');
+    expect(voice).toMatchObject({ invitesPerInterval: 1, freeSlots: 7, pendingInvitations: 0 });
+    expect(voice).not.toHaveProperty('observedAbandonmentPercent');
+    expect(voice).not.toHaveProperty('occupancyPercent');
+  });
+
   it('writes changed figures at most once per status update period, but condition flips at once', () => {
     const { book, submitted, advance } = setUp();
     book.cycleCompleted(anOutcome());
