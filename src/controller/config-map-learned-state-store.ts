@@ -9,7 +9,7 @@ import {
   type PersistedPacingState,
 } from '../engine/index.js';
 import { apiErrorStatus } from './api-error-status.js';
-import { gunzipTargetPart, gzipTargetParts } from './learned-state-parts.js';
+import { gunzipTargetPart, gzipTargetParts, jsonWithinLength } from './learned-state-parts.js';
 
 /** Key of the single ConfigMap's data that holds the state JSON (small states). */
 export const learnedStateDataKey = 'state.json';
@@ -152,9 +152,9 @@ export class ConfigMapLearnedStateStore implements LearnedStateStore {
    * by the suspended save() while its parts are written.
    */
   #plainBodyIfSmall(base: string, state: PersistedPacingState): V1ConfigMap | undefined {
-    const json = JSON.stringify(state);
     // Measure the body only when the JSON alone fits: escaping it into a string only makes it larger.
-    if (json.length > maxPlainBodyBytes) return undefined;
+    const json = jsonWithinLength(state, maxPlainBodyBytes);
+    if (json === undefined) return undefined;
     const body = this.#body(base, state, { [learnedStateDataKey]: json });
     return bodyBytes(body) <= maxPlainBodyBytes ? body : undefined;
   }

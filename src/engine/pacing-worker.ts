@@ -412,7 +412,8 @@ export class PacingWorker {
     const shards = fence.shards;
     try {
       if (shards === undefined) {
-        await stateStore.save({ ...this.#stateBase(nowMs), targets: { ...this.#learnedState } }, signal);
+        // No copy: a cycle replaces #learnedState with a new object and never writes into the one being saved.
+        await stateStore.save({ ...this.#stateBase(nowMs), targets: this.#learnedState }, signal);
       } else {
         // One state per held shard, with only that shard's targets: peers own (and save) the other shards.
         for (let shard = 0; shard < shards.count; shard += 1) await this.#saveOneShard(shard, nowMs, signal);

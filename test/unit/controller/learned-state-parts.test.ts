@@ -1,6 +1,11 @@
 import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { gunzipTargetPart, gzipTargetParts } from '../../../src/controller/learned-state-parts.js';
+import { randomBytes } from 'node:crypto';
+import {
+  gunzipTargetPart,
+  gzipTargetParts,
+  jsonWithinLength,
+} from '../../../src/controller/learned-state-parts.js';
 import { jitteredFigures, realisticLearnedState } from './learned-state-fixture.js';
 
 describe('gzipTargetParts', () => {
@@ -47,6 +52,61 @@ describe('gzipTargetParts', () => {
 
   it('refuses a target that alone exceeds the limit', async () => {
     await expect(gzipTargetParts({ a: 'x'.repeat(10_000) }, 8)).rejects.toThrow(RangeError);
+  });
+
+  it('halves a part whose gzip is over the limit until each fits, keeping every target once', async () => {
+    // Incompressible states: one fits a 3 KiB part gzipped, two together do not.
+    const noisy = Object.fromEntries(
+      Array.from({ length: 9 }, (_, i) => [`t${i}:chat`, randomBytes(1500).toString('base64')]),
+    );
+    const parts = await gzipTargetParts(noisy, 3 * 1024);
+    const read = await Promise.all(parts.map(gunzipTargetPart));
+
+    expect(parts.length).toBeGreaterThanOrEqual(5);
+    expect(parts.every((part) => part.length <= 3 * 1024)).toBe(true);
+    expect(Object.assign({}, ...read)).toEqual(noisy);
+    expect(read.reduce((sum, part) => sum + Object.keys(part).length, 0)).toBe(9);
+  });
+
+  it('leaves out targets without a JSON form, as JSON.stringify does', async () => {
+    const parts = await gzipTargetParts({ a: { n: 1 }, gone: undefined }, 1024);
+
+    expect(await gunzipTargetPart(parts[0]!)).toEqual({ a: { n: 1 } });
+  });
+});
+
+describe('jsonWithinLength', () => {
+  const state = { version: 1, clusterKey: 'tenant/main', targets: { 'a:chat': { n: 1 }, 'b:chat': [2, 3] } };
+
+  it('gives JSON that reads back as the state when it fits', () => {
+    const json = jsonWithinLength(state, 1000);
+
+    expect(json).toBeDefined();
+    expect(JSON.parse(json!)).toEqual(state);
+    expect(json!.length).toBe(JSON.stringify(state).length);
+  });
+
+  it('gives undefined past the limit, and stops serialising there', () => {
+    const tooLarge = {
+      targets: {
+        first: 'x'.repeat(100),
+        later: {
+          toJSON() {
+            throw new Error('serialised past the limit');
+          },
+        },
+      },
+    };
+
+    expect(jsonWithinLength(state, JSON.stringify(state).length - 1)).toBeUndefined();
+    expect(jsonWithinLength(tooLarge, 50)).toBeUndefined();
+  });
+
+  it('handles a state with nothing but targets, and targets without a JSON form', () => {
+    const json = jsonWithinLength({ targets: { a: 1, gone: undefined } }, 100);
+
+    expect(json).toBe('{"targets":{"a":1}}');
+    expect(jsonWithinLength({ targets: {} }, 100)).toBe('{"targets":{}}');
   });
 });
 
