@@ -10,6 +10,7 @@ export class ProcessSampler {
   readonly #pid: number;
   readonly #timer: NodeJS.Timeout;
   #peakRssBytes = 0;
+  #windowPeakRssBytes = 0;
   #lastRssBytes = 0;
 
   /** Starts sampling `pid`. */
@@ -23,6 +24,17 @@ export class ProcessSampler {
   /** Highest RSS seen, MiB. */
   peakRssMiB(): number {
     return this.#peakRssBytes / 2 ** 20;
+  }
+
+  /** Highest RSS seen since {@link startWindow}, MiB. */
+  windowPeakRssMiB(): number {
+    return this.#windowPeakRssBytes / 2 ** 20;
+  }
+
+  /** Starts a second peak (the steady window's), from a sample taken now. */
+  startWindow(): void {
+    this.#windowPeakRssBytes = 0;
+    this.#sample();
   }
 
   /** RSS at the last sample, MiB. */
@@ -53,6 +65,7 @@ export class ProcessSampler {
       const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
       this.#lastRssBytes = kb * 1024;
       this.#peakRssBytes = Math.max(this.#peakRssBytes, this.#lastRssBytes);
+      this.#windowPeakRssBytes = Math.max(this.#windowPeakRssBytes, this.#lastRssBytes);
     } catch {
       // the process is gone; keep the last figures
     }

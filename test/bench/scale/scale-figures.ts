@@ -50,8 +50,10 @@ export interface ScaleDetails {
   pendingStatusWrites: number;
   /** Largest cycle seen in the window, ms (null: none ran). */
   cycleMaxMs: number | null;
-  /** Peak operator RSS over the whole run and at the end of the window, MiB. */
+  /** Peak operator RSS over the whole run (creates and onboarding included), MiB. */
   rssPeakMiB: number;
+  /** Peak operator RSS within the steady window, MiB; absent in records of runs before it was measured. */
+  rssWindowPeakMiB?: number;
   /** Reference servers' CPU share of one core in the window (0-1) and their peak RSS. */
   serversCpuShare: number;
   serversRssPeakMiB: number;

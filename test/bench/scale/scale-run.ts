@@ -293,6 +293,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       kubectl,
     );
     const serverCpuBefore = samplers[0]!.cpuSeconds();
+    for (const sampler of operatorSamplers) sampler.startWindow();
     await sleep(settings.windowSeconds * 1000, undefined, { signal });
     const after = await scrapeWindowEdge(
       replicas.map((r) => r.port),
@@ -372,6 +373,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       pendingStatusWrites: sumOf(after.operator, 'pacing_status_pending_writes'),
       cycleMaxMs: hasCycles ? round(Math.max(...durations), 1) : null,
       rssPeakMiB: round(Math.max(...operatorSamplers.map((o) => o.peakRssMiB())), 1),
+      rssWindowPeakMiB: round(Math.max(...operatorSamplers.map((o) => o.windowPeakRssMiB())), 1),
       serversCpuShare: round((serverCpuAfter - serverCpuBefore) / windowSeconds, 3),
       serversRssPeakMiB: round(samplers[0]!.peakRssMiB(), 1),
       requestBytesPerChunk: Math.round(requestBytes / Math.max(1, chunks)),
