@@ -52,9 +52,13 @@ export interface StatusWriterOptions {
 
 interface KnownStatus {
   ref: StatusObjectRef;
-  lastKnown: StatusBody | undefined;
   /**
-   * Digest of lastKnown's stableJson, kept with it: an update offered with nothing pending, and a pending write
+   * Top-level keys of the status last written (or observed): all a merge patch needs of it, to set the keys a
+   * new status lacks to null. Not the status itself, which 10,000 targets would each keep for a whole period.
+   */
+  lastKnownKeys: readonly string[];
+  /**
+   * Digest of the last known status's stableJson: an update offered with nothing pending, and a pending write
    * whose turn comes, compare against it; a digest costs 28 bytes where the JSON would cost 600 per target.
    */
   lastKnownDigest: string;
@@ -139,11 +143,25 @@ function statusDigest(body: StatusBody | null): string {
   return digest;
 }
 
-/** The merge patch turning `from` into `to` at the top level of status: removed fields become null. */
-function mergePatchFor(from: StatusBody | undefined, to: StatusBody): StatusBody {
+/** The merge patch turning a status with the keys `fromKeys` into `to` at the top level: removed fields become null. */
+function mergePatchFor(fromKeys: readonly string[], to: StatusBody): StatusBody {
   const patch: StatusBody = { ...to };
-  for (const key of Object.keys(from ?? {})) if (!(key in to)) patch[key] = null;
+  for (const key of fromKeys) if (!(key in to)) patch[key] = null;
   return patch;
+}
+
+/** Distinct key lists, so that 10,000 statuses of one shape share one list; emptied when full (a bound). */
+const keyLists = new Map<string, readonly string[]>();
+
+/** The top-level keys of `body`, as a shared list. */
+function keysOf(body: StatusBody | undefined): readonly string[] {
+  const keys = body === undefined ? [] : Object.keys(body);
+  const id = keys.join('\u0000');
+  const known = keyLists.get(id);
+  if (known !== undefined) return known;
+  if (keyLists.size >= 256) keyLists.clear();
+  keyLists.set(id, keys);
+  return keys;
 }
 
 /**
@@ -218,7 +236,7 @@ export class StatusWriter {
     if (!entry) {
       entry = {
         ref,
-        lastKnown: options.observed,
+        lastKnownKeys: keysOf(options.observed),
         lastKnownDigest: statusDigest(options.observed ?? null),
         lastWriteMs: Number.NEGATIVE_INFINITY,
         pending: undefined,
@@ -467,8 +485,8 @@ export class StatusWriter {
     entry.lastWriteMs = this.#o.clock.nowMs();
     this.#inFlight.add(key);
     try {
-      await this.#o.patcher.patchStatus(entry.ref, mergePatchFor(entry.lastKnown, desired));
-      entry.lastKnown = desired;
+      await this.#o.patcher.patchStatus(entry.ref, mergePatchFor(entry.lastKnownKeys, desired));
+      entry.lastKnownKeys = keysOf(desired);
       entry.lastKnownDigest = statusDigest(desired);
       this.#metrics.statusWrites.inc(labels);
     } catch (err) {

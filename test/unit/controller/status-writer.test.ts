@@ -174,6 +174,23 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('removes the fields its own last write had and a later status lacks', async () => {
+    const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 0 });
+    writer.update(aRef('t'), { invites: 1, lastError: 'timeout', figures: 3 });
+    await clock.advance(0);
+    writer.update(aRef('t'), { invites: 2 });
+    await clock.advance(0);
+    writer.update(aRef('t'), { invites: 2, figures: 4 });
+    await clock.advance(0);
+
+    expect(patcher.patches.map((p) => p.patch)).toEqual([
+      { invites: 1, lastError: 'timeout', figures: 3 },
+      { invites: 2, lastError: null, figures: null },
+      { invites: 2, figures: 4 },
+    ]);
+    await writer.close();
+  });
+
   it('keeps to the global budget, serving the object written longest ago first', async () => {
     const { clock, patcher, writer, registry } = aWriter({
       writesPerSecond: 2,
