@@ -20,6 +20,37 @@ describe('the live contact center', () => {
     expect(live.targetIds()).toEqual(['Proactive Chat:chat']);
   });
 
+  it('reuses an unchanged agent between snapshots and builds a new one, with its new state, for a changed one', () => {
+    const live = createLiveContactCenter(steady, 3, start);
+    live.advanceTo(start + 1000);
+    const before = live.snapshot();
+    const frozenCopy = structuredClone(before.agents);
+    live.applyAllowances({
+      cycleId: 1,
+      publisher: 'op',
+      allowances: [{ id: 'Proactive Chat:chat', invites: 40 }],
+    });
+    live.advanceTo(start + 120_000);
+    const after = live.snapshot();
+
+    // The earlier snapshot still says what it said: nothing was written into shared objects.
+    expect(before.agents).toEqual(frozenCopy);
+    expect(Object.isFrozen(after.agents[0])).toBe(true);
+    let reused = 0;
+    after.agents.forEach((agent, a) => {
+      const old = before.agents[a]!;
+      if (agent === old) reused += 1;
+      else expect(agent.media).not.toEqual(old.media);
+      expect(agent.id).toBe(old.id);
+    });
+    // Forty accepted invitations made some of the ten agents busy: those are new objects.
+    expect(reused).toBeLessThan(10);
+    expect(after.agents.some((agent) => agent.media['chat']!.load > 0)).toBe(true);
+    // The same combination of states is one shared record.
+    const idle = after.agents.filter((agent) => agent.media['chat']!.load === 0);
+    expect(new Set(idle.map((agent) => agent.media)).size).toBeLessThanOrEqual(1);
+  });
+
   it('sends the allowed invitations once per cycle id, so a retried request never doubles them', () => {
     const live = createLiveContactCenter(steady, 1, start);
     const cycle = { cycleId: 7, publisher: 'op-1', allowances: [{ id: 'Proactive Chat:chat', invites: 5 }] };
