@@ -135,7 +135,7 @@ export class ContactCenter {
    * reference server captures 50,000 agents every few seconds, and most of them have not changed since.
    */
   readonly #agentObjects: AgentInput[] = [];
-  /** Frozen media records by their states (see {@link mediaRecordKey}): one object per distinct combination. */
+  /** Frozen media records by their states (keyed in {@link ContactCenter.#mediaRecordOf}): one per combination. */
   readonly #mediaRecords = new Map<number | string, AgentInput['media']>();
 
   constructor(scenario: Scenario, seed: number, options: ContactCenterOptions) {

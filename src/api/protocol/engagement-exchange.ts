@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { fastChecked, isCount, isNonEmptyString } from './fast-checked-schema.js';
+import { everyOf, fastChecked, isCount, isNonEmptyString } from './fast-checked-schema.js';
 import { FencingTokenSchema } from './fencing-token.js';
 
 /** Version of the compact wire encoding; a server answers 400 to a version it does not speak. */
 export const ENGAGEMENT_WIRE_VERSION = 1;
 
 const count = z.int().min(0);
+/** The fast check of an array of counts (see {@link fastChecked}). */
+const areCounts = everyOf(isCount);
 
 /** One pacing target in a logical exchange request: how many invitations it may send this interval, to whom. */
 export const EngagementAllowanceSchema = z.object({
@@ -63,30 +65,32 @@ export const EngagementWireRequestSchema = z.object({
   // Optional, so a platform that does not fence and an operator without leader election still speak v1.
   fence: FencingTokenSchema.optional(),
   groups: z.array(z.string().min(1)),
-  targets: fastChecked(z.array(z.tuple([z.string().min(1), count, z.array(count)])), (value) => {
-    if (!Array.isArray(value)) return false;
-    for (const t of value) {
-      if (!Array.isArray(t) || t.length !== 3 || !isNonEmptyString(t[0]) || !isCount(t[1])) return false;
-      const refs: unknown = t[2];
-      if (!Array.isArray(refs)) return false;
-      for (const ref of refs) if (!isCount(ref)) return false;
-    }
-    return true;
-  }),
+  targets: fastChecked(
+    z.array(z.tuple([z.string().min(1), count, z.array(count)])),
+    everyOf(
+      (t) => Array.isArray(t) && t.length === 3 && isNonEmptyString(t[0]) && isCount(t[1]) && areCounts(t[2]),
+    ),
+  ),
 });
 
 const AnswerTargetTupleSchema = z.tuple([z.string().min(1), count, count, count, count, count]);
 const AnswerErrorTupleSchema = z.tuple([z.string().min(1), z.string().min(1), z.string()]);
 
 /** The answer's target tuples, validated by a fast loop (see {@link fastChecked}): 10,000 of them per cycle. */
-const AnswerTargetsSchema = fastChecked(z.array(AnswerTargetTupleSchema), (value) => {
-  if (!Array.isArray(value)) return false;
-  for (const t of value) {
-    if (!Array.isArray(t) || t.length !== 6 || !isNonEmptyString(t[0])) return false;
-    if (!isCount(t[1]) || !isCount(t[2]) || !isCount(t[3]) || !isCount(t[4]) || !isCount(t[5])) return false;
-  }
-  return true;
-});
+const AnswerTargetsSchema = fastChecked(
+  z.array(AnswerTargetTupleSchema),
+  everyOf(
+    (t) =>
+      Array.isArray(t) &&
+      t.length === 6 &&
+      isNonEmptyString(t[0]) &&
+      isCount(t[1]) &&
+      isCount(t[2]) &&
+      isCount(t[3]) &&
+      isCount(t[4]) &&
+      isCount(t[5]),
+  ),
+);
 
 /**
  * Compact wire answer (one chunk): `targets` tuples `[id, pending, sentTotal, acceptedTotal, declinedTotal,
