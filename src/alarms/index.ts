@@ -15,6 +15,7 @@ export { recordEngagementOutcome, type EngagementExchangeOutcome } from './engag
 export { GcWindow, type GcSummary } from './gc-window.js';
 export {
   RuntimeMonitor,
+  gcEntryKind,
   type RuntimeMonitorOptions,
   type RuntimeSample,
   type HeapReading,

@@ -53,7 +53,12 @@ export class RuntimeMonitor {
     if (this.#observer) return;
     this.#observer = new PerformanceObserver((list) => {
       const atMs = this.#nowMs();
-      for (const entry of list.getEntries()) this.#gc.add(atMs, entry.duration, isMajorGc(entry));
+      for (const entry of list.getEntries()) {
+        // A forced collection is one the operator ran between cycles on purpose (the idle collector); it
+        // says nothing about the pauses V8 imposes on a cycle, which is what the GC alarm is about.
+        const kind = gcEntryKind(entry);
+        if (kind !== 'forced') this.#gc.add(atMs, entry.duration, kind === 'major');
+      }
     });
     this.#observer.observe({ entryTypes: ['gc'] });
   }
@@ -81,13 +86,23 @@ function readV8Heap(): HeapReading {
   return { usedBytes: stats.used_heap_size, limitBytes: stats.heap_size_limit };
 }
 
-function isMajorGc(entry: PerformanceEntry): boolean {
-  // GC entries carry `detail.kind` at runtime, but @types/node declares `detail` only on marks and measures.
+/**
+ * What a perf_hooks `gc` entry is to the runtime alarms: `forced` (a `gc()` call, which the alarms skip), `major`
+ * (mark-sweep-compact) or `minor` (anything else V8 ran).
+ */
+export function gcEntryKind(entry: PerformanceEntry): 'forced' | 'major' | 'minor' {
+  const detail = gcDetail(entry);
+  if (
+    typeof detail?.flags === 'number' &&
+    (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0
+  ) {
+    return 'forced';
+  }
+  return detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : 'minor';
+}
+
+/** A GC entry's `detail` (kind and flags): there at runtime, but @types/node declares it only on marks. */
+function gcDetail(entry: PerformanceEntry): { kind?: unknown; flags?: unknown } | undefined {
   const detail: unknown = (entry as { detail?: unknown }).detail;
-  return (
-    typeof detail === 'object' &&
-    detail !== null &&
-    'kind' in detail &&
-    detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR
-  );
+  return typeof detail === 'object' && detail !== null ? detail : undefined;
 }

@@ -6,6 +6,9 @@ import {
   createPacingEventEmitter,
   createSystemClock,
   EventRecorder,
+  exposedGc,
+  IdleCollector,
+  type Clock,
   loadKubeConfig,
   Operator,
 } from '../controller/index.js';
@@ -67,6 +70,11 @@ export function runCommand(): Command {
       '--status-refresh-writes-per-second <n>',
       'most figure refreshes per second, within the budget (default: a quarter of it)',
     )
+    .option(
+      '--memory-soft-limit-mib <n>',
+      'between cycles, run a full garbage collection when resident memory is above this (needs node --expose-gc; 0 is off)',
+      '0',
+    )
     .addOption(
       new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']).default('json'),
     )
@@ -127,6 +135,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
   });
   const runtime = new RuntimeMonitor({ nowMs: () => clock.nowMs() });
   runtime.start();
+  const idleCollector = createIdleCollector(options.memorySoftLimitMib, clock, pacingMetrics, logger);
   const operator = new Operator({
     runtime,
     clients,
@@ -151,6 +160,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
     extraSinks: [new MetricsOutcomeSink(pacingMetrics)],
     statusWritesPerSecond: options.statusWritesPerSecond,
     statusRefreshWritesPerSecond: options.statusRefreshWritesPerSecond,
+    cycleGates: idleCollector === undefined ? [] : [idleCollector],
     createWorkerFactory: (shared) => (cluster, durationsMs, credentials) =>
       createHttpDesiredWorker(cluster, durationsMs, credentials, {
         clock,
@@ -194,6 +204,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
       }, stopDeadlineMs);
       deadline.unref();
       await operator.stop();
+      idleCollector?.close();
       await recorder.close();
       runtime.close();
       health.close();
@@ -207,4 +218,33 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   await operator.start();
+}
+
+/**
+ * The idle collector for `--memory-soft-limit-mib` (undefined when it is 0). Without `--expose-gc` there is no
+ * `gc` to call: the limit is then not kept, and the log says so once instead of failing the start.
+ */
+function createIdleCollector(
+  softLimitMib: number,
+  clock: Clock,
+  metrics: PacingMetrics,
+  logger: Logger,
+): IdleCollector | undefined {
+  if (softLimitMib === 0) return undefined;
+  const collect = exposedGc();
+  if (collect === undefined) {
+    logger.warn(
+      { memorySoftLimitMib: softLimitMib },
+      'memory soft limit not kept: node runs without --expose-gc (the chart sets it in NODE_OPTIONS)',
+    );
+    return undefined;
+  }
+  logger.info({ memorySoftLimitMib: softLimitMib }, 'collecting between cycles above the memory soft limit');
+  return new IdleCollector({
+    softLimitBytes: softLimitMib * 1024 * 1024,
+    collect,
+    clock,
+    logger,
+    onCollected: (c) => metrics.recordIdleCollection(c.durationMs / 1000),
+  });
 }

@@ -44,6 +44,11 @@ export const runOptionsSchema = z
       .number()
       .positive({ message: '--status-refresh-writes-per-second must be above 0' })
       .optional(),
+    memorySoftLimitMib: z.coerce
+      .number({ message: '--memory-soft-limit-mib must be a number of MiB' })
+      .int('--memory-soft-limit-mib must be a whole number of MiB')
+      .min(0, '--memory-soft-limit-mib must be 0 (off) or more')
+      .default(0),
   })
   // Shards are Leases: without leader election nothing would decide who paces which shard.
   .refine((o) => o.shards === 1 || o.leaderElect, {

@@ -60,6 +60,12 @@ export {
   type LeaseElectorOptions,
 } from './lease-elector.js';
 export { stableJson } from './stable-json.js';
+export {
+  IdleCollector,
+  exposedGc,
+  type IdleCollection,
+  type IdleCollectorOptions,
+} from './idle-collector.js';
 export { createStatusPatcher, type StatusObjectRef, type StatusPatcher } from './status-patcher.js';
 export {
   StatusWriter,

@@ -93,6 +93,8 @@ export interface OperatorOptions {
   readonly statusWritesPerSecond?: number | undefined;
   /** Most figure refreshes per second, within the budget. Default a quarter of the budget. */
   readonly statusRefreshWritesPerSecond?: number | undefined;
+  /** More work told of every cycle's start and end, besides the status writer (the idle collector). */
+  readonly cycleGates?: readonly CycleGate[] | undefined;
 }
 
 type AnyObject = KubernetesObject;
@@ -259,7 +261,7 @@ export class Operator {
       fence: this.#fence,
       sink,
       stateStore,
-      cycleGate: { enter: () => this.#statusWriter.hold() },
+      cycleGate: joinCycleGates([{ enter: () => this.#statusWriter.hold() }, ...(options.cycleGates ?? [])]),
     });
 
     const enqueueTargetsOf = (namespace: string, clusterName: string): void => {
@@ -424,4 +426,17 @@ function clusterRefOf(target: unknown): string | undefined {
   const spec = (target as { spec?: { clusterRef?: { name?: unknown } } }).spec;
   const name = spec?.clusterRef?.name;
   return typeof name === 'string' ? name : undefined;
+}
+
+/** One gate that enters every gate of `gates` and, when the cycle ends, leaves them all. */
+function joinCycleGates(gates: readonly CycleGate[]): CycleGate {
+  if (gates.length === 1) return gates[0]!;
+  return {
+    enter: () => {
+      const leaves = gates.map((gate) => gate.enter());
+      return () => {
+        for (const leave of leaves) leave();
+      };
+    },
+  };
 }

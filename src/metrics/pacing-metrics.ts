@@ -64,6 +64,8 @@ export class PacingMetrics {
   readonly engagementRequestDuration: Histogram<ClusterLabel | 'outcome'>;
   /** pacing_engagement_request_bytes{namespace,cluster,direction} (direction: request | response). */
   readonly engagementRequestBytes: Histogram<ClusterLabel | 'direction'>;
+  /** pacing_idle_gc_duration_seconds: full collections run between cycles for the memory soft limit. */
+  readonly idleGcDuration: Histogram;
 
   /** Registers every metric on `registry`; throws if they are already registered there. */
   constructor(registry: Registry) {
@@ -136,6 +138,12 @@ export class PacingMetrics {
       buckets: [256, 1024, 4096, 16384, 65536, 262144, 1048576],
       registers,
     });
+    this.idleGcDuration = new Histogram({
+      name: 'pacing_idle_gc_duration_seconds',
+      help: 'Full garbage collections run between cycles because resident memory was above --memory-soft-limit-mib.',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
   }
 
   /** Sets a target's gauges; a ratio that is undefined has no series rather than showing a stale value. */
@@ -163,6 +171,11 @@ export class PacingMetrics {
     if (figures.responseBytes !== undefined) {
       this.engagementRequestBytes.observe({ ...cluster, direction: 'response' }, figures.responseBytes);
     }
+  }
+
+  /** Observes one collection the idle collector ran. */
+  recordIdleCollection(durationSeconds: number): void {
+    this.idleGcDuration.observe(durationSeconds);
   }
 
   /** Removes a target's series (the target was deleted or left its cluster). */

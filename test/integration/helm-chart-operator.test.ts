@@ -13,6 +13,8 @@ import { buildOperator, operatorMain } from '../support/operator-harness.js';
 // local process, authenticated with a real token of that ServiceAccount (TokenRequest). It must lead, write
 // status and Events for a tenant in a watched namespace, never be refused by the API server, and let go of
 // its Lease on SIGTERM. This proves the RBAC allow-list against the operator itself, not only against a list.
+// The process gets the container's literal environment too (NODE_OPTIONS, the malloc thresholds), as the
+// kubelet would pass it.
 
 const kubectlPath = (): string => process.env.KUBECTL ?? 'kubectl';
 
@@ -97,17 +99,17 @@ describe('the operator under the Helm chart ServiceAccount', () => {
       '--set',
       `watchNamespaces={${watched}}`,
     ]);
-    const deployment = kubectlJson<{ spec: { template: { spec: { containers: { args: string[] }[] } } } }>(
-      'get',
-      'deployment',
-      fullname,
-      '-n',
-      namespace,
-    );
+    const deployment = kubectlJson<{
+      spec: {
+        template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } };
+      };
+    }>('get', 'deployment', fullname, '-n', namespace);
     // The chart's own arguments, with the downward-API variable expanded as the kubelet would, then a free
     // metrics port (tests share the machine) and the ServiceAccount's kubeconfig.
-    const chartArgs = deployment.spec.template.spec.containers[0]!.args.map((a) =>
-      a.replace('$(POD_NAMESPACE)', namespace),
+    const container = deployment.spec.template.spec.containers[0]!;
+    const chartArgs = container.args.map((a) => a.replace('$(POD_NAMESPACE)', namespace));
+    const chartEnv = Object.fromEntries(
+      container.env.flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value] as const])),
     );
     const token = kubectl('create', 'token', fullname, '-n', namespace, '--duration', '1h').trim();
     const kubeconfig = tokenKubeconfig(token, mkdtempSync(path.join(tmpdir(), 'chart-op-')));
@@ -115,7 +117,7 @@ describe('the operator under the Helm chart ServiceAccount', () => {
       process.execPath,
       [operatorMain, ...chartArgs, '--metrics-port', '0', '--kubeconfig', kubeconfig],
       {
-        env: { ...process.env, POD_NAME: podName, POD_NAMESPACE: namespace },
+        env: { ...process.env, ...chartEnv, POD_NAME: podName, POD_NAMESPACE: namespace },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -178,6 +180,11 @@ describe('the operator under the Helm chart ServiceAccount', () => {
     });
     expect(events.length).toBeGreaterThan(0);
   }, 200_000);
+
+  it("keeps the chart's memory soft limit: NODE_OPTIONS exposes the collector it needs", () => {
+    expect(output).toContain('collecting between cycles above the memory soft limit');
+    expect(output).not.toContain('memory soft limit not kept');
+  });
 
   it('is never refused by the API server', () => {
     expect(output).toContain('started leading');

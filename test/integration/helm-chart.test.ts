@@ -123,6 +123,9 @@ describe('the agent-pacing-operator Helm chart', () => {
         'json',
         '--log-level',
         'info',
+        // Collect between cycles above 256 MiB resident (the scale bench runs with the same).
+        '--memory-soft-limit-mib',
+        '256',
       ]);
       expect(container.image).toBe('ghcr.io/agentpacing/agent-pacing-operator:0.1.0');
       expect(container.ports).toEqual([{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }]);
@@ -132,7 +135,8 @@ describe('the agent-pacing-operator Helm chart', () => {
         ['POD_NAME', 'metadata.name'],
         ['POD_NAMESPACE', 'metadata.namespace'],
         // Explicit heap limits well inside the 512Mi memory limit (the scale bench runs with the same).
-        ['NODE_OPTIONS', '--max-old-space-size=256 --max-semi-space-size=16'],
+        // --expose-gc: the memory soft limit needs `gc`.
+        ['NODE_OPTIONS', '--max-old-space-size=256 --max-semi-space-size=16 --expose-gc'],
         // Fixed glibc thresholds, so that megabyte body buffers do not fragment the malloc heap (same in the bench).
         ['MALLOC_MMAP_THRESHOLD_', '131072'],
         ['MALLOC_TRIM_THRESHOLD_', '131072'],
@@ -178,7 +182,9 @@ describe('the agent-pacing-operator Helm chart', () => {
         '--set',
         'logFormat=pretty,logLevel=debug,watchNamespaces={team-a,team-b},extraArgs={--status-writes-per-second=50}',
         '--set',
-        'heap.maxOldSpaceMiB=0,heap.maxSemiSpaceMiB=0,malloc.mmapThresholdBytes=0,malloc.trimThresholdBytes=0',
+        'heap.maxOldSpaceMiB=0,heap.maxSemiSpaceMiB=0,heap.softLimitMiB=0',
+        '--set',
+        'malloc.mmapThresholdBytes=0,malloc.trimThresholdBytes=0',
       ]);
       expect(ofKind(objects, 'Deployment')[0]?.spec?.replicas).toBe(3);
       const container = operatorContainer(objects);
@@ -189,6 +195,7 @@ describe('the agent-pacing-operator Helm chart', () => {
       expect(valueOf('--log-level')).toBe('debug');
       expect(valueOf('--watch-namespaces')).toBe('team-a,team-b');
       expect(container.args.at(-1)).toBe('--status-writes-per-second=50');
+      expect(container.args).not.toContain('--memory-soft-limit-mib');
       expect(container.env.map((e) => e.name)).not.toContain('NODE_OPTIONS');
       expect(container.env.map((e) => e.name)).not.toContain('MALLOC_MMAP_THRESHOLD_');
       expect(container.env.map((e) => e.name)).not.toContain('MALLOC_TRIM_THRESHOLD_');

@@ -15,6 +15,7 @@
 //   SCALE_HEAP_SNAPSHOT=1          write a heap snapshot of the operator after the window (into .cache/scale-bench/; raises the RSS peak)
 //   SCALE_CPU_PROFILE=1            write CPU profiles (node --cpu-prof) of the operator and of the reference servers (servers-profile/) into .cache/scale-bench/
 //   SCALE_HEAP_PROFILE=1           write the operator's allocation sampling profile (node --heap-prof) there too
+//   SCALE_MEMORY_SOFT_LIMIT_MIB=256 the operator's --memory-soft-limit-mib, the chart's heap.softLimitMiB (0: off; else also node --expose-gc)
 //   SCALE_MALLOC_DEFAULTS=1        run the operator without the chart's glibc malloc thresholds (malloc.* values)
 //   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ import {
 } from './scale-report.js';
 
 /** The chart's default `heap` values (charts/agent-pacing-operator/values.yaml): the bench runs the operator so. */
-const CHART_HEAP = { maxOldSpaceMiB: 256, maxSemiSpaceMiB: 16 } as const;
+const CHART_HEAP = { maxOldSpaceMiB: 256, maxSemiSpaceMiB: 16, softLimitMiB: 256 } as const;
 /** The chart's default `malloc` values, as the environment its Deployment sets. */
 const CHART_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
 
@@ -135,11 +136,18 @@ async function main(): Promise<void> {
     .filter((n) => Number.isInteger(n) && n > 0);
   if (sizes.length === 0) throw new Error('bench-scale: SCALE_SIZES lists no positive integer');
   const agentsPerTarget = intFromEnv('SCALE_AGENTS_PER_TARGET', 5);
+  // The chart's memory soft limit: `run --memory-soft-limit-mib` plus node's --expose-gc, which it needs.
+  const softLimitMiB =
+    process.env.SCALE_MEMORY_SOFT_LIMIT_MIB === '0'
+      ? 0
+      : intFromEnv('SCALE_MEMORY_SOFT_LIMIT_MIB', CHART_HEAP.softLimitMiB);
   const heapFlags = [
     ...heapFlag('--max-old-space-size', 'SCALE_MAX_OLD_SPACE_MIB', CHART_HEAP.maxOldSpaceMiB),
     ...heapFlag('--max-semi-space-size', 'SCALE_MAX_SEMI_SPACE_MIB', CHART_HEAP.maxSemiSpaceMiB),
+    ...(softLimitMiB === 0 ? [] : ['--expose-gc']),
     ...(process.env.SCALE_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
   ];
+  const operatorArgs = softLimitMiB === 0 ? [] : ['--memory-soft-limit-mib', String(softLimitMiB)];
   // SCALE_MALLOC_DEFAULTS=1 runs the operator with glibc's own thresholds, to compare.
   const operatorEnv = process.env.SCALE_MALLOC_DEFAULTS === '1' ? {} : CHART_MALLOC_ENV;
   const say = (line: string) => process.stdout.write(`bench-scale: ${line}\n`);
@@ -188,6 +196,7 @@ async function main(): Promise<void> {
       heapProfile: process.env.SCALE_HEAP_PROFILE === '1',
       heapFlags,
       operatorEnv,
+      operatorArgs,
       heapSnapshot: process.env.SCALE_HEAP_SNAPSHOT === '1',
       say,
       signal: stop.signal,
@@ -199,6 +208,7 @@ async function main(): Promise<void> {
       statusWriteBudget: budget,
       operatorNodeFlags: heapFlags,
       operatorEnv,
+      operatorArgs,
     };
     fresh.push(record);
     process.stdout.write(`\n${renderScaleTable([record])}\n\n${renderDetailTable([record])}\n\n`);

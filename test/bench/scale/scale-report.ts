@@ -13,6 +13,8 @@ export interface ScaleRecord {
   operatorNodeFlags?: readonly string[];
   /** Environment the operator ran with beyond the bench's own (the chart's malloc thresholds); absent before. */
   operatorEnv?: Readonly<Record<string, string>>;
+  /** `run` flags beyond the bench's own (the chart's memory soft limit); absent before they existed. */
+  operatorArgs?: readonly string[];
 }
 
 /** How the operator process was set up: its node flags and extra environment, as one phrase. */
@@ -20,7 +22,8 @@ function operatorSetup(record: ScaleRecord): string {
   const flags = record.operatorNodeFlags;
   const node = `node ${flags === undefined ? '(heap flags not recorded)' : flags.join(' ') || 'without heap flags'}`;
   const env = Object.entries(record.operatorEnv ?? {}).map(([name, value]) => `${name}=${value}`);
-  return env.length === 0 ? node : `${env.join(' ')} ${node}`;
+  const run = record.operatorArgs?.length ? ` (run ${record.operatorArgs.join(' ')})` : '';
+  return `${env.length === 0 ? node : `${env.join(' ')} ${node}`}${run}`;
 }
 
 /** The targets of issue 9 for 10,000 targets and 50,000 agents on one replica, 5 s refresh. */

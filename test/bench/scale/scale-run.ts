@@ -57,6 +57,8 @@ export interface ScaleRunSettings {
   readonly heapFlags: readonly string[];
   /** The operator's extra environment (the chart's glibc malloc thresholds). */
   readonly operatorEnv: Readonly<Record<string, string>>;
+  /** More `run` flags, as the chart sets them (the memory soft limit). */
+  readonly operatorArgs: readonly string[];
   /** Print a progress line. */
   readonly say: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and cleans up. */
@@ -192,6 +194,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
           String(settings.statusWritesPerSecond),
           '--log-level',
           'debug',
+          ...settings.operatorArgs,
         ],
         replica.log,
         settings.operatorEnv,

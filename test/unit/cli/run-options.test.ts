@@ -16,6 +16,7 @@ describe('run options', () => {
       shards: 1,
       logFormat: 'json',
       logLevel: 'info',
+      memorySoftLimitMib: 0,
     });
   });
 
@@ -47,6 +48,9 @@ describe('run options', () => {
       { statusRefreshWritesPerSecond: '0' },
       '--status-refresh-writes-per-second',
     ],
+    ['a negative memory soft limit', { memorySoftLimitMib: '-1' }, '--memory-soft-limit-mib'],
+    ['a memory soft limit that is not a number', { memorySoftLimitMib: 'lots' }, '--memory-soft-limit-mib'],
+    ['a fractional memory soft limit', { memorySoftLimitMib: '2.5' }, '--memory-soft-limit-mib'],
   ])('refuses %s with a message naming the flag', (_name, raw, text) => {
     const result = runOptionsSchema.safeParse({ watchNamespace: [], ...raw });
 
@@ -60,6 +64,12 @@ describe('run options', () => {
       runOptionsSchema.parse({ watchNamespace: [], statusRefreshWritesPerSecond: '12.5' })
         .statusRefreshWritesPerSecond,
     ).toBe(12.5);
+  });
+
+  it('reads the memory soft limit in MiB', () => {
+    expect(runOptionsSchema.parse({ watchNamespace: [], memorySoftLimitMib: '256' }).memorySoftLimitMib).toBe(
+      256,
+    );
   });
 
   it('accepts several shards with leader election', () => {

@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import type { CycleGate } from '../engine/index.js';
+import type { CancelTimer, Clock } from './clock.js';
+
+/** One collection the {@link IdleCollector} ran. */
+export interface IdleCollection {
+  /** How long the collection took, ms. */
+  readonly durationMs: number;
+  /** Resident memory before it, bytes. */
+  readonly rssBeforeBytes: number;
+  /** Resident memory after it, bytes. */
+  readonly rssAfterBytes: number;
+}
+
+/** What an {@link IdleCollector} needs. */
+export interface IdleCollectorOptions {
+  /** Resident memory (bytes) above which a full collection runs between cycles; > 0. */
+  readonly softLimitBytes: number;
+  /** Runs a full garbage collection synchronously (Node's `gc` under `--expose-gc`). */
+  readonly collect: () => void;
+  /** Reads resident memory in bytes; default `process.memoryUsage.rss`. */
+  readonly rssBytes?: (() => number) | undefined;
+  /** Time and timers. */
+  readonly clock: Clock;
+  /**
+   * Wait after the last cycle ended before looking, ms: the status writes a cycle held back go first. Default
+   * 1,000.
+   */
+  readonly settleMs?: number | undefined;
+  /** Fewest ms between two collections, so staggered clusters do not collect back to back; default 2,000. */
+  readonly minIntervalMs?: number | undefined;
+  /** Told of each collection (metrics). */
+  readonly onCollected?: ((collection: IdleCollection) => void) | undefined;
+  /** Logger. */
+  readonly logger: Logger;
+}
+
+/**
+ * A soft memory limit kept between pacing cycles, like Go's GOMEMLIMIT but scheduled: V8 collects when its
+ * heuristics say so, which at 10,000 targets is often in the middle of a cycle and lets the heap and resident
+ * memory grow by a cycle's garbage first. As a {@link CycleGate} this sees every cycle start and end; once none
+ * has run for `settleMs` and resident memory is above the limit, it runs one full collection, off the cycles'
+ * critical path. A cycle that starts meanwhile cancels the pending look.
+ */
+export class IdleCollector implements CycleGate {
+  readonly #o: IdleCollectorOptions;
+  readonly #settleMs: number;
+  readonly #minIntervalMs: number;
+  readonly #rssBytes: () => number;
+  #inFlight = 0;
+  #cancel: CancelTimer | undefined;
+  #lastCollectedAtMs = Number.NEGATIVE_INFINITY;
+  #isClosed = false;
+
+  /** Throws RangeError for a limit or delay that is not a finite number in range. */
+  constructor(options: IdleCollectorOptions) {
+    this.#o = options;
+    this.#settleMs = options.settleMs ?? 1_000;
+    this.#minIntervalMs = options.minIntervalMs ?? 2_000;
+    this.#rssBytes = options.rssBytes ?? (() => process.memoryUsage.rss());
+    if (!(Number.isFinite(options.softLimitBytes) && options.softLimitBytes > 0)) {
+      throw new RangeError(`IdleCollector: softLimitBytes must be above 0, got ${options.softLimitBytes}`);
+    }
+    for (const [name, value] of [
+      ['settleMs', this.#settleMs],
+      ['minIntervalMs', this.#minIntervalMs],
+    ] as const) {
+      if (!(Number.isFinite(value) && value >= 0)) {
+        throw new RangeError(`IdleCollector: ${name} must be 0 or more, got ${value}`);
+      }
+    }
+  }
+
+  /** A cycle starts: no collection until every cycle in flight ended and `settleMs` passed. */
+  enter(): () => void {
+    this.#inFlight += 1;
+    this.#cancel?.();
+    this.#cancel = undefined;
+    let hasLeft = false;
+    return () => {
+      if (hasLeft) return;
+      hasLeft = true;
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0 && !this.#isClosed) {
+        this.#cancel = this.#o.clock.setTimer(this.#settleMs, () => this.#look());
+      }
+    };
+  }
+
+  /** Stops: cancels a pending look; later cycles schedule none. */
+  close(): void {
+    this.#isClosed = true;
+    this.#cancel?.();
+    this.#cancel = undefined;
+  }
+
+  #look(): void {
+    this.#cancel = undefined;
+    const { clock, logger } = this.#o;
+    const startedAtMs = clock.nowMs();
+    if (this.#inFlight > 0 || startedAtMs - this.#lastCollectedAtMs < this.#minIntervalMs) return;
+    const rssBeforeBytes = this.#rssBytes();
+    if (rssBeforeBytes <= this.#o.softLimitBytes) return;
+    try {
+      this.#o.collect();
+    } catch (error) {
+      // A collector that cannot collect must not take the operator down; the limit is soft.
+      logger.warn({ err: error }, 'idle garbage collection failed');
+      return;
+    }
+    this.#lastCollectedAtMs = clock.nowMs();
+    const collection: IdleCollection = {
+      durationMs: this.#lastCollectedAtMs - startedAtMs,
+      rssBeforeBytes,
+      rssAfterBytes: this.#rssBytes(),
+    };
+    logger.debug(collection, 'idle garbage collection');
+    this.#o.onCollected?.(collection);
+  }
+}
+
+/** Node's `gc` function when the process runs with `--expose-gc`, else undefined. */
+export function exposedGc(): (() => void) | undefined {
+  const gc: unknown = (globalThis as { gc?: unknown }).gc;
+  return typeof gc === 'function' ? () => void (gc as () => unknown)() : undefined;
+}

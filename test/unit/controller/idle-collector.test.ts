@@ -1,0 +1,161 @@
+import { pino } from 'pino';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { exposedGc, IdleCollector, type IdleCollection } from '../../../src/controller/index.js';
+import { FakeClock } from './fake-clock.js';
+
+const MiB = 1024 * 1024;
+
+/** A collector on a fake clock whose resident memory is `rss.now`; `collect` drops it to `rss.after`. */
+function setUp(options: { failing?: boolean } = {}) {
+  const clock = new FakeClock();
+  const rss = { now: 300 * MiB, after: 240 * MiB };
+  const collections: IdleCollection[] = [];
+  const warnings: unknown[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+  let calls = 0;
+  const collector = new IdleCollector({
+    softLimitBytes: 256 * MiB,
+    clock,
+    rssBytes: () => rss.now,
+    collect: () => {
+      calls += 1;
+      if (options.failing) throw new Error('no gc here');
+      rss.now = rss.after;
+    },
+    onCollected: (c) => collections.push(c),
+    logger,
+  });
+  return { clock, rss, collections, warnings, collector, calls: () => calls };
+}
+
+describe('IdleCollector', () => {
+  it('collects once the last cycle ended and the settle time passed, when resident memory is above the limit', async () => {
+    const { clock, collections, collector } = setUp();
+    const leave = collector.enter();
+    await clock.advance(5_000);
+    expect(collections).toEqual([]);
+    leave();
+    await clock.advance(999);
+    expect(collections).toEqual([]);
+    await clock.advance(1);
+    expect(collections).toEqual([{ durationMs: 0, rssBeforeBytes: 300 * MiB, rssAfterBytes: 240 * MiB }]);
+  });
+
+  it('does nothing at or below the limit', async () => {
+    const { clock, rss, collections, collector, calls } = setUp();
+    rss.now = 256 * MiB;
+    collector.enter()();
+    await clock.advance(10_000);
+    expect(calls()).toBe(0);
+    expect(collections).toEqual([]);
+  });
+
+  it('waits for every cycle in flight, and a cycle that starts meanwhile cancels the pending look', async () => {
+    const { clock, collector, calls } = setUp();
+    const first = collector.enter();
+    const second = collector.enter();
+    first();
+    await clock.advance(2_000);
+    expect(calls()).toBe(0);
+    second();
+    await clock.advance(500);
+    const third = collector.enter();
+    await clock.advance(2_000);
+    expect(calls()).toBe(0);
+    third();
+    third(); // leaving twice counts once
+    await clock.advance(1_000);
+    expect(calls()).toBe(1);
+  });
+
+  it('collects at most once per minimum interval, then again above the limit', async () => {
+    const { clock, rss, collector, calls } = setUp();
+    rss.after = 300 * MiB; // still above: a collection that did not help
+    collector.enter()();
+    await clock.advance(1_000);
+    expect(calls()).toBe(1);
+    collector.enter()();
+    await clock.advance(1_000); // 1 s after the first collection: too soon
+    expect(calls()).toBe(1);
+    collector.enter()();
+    await clock.advance(1_000);
+    expect(calls()).toBe(2);
+  });
+
+  it('logs a collection that throws and keeps going', async () => {
+    const { clock, collections, warnings, collector, calls } = setUp({ failing: true });
+    collector.enter()();
+    await clock.advance(1_000);
+    collector.enter()();
+    await clock.advance(1_000);
+    expect(calls()).toBe(2);
+    expect(collections).toEqual([]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        msg: 'idle garbage collection failed',
+        err: expect.objectContaining({ message: 'no gc here' }),
+      }),
+      expect.objectContaining({ msg: 'idle garbage collection failed' }),
+    ]);
+  });
+
+  it('schedules nothing once closed', async () => {
+    const { clock, collector, calls } = setUp();
+    collector.enter()();
+    collector.close();
+    collector.enter()();
+    await clock.advance(10_000);
+    expect(calls()).toBe(0);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('refuses a limit or delays out of range', () => {
+    const base = { clock: new FakeClock(), collect: () => undefined, logger: pino({ level: 'silent' }) };
+    expect(() => new IdleCollector({ ...base, softLimitBytes: 0 })).toThrow(/softLimitBytes must be above 0/);
+    expect(() => new IdleCollector({ ...base, softLimitBytes: Number.NaN })).toThrow(/softLimitBytes/);
+    expect(() => new IdleCollector({ ...base, softLimitBytes: MiB, settleMs: -1 })).toThrow(/settleMs/);
+    expect(() => new IdleCollector({ ...base, softLimitBytes: MiB, minIntervalMs: Infinity })).toThrow(
+      /minIntervalMs/,
+    );
+  });
+
+  it("runs V8's real full collection and reads the real resident memory", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const clock = new FakeClock();
+    const collections: IdleCollection[] = [];
+    const collector = new IdleCollector({
+      softLimitBytes: 1, // always above
+      clock,
+      collect: gc,
+      onCollected: (c) => collections.push(c),
+      logger: pino({ level: 'silent' }),
+    });
+    collector.enter()();
+    await clock.advance(1_000);
+    expect(collections).toHaveLength(1);
+    expect(collections[0]!.rssBeforeBytes).toBeGreaterThan(MiB);
+    expect(collections[0]!.rssAfterBytes).toBeGreaterThan(MiB);
+  });
+});
+
+describe('exposedGc', () => {
+  const global = globalThis as { gc?: unknown };
+  const saved = global.gc;
+  afterEach(() => {
+    if (saved === undefined) delete global.gc;
+    else global.gc = saved;
+  });
+
+  it('calls the global gc that --expose-gc defines, and is undefined without one', () => {
+    let calls = 0;
+    global.gc = () => {
+      calls += 1;
+    };
+    exposedGc()?.();
+    expect(calls).toBe(1);
+    delete global.gc;
+    expect(exposedGc()).toBeUndefined();
+  });
+});
