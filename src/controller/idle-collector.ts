@@ -23,8 +23,8 @@ export interface IdleCollectorOptions {
   /** Time and timers. */
   readonly clock: Clock;
   /**
-   * Wait after the last cycle ended before looking, ms: the status writes a cycle held back go first. Default
-   * 1,000.
+   * Wait after the last cycle ended before looking, ms: the status writes a cycle held back go out first. Default
+   * 500, short enough to fit between cycles of the shortest refresh period (1 s).
    */
   readonly settleMs?: number | undefined;
   /** Fewest ms between two collections, so staggered clusters do not collect back to back; default 2,000. */
@@ -55,7 +55,7 @@ export class IdleCollector implements CycleGate {
   /** Throws RangeError for a limit or delay that is not a finite number in range. */
   constructor(options: IdleCollectorOptions) {
     this.#o = options;
-    this.#settleMs = options.settleMs ?? 1_000;
+    this.#settleMs = options.settleMs ?? 500;
     this.#minIntervalMs = options.minIntervalMs ?? 2_000;
     this.#rssBytes = options.rssBytes ?? (() => process.memoryUsage.rss());
     if (!(Number.isFinite(options.softLimitBytes) && options.softLimitBytes > 0)) {

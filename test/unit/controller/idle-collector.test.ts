@@ -36,7 +36,7 @@ describe('IdleCollector', () => {
     await clock.advance(5_000);
     expect(collections).toEqual([]);
     leave();
-    await clock.advance(999);
+    await clock.advance(499);
     expect(collections).toEqual([]);
     await clock.advance(1);
     expect(collections).toEqual([{ durationMs: 0, rssBeforeBytes: 300 * MiB, rssAfterBytes: 240 * MiB }]);
@@ -59,7 +59,7 @@ describe('IdleCollector', () => {
     await clock.advance(2_000);
     expect(calls()).toBe(0);
     second();
-    await clock.advance(500);
+    await clock.advance(300);
     const third = collector.enter();
     await clock.advance(2_000);
     expect(calls()).toBe(0);
