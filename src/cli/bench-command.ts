@@ -12,6 +12,7 @@ import {
   renderBenchMarkdown,
   renderScenarioPlot,
   runPolicies,
+  seedOccupancyPercent,
   type ScenarioBench,
 } from '../sim/index.js';
 
@@ -75,7 +76,11 @@ export function benchCommand(): Command {
           bar?.increment({ scenario: scenario.name }),
         );
         writeFileSync(path.join(options.out, `${scenario.name}.svg`), renderScenarioPlot(scenario, results));
-        benches.push({ scenario, summaries: results.map((r) => r.summary) });
+        benches.push({
+          scenario,
+          summaries: results.map((r) => r.summary),
+          occupancyBySeed: new Map(results.map((r) => [r.policy, r.runs.map(seedOccupancyPercent)])),
+        });
         if (scenario.name === 'steady-chat-10') {
           const adaptive = results.find((r) => r.policy === 'adaptive')!;
           steadyEightHourSeconds = adaptive.summary.wallSeconds / adaptive.runs.length;

@@ -1,3 +1,4 @@
+import { pairedDifference } from './paired-difference.js';
 import type { DecisionSpeedResult } from './decision-speed-benchmark.js';
 import type { Scenario } from './scenario.js';
 import type { PolicySummary } from './summarize-runs.js';
@@ -15,6 +16,8 @@ export interface BenchCheck {
 export interface ScenarioBench {
   readonly scenario: Scenario;
   readonly summaries: readonly PolicySummary[];
+  /** Occupancy percent of each seed (seeds 1…N) by policy, for paired comparisons; optional. */
+  readonly occupancyBySeed?: ReadonlyMap<string, readonly number[]> | undefined;
 }
 
 /** Volume (accepted per hour) from which the rolling-hour criterion applies. */
@@ -86,7 +89,7 @@ export function checkAdaptive(bench: ScenarioBench, minSteadyOccupancy: number):
     isMet:
       meetsGoal(scenario, adaptive) &&
       (best === undefined || adaptive.occupancyPercent >= best.occupancyPercent),
-    detail: `adaptive ${adaptive.occupancyPercent} %; best other compliant: ${best ? `${best.policy} ${best.occupancyPercent} %` : 'none'}`,
+    detail: `adaptive ${adaptive.occupancyPercent} %; best other compliant: ${best ? `${best.policy} ${best.occupancyPercent} %` : 'none'}${best && adaptive.occupancyPercent < best.occupancyPercent ? pairedOccupancyNote(bench, best.policy) : ''}`,
   });
   if (name === 'steady-chat-10') {
     checks.push({
@@ -97,6 +100,20 @@ export function checkAdaptive(bench: ScenarioBench, minSteadyOccupancy: number):
     });
   }
   return checks;
+}
+
+/**
+ * When adaptive trails a policy on occupancy: the paired difference over the seeds (same visitors for both) and
+ * its 95 % interval, so a reader can tell a real gap from the seeds' noise. The verdict does not use it.
+ */
+function pairedOccupancyNote(bench: ScenarioBench, other: string): string {
+  const mine = bench.occupancyBySeed?.get('adaptive');
+  const theirs = bench.occupancyBySeed?.get(other);
+  const paired = mine && theirs ? pairedDifference(mine, theirs) : undefined;
+  if (paired === undefined) return '';
+  const pp = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
+  const verdict = paired.low <= 0 && paired.high >= 0 ? 'not distinguishable from 0' : 'a real gap';
+  return ` (paired over ${paired.pairs} seeds: ${pp(paired.mean)} pp, 95 % interval ${pp(paired.low)} … ${pp(paired.high)}: ${verdict})`;
 }
 
 /** The Markdown report of a benchmark run. */

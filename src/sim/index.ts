@@ -25,6 +25,7 @@ export {
 } from './run-scenario-seed.js';
 export {
   rollingHourMaxPercent,
+  seedOccupancyPercent,
   summarizeRuns,
   type PolicySummary,
   type TargetSummary,
@@ -36,6 +37,7 @@ export {
   type LiveContactCenter,
   type StatsSnapshot,
 } from './live-contact-center.js';
+export { pairedDifference, type PairedDifference } from './paired-difference.js';
 export { sampleDistribution } from './distribution-sampler.js';
 export { RandomStream, mixSeed } from './random-stream.js';
 export { EventHeap } from './event-heap.js';

@@ -86,6 +86,11 @@ function excessAfterShocks(scenario: Scenario, run: SeedRun): number {
   return excess;
 }
 
+/** Occupancy of one seed's run, in percent (busy ÷ staffed slot time, every target's agents). */
+export function seedOccupancyPercent(run: SeedRun): number {
+  return percent(sum(run.recorder.busyAll), sum(run.recorder.staffedAll));
+}
+
 /** Turns the seed runs of one policy into the contract's figures. */
 export function summarizeRuns(scenario: Scenario, policy: string, runs: readonly SeedRun[]): PolicySummary {
   const hours = (scenario.durationSeconds / 3600) * runs.length;

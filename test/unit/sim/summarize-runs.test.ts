@@ -2,8 +2,10 @@ import {
   checkAdaptive,
   loadScenarioFile,
   parseScenario,
+  pairedDifference,
   rollingHourMaxPercent,
   runPolicies,
+  seedOccupancyPercent,
 } from '../../../src/sim/index.js';
 
 const clock = (): number => 0;
@@ -87,5 +89,69 @@ describe('the benchmark figures', () => {
     );
     expect(checks.find((c) => c.check.startsWith('highest occupancy'))!.isMet).toBe(false);
     expect(checks.find((c) => c.check.startsWith('shift abandonment'))!.isMet).toBe(true);
+  });
+
+  it('adds the paired difference over the seeds when adaptive trails, and keeps the strict verdict', () => {
+    const scenario = short();
+    const summary = (policy: string, occupancyPercent: number) => ({
+      ...runPolicies(scenario, ['progressive'], 1, clock)[0]!.summary,
+      policy,
+      abandonmentPercent: 0.5,
+      occupancyPercent,
+    });
+    const summaries = [summary('adaptive', 59.1), summary('expected-progressive', 59.2)];
+    const highest = (occupancyBySeed: Map<string, number[]>) =>
+      checkAdaptive({ scenario, summaries, occupancyBySeed }, 92).find((c) =>
+        c.check.startsWith('highest occupancy'),
+      )!;
+    const noise = highest(
+      new Map([
+        ['adaptive', [59.0, 59.3, 58.9, 59.2]],
+        ['expected-progressive', [59.2, 59.1, 59.1, 59.3]],
+      ]),
+    );
+    expect(noise.isMet).toBe(false);
+    expect(noise.detail).toMatch(
+      /expected-progressive 59\.2 % \(paired over 4 seeds: −0\.08 pp, 95 % interval −0\.\d\d … \+0\.\d\d: not distinguishable from 0\)$/,
+    );
+    const gap = highest(
+      new Map([
+        ['adaptive', [58.0, 58.1, 58.2, 58.0]],
+        ['expected-progressive', [59.0, 59.2, 59.1, 59.1]],
+      ]),
+    );
+    expect(gap.detail).toContain('a real gap');
+    expect(highest(new Map()).detail).toBe(
+      'adaptive 59.1 %; best other compliant: expected-progressive 59.2 %',
+    );
+  });
+
+  it("gives each seed's occupancy, which the summary averages by slot time", () => {
+    const [result] = runPolicies(short(), ['progressive'], 2, clock);
+    const bySeed = result!.runs.map(seedOccupancyPercent);
+    expect(bySeed).toHaveLength(2);
+    for (const occupancy of bySeed) expect(occupancy).toBeGreaterThan(60);
+    // Both seeds staff the same agents for the same time, so the summary is their plain mean.
+    expect(result!.summary.occupancyPercent).toBeCloseTo((bySeed[0]! + bySeed[1]!) / 2, 1);
+  });
+});
+
+describe('pairedDifference', () => {
+  it("gives the mean difference and Student's t interval", () => {
+    // Differences 1, 2, 3: mean 2, sd 1, t(2 df) = 4.303, half width 4.303 / √3.
+    const paired = pairedDifference([11, 12, 13], [10, 10, 10])!;
+    expect(paired.pairs).toBe(3);
+    expect(paired.mean).toBeCloseTo(2, 12);
+    expect(paired.low).toBeCloseTo(2 - 4.303 / Math.sqrt(3), 9);
+    expect(paired.high).toBeCloseTo(2 + 4.303 / Math.sqrt(3), 9);
+  });
+
+  it('uses the normal quantile past 31 pairs and has no interval for fewer than two', () => {
+    const a = Array.from({ length: 40 }, (_, i) => i % 2);
+    const paired = pairedDifference(a, new Array<number>(40).fill(0))!;
+    const sd = Math.sqrt((40 * 0.25) / 39);
+    expect(paired.high - paired.mean).toBeCloseTo((1.96 * sd) / Math.sqrt(40), 9);
+    expect(pairedDifference([1], [0])).toBeUndefined();
+    expect(pairedDifference([1, 2], [0])).toBeUndefined();
   });
 });
