@@ -6,7 +6,7 @@
 //   SCALE_AGENTS_PER_TARGET=5      agents per target (M = 5 × N)
 //   SCALE_WINDOW_SECONDS=60        steady window sampled after every target is Ready
 //   SCALE_STATUS_WRITES            each replica's --status-writes-per-second (default max(20, N ÷ shards ÷ 50): 200 at 10,000)
-//   SCALE_READY_TIMEOUT_SECONDS    give up waiting for Ready (default 120 s + twice N ÷ budget, at most 2,400 s)
+//   SCALE_READY_TIMEOUT_SECONDS    give up waiting for Ready this long after the last create (default 120 s + twice N ÷ budget, at most 2,400 s)
 //   SCALE_CREATE_CONCURRENCY=32    parallel creates
 //   SCALE_REPLICAS=1 SCALE_SHARDS=1 operator replicas and --shards (e.g. SCALE_SIZES=30000 SCALE_REPLICAS=3 SCALE_SHARDS=3)
 //   SCALE_RENDER_ONLY=1            run nothing; rewrite the Markdown from bench/results/scale-details.json
@@ -41,7 +41,7 @@ const CHART_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHO
 const PORTS = { stats: 18180, engagement: 18181, auth: 18182, metrics: 18190 } as const;
 
 const NOTES = `- **Ready after**: seconds from the first PacingTarget create until a list of the PacingTargets shows
-  every one Ready=True (lists every 2 s, every 5 s from 10,000 targets); "not all" when the wait timed out, and
+  every one Ready=True (lists every 2 s, every 5 s from 10,000 targets); "not all" when the wait (from the last create) timed out, and
   then the steady window starts anyway. Each target needs one status write to show Ready, and status writes go
   through the operator's budget, so N targets need at least N ÷ budget seconds.
 - **cycle p50 / p99**: from the operator's per-cycle debug log line ("pacing cycle done", durationMs: statistics
