@@ -56,6 +56,17 @@ describe('PacingMetrics', () => {
     );
   });
 
+  it('observes the collections run between cycles for the memory soft limit', async () => {
+    const registry = new Registry();
+    const metrics = new PacingMetrics(registry);
+    metrics.recordIdleCollection(0.076);
+    metrics.recordIdleCollection(0.148);
+    const text = await registry.metrics();
+    expect(text).toContain('pacing_idle_gc_duration_seconds_count 2');
+    expect(text).toContain('pacing_idle_gc_duration_seconds_bucket{le="0.1"} 1');
+    expect(text).toMatch(/pacing_idle_gc_duration_seconds_sum 0\.22\d*/);
+  });
+
   it('builds independent registries without touching the global default one', async () => {
     const a = createMetricsRegistry({ collectProcessMetrics: false });
     const b = createMetricsRegistry({ collectProcessMetrics: false });
