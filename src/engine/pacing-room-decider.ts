@@ -24,20 +24,19 @@ export class PacingRoomDecider implements PacingDecider {
   readonly #inputs = new WeakMap<TargetConfig, TargetInput>();
   /** The last round's agent-id index: snapshots usually list the same agents in the same order. */
   #agentIndex: AgentIndex | undefined;
+  /**
+   * The learned state the last round returned, with the round's own records of counters and policy states it was
+   * built from: when the worker passes that very object back (the usual case), they are the next round's input
+   * as they are, and 10,000 entries are not split apart again.
+   */
+  #last: { readonly learned: LearnedState; readonly split: SplitState } | undefined;
 
   /** Decides one interval for every target. */
   decide(input: DecisionInput): DecisionOutput {
-    const memory: Record<string, CounterMemoryEntry> = {};
-    const states: Record<string, unknown> = {};
-    const learnedIn = input.learnedState;
-    // for…in, not Object.entries: no [key, value] pair per target per cycle.
-    for (const id in learnedIn) {
-      const stored = learnedIn[id];
-      const counters = countersOf(stored);
-      if (counters !== undefined) memory[id] = counters;
-      const pacing = pacingOf(stored);
-      if (pacing !== undefined) states[id] = pacing;
-    }
+    const { memory, states } =
+      this.#last !== undefined && input.learnedState === this.#last.learned
+        ? this.#last.split
+        : splitLearnedState(input.learnedState);
     const peers = input.capacityPeers ?? [];
     // Peers are observed too, so that every replica splits a shared agent the same way; only ours are decided.
     const targetInputs = new Array<TargetInput>(input.targets.length + peers.length);
@@ -79,6 +78,8 @@ export class PacingRoomDecider implements PacingDecider {
         figures: decision.figures,
       };
     }
+    // decideRound builds fresh records every round and nobody writes to them afterwards, so they can be reused.
+    this.#last = { learned, split: { memory: round.memory, states: round.states } };
     return { targets, learnedState: learned satisfies LearnedState };
   }
 
@@ -90,6 +91,27 @@ export class PacingRoomDecider implements PacingDecider {
     }
     return known;
   }
+}
+
+/** A learned state taken apart into what decideRound reads: counter memory and policy states by target id. */
+interface SplitState {
+  readonly memory: Readonly<Record<string, CounterMemoryEntry>>;
+  readonly states: Readonly<Record<string, unknown>>;
+}
+
+/** Splits each target's stored state into its counters and its policy state; unreadable entries are left out. */
+function splitLearnedState(learned: LearnedState): SplitState {
+  const memory: Record<string, CounterMemoryEntry> = {};
+  const states: Record<string, unknown> = {};
+  // for…in, not Object.entries: no [key, value] pair per target per cycle.
+  for (const id in learned) {
+    const stored = learned[id];
+    const counters = countersOf(stored);
+    if (counters !== undefined) memory[id] = counters;
+    const pacing = pacingOf(stored);
+    if (pacing !== undefined) states[id] = pacing;
+  }
+  return { memory, states };
 }
 
 /** The policy's part of a target's stored state (undefined when the entry is not a stored state). */

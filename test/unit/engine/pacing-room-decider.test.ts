@@ -101,6 +101,62 @@ describe('PacingRoomDecider', () => {
     expect(second.targets[0]?.invites).toBeGreaterThanOrEqual(0);
   });
 
+  it('decides the same whether it is handed back its own learned state or an equal copy of it', () => {
+    // The decider reuses what it split its own output into; a copy (a loaded or merged state) is split afresh.
+    const rounds = (copy: boolean) => {
+      const decider = new PacingRoomDecider();
+      let learnedState: Record<string, unknown> = {};
+      const outputs = [];
+      for (let cycle = 0; cycle < 4; cycle++) {
+        const snapshot = aSnapshot(cycle % 3);
+        const queue = snapshot.virtualQueues[0]!;
+        const output = decider.decide(
+          anInput({
+            policy: 'adaptive',
+            cycleId: cycle + 1,
+            nowMs: nowMs + cycle * 5000,
+            snapshot: {
+              ...snapshot,
+              snapshotTime: new Date(nowMs + cycle * 5000 - 500).toISOString(),
+              virtualQueues: [{ ...queue, acceptedTotal: 10 + 3 * cycle, abandonedTotal: cycle }],
+            },
+            learnedState,
+          }),
+        );
+        outputs.push(output);
+        learnedState = copy ? structuredClone(output.learnedState) : output.learnedState;
+      }
+      return outputs;
+    };
+    const reused = rounds(false);
+    expect(reused).toEqual(rounds(true));
+    expect(reused.map((o) => o.targets[0]?.invites)).not.toEqual([0, 0, 0, 0]);
+  });
+
+  it('splits an older learned state afresh (a cycle that was cut short hands back the one before)', () => {
+    const at = (cycle: number) => {
+      const snapshot = aSnapshot(2);
+      return {
+        policy: 'adaptive',
+        cycleId: cycle + 1,
+        nowMs: nowMs + cycle * 5000,
+        snapshot: {
+          ...snapshot,
+          snapshotTime: new Date(nowMs + cycle * 5000 - 500).toISOString(),
+          virtualQueues: [{ ...snapshot.virtualQueues[0]!, acceptedTotal: 10 + 5 * cycle }],
+        },
+      };
+    };
+    const decider = new PacingRoomDecider();
+    const first = decider.decide(anInput({ ...at(0) }));
+    decider.decide(anInput({ ...at(1), learnedState: first.learnedState }));
+    const retried = decider.decide(anInput({ ...at(2), learnedState: first.learnedState }));
+    const fresh = new PacingRoomDecider().decide(
+      anInput({ ...at(2), learnedState: structuredClone(first.learnedState) }),
+    );
+    expect(retried).toEqual(fresh);
+  });
+
   it("follows a target's new config object: the kept pacing input is per config, not per target id", () => {
     const decider = new PacingRoomDecider();
     const wide = aTarget('sales', {
