@@ -18,6 +18,7 @@
 //   SCALE_MEMORY_SOFT_LIMIT_MIB=256 the operator's --memory-soft-limit-mib, the chart's heap.softLimitMiB (0: off; else also node --expose-gc)
 //   SCALE_MALLOC_DEFAULTS=1        run the operator without the chart's glibc malloc thresholds (malloc.* values)
 //   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
+//   SCALE_OPERATOR_ARGS="--status-refresh-writes-per-second 10"  more `run` flags for the operator (experiments; they show in the results)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,7 +148,10 @@ async function main(): Promise<void> {
     ...(softLimitMiB === 0 ? [] : ['--expose-gc']),
     ...(process.env.SCALE_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
   ];
-  const operatorArgs = softLimitMiB === 0 ? [] : ['--memory-soft-limit-mib', String(softLimitMiB)];
+  const operatorArgs = [
+    ...(softLimitMiB === 0 ? [] : ['--memory-soft-limit-mib', String(softLimitMiB)]),
+    ...(process.env.SCALE_OPERATOR_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
+  ];
   // SCALE_MALLOC_DEFAULTS=1 runs the operator with glibc's own thresholds, to compare.
   const operatorEnv = process.env.SCALE_MALLOC_DEFAULTS === '1' ? {} : CHART_MALLOC_ENV;
   const say = (line: string) => process.stdout.write(`bench-scale: ${line}\n`);
