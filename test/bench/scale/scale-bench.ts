@@ -18,6 +18,7 @@
 //   SCALE_MEMORY_SOFT_LIMIT_MIB=256 the operator's --memory-soft-limit-mib, the chart's heap.softLimitMiB (0: off; else also node --expose-gc)
 //   SCALE_MALLOC_DEFAULTS=1        run the operator without the chart's glibc malloc thresholds (malloc.* values)
 //   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
+//   SCALE_OPERATOR_CPUS=0 SCALE_SERVERS_CPUS=1  run the operator replicas / the reference servers on these CPUs (taskset lists; experiments, shown in the results)
 //   SCALE_OPERATOR_ARGS="--status-refresh-writes-per-second 10"  more `run` flags for the operator (experiments; they show in the results)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -201,6 +202,8 @@ async function main(): Promise<void> {
       heapFlags,
       operatorEnv,
       operatorArgs,
+      operatorCpus: process.env.SCALE_OPERATOR_CPUS || undefined,
+      serversCpus: process.env.SCALE_SERVERS_CPUS || undefined,
       heapSnapshot: process.env.SCALE_HEAP_SNAPSHOT === '1',
       say,
       signal: stop.signal,
@@ -213,6 +216,8 @@ async function main(): Promise<void> {
       operatorNodeFlags: heapFlags,
       operatorEnv,
       operatorArgs,
+      ...(process.env.SCALE_OPERATOR_CPUS ? { operatorCpus: process.env.SCALE_OPERATOR_CPUS } : {}),
+      ...(process.env.SCALE_SERVERS_CPUS ? { serversCpus: process.env.SCALE_SERVERS_CPUS } : {}),
     };
     fresh.push(record);
     process.stdout.write(`\n${renderScaleTable([record])}\n\n${renderDetailTable([record])}\n\n`);

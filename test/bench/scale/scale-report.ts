@@ -15,6 +15,10 @@ export interface ScaleRecord {
   operatorEnv?: Readonly<Record<string, string>>;
   /** `run` flags beyond the bench's own (the chart's memory soft limit); absent before they existed. */
   operatorArgs?: readonly string[];
+  /** CPUs the operator replicas were pinned to (taskset list); absent: not pinned. */
+  operatorCpus?: string;
+  /** CPUs the reference servers were pinned to; absent: not pinned. */
+  serversCpus?: string;
 }
 
 /** How the operator process was set up: its node flags and extra environment, as one phrase. */
@@ -23,7 +27,11 @@ function operatorSetup(record: ScaleRecord): string {
   const node = `node ${flags === undefined ? '(heap flags not recorded)' : flags.join(' ') || 'without heap flags'}`;
   const env = Object.entries(record.operatorEnv ?? {}).map(([name, value]) => `${name}=${value}`);
   const run = record.operatorArgs?.length ? ` (run ${record.operatorArgs.join(' ')})` : '';
-  return `${env.length === 0 ? node : `${env.join(' ')} ${node}`}${run}`;
+  const pinned = [
+    ...(record.operatorCpus === undefined ? [] : [`operator on CPU ${record.operatorCpus}`]),
+    ...(record.serversCpus === undefined ? [] : [`reference servers on CPU ${record.serversCpus}`]),
+  ];
+  return `${env.length === 0 ? node : `${env.join(' ')} ${node}`}${run}${pinned.length === 0 ? '' : `; ${pinned.join(', ')}`}`;
 }
 
 /** The targets of issue 9 for 10,000 targets and 50,000 agents on one replica, 5 s refresh. */

@@ -59,6 +59,10 @@ export interface ScaleRunSettings {
   readonly operatorEnv: Readonly<Record<string, string>>;
   /** More `run` flags, as the chart sets them (the memory soft limit). */
   readonly operatorArgs: readonly string[];
+  /** CPUs (a taskset list such as "0") the operator replicas run on; undefined: any. */
+  readonly operatorCpus?: string | undefined;
+  /** CPUs the reference servers run on; undefined: any. */
+  readonly serversCpus?: string | undefined;
   /** Print a progress line. */
   readonly say: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and cleans up. */
@@ -119,8 +123,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     );
     const servers = children.start(
       'reference-servers',
-      process.execPath,
-      [
+      ...pinnedTo(settings.serversCpus, process.execPath, [
         // Their profile too: a cycle waits for the statistics and engagement answers of these servers.
         ...(settings.cpuProfile
           ? ['--cpu-prof', '--cpu-prof-dir', path.join(runDir, 'servers-profile')]
@@ -136,7 +139,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
         String(ports.engagement),
         '--auth-port',
         String(ports.auth),
-      ],
+      ]),
       path.join(runDir, 'reference-servers.log'),
     );
     await waitForHttp(
@@ -172,8 +175,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       );
       const operator = children.start(
         replica.name,
-        process.execPath,
-        [
+        ...pinnedTo(settings.operatorCpus, process.execPath, [
           ...nodeArgs,
           operatorCli,
           'run',
@@ -195,7 +197,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
           '--log-level',
           'debug',
           ...settings.operatorArgs,
-        ],
+        ]),
         replica.log,
         settings.operatorEnv,
       );
@@ -534,4 +536,12 @@ async function waitForHttp(
     await sleep(250, undefined, { signal });
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * The command and arguments that run `command` on the CPUs of a taskset list (taskset execs it, so the process
+ * keeps its pid for the samplers), or unchanged without a list.
+ */
+function pinnedTo(cpus: string | undefined, command: string, args: readonly string[]): [string, string[]] {
+  return cpus === undefined ? [command, [...args]] : ['taskset', ['--cpu-list', cpus, command, ...args]];
 }
