@@ -50,6 +50,28 @@ function anInput(overrides: Partial<DecisionInput> = {}): DecisionInput {
   };
 }
 
+/** Cycle `cycle` of the adaptive policy, 5 s apart, with `freeAgents` free and the queue's counters moving on. */
+function anAdaptiveCycle(
+  cycle: number,
+  freeAgents: number,
+  learnedState: Record<string, unknown>,
+): DecisionInput {
+  const snapshot = aSnapshot(freeAgents);
+  return anInput({
+    policy: 'adaptive',
+    cycleId: cycle + 1,
+    nowMs: nowMs + cycle * 5000,
+    snapshot: {
+      ...snapshot,
+      snapshotTime: new Date(nowMs + cycle * 5000 - 500).toISOString(),
+      virtualQueues: [
+        { ...snapshot.virtualQueues[0]!, acceptedTotal: 10 + 3 * cycle, abandonedTotal: cycle },
+      ],
+    },
+    learnedState,
+  });
+}
+
 describe('PacingRoomDecider', () => {
   it("splits agents shared with a peer shard's target, so a sharded replica never promises them in full", () => {
     const shared = { groups: [{ name: 'sales-agents', agents: ['a-1', 'a-2', 'a-3', 'a-4'] }] };
@@ -108,21 +130,7 @@ describe('PacingRoomDecider', () => {
       let learnedState: Record<string, unknown> = {};
       const outputs = [];
       for (let cycle = 0; cycle < 4; cycle++) {
-        const snapshot = aSnapshot(cycle % 3);
-        const queue = snapshot.virtualQueues[0]!;
-        const output = decider.decide(
-          anInput({
-            policy: 'adaptive',
-            cycleId: cycle + 1,
-            nowMs: nowMs + cycle * 5000,
-            snapshot: {
-              ...snapshot,
-              snapshotTime: new Date(nowMs + cycle * 5000 - 500).toISOString(),
-              virtualQueues: [{ ...queue, acceptedTotal: 10 + 3 * cycle, abandonedTotal: cycle }],
-            },
-            learnedState,
-          }),
-        );
+        const output = decider.decide(anAdaptiveCycle(cycle, cycle % 3, learnedState));
         outputs.push(output);
         learnedState = copy ? structuredClone(output.learnedState) : output.learnedState;
       }
@@ -134,26 +142,11 @@ describe('PacingRoomDecider', () => {
   });
 
   it('splits an older learned state afresh (a cycle that was cut short hands back the one before)', () => {
-    const at = (cycle: number) => {
-      const snapshot = aSnapshot(2);
-      return {
-        policy: 'adaptive',
-        cycleId: cycle + 1,
-        nowMs: nowMs + cycle * 5000,
-        snapshot: {
-          ...snapshot,
-          snapshotTime: new Date(nowMs + cycle * 5000 - 500).toISOString(),
-          virtualQueues: [{ ...snapshot.virtualQueues[0]!, acceptedTotal: 10 + 5 * cycle }],
-        },
-      };
-    };
     const decider = new PacingRoomDecider();
-    const first = decider.decide(anInput({ ...at(0) }));
-    decider.decide(anInput({ ...at(1), learnedState: first.learnedState }));
-    const retried = decider.decide(anInput({ ...at(2), learnedState: first.learnedState }));
-    const fresh = new PacingRoomDecider().decide(
-      anInput({ ...at(2), learnedState: structuredClone(first.learnedState) }),
-    );
+    const first = decider.decide(anAdaptiveCycle(0, 2, {}));
+    decider.decide(anAdaptiveCycle(1, 2, first.learnedState));
+    const retried = decider.decide(anAdaptiveCycle(2, 2, first.learnedState));
+    const fresh = new PacingRoomDecider().decide(anAdaptiveCycle(2, 2, structuredClone(first.learnedState)));
     expect(retried).toEqual(fresh);
   });
 
