@@ -21,7 +21,7 @@ export interface ScaleRecord {
   serversCpus?: string;
 }
 
-/** How the operator process was set up: its node flags and extra environment, as one phrase. */
+/** How the operator process was set up: its node flags, extra environment, extra run flags and CPUs, as one phrase. */
 function operatorSetup(record: ScaleRecord): string {
   const flags = record.operatorNodeFlags;
   const node = `node ${flags === undefined ? '(heap flags not recorded)' : flags.join(' ') || 'without heap flags'}`;
