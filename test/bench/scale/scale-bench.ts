@@ -73,8 +73,13 @@ function repoRoot(): string {
 
 /** `flag=MiB` from the environment variable `name` (default `fallback`); none when it is 0. */
 function heapFlag(flag: string, name: string, fallback: number): string[] {
-  const mib = process.env[name] === '0' ? 0 : intFromEnv(name, fallback);
+  const mib = mibOrOffFromEnv(name, fallback);
   return mib === 0 ? [] : [`${flag}=${mib}`];
+}
+
+/** MiB from the environment variable `name` (default `fallback`), where 0 means off. */
+function mibOrOffFromEnv(name: string, fallback: number): number {
+  return process.env[name] === '0' ? 0 : intFromEnv(name, fallback);
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -139,10 +144,7 @@ async function main(): Promise<void> {
   if (sizes.length === 0) throw new Error('bench-scale: SCALE_SIZES lists no positive integer');
   const agentsPerTarget = intFromEnv('SCALE_AGENTS_PER_TARGET', 5);
   // The chart's memory soft limit: `run --memory-soft-limit-mib` plus node's --expose-gc, which it needs.
-  const softLimitMiB =
-    process.env.SCALE_MEMORY_SOFT_LIMIT_MIB === '0'
-      ? 0
-      : intFromEnv('SCALE_MEMORY_SOFT_LIMIT_MIB', CHART_HEAP.softLimitMiB);
+  const softLimitMiB = mibOrOffFromEnv('SCALE_MEMORY_SOFT_LIMIT_MIB', CHART_HEAP.softLimitMiB);
   const heapFlags = [
     ...heapFlag('--max-old-space-size', 'SCALE_MAX_OLD_SPACE_MIB', CHART_HEAP.maxOldSpaceMiB),
     ...heapFlag('--max-semi-space-size', 'SCALE_MAX_SEMI_SPACE_MIB', CHART_HEAP.maxSemiSpaceMiB),
