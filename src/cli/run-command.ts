@@ -7,6 +7,7 @@ import {
   createSystemClock,
   EventRecorder,
   exposedGc,
+  setHeapGrowingPercent,
   IdleCollector,
   type Clock,
   loadKubeConfig,
@@ -75,6 +76,11 @@ export function runCommand(): Command {
       'between cycles, run a full garbage collection when resident memory is above this (needs node --expose-gc; 0 is off)',
       '0',
     )
+    .option(
+      '--heap-growing-percent <n>',
+      "how far V8 grows the old generation past its live size before a full collection (100 doubles; 0 is V8's own)",
+      '0',
+    )
     .addOption(
       new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']).default('json'),
     )
@@ -136,6 +142,10 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
   const runtime = new RuntimeMonitor({ nowMs: () => clock.nowMs() });
   runtime.start();
   const idleCollector = createIdleCollector(options.memorySoftLimitMib, clock, pacingMetrics, logger);
+  const heapGrowingFlag = setHeapGrowingPercent(options.heapGrowingPercent);
+  if (heapGrowingFlag !== undefined) {
+    logger.info({ heapGrowingPercent: options.heapGrowingPercent }, 'V8 heap growing factor set');
+  }
   const operator = new Operator({
     runtime,
     clients,

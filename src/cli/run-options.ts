@@ -49,6 +49,12 @@ export const runOptionsSchema = z
       .int('--memory-soft-limit-mib must be a whole number of MiB')
       .min(0, '--memory-soft-limit-mib must be 0 (off) or more')
       .default(0),
+    heapGrowingPercent: z.coerce
+      .number({ message: '--heap-growing-percent must be a number' })
+      .int('--heap-growing-percent must be a whole number')
+      .min(0, "--heap-growing-percent must be 0 (V8's own factor) or more")
+      .max(1000, '--heap-growing-percent must be at most 1000')
+      .default(0),
   })
   // Shards are Leases: without leader election nothing would decide who paces which shard.
   .refine((o) => o.shards === 1 || o.leaderElect, {

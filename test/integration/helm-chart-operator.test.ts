@@ -186,6 +186,10 @@ describe('the operator under the Helm chart ServiceAccount', () => {
     expect(output).not.toContain('memory soft limit not kept');
   });
 
+  it("sets the chart's heap growing factor as it starts", () => {
+    expect(output).toMatch(/"heapGrowingPercent":100,"msg":"V8 heap growing factor set"/);
+  });
+
   it('is never refused by the API server', () => {
     expect(output).toContain('started leading');
     const refused = output

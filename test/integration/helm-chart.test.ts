@@ -126,6 +126,9 @@ describe('the agent-pacing-operator Helm chart', () => {
         // Collect between cycles above 256 MiB resident (the scale bench runs with the same).
         '--memory-soft-limit-mib',
         '256',
+        // Let the old generation double before V8 collects on its own, so the soft limit collects between cycles.
+        '--heap-growing-percent',
+        '100',
       ]);
       expect(container.image).toBe('ghcr.io/agentpacing/agent-pacing-operator:0.1.0');
       expect(container.ports).toEqual([{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }]);
@@ -182,7 +185,7 @@ describe('the agent-pacing-operator Helm chart', () => {
         '--set',
         'logFormat=pretty,logLevel=debug,watchNamespaces={team-a,team-b},extraArgs={--status-writes-per-second=50}',
         '--set',
-        'heap.maxOldSpaceMiB=0,heap.maxSemiSpaceMiB=0,heap.softLimitMiB=0',
+        'heap.maxOldSpaceMiB=0,heap.maxSemiSpaceMiB=0,heap.softLimitMiB=0,heap.growingPercent=0',
         '--set',
         'malloc.mmapThresholdBytes=0,malloc.trimThresholdBytes=0',
       ]);
@@ -196,6 +199,7 @@ describe('the agent-pacing-operator Helm chart', () => {
       expect(valueOf('--watch-namespaces')).toBe('team-a,team-b');
       expect(container.args.at(-1)).toBe('--status-writes-per-second=50');
       expect(container.args).not.toContain('--memory-soft-limit-mib');
+      expect(container.args).not.toContain('--heap-growing-percent');
       expect(container.env.map((e) => e.name)).not.toContain('NODE_OPTIONS');
       expect(container.env.map((e) => e.name)).not.toContain('MALLOC_MMAP_THRESHOLD_');
       expect(container.env.map((e) => e.name)).not.toContain('MALLOC_TRIM_THRESHOLD_');

@@ -16,6 +16,7 @@
 //   SCALE_CPU_PROFILE=1            write CPU profiles (node --cpu-prof) of the operator and of the reference servers (servers-profile/) into .cache/scale-bench/
 //   SCALE_HEAP_PROFILE=1           write the operator's allocation sampling profile (node --heap-prof) there too
 //   SCALE_MEMORY_SOFT_LIMIT_MIB=256 the operator's --memory-soft-limit-mib, the chart's heap.softLimitMiB (0: off; else also node --expose-gc)
+//   SCALE_HEAP_GROWING_PERCENT=100 the operator's --heap-growing-percent, the chart's heap.growingPercent (0: V8's own)
 //   SCALE_MALLOC_DEFAULTS=1        run the operator without the chart's glibc malloc thresholds (malloc.* values)
 //   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
 //   SCALE_OPERATOR_CPUS=0 SCALE_SERVERS_CPUS=1  run the operator replicas / the reference servers on these CPUs (taskset lists; experiments, shown in the results)
@@ -35,7 +36,12 @@ import {
 } from './scale-report.js';
 
 /** The chart's default `heap` values (charts/agent-pacing-operator/values.yaml): the bench runs the operator so. */
-const CHART_HEAP = { maxOldSpaceMiB: 256, maxSemiSpaceMiB: 16, softLimitMiB: 256 } as const;
+const CHART_HEAP = {
+  maxOldSpaceMiB: 256,
+  maxSemiSpaceMiB: 16,
+  softLimitMiB: 256,
+  growingPercent: 100,
+} as const;
 /** The chart's default `malloc` values, as the environment its Deployment sets. */
 const CHART_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
 
@@ -73,12 +79,12 @@ function repoRoot(): string {
 
 /** `flag=MiB` from the environment variable `name` (default `fallback`); none when it is 0. */
 function heapFlag(flag: string, name: string, fallback: number): string[] {
-  const mib = mibOrOffFromEnv(name, fallback);
+  const mib = offOrPositiveFromEnv(name, fallback);
   return mib === 0 ? [] : [`${flag}=${mib}`];
 }
 
-/** MiB from the environment variable `name` (default `fallback`), where 0 means off. */
-function mibOrOffFromEnv(name: string, fallback: number): number {
+/** A positive number (MiB, percent) from the environment variable `name` (default `fallback`), where 0 means off. */
+function offOrPositiveFromEnv(name: string, fallback: number): number {
   return process.env[name] === '0' ? 0 : intFromEnv(name, fallback);
 }
 
@@ -144,15 +150,17 @@ async function main(): Promise<void> {
   if (sizes.length === 0) throw new Error('bench-scale: SCALE_SIZES lists no positive integer');
   const agentsPerTarget = intFromEnv('SCALE_AGENTS_PER_TARGET', 5);
   // The chart's memory soft limit: `run --memory-soft-limit-mib` plus node's --expose-gc, which it needs.
-  const softLimitMiB = mibOrOffFromEnv('SCALE_MEMORY_SOFT_LIMIT_MIB', CHART_HEAP.softLimitMiB);
+  const softLimitMiB = offOrPositiveFromEnv('SCALE_MEMORY_SOFT_LIMIT_MIB', CHART_HEAP.softLimitMiB);
   const heapFlags = [
     ...heapFlag('--max-old-space-size', 'SCALE_MAX_OLD_SPACE_MIB', CHART_HEAP.maxOldSpaceMiB),
     ...heapFlag('--max-semi-space-size', 'SCALE_MAX_SEMI_SPACE_MIB', CHART_HEAP.maxSemiSpaceMiB),
     ...(softLimitMiB === 0 ? [] : ['--expose-gc']),
     ...(process.env.SCALE_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
   ];
+  const growingPercent = offOrPositiveFromEnv('SCALE_HEAP_GROWING_PERCENT', CHART_HEAP.growingPercent);
   const operatorArgs = [
     ...(softLimitMiB === 0 ? [] : ['--memory-soft-limit-mib', String(softLimitMiB)]),
+    ...(growingPercent === 0 ? [] : ['--heap-growing-percent', String(growingPercent)]),
     ...(process.env.SCALE_OPERATOR_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
   ];
   // SCALE_MALLOC_DEFAULTS=1 runs the operator with glibc's own thresholds, to compare.

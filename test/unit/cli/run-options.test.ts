@@ -17,6 +17,7 @@ describe('run options', () => {
       logFormat: 'json',
       logLevel: 'info',
       memorySoftLimitMib: 0,
+      heapGrowingPercent: 0,
     });
   });
 
@@ -51,6 +52,14 @@ describe('run options', () => {
     ['a negative memory soft limit', { memorySoftLimitMib: '-1' }, '--memory-soft-limit-mib'],
     ['a memory soft limit that is not a number', { memorySoftLimitMib: 'lots' }, '--memory-soft-limit-mib'],
     ['a fractional memory soft limit', { memorySoftLimitMib: '2.5' }, '--memory-soft-limit-mib'],
+    ['a negative heap growing percent', { heapGrowingPercent: '-5' }, '--heap-growing-percent'],
+    [
+      'a heap growing percent that is not a number',
+      { heapGrowingPercent: 'double' },
+      '--heap-growing-percent',
+    ],
+    ['a fractional heap growing percent', { heapGrowingPercent: '50.5' }, '--heap-growing-percent'],
+    ['a heap growing percent past 1000', { heapGrowingPercent: '1001' }, '--heap-growing-percent'],
   ])('refuses %s with a message naming the flag', (_name, raw, text) => {
     const result = runOptionsSchema.safeParse({ watchNamespace: [], ...raw });
 
