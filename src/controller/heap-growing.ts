@@ -5,10 +5,10 @@ import { setFlagsFromString } from 'node:v8';
  * (V8's `--heap-growing-percent`; 100 lets it double). V8 picks the factor itself otherwise, capped by the heap
  * limit against the memory it sees; with the chart's 256 MiB it chose its smallest (1.3) in the scale benchmark,
  * where the old generation then reached its limit in the middle of every cycle at 10,000 targets, and the full
- * collection that followed competed with the cycle for the CPU. A
- * larger factor leaves that collection to the memory soft limit, between cycles (docs/performance.md, ninth
- * pass). Node accepts the flag at run time but not in NODE_OPTIONS, so the operator sets it as it starts;
- * V8 reads it each time it sizes the heap after a collection. 0 leaves V8's own factor. Returns the flag set.
+ * collection that followed competed with the cycle for the CPU. A larger factor leaves that collection to the
+ * memory soft limit, between cycles (docs/performance.md, ninth pass). Node accepts the flag at run time but not
+ * in NODE_OPTIONS, so the operator sets it as it starts; V8 reads it each time it sizes the heap after a
+ * collection. 0 leaves V8's own factor. Returns the flag set.
  */
 export function setHeapGrowingPercent(
   percent: number,
