@@ -116,6 +116,8 @@ export class Operator {
   readonly #targetQueue: WorkQueue;
   readonly #statusWriter: StatusWriter;
   readonly #book: PacingStatusBook;
+  /** The PacingTargets of every watched namespace, as cached. */
+  readonly #targets: CachedObjects<AnyObject>;
   readonly #elector: LeaseElector | undefined;
   readonly #coordinator: ShardCoordinator | undefined;
   readonly #fence: LeaseFence;
@@ -159,6 +161,7 @@ export class Operator {
     }
     const clusters: CachedObjects<AnyObject> = combineCachedObjects<AnyObject>(this.#clusterInformers);
     const targets: CachedObjects<AnyObject> = combineCachedObjects<AnyObject>(this.#targetInformers);
+    this.#targets = targets;
     const secrets = combineCachedObjects<V1Secret>(this.#secretInformers);
 
     this.#clusterQueue = new WorkQueue({ name: 'pacingcluster', clock, registry });
@@ -399,8 +402,8 @@ export class Operator {
   #onStartedLeading(shard?: number): void {
     this.#log.info({ identity: this.#o.identity, shard }, 'started leading');
     this.#registry.leadershipGained();
-    // The predecessor's status may be behind ours: rewrite everything once, then reconcile everything so
-    // conditions computed while standing by get written.
+    // Rewrite everything once, each target from the status its predecessor left (the cache has it), then
+    // reconcile everything so conditions computed while standing by get written.
     const shards = this.#fence.shards;
     this.#book.rewriteAll(
       shard === undefined || shards === undefined
@@ -409,6 +412,7 @@ export class Operator {
             ref.kind === 'PacingTarget'
               ? shards.shardOf(`${ref.namespace}/${ref.name}`) === shard
               : shard === 0,
+      (ref) => this.#targets.get(`${ref.namespace}/${ref.name}`),
     );
     for (const informer of this.#clusterInformers)
       for (const o of informer.list()) this.#clusterQueue.add(keyOf(o));

@@ -15,6 +15,7 @@ import {
   type TargetOutcome,
 } from '../engine/index.js';
 import { objectKey } from './object-key.js';
+import { readRawObjectFields } from './raw-object-fields.js';
 import { sharedStringPool } from './string-pool.js';
 
 /** Which pacing object a status belongs to. */
@@ -60,7 +61,8 @@ export interface PacingStatusBookOptions {
   /** Wall-clock ms. */
   readonly nowMs: () => number;
   /**
-   * Only the lease holder writes status and Events; standbys keep the book warm. Sharded, it is asked per object:
+   * Only the lease holder writes status and Events; standbys keep the book warm (a target's own status is adopted
+   * from its object when this instance gains it, see rewriteAll). Sharded, it is asked per object:
    * a target's status belongs to the holder of its shard, a cluster's to the holder of shard 0.
    */
   readonly isLeader: (ref: PacingObjectRef) => boolean;
@@ -116,10 +118,14 @@ export class PacingStatusBook implements CycleOutcomeSink {
     const key = objectKey({ metadata: ref });
     const entry = entries.get(key);
     if (entry === undefined) {
+      // A target this instance may not write (it stands by, or another replica holds its shard) starts with no
+      // conditions: a copy of the cache's would go stale as the holder keeps writing, and rewriteAll adopts what
+      // the object holds at the moment this instance gains it (sharded, most targets are other replicas').
+      const isWritable = ref.kind === 'PacingCluster' || this.#o.isLeader(ref);
       entries.set(key, {
         ref,
         generation,
-        conditions: [...(currentConditions ?? [])],
+        conditions: isWritable ? [...(currentConditions ?? [])] : [],
         fields: {},
         statusUpdatePeriodMs,
         lastFiguresWriteMs: Number.NEGATIVE_INFINITY,
@@ -170,11 +176,20 @@ export class PacingStatusBook implements CycleOutcomeSink {
 
   /**
    * Re-sends every known status (after this instance became leader, its predecessor's may be behind); sharded,
-   * only those `only` selects (the objects of the shard just gained).
+   * only those `only` selects (the objects of the shard just gained). With `currentObjectOf` (the informer
+   * cache), each target first adopts the conditions and figures its object holds now, as its previous holder
+   * wrote them: what this instance saw while standing by is older, and rewriting it would flip conditions back
+   * and announce Events for changes that never happened.
    */
-  rewriteAll(only?: (ref: PacingObjectRef) => boolean): void {
+  rewriteAll(
+    only?: (ref: PacingObjectRef) => boolean,
+    currentObjectOf?: (ref: PacingObjectRef) => unknown,
+  ): void {
     for (const entry of [...this.#entries.PacingCluster.values(), ...this.#entries.PacingTarget.values()]) {
       if (only !== undefined && !only(entry.ref)) continue;
+      if (entry.ref.kind === 'PacingTarget' && currentObjectOf !== undefined) {
+        adoptCurrentStatus(entry, currentObjectOf(entry.ref));
+      }
       // Another leader may have written since this replica last did: drop the writer's memory of our last write
       // so the comparison cannot skip a status that the API no longer holds.
       this.#o.writer.forget?.(entry.ref);
@@ -476,6 +491,37 @@ interface TargetStatusFigures {
   pendingInvitations: number | undefined;
   observedAbandonmentPercent: number | undefined;
   occupancyPercent: number | undefined;
+}
+
+const TARGET_FIGURE_KEYS: readonly (keyof TargetStatusFigures)[] = [
+  'invitesPerInterval',
+  'freeSlots',
+  'waiting',
+  'pendingInvitations',
+  'observedAbandonmentPercent',
+  'occupancyPercent',
+];
+
+/**
+ * Lays the status `object` holds now over an entry: its conditions replace those of the same type (the others,
+ * which the holder has not written yet, stay), its figures those of the entry. Anything that does not parse is
+ * left out, so a damaged status adopts nothing.
+ */
+function adoptCurrentStatus(entry: Entry, object: unknown): void {
+  const { conditions } = readRawObjectFields(object);
+  if (conditions !== undefined && conditions.length > 0) {
+    const adopted = new Set(conditions.map((c) => c.type));
+    entry.conditions = sharedStringPool.internAll([
+      ...conditions,
+      ...entry.conditions.filter((c) => !adopted.has(c.type)),
+    ]);
+  }
+  const status = (object as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'object' || status === null) return;
+  for (const key of TARGET_FIGURE_KEYS) {
+    const value = (status as Record<string, unknown>)[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) entry.fields[key] = value;
+  }
 }
 
 function blankTargetFigures(): TargetStatusFigures {

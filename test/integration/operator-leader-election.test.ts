@@ -58,6 +58,20 @@ describe('two and three replicas share one Lease and exactly one publishes', () 
         .map((p) => p.publisher),
     );
   const lastCycleId = () => publications().at(-1)?.cycleId ?? 0;
+  type TargetStatus = {
+    lastUpdateTime?: string;
+    conditions?: { type: string; status: string; lastTransitionTime: string }[];
+  };
+  const targetStatuses = () =>
+    (
+      JSON.parse(kubectlOk(['get', 'pacingtargets', '-n', namespace, '-o', 'json'])) as {
+        items: { status?: TargetStatus }[];
+      }
+    ).items.map((item) => item.status);
+  const pacingOf = (status: TargetStatus | undefined) => {
+    const pacing = status?.conditions?.find((c) => c.type === 'Pacing');
+    return pacing && { status: pacing.status, since: pacing.lastTransitionTime };
+  };
   /** Waits until `identity` published a cycle newer than `afterCycleId`; returns that first publication. */
   const firstPublicationOf = (identity: string, afterCycleId: number, timeoutMs = 60_000) =>
     eventually(
@@ -143,6 +157,7 @@ describe('two and three replicas share one Lease and exactly one publishes', () 
   it('hands over after kill -9 of the leader, and the new leader continues from the saved learned state', async () => {
     const oldLeader = leaseHolder();
     const before = lastCycleId();
+    const pacingBefore = targetStatuses().map((status) => pacingOf(status));
     const killedAtMs = Date.now();
     replicas.get(oldLeader)!.kill('SIGKILL');
     await replicas.get(oldLeader)!.exited;
@@ -164,11 +179,30 @@ describe('two and three replicas share one Lease and exactly one publishes', () 
     const loaded = await eventually('the new leader loading the learned state', () =>
       replicas.get(newLeader)!.lines.find((l) => l.msg === 'learned state loaded'),
     );
+    // The new leader starts each status from what the old one left in the object, not from what it saw while
+    // standing by: a Pacing condition that did not change keeps its lastTransitionTime through the handover.
+    const statusesSinceKill = await eventually('every target status written by the new leader', () => {
+      const statuses = targetStatuses();
+      const isRewritten = statuses.every(
+        (status) => Date.parse(status?.lastUpdateTime ?? '') >= Math.floor(killedAtMs / 1000) * 1000 + 1000,
+      );
+      return isRewritten ? statuses : undefined;
+    });
 
     expect(publishersSince(first.cycleId - 1)).toEqual(new Set([newLeader]));
     expect(loaded.lastCycleId).toEqual(expect.any(Number));
     expect(loaded.targets).toBe(2);
     expect(first.cycleId).toBeGreaterThan(loaded.lastCycleId as number);
+    const pacingAfter = statusesSinceKill.map((status) => pacingOf(status));
+    process.stdout.write(
+      `Pacing before the kill ${JSON.stringify(pacingBefore)}, after ${JSON.stringify(pacingAfter)}\n`,
+    );
+    // Only a target whose Pacing status held through the handover can show it (a flip rightly moves the time).
+    const held = pacingAfter.flatMap((after, i) =>
+      after?.status === pacingBefore[i]?.status ? [{ after, before: pacingBefore[i] }] : [],
+    );
+    expect(held.length).toBeGreaterThan(0);
+    for (const { after, before } of held) expect(after).toEqual(before);
   });
 
   it('hands over quickly when the leader gets SIGTERM (it releases the Lease) and exits 0', async () => {

@@ -278,6 +278,78 @@ describe('PacingStatusBook', () => {
     expect(forgotten.sort()).toEqual(['chat', 'main']);
   });
 
+  it('keeps no copy of a target it may not write, and adopts what its object holds when it gains it', () => {
+    const { book, submitted, events, setLeader, advance } = setUp({ isLeader: false });
+    const atStart = [
+      {
+        type: 'Pacing',
+        status: 'False',
+        reason: 'TargetError',
+        message: 'old',
+        lastTransitionTime: '2026-11-25T17:00:00Z',
+      },
+    ] as const;
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'voice' }, 1, atStart, 10_000);
+    book.setTargetConditions('tenant/voice', [
+      { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
+    ]);
+    // What the holder wrote since: the cache has it when this instance takes over.
+    const now = {
+      metadata: { namespace: 'tenant', name: 'voice', generation: 1 },
+      status: {
+        conditions: [
+          {
+            type: 'Pacing',
+            status: 'True',
+            reason: 'Pacing',
+            message: 'the last cycle granted invitations',
+            lastTransitionTime: '2026-11-25T17:55:00Z',
+          },
+        ],
+        invitesPerInterval: 2,
+        freeSlots: 5,
+        occupancyPercent: 'not a number',
+      },
+    };
+    expect(book.conditionOf('PacingTarget', 'tenant/voice', 'Pacing')).toBeUndefined();
+
+    setLeader(true);
+    advance(1000);
+    book.rewriteAll(undefined, (ref) => (ref.name === 'voice' ? now : undefined));
+
+    const rewritten = lastStatusOf(submitted, 'voice');
+    expect(rewritten?.conditions).toEqual([
+      expect.objectContaining({ type: 'Pacing', status: 'True', lastTransitionTime: '2026-11-25T17:55:00Z' }),
+      expect.objectContaining({ type: 'Accepted', status: 'True' }),
+    ]);
+    expect(rewritten).toMatchObject({ invitesPerInterval: 2, freeSlots: 5 });
+    expect(rewritten).not.toHaveProperty('occupancyPercent');
+    // The first cycle agrees with the holder: nothing flips, so nothing is announced.
+    book.cycleCompleted(anOutcome({}, { key: 'tenant/voice', id: 'Voice:voice' }));
+    expect(book.conditionOf('PacingTarget', 'tenant/voice', 'Pacing')?.lastTransitionTime).toBe(
+      '2026-11-25T17:55:00Z',
+    );
+    expect(events.filter((e) => e.name === 'voice')).toEqual([]);
+  });
+
+  it('seeds a target it may write from the conditions its object holds', () => {
+    const { book } = setUp();
+    const held = [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'ClusterReady',
+        message: 'x',
+        lastTransitionTime: '2026-11-25T17:00:00Z',
+      },
+    ] as const;
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'voice' }, 1, held, 10_000);
+
+    expect(book.conditionOf('PacingTarget', 'tenant/voice', 'Ready')?.lastTransitionTime).toBe(
+      '2026-11-25T17:00:00Z',
+    );
+  });
+
   it('rewrites only the statuses selected (the objects of a shard just gained) when asked to', () => {
     const { book, submitted, forgotten } = setUp();
     submitted.length = 0;
