@@ -136,6 +136,12 @@ export function controllerMetrics(registry: Registry) {
       'Status merge patches that failed.',
       ['kind'],
     ),
+    statusWritesDropped: counter(
+      registry,
+      'pacing_status_writes_dropped_total',
+      'Queued status writes dropped because another replica holds the object now (its Lease or shard moved).',
+      ['kind'],
+    ),
     statusBudgetExhausted: counter(
       registry,
       'pacing_status_write_budget_exhausted_total',

@@ -221,6 +221,13 @@ export class Operator {
       // The book already samples figures per cluster's statusUpdatePeriod; this only stops hot loops.
       statusUpdatePeriodMs: 1000,
       writesPerSecond: options.statusWritesPerSecond ?? 20,
+      // The status book decides what to offer; this drops what was queued before this replica lost the object.
+      mayWrite: (ref) =>
+        this.#mayWriteStatusOf({
+          kind: ref.kind === 'PacingCluster' ? 'PacingCluster' : 'PacingTarget',
+          namespace: ref.namespace,
+          name: ref.name,
+        }),
       ...(options.statusRefreshWritesPerSecond === undefined
         ? {}
         : { refreshWritesPerSecond: options.statusRefreshWritesPerSecond }),

@@ -48,6 +48,12 @@ export interface StatusWriterOptions {
    * reached 160 of a 200 writes/s budget.
    */
   maxWritesInFlight?: number;
+  /**
+   * Whether this instance may write an object now (it holds the object's Lease or shard). Asked right before each
+   * write: a write queued while this instance held the object is dropped once it no longer does, because the new
+   * holder writes that status now, and a write of ours arriving later would put an older view back. Default: always.
+   */
+  mayWrite?: (ref: StatusObjectRef) => boolean;
 }
 
 interface KnownStatus {
@@ -204,6 +210,7 @@ export class StatusWriter {
       maxHoldMs: 2000,
       maxWritesInFlight: Math.max(4, Math.ceil(writesPerSecond / 20)),
       refreshWritesPerSecond: writesPerSecond / 4,
+      mayWrite: () => true,
       ...options,
       writesPerSecond,
     };
@@ -339,6 +346,20 @@ export class StatusWriter {
     return true;
   }
 
+  /** Forgets an object this instance may no longer write (see StatusWriterOptions.mayWrite); true when it did. */
+  #dropIfNotOurs(key: string, entry: KnownStatus): boolean {
+    if (this.#o.mayWrite(entry.ref)) return false;
+    this.#setPending(entry, undefined);
+    this.#known.delete(key);
+    this.#metrics.statusWritesDropped.inc({ kind: entry.ref.kind });
+    const { kind, namespace, name } = entry.ref;
+    this.#o.logger.debug(
+      { kind, namespace, name },
+      'status write dropped: another replica holds the object now',
+    );
+    return true;
+  }
+
   #markArrival(entry: KnownStatus): void {
     entry.pendingSinceMs = this.#o.clock.nowMs();
     entry.pendingSeq = this.#arrivals += 1;
@@ -416,7 +437,7 @@ export class StatusWriter {
         next = this.#due.peek();
       }
       if (next === undefined) break;
-      if (this.#dropIfUnchanged(next.entry)) {
+      if (this.#dropIfUnchanged(next.entry) || this.#dropIfNotOurs(next.key, next.entry)) {
         this.#due.pop();
         continue;
       }
@@ -478,7 +499,7 @@ export class StatusWriter {
 
   async #write(key: string, entry: KnownStatus): Promise<void> {
     const desired = entry.pending;
-    if (!desired) return;
+    if (!desired || this.#dropIfNotOurs(key, entry)) return;
     const labels = { kind: entry.ref.kind };
     this.#setPending(entry, undefined);
     entry.isUrgent = false;

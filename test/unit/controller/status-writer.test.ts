@@ -235,6 +235,44 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('drops a queued write once another replica holds its object, and keeps writing the others', async () => {
+    const ours = new Set(['kept', 'moved']);
+    const { clock, patcher, writer, registry } = aWriter({
+      statusUpdatePeriodMs: 10_000,
+      mayWrite: (ref) => ours.has(ref.name),
+    });
+    writer.update(aRef('kept'), { invites: 1 });
+    writer.update(aRef('moved'), { invites: 1 });
+    await clock.advance(0);
+    writer.update(aRef('kept'), { invites: 2 });
+    writer.update(aRef('moved'), { invites: 2 });
+    ours.delete('moved'); // its shard went to another replica while the write waited for its period
+
+    await clock.advance(10_000);
+
+    expect(patcher.patches.map((p) => `${p.name}:${JSON.stringify(p.patch)}`)).toEqual([
+      'kept:{"invites":1}',
+      'moved:{"invites":1}',
+      'kept:{"invites":2}',
+    ]);
+    expect(writer.pendingCount()).toBe(0);
+    expect(await metric(registry, 'pacing_status_writes_dropped_total')).toBe(1);
+    await writer.close();
+  });
+
+  it('flushes on close only what it may still write (a released Lease hands the rest to the next leader)', async () => {
+    let isLeader = true;
+    const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 60_000, mayWrite: () => isLeader });
+    writer.update(aRef('t'), { invites: 1 });
+    await clock.advance(0);
+    writer.update(aRef('t'), { invites: 2 });
+    isLeader = false;
+
+    await writer.close();
+
+    expect(patcher.patches.map((p) => p.patch)).toEqual([{ invites: 1 }]);
+  });
+
   it('flushes pending writes on close without waiting for the period or the budget', async () => {
     const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 60_000 });
     writer.update(aRef('t'), { invites: 1 });
