@@ -191,11 +191,13 @@ export class Operator {
         shardCount,
         onShardGained: (shard) => this.#onStartedLeading(shard),
         beforeHandBack: (shard, signal) => this.#registry.saveShard(shard, signal),
-        onShardLost: (shard) =>
+        onShardLost: (shard) => {
           this.#log.warn(
             { identity: options.identity, shard },
             'stopped holding a shard; its targets stand by',
-          ),
+          );
+          this.#dropStatusWritesNotOurs();
+        },
       });
       this.#fence = this.#coordinator;
     } else if (leaseOptions !== undefined) {
@@ -203,8 +205,10 @@ export class Operator {
         ...leaseOptions,
         releaseOnStop: true,
         onStartedLeading: () => this.#onStartedLeading(),
-        onStoppedLeading: () =>
-          this.#log.warn({ identity: options.identity }, 'stopped leading; workers stand by'),
+        onStoppedLeading: () => {
+          this.#log.warn({ identity: options.identity }, 'stopped leading; workers stand by');
+          this.#dropStatusWritesNotOurs();
+        },
         onNewLeader: (holder) => this.#log.info({ leader: holder }, 'new leader observed'),
       });
       this.#fence = this.#elector;
@@ -395,6 +399,13 @@ export class Operator {
       [...this.#clusterInformers, ...this.#targetInformers, ...this.#secretInformers].map((i) => i.close()),
     );
     this.#log.info('operator stopped');
+  }
+
+  /** The new holder writes those statuses now; ours would put an older view back (see StatusWriter.mayWrite). */
+  #dropStatusWritesNotOurs(): void {
+    const dropped = this.#statusWriter.forgetNotOurs();
+    if (dropped > 0)
+      this.#log.info({ dropped }, 'dropped queued status writes of objects another replica holds now');
   }
 
   /** Status of a target belongs to the holder of its shard, of a cluster to the holder of shard 0. */

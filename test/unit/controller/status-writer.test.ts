@@ -260,6 +260,26 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('forgets at once everything queued for objects it lost, when told its Lease or shard moved', async () => {
+    const ours = new Set(['a', 'b', 'c']);
+    const { clock, patcher, writer, registry } = aWriter({
+      statusUpdatePeriodMs: 10_000,
+      mayWrite: (ref) => ours.has(ref.name),
+    });
+    for (const name of ['a', 'b', 'c']) writer.update(aRef(name), { invites: 1 });
+    await clock.advance(0);
+    for (const name of ['a', 'b', 'c']) writer.update(aRef(name), { invites: 2 });
+    ours.delete('a');
+    ours.delete('b');
+
+    expect(writer.forgetNotOurs()).toBe(2);
+    expect(writer.pendingCount()).toBe(1);
+    expect(await metric(registry, 'pacing_status_writes_dropped_total')).toBe(2);
+    await clock.advance(10_000);
+    expect(patcher.patches.filter((p) => p.patch['invites'] === 2).map((p) => p.name)).toEqual(['c']);
+    await writer.close();
+  });
+
   it('flushes on close only what it may still write (a released Lease hands the rest to the next leader)', async () => {
     let isLeader = true;
     const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 60_000, mayWrite: () => isLeader });
