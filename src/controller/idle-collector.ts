@@ -119,8 +119,8 @@ export class IdleCollector implements CycleGate {
   }
 }
 
-/** Node's `gc` function when the process runs with `--expose-gc`, else undefined. */
-export function exposedGc(): (() => void) | undefined {
-  const gc: unknown = (globalThis as { gc?: unknown }).gc;
+/** Node's `gc` function (of `scope`, the global by default) when the process runs with `--expose-gc`, else undefined. */
+export function exposedGc(scope: { readonly gc?: unknown } = globalThis): (() => void) | undefined {
+  const gc: unknown = scope.gc;
   return typeof gc === 'function' ? () => void (gc as () => unknown)() : undefined;
 }
