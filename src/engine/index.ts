@@ -15,6 +15,7 @@ export { cycleIdOf, nextSlotStartMs, skippedSlotCount } from './cycle-slots.js';
 export type {
   AllowanceAnswer,
   AllowanceEntry,
+  AllowanceHeader,
   AllowanceRequest,
   EngagementExchange,
   EngagementTargetReport,
@@ -37,6 +38,7 @@ export type {
   DecisionInput,
   DecisionOutput,
   PacingDecider,
+  DecisionInSlices,
   TargetDecision,
   TargetFigures,
 } from './pacing-decider.js';
