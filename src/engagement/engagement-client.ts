@@ -3,7 +3,6 @@ import { request, type Dispatcher } from 'undici';
 import {
   EngagementWireAnswerSchema,
   decodeEngagementAnswer,
-  encodeEngagementChunk,
   encodeEngagementRequest,
   readBoundedBody,
   type EngagementRequestInput,
@@ -121,12 +120,6 @@ const MAX_REPORTED_ISSUES = 10;
 // gzip level 4 halves the compression CPU of level 6 for about 6 % more bytes (io-bench: 8.9 vs 8.4 B/target).
 const GZIP_LEVEL = 4;
 
-/** What one chunk's answer says: reports of its targets, and the targets in error. */
-interface ChunkReports {
-  targets: EngagementTargetReport[];
-  targetErrors: EngagementTargetError[];
-}
-
 type AttemptOutcome =
   | {
       kind: 'answer';
@@ -189,49 +182,6 @@ export class EngagementClient {
    * chunk fails as a whole; per-target problems come back in `targetErrors`. A caller abort rethrows its reason.
    */
   async exchange(input: EngagementRequestInput, signal?: AbortSignal): Promise<EngagementExchangeResult> {
-    const chunks = encodeEngagementRequest(input, this.#maxTargetsPerRequest);
-    return this.#exchangeChunks(input.cycleId, chunks.length, (index) => chunks[index]!, signal);
-  }
-
-  /**
-   * Like {@link exchange}, for `count` targets that all go out under one fencing token (`fence`, if any) and that
-   * `produce(from, to)` gives when their chunk's turn comes: the caller decides the next targets while the
-   * platform works on the chunks already sent.
-   */
-  async exchangeProduced(
-    header: Omit<EngagementRequestInput, 'targets'>,
-    count: number,
-    fence: string | undefined,
-    produce: (from: number, to: number) => EngagementRequestInput['targets'],
-    signal?: AbortSignal,
-  ): Promise<EngagementExchangeResult> {
-    const size = this.#maxTargetsPerRequest;
-    const parts = Math.max(1, Math.ceil(count / size));
-    return this.#exchangeChunks(
-      header.cycleId,
-      parts,
-      (index) =>
-        encodeEngagementChunk(
-          header,
-          produce(index * size, Math.min(count, (index + 1) * size)),
-          [index, parts],
-          fence,
-        ),
-      signal,
-    );
-  }
-
-  /**
-   * Builds and sends the chunks one after another, up to `maxConcurrentRequests` in flight: each chunk's request
-   * is on its way (the event loop turned) before the next chunk is built, so a slow `chunkAt` overlaps with the
-   * platform's work on the chunks before it. After a failure no chunk is started and the exchange fails at once.
-   */
-  async #exchangeChunks(
-    cycleId: number,
-    chunkCount: number,
-    chunkAt: (index: number) => EngagementWireRequest,
-    signal: AbortSignal | undefined,
-  ): Promise<EngagementExchangeResult> {
     const startedMs = this.#options.clock.nowMs();
     const transfer: EngagementTransfer = {
       durationMs: 0,
@@ -240,48 +190,31 @@ export class EngagementClient {
       chunks: 0,
       attempts: 0,
     };
-    // Each answer is read as it arrives, while later chunks are still out; the reports keep chunk order.
-    const reports: ChunkReports[] = [];
-    const inFlight = new Set<Promise<void>>();
-    let hasFailed = false;
-    let fail!: (error: unknown) => void;
-    const failed = new Promise<never>((_, reject) => {
-      fail = (error) => {
-        hasFailed = true;
-        reject(error);
-      };
-    });
-    failed.catch(() => undefined); // observed through the race below
-    const sendAll = async (): Promise<void> => {
-      for (let index = 0; index < chunkCount && !hasFailed; index++) {
-        if (index > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        while (inFlight.size >= this.#maxConcurrentRequests) await Promise.race(inFlight);
-        if (hasFailed) return;
-        if (signal?.aborted) throw signal.reason;
-        const chunk = chunkAt(index);
-        const body = gzipSync(JSON.stringify(chunk), { level: GZIP_LEVEL });
-        transfer.chunks += 1;
-        const sending: Promise<void> = this.#sendChunk(body, transfer, signal)
-          .then((answer) => {
-            const read: ChunkReports = { targets: [], targetErrors: [] };
-            this.#collect(chunk, answer, read.targets, read.targetErrors);
-            reports[index] = read;
-          })
-          .catch(fail)
-          .finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
-      }
-      await Promise.all(inFlight);
-    };
-    await Promise.race([sendAll(), failed]);
     const targets: EngagementTargetReport[] = [];
     const targetErrors: EngagementTargetError[] = [];
-    for (const read of reports) {
-      for (const report of read.targets) targets.push(report);
-      for (const error of read.targetErrors) targetErrors.push(error);
-    }
+    const chunks = [...encodeEngagementRequest(input, this.#maxTargetsPerRequest)];
+    const answers: unknown[] = [];
+    let next = 0;
+    let hasFailed = false;
+    // Each lane sends the next unsent chunk until none is left; after a failure no lane starts another chunk
+    // (the exchange fails as a whole, as it did one chunk at a time).
+    const lane = async (): Promise<void> => {
+      while (next < chunks.length && !hasFailed) {
+        const index = next++;
+        const body = gzipSync(JSON.stringify(chunks[index]), { level: GZIP_LEVEL });
+        transfer.chunks += 1;
+        try {
+          answers[index] = await this.#sendChunk(body, transfer, signal);
+        } catch (error) {
+          hasFailed = true;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#maxConcurrentRequests, chunks.length) }, lane));
+    chunks.forEach((chunk, index) => this.#collect(chunk, answers[index], targets, targetErrors));
     transfer.durationMs = this.#options.clock.nowMs() - startedMs;
-    return { cycleId, targets, targetErrors, transfer };
+    return { cycleId: input.cycleId, targets, targetErrors, transfer };
   }
 
   async #sendChunk(

@@ -133,7 +133,7 @@ export function zeroOutcome(
 }
 
 /** The engine re-checks the policy invariants it is responsible for: paused is 0, integer, ≥ 0, ≤ cap. */
-export function allowedInvites(target: TargetConfig, decision: TargetDecision): number {
+function allowedInvites(target: TargetConfig, decision: TargetDecision): number {
   if (target.isPaused) return 0;
   const raw = Number.isFinite(decision.invites) ? Math.floor(decision.invites) : 0;
   return Math.min(Math.max(0, raw), target.maxInvitesPerInterval ?? Number.POSITIVE_INFINITY);

@@ -1,8 +1,6 @@
-import type { EngagementClient, EngagementExchangeResult } from '../engagement/index.js';
+import type { EngagementClient } from '../engagement/index.js';
 import type {
   AllowanceAnswer,
-  AllowanceEntry,
-  AllowanceHeader,
   AllowanceRequest,
   EngagementExchange,
   EngagementTargetReport,
@@ -22,37 +20,22 @@ export class HttpEngagementExchange implements EngagementExchange {
 
   /** Publishes one cycle's allowances and returns the reports per target. */
   async exchange(request: AllowanceRequest, signal: AbortSignal): Promise<AllowanceAnswer> {
-    return answerOf(await this.#client.exchange(request, signal));
+    const result = await this.#client.exchange(request, signal);
+    // The usual answer: every target reported, none in error; no table by id to build.
+    if (result.targetErrors.length === 0) return { cycleId: result.cycleId, targets: result.targets };
+    const reports = new Map<string, EngagementTargetReport>(result.targets.map((t) => [t.id, t]));
+    for (const error of result.targetErrors) {
+      const known = reports.get(error.targetId);
+      reports.set(error.targetId, {
+        id: error.targetId,
+        pending: known?.pending ?? 0,
+        sentTotal: known?.sentTotal ?? 0,
+        acceptedTotal: known?.acceptedTotal ?? 0,
+        declinedTotal: known?.declinedTotal ?? 0,
+        expiredTotal: known?.expiredTotal ?? 0,
+        error: { code: error.platformCode ?? error.reason, message: error.message },
+      });
+    }
+    return { cycleId: result.cycleId, targets: [...reports.values()] };
   }
-
-  /** The same, for targets produced chunk by chunk (see EngagementExchange.exchangeProduced). */
-  async exchangeProduced(
-    header: AllowanceHeader,
-    count: number,
-    fence: string | undefined,
-    produce: (from: number, to: number) => AllowanceEntry[],
-    signal: AbortSignal,
-  ): Promise<AllowanceAnswer> {
-    return answerOf(await this.#client.exchangeProduced(header, count, fence, produce, signal));
-  }
-}
-
-/** The client's result as the engine reads it: targets in error become reports with `error`. */
-function answerOf(result: EngagementExchangeResult): AllowanceAnswer {
-  // The usual answer: every target reported, none in error; no table by id to build.
-  if (result.targetErrors.length === 0) return { cycleId: result.cycleId, targets: result.targets };
-  const reports = new Map<string, EngagementTargetReport>(result.targets.map((t) => [t.id, t]));
-  for (const error of result.targetErrors) {
-    const known = reports.get(error.targetId);
-    reports.set(error.targetId, {
-      id: error.targetId,
-      pending: known?.pending ?? 0,
-      sentTotal: known?.sentTotal ?? 0,
-      acceptedTotal: known?.acceptedTotal ?? 0,
-      declinedTotal: known?.declinedTotal ?? 0,
-      expiredTotal: known?.expiredTotal ?? 0,
-      error: { code: error.platformCode ?? error.reason, message: error.message },
-    });
-  }
-  return { cycleId: result.cycleId, targets: [...reports.values()] };
 }

@@ -15,7 +15,6 @@ export { cycleIdOf, nextSlotStartMs, skippedSlotCount } from './cycle-slots.js';
 export type {
   AllowanceAnswer,
   AllowanceEntry,
-  AllowanceHeader,
   AllowanceRequest,
   EngagementExchange,
   EngagementTargetReport,
@@ -38,7 +37,6 @@ export type {
   DecisionInput,
   DecisionOutput,
   PacingDecider,
-  DecisionInSlices,
   TargetDecision,
   TargetFigures,
 } from './pacing-decider.js';

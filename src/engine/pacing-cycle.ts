@@ -1,24 +1,12 @@
+import { STALE_FENCE_CODE } from '../api/protocol/index.js';
 import type { Clock } from './clock.js';
 import type { ClusterConfig } from './cluster-config.js';
 import type { CycleOutcome, InputHealth, TargetOutcome } from './cycle-outcome.js';
-import {
-  finish,
-  notPublished,
-  policyFailed,
-  settlePublication,
-  describe,
-  type CycleMarks,
-  type ExchangeResult,
-  type StatsHealth,
-} from './cycle-settlement.js';
-import { fencingTokens, groupNamesOf, heldTargets, indexesIn, selectionOf } from './cycle-targets.js';
-import { CycleVerdicts, zeroOutcome } from './cycle-verdicts.js';
-import { decisionInputOf } from './decision-input.js';
-import { publishWhileDeciding } from './overlapped-publication.js';
 import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
-import type { LeaseFence } from './lease-fence.js';
+import { fencingTokenOf, holdsTarget, type LeaseFence } from './lease-fence.js';
 import type { LearnedState } from './learned-state.js';
-import type { PacingDecider } from './pacing-decider.js';
+import { reportsById, type PacingDecider } from './pacing-decider.js';
+import { CycleVerdicts, zeroOutcome } from './cycle-verdicts.js';
 import type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
 import type { TargetConfig } from './target-config.js';
 
@@ -68,6 +56,12 @@ export interface CycleResult {
   readonly reports: ReadonlyMap<string, EngagementTargetReport>;
 }
 
+/** What an outcome keeps of a statistics reading. */
+interface StatsHealth {
+  readonly health: InputHealth;
+  readonly ageMs?: number | undefined;
+}
+
 type StatsReading =
   | { readonly snapshot: EngineStatsSnapshot; readonly health: InputHealth; readonly ageMs: number }
   | { readonly snapshot?: undefined; readonly health: InputHealth; readonly ageMs?: number | undefined };
@@ -90,15 +84,6 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   // From here on only the health is kept: the snapshot (about 10 MB at 50,000 agents) is not held through the
   // publish phase once decided.
   const stats: StatsHealth = { health: reading.health, ageMs: reading.ageMs };
-
-  // 2–5 at once where the publication can overlap the decision (see publishWhileDeciding); else one after another.
-  if (reading.snapshot !== undefined) {
-    const overlapped = await publishWhileDeciding(input, targets, ports, reading.snapshot, stats, {
-      startedAtMs,
-      statsReadAtMs,
-    });
-    if (overlapped !== undefined) return overlapped;
-  }
 
   // 2. Decide, or fail safe to zeros with the statistics' reason.
   let verdicts: CycleVerdicts;
@@ -172,18 +157,116 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
       return fence === undefined ? { id: t.id, invites, groups } : { id: t.id, invites, groups, fence };
     }),
   };
-  let exchanged: ExchangeResult;
   try {
-    exchanged = { answer: await ports.engagement.exchange(request, signal) };
+    const answer = await ports.engagement.exchange(request, signal);
+    const reports = reportsById(answer);
+    const outcomes = publishable.map((t, p) => verdicts.outcomeOf(at[p]!, reports.get(t.id)));
+    for (const outcome of lost) outcomes.push(outcome);
+    const isFenced = publishable.every((_, p) => outcomes[p]!.detailReason === STALE_FENCE_CODE);
+    if (isFenced) {
+      // The platform applied a newer leader's publish first: this replica lost the lease while its publish was on
+      // the way. Nothing of it was applied, so the cycle counts as not published, like a failed fence.
+      const fenced: InputHealth = {
+        isHealthy: false,
+        reason: 'Fenced',
+        message: 'the engagement platform refused a stale fencing token: another replica published since',
+      };
+      return {
+        outcome: finish(input, ports, marks, false, stats, fenced, outcomes),
+        learnedState: input.learnedState,
+        reports: input.reports,
+      };
+    }
+    const health: InputHealth = {
+      isHealthy: true,
+      reason: 'Exchanged',
+      message: `cycle ${input.cycleId} published`,
+    };
+    return {
+      outcome: finish(input, ports, marks, true, stats, health, outcomes),
+      learnedState,
+      reports: withGoodReports(input.reports, answer.targets),
+    };
   } catch (error) {
-    exchanged = { error };
+    const message = `engagement exchange failed: ${describe(error)}`;
+    const outcomes = publishable.map((_, p) => verdicts.zeroOf(at[p]!, 'EngagementUnreachable', message));
+    for (const outcome of lost) outcomes.push(outcome);
+    const health: InputHealth = {
+      isHealthy: false,
+      reason: 'Unreachable',
+      message,
+      errorCode: codeOf(error),
+    };
+    // The policy saw no effect of its decision, so its state does not advance either.
+    return {
+      outcome: finish(input, ports, marks, true, stats, health, outcomes),
+      learnedState: input.learnedState,
+      reports: input.reports,
+    };
   }
-  return settlePublication(
-    { input, ports, marks, stats },
-    { publishable, at, lost },
-    verdicts,
-    learnedState,
-    exchanged,
+}
+
+/**
+ * The reports to carry on: the previous ones with this answer's good reports laid over them. A target in error
+ * may come back without counters; keeping its last good report means the next good one yields the true delta
+ * instead of everything since the platform started.
+ */
+function withGoodReports(
+  previous: ReadonlyMap<string, EngagementTargetReport>,
+  answered: readonly EngagementTargetReport[],
+): ReadonlyMap<string, EngagementTargetReport> {
+  // Copied with forEach: the Map constructor would allocate an entry pair per report.
+  const merged = new Map<string, EngagementTargetReport>();
+  previous.forEach((report, id) => merged.set(id, report));
+  for (const report of answered) if (report.error === undefined) merged.set(report.id, report);
+  return merged;
+}
+
+/** The index in `all` of each of `some`, a subsequence of `all` in the same order. */
+function indexesIn(all: readonly TargetConfig[], some: readonly TargetConfig[]): readonly number[] {
+  const at = new Array<number>(some.length);
+  if (some === all) {
+    for (let i = 0; i < all.length; i++) at[i] = i;
+    return at;
+  }
+  for (let i = 0, s = 0; i < all.length && s < some.length; i++) if (all[i] === some[s]) at[s++] = i;
+  return at;
+}
+
+/** A target's fencing token by key: one lookup for the whole cycle unsharded, one per shard when sharded. */
+function fencingTokens(fence: LeaseFence): (targetKey: string) => string | undefined {
+  if (fence.shards === undefined) {
+    const token = fence.fencingToken?.();
+    return () => token;
+  }
+  return (targetKey) => fencingTokenOf(fence, targetKey);
+}
+
+/** The group names a target is published with, kept per target config (which lives until its spec changes). */
+const groupNames = new WeakMap<TargetConfig, readonly string[]>();
+function groupNamesOf(target: TargetConfig): readonly string[] {
+  let names = groupNames.get(target);
+  if (names === undefined) {
+    names = target.groups.map((g) => g.name);
+    groupNames.set(target, names);
+  }
+  return names;
+}
+
+/** Unsharded every target follows the one lease (checked as a whole); sharded, each its shard's lease. */
+function heldTargets(
+  targets: readonly TargetConfig[],
+  fence: LeaseFence,
+  nowMs: number,
+  heldSinceAtMostMs?: number,
+  onlyShards?: ReadonlySet<number>,
+): readonly TargetConfig[] {
+  const shards = fence.shards;
+  if (shards === undefined) return targets;
+  return targets.filter(
+    (t) =>
+      (onlyShards === undefined || onlyShards.has(shards.shardOf(t.key))) &&
+      holdsTarget(fence, t.key, nowMs, heldSinceAtMostMs),
   );
 }
 
@@ -238,18 +321,161 @@ function decide(
 ): { verdicts: CycleVerdicts; learnedState: LearnedState } {
   const { cluster } = input;
   try {
-    const output = ports.decider.decide(decisionInputOf(input, targets, ports, snapshot));
+    const cut = ports.fence.shards === undefined ? snapshot : snapshotOfHeld(snapshot, targets);
+    const output = ports.decider.decide({
+      nowMs: ports.clock.nowMs(),
+      cycleId: input.cycleId,
+      intervalMs: cluster.refreshPeriodMs,
+      policy: cluster.policy,
+      snapshot: cut,
+      targets,
+      capacityPeers: ports.fence.shards === undefined ? undefined : peersSharing(input.targets, targets, cut),
+      reports: input.reports,
+      learnedState: input.learnedState,
+    });
     return {
       verdicts: CycleVerdicts.decided(targets, output.targets, cluster.policy),
       learnedState: output.learnedState,
     };
   } catch (error) {
+    const message = `the ${cluster.policy} policy failed: ${describe(error)}`;
     return {
-      verdicts: CycleVerdicts.failed(targets, {
-        reason: 'PolicyFailed',
-        message: policyFailed(cluster, error),
-      }),
+      verdicts: CycleVerdicts.failed(targets, { reason: 'PolicyFailed', message }),
       learnedState: input.learnedState,
     };
   }
+}
+
+/**
+ * Sharded: the snapshot cut down to the agents and queues the held targets name, so that a replica's decision
+ * costs in proportion to its own shards, not to the whole cluster's snapshot. Only when every group is an agent
+ * list: a skill expression or a group name may match any agent, so then the whole snapshot is kept. The decision
+ * is the same either way: agent lists resolve by id, and shared capacity is split among every target of the
+ * cluster (peers' targets included, see capacityPeers), so no agent outside the cut matters to the split.
+ */
+function snapshotOfHeld(
+  snapshot: EngineStatsSnapshot,
+  targets: readonly TargetConfig[],
+): EngineStatsSnapshot {
+  const agentIds = new Set<string>();
+  for (const target of targets) {
+    for (const group of target.groups) {
+      if (group.agents === undefined) return snapshot;
+      for (const id of group.agents) agentIds.add(id);
+    }
+  }
+  const queues = new Set(targets.map((t) => `${t.virtualQueue}:${t.media}`));
+  return {
+    ...snapshot,
+    agents: snapshot.agents.filter((a) => agentIds.has(a.id)),
+    virtualQueues: snapshot.virtualQueues.filter((q) => queues.has(`${q.name}:${q.media}`)),
+  };
+}
+
+/**
+ * What the held targets read from the statistics source: the agents of their groups (by id, group name or skill
+ * expression) and their virtual queues. Every agent a held target resolves to is in the answer, and with it every
+ * peer target that shares it, so the shared-capacity split of those agents is the one the whole snapshot gives.
+ */
+function selectionOf(targets: readonly TargetConfig[]): EngineStatsSelection {
+  const agentIds = new Set<string>();
+  const agentGroups = new Set<string>();
+  const skillExpressions = new Set<string>();
+  const virtualQueues = new Set<string>();
+  for (const target of targets) {
+    virtualQueues.add(target.virtualQueue);
+    for (const group of target.groups) {
+      if (group.agents !== undefined) for (const id of group.agents) agentIds.add(id);
+      else if (group.skillExpression !== undefined) skillExpressions.add(group.skillExpression);
+      else agentGroups.add(group.name);
+    }
+  }
+  return {
+    agentIds: [...agentIds],
+    agentGroups: [...agentGroups],
+    skillExpressions: [...skillExpressions],
+    virtualQueues: [...virtualQueues],
+  };
+}
+
+/**
+ * The cluster's targets this instance does not decide (their shards belong to peers) that may share an agent of
+ * the cut snapshot: a peer none of whose groups can match one of its agents takes no part in their split, and
+ * observing it would only cost (20,000 peers of a 30,000-target cluster on three shards). A skill expression may
+ * match any agent, so such a peer is always kept.
+ */
+function peersSharing(
+  all: readonly TargetConfig[],
+  held: readonly TargetConfig[],
+  cut: EngineStatsSnapshot,
+): TargetConfig[] | undefined {
+  if (all.length === held.length) return undefined;
+  const mine = new Set(held);
+  const agentIds = new Set<string>();
+  const groupNames = new Set<string>();
+  for (const agent of cut.agents) {
+    agentIds.add(agent.id);
+    for (const group of agent.groups) groupNames.add(group);
+  }
+  const mayShare = (target: TargetConfig): boolean =>
+    target.groups.some((group) =>
+      group.agents !== undefined
+        ? group.agents.some((id) => agentIds.has(id))
+        : group.skillExpression !== undefined || groupNames.has(group.name),
+    );
+  return all.filter((t) => !mine.has(t) && mayShare(t));
+}
+
+function notPublished(reason: string): InputHealth {
+  return { isHealthy: true, reason, message: 'nothing was published this cycle' };
+}
+
+/** When the cycle started and when its statistics and decision phases ended. */
+interface CycleMarks {
+  readonly startedAtMs: number;
+  readonly statsReadAtMs: number;
+  readonly decidedAtMs: number;
+}
+
+function finish(
+  input: CycleInput,
+  ports: CyclePorts,
+  marks: CycleMarks,
+  isPublished: boolean,
+  stats: StatsHealth,
+  engagement: InputHealth,
+  targets: readonly TargetOutcome[],
+): CycleOutcome {
+  const endedAtMs = ports.clock.nowMs();
+  return {
+    clusterKey: input.cluster.key,
+    cycleId: input.cycleId,
+    slotStartMs: input.slotStartMs,
+    startedAtMs: marks.startedAtMs,
+    durationMs: Math.max(0, endedAtMs - marks.startedAtMs),
+    phasesMs: {
+      stats: marks.statsReadAtMs - marks.startedAtMs,
+      decide: marks.decidedAtMs - marks.statsReadAtMs,
+      publish: Math.max(0, endedAtMs - marks.decidedAtMs),
+    },
+    isPublished,
+    stats: { ...stats.health, ageMs: stats.ageMs },
+    engagement,
+    targets,
+    ...(ports.fence.shards === undefined ? {} : { clusterTargetCount: input.targets.length }),
+    ...(input.onlyShards === undefined ? {} : { isCatchUp: true }),
+  };
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
 }

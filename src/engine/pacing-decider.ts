@@ -66,14 +66,6 @@ export interface DecisionOutput {
   readonly learnedState: LearnedState;
 }
 
-/** One decision taken a slice of targets at a time (see {@link PacingDecider.begin}). */
-export interface DecisionInSlices {
-  /** Decides the next `count` targets of the input, in order (fewer at the end), and returns their decisions. */
-  next(count: number): readonly TargetDecision[];
-  /** Every decision and the next learned state; call once every target is decided. */
-  finish(): DecisionOutput;
-}
-
 /**
  * Port to the pure pacing code (observation builder, guard chain, policy). Must be deterministic and must not
  * do I/O; it throws only on a bug, which the engine turns into 0 invitations for every target.
@@ -81,11 +73,6 @@ export interface DecisionInSlices {
 export interface PacingDecider {
   /** Decides the invitations of every target for one interval. */
   decide(input: DecisionInput): DecisionOutput;
-  /**
-   * The same decision a slice of targets at a time, so that the engine can publish the first targets while it
-   * decides the others; optional (the engine then decides everything first).
-   */
-  begin?(input: DecisionInput): DecisionInSlices;
 }
 
 /** Turns an exchange answer into the per-target report map the next decision reads. */

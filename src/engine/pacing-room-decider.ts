@@ -1,5 +1,5 @@
 import {
-  RoundInSlices,
+  decideRound,
   type AgentIndex,
   type CounterMemoryEntry,
   type EngagementReportInput,
@@ -7,13 +7,7 @@ import {
 } from '../pacing/index.js';
 import { isPlainObject } from '../api/protocol/index.js';
 import type { LearnedState } from './learned-state.js';
-import type {
-  DecisionInSlices,
-  DecisionInput,
-  DecisionOutput,
-  PacingDecider,
-  TargetDecision,
-} from './pacing-decider.js';
+import type { DecisionInput, DecisionOutput, PacingDecider, TargetDecision } from './pacing-decider.js';
 import type { TargetConfig } from './target-config.js';
 
 /**
@@ -39,13 +33,6 @@ export class PacingRoomDecider implements PacingDecider {
 
   /** Decides one interval for every target. */
   decide(input: DecisionInput): DecisionOutput {
-    const slices = this.begin(input);
-    slices.next(input.targets.length);
-    return slices.finish();
-  }
-
-  /** The same decision a slice of targets at a time: group resolution and the capacity split happen here. */
-  begin(input: DecisionInput): DecisionInSlices {
     const { memory, states } =
       this.#last !== undefined && input.learnedState === this.#last.learned
         ? this.#last.split
@@ -55,7 +42,7 @@ export class PacingRoomDecider implements PacingDecider {
     const targetInputs = new Array<TargetInput>(input.targets.length + peers.length);
     for (let i = 0; i < input.targets.length; i++) targetInputs[i] = this.#inputOf(input.targets[i]!);
     for (let i = 0; i < peers.length; i++) targetInputs[input.targets.length + i] = this.#inputOf(peers[i]!);
-    const round = new RoundInSlices(
+    const round = decideRound(
       input.policy,
       {
         nowMs: input.nowMs,
@@ -75,34 +62,25 @@ export class PacingRoomDecider implements PacingDecider {
       { explain: false },
       input.targets.length,
     );
-    const decided: TargetDecision[] = [];
-    return {
-      next: (count) => {
-        const slice = round.next(count).map((decision) => {
-          const problems = round.problemsOf(decision.targetId);
-          return {
-            id: decision.targetId,
-            invites: problems === undefined ? decision.invites : 0,
-            reason: problems === undefined ? decision.reason : 'InvalidSkillExpression',
-            message: problems === undefined ? decision.message : problems.join('; '),
-            figures: decision.figures,
-          };
-        });
-        for (const target of slice) decided.push(target);
-        return slice;
-      },
-      finish: () => {
-        const result = round.result();
-        this.#agentIndex = result.agentIndex;
-        const learned: Record<string, unknown> = {};
-        for (const target of decided) {
-          learned[target.id] = { pacing: result.states[target.id], counters: result.memory[target.id] };
-        }
-        // The round builds fresh records and nobody writes to them afterwards, so they can be reused.
-        this.#last = { learned, split: { memory: result.memory, states: result.states } };
-        return { targets: decided, learnedState: learned satisfies LearnedState };
-      },
-    };
+    this.#agentIndex = round.agentIndex;
+    const learned: Record<string, unknown> = {};
+    const targets = new Array<TargetDecision>(round.decisions.length);
+    for (let i = 0; i < round.decisions.length; i++) {
+      const decision = round.decisions[i]!;
+      const id = decision.targetId;
+      learned[id] = { pacing: round.states[id], counters: round.memory[id] };
+      const problems = round.problems[id];
+      targets[i] = {
+        id,
+        invites: problems === undefined ? decision.invites : 0,
+        reason: problems === undefined ? decision.reason : 'InvalidSkillExpression',
+        message: problems === undefined ? decision.message : problems.join('; '),
+        figures: decision.figures,
+      };
+    }
+    // decideRound builds fresh records every round and nobody writes to them afterwards, so they can be reused.
+    this.#last = { learned, split: { memory: round.memory, states: round.states } };
+    return { targets, learnedState: learned satisfies LearnedState };
   }
 
   #inputOf(target: TargetConfig): TargetInput {

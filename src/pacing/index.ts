@@ -26,7 +26,7 @@ export {
   type PacingDecision,
   type TargetState,
 } from './decide-all.js';
-export { decideRound, RoundInSlices, type DecideRoundResult } from './decide-round.js';
+export { decideRound, type DecideRoundResult } from './decide-round.js';
 export {
   evaluateGuards,
   guardCap,

@@ -28,47 +28,34 @@ export function encodeEngagementRequest(
     }
   }
   if (slices.length === 0) slices.push({ fence: undefined, targets: [] });
-  return slices.map((slice, part) =>
-    encodeEngagementChunk(request, slice.targets, [part, slices.length], slice.fence),
-  );
-}
-
-/**
- * One wire chunk: `targets` (all published under `fence`, if any) as part `part[0]` of `part[1]` of the request
- * whose header `request` gives; group names go into the chunk's own table, each once.
- */
-export function encodeEngagementChunk(
-  request: Omit<EngagementRequestInput, 'targets'>,
-  targets: EngagementRequestInput['targets'],
-  part: readonly [number, number],
-  fence: string | undefined,
-): EngagementWireRequest {
-  const groupIndex = new Map<string, number>();
-  const groups: string[] = [];
-  const tuples: [string, number, number[]][] = targets.map((t) => [
-    t.id,
-    t.invites,
-    t.groups.map((g) => {
-      let i = groupIndex.get(g);
-      if (i === undefined) {
-        i = groups.length;
-        groupIndex.set(g, i);
-        groups.push(g);
-      }
-      return i;
-    }),
-  ]);
-  return {
-    v: ENGAGEMENT_WIRE_VERSION,
-    cluster: request.clusterId,
-    cycle: request.cycleId,
-    intervalMs: request.intervalMs,
-    publisher: request.publisher,
-    part: [part[0], part[1]],
-    ...(fence === undefined ? {} : { fence }),
-    groups,
-    targets: tuples,
-  };
+  return slices.map((slice, part) => {
+    const groupIndex = new Map<string, number>();
+    const groups: string[] = [];
+    const targets: [string, number, number[]][] = slice.targets.map((t) => [
+      t.id,
+      t.invites,
+      t.groups.map((g) => {
+        let i = groupIndex.get(g);
+        if (i === undefined) {
+          i = groups.length;
+          groupIndex.set(g, i);
+          groups.push(g);
+        }
+        return i;
+      }),
+    ]);
+    return {
+      v: ENGAGEMENT_WIRE_VERSION,
+      cluster: request.clusterId,
+      cycle: request.cycleId,
+      intervalMs: request.intervalMs,
+      publisher: request.publisher,
+      part: [part, slices.length],
+      ...(slice.fence === undefined ? {} : { fence: slice.fence }),
+      groups,
+      targets,
+    };
+  });
 }
 
 /** The targets grouped by fencing token, in order of first appearance (one group when none has a token). */

@@ -118,52 +118,6 @@ describe('EngagementClient against the reference engagement and token servers on
     ]);
   });
 
-  it('sends targets produced chunk by chunk, each range once and in order, under one fencing token', async () => {
-    const ranges: string[] = [];
-    const { targets: _, ...header } = aRequest(7);
-    const result = await aClient({ maxTargetsPerRequest: 2 }).exchangeProduced(
-      header,
-      3,
-      '42',
-      (from, to) => {
-        ranges.push(`${from}-${to}`);
-        return TARGETS.slice(from, to).map((id) => ({ id, invites: 1, groups: ['Proactive Chat'] }));
-      },
-    );
-
-    expect(ranges).toEqual(['0-2', '2-3']);
-    expect(result.targets.map((t) => t.id)).toEqual(TARGETS);
-    expect(
-      platform
-        .publications()
-        .map((p) => [p.part, p.parts, p.targets, p.fence])
-        .sort(),
-    ).toEqual([
-      [0, 2, 2, '42'],
-      [1, 2, 1, '42'],
-    ]);
-  });
-
-  it('produces no further chunk once the caller aborts, and rethrows the abort reason', async () => {
-    const abort = new AbortController();
-    const ranges: string[] = [];
-    const { targets: _, ...header } = aRequest(8);
-    const exchange = aClient({ maxTargetsPerRequest: 1 }).exchangeProduced(
-      header,
-      3,
-      undefined,
-      (from, to) => {
-        ranges.push(`${from}-${to}`);
-        if (from === 1) abort.abort(new Error('cycle timed out'));
-        return TARGETS.slice(from, to).map((id) => ({ id, invites: 1, groups: ['Proactive Chat'] }));
-      },
-      abort.signal,
-    );
-
-    await expect(exchange).rejects.toThrow('cycle timed out');
-    expect(ranges).toEqual(['0-1', '1-2']);
-  });
-
   it.each([
     [1, [0]],
     [4, [0, 1, 2]],

@@ -1,13 +1,10 @@
 import pino from 'pino';
 import type {
   AllowanceAnswer,
-  AllowanceEntry,
-  AllowanceHeader,
   AllowanceRequest,
   ClusterConfig,
   CycleOutcome,
   CycleOutcomeSink,
-  DecisionInSlices,
   DecisionInput,
   DecisionOutput,
   EngagementExchange,
@@ -141,66 +138,6 @@ export class FakeDecider implements PacingDecider {
       })),
       learnedState: learned,
     };
-  }
-}
-
-/** {@link FakeDecider} that can also decide a slice at a time (PacingDecider.begin); `failAt` throws in that slice. */
-export class FakeSlicedDecider extends FakeDecider {
-  /** Throws in the slice that starts at this target index. */
-  failAt: number | undefined;
-  readonly events: string[];
-
-  constructor(events: string[] = []) {
-    super();
-    this.events = events;
-  }
-
-  begin(input: DecisionInput): DecisionInSlices {
-    const whole = this.decide(input);
-    let decided = 0;
-    return {
-      next: (count) => {
-        if (this.failAt === decided) throw new Error('policy bug');
-        const slice = whole.targets.slice(decided, decided + count);
-        this.events.push(`decide ${decided}-${decided + slice.length}`);
-        decided += slice.length;
-        return slice;
-      },
-      finish: () => whole,
-    };
-  }
-}
-
-/** {@link FakeEngagement} that also takes produced chunks (EngagementExchange.exchangeProduced) of `chunkSize`. */
-export class FakeProducedEngagement extends FakeEngagement {
-  chunkSize = 2;
-  readonly events: string[];
-  /** Called after each chunk is sent (a test flips the lease here). */
-  afterChunk: ((index: number) => void) | undefined;
-  readonly fences: (string | undefined)[] = [];
-
-  constructor(events: string[] = []) {
-    super();
-    this.events = events;
-  }
-
-  async exchangeProduced(
-    header: AllowanceHeader,
-    count: number,
-    fence: string | undefined,
-    produce: (from: number, to: number) => AllowanceEntry[],
-  ): Promise<AllowanceAnswer> {
-    const targets: AllowanceEntry[] = [];
-    const parts = Math.max(1, Math.ceil(count / this.chunkSize));
-    for (let index = 0; index < parts; index++) {
-      await Promise.resolve();
-      const chunk = produce(index * this.chunkSize, Math.min(count, (index + 1) * this.chunkSize));
-      this.events.push(`send ${chunk.map((t) => t.id).join(',')}`);
-      this.fences.push(fence);
-      targets.push(...chunk);
-      this.afterChunk?.(index);
-    }
-    return this.exchange({ ...header, targets });
   }
 }
 

@@ -12,8 +12,6 @@ import {
   aTarget,
   FakeDecider,
   FakeEngagement,
-  FakeProducedEngagement,
-  FakeSlicedDecider,
   FakeStats,
   ShardSwitchFence,
   SwitchFence,
@@ -522,112 +520,5 @@ describe('runPacingCycle with sharded leases', () => {
     expect(engagement.requests).toHaveLength(0);
     expect(result.outcome.isPublished).toBe(false);
     expect(result.outcome.targets.map((t) => [t.key, t.reason])).toEqual([['tenant-a/support', 'LeaseLost']]);
-  });
-});
-
-describe('runPacingCycle publishing while it decides (a decider with slices, an exchange that takes produced chunks)', () => {
-  const five = () => ['a', 'b', 'c', 'd', 'e'].map((name) => aTarget(name));
-
-  function setUpOverlap(targets: TargetConfig[] = five()) {
-    const base = setUp(targets);
-    const events: string[] = [];
-    const decider = new FakeSlicedDecider(events);
-    const engagement = new FakeProducedEngagement(events);
-    const ports: CyclePorts = { ...base.ports, decider, engagement };
-    return { ...base, events, decider, engagement, ports };
-  }
-
-  it('decides each chunk just before sending it, with the outcome of deciding everything first', async () => {
-    const overlap = setUpOverlap();
-    overlap.decider.invites = { 'a:chat': 1, 'c:chat': 3, 'e:chat': 5 };
-    const regular = setUp(five());
-    regular.decider.invites = overlap.decider.invites;
-
-    const result = await runPacingCycle(overlap.input, overlap.ports);
-    const expected = await runPacingCycle(regular.input, regular.ports);
-
-    expect(overlap.events).toEqual([
-      'decide 0-2',
-      'send a:chat,b:chat',
-      'decide 2-4',
-      'send c:chat,d:chat',
-      'decide 4-5',
-      'send e:chat',
-    ]);
-    expect(overlap.engagement.requests).toEqual(regular.engagement.requests);
-    expect(result.outcome.targets).toEqual(expected.outcome.targets);
-    expect(result.outcome.isPublished).toBe(true);
-    expect(result.learnedState).toEqual(expected.learnedState);
-    expect([...result.reports.keys()]).toEqual([...expected.reports.keys()]);
-  });
-
-  it('sends each chunk under the one fencing token the whole publication shares', async () => {
-    const { engagement, fence, ports, input } = setUpOverlap();
-    fence.token = '1234';
-
-    await runPacingCycle(input, ports);
-
-    expect(engagement.fences).toEqual(['1234', '1234', '1234']);
-  });
-
-  it('stops at the chunk where the lease is lost: nothing more is sent and the cycle is not published', async () => {
-    const { engagement, fence, ports, input } = setUpOverlap();
-    engagement.afterChunk = (index) => {
-      if (index === 0) fence.isHolding = false;
-    };
-
-    const result = await runPacingCycle(input, ports);
-
-    expect(engagement.events).toEqual(['decide 0-2', 'send a:chat,b:chat']);
-    expect(result.outcome.isPublished).toBe(false);
-    expect(result.outcome.engagement.reason).toBe('LeaseLost');
-    expect(new Set(result.outcome.targets.map((t) => `${t.reason}/${t.invites}`))).toEqual(
-      new Set(['LeaseLost/0']),
-    );
-    expect(result.learnedState).toBe(input.learnedState);
-  });
-
-  it('sends 0 for the rest when the policy throws part way, and does not advance the learned state', async () => {
-    const { decider, engagement, ports, input } = setUpOverlap();
-    decider.failAt = 2;
-
-    const result = await runPacingCycle(input, ports);
-
-    expect(engagement.requests[0]?.targets.map((t) => t.invites)).toEqual([4, 4, 0, 0, 0]);
-    expect(result.outcome.targets.map((t) => t.reason)).toEqual([
-      'Paced',
-      'Paced',
-      'PolicyFailed',
-      'PolicyFailed',
-      'PolicyFailed',
-    ]);
-    expect(result.learnedState).toBe(input.learnedState);
-  });
-
-  it('sends 0 for every target when the policy fails at once, like the regular path', async () => {
-    const { decider, engagement, ports, input } = setUpOverlap();
-    decider.failure = new Error('policy bug');
-
-    const result = await runPacingCycle(input, ports);
-
-    expect(engagement.requests[0]?.targets.map((t) => t.invites)).toEqual([0, 0, 0, 0, 0]);
-    expect(result.outcome.targets.every((t) => t.reason === 'PolicyFailed')).toBe(true);
-    expect(result.outcome.targets[0]?.message).toContain('policy bug');
-  });
-
-  it('decides first when the targets go out under different fencing tokens (two shards held)', async () => {
-    const targets = five();
-    const base = setUpOverlap(targets);
-    const fence = new ShardSwitchFence(Object.fromEntries(targets.map((t, i) => [t.key, i % 2])), 2);
-    fence.held = new Set([0, 1]);
-    fence.tokens.set(0, '10');
-    fence.tokens.set(1, '11');
-    const ports: CyclePorts = { ...base.ports, fence };
-
-    const result = await runPacingCycle(base.input, ports);
-
-    expect(base.events.filter((e) => e.startsWith('send'))).toEqual([]);
-    expect(base.engagement.requests).toHaveLength(1);
-    expect(result.outcome.isPublished).toBe(true);
   });
 });

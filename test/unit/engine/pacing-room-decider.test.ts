@@ -141,35 +141,6 @@ describe('PacingRoomDecider', () => {
     expect(reused.map((o) => o.targets[0]?.invites)).not.toEqual([0, 0, 0, 0]);
   });
 
-  it('decides the same a slice at a time (begin, next, finish) as all at once, over several cycles', () => {
-    const run = (sliced: boolean) => {
-      const decider = new PacingRoomDecider();
-      let learnedState: Record<string, unknown> = {};
-      const outputs = [];
-      for (let cycle = 0; cycle < 4; cycle++) {
-        const input = {
-          ...anAdaptiveCycle(cycle, cycle % 3, learnedState),
-          targets: ['sales', 'support', 'north', 'south', 'east'].map((name) =>
-            aTarget(name, { groups: [{ name: 'sales-agents', agents: ['a-1', 'a-2', 'a-3', 'a-4'] }] }),
-          ),
-        };
-        let output;
-        if (sliced) {
-          const slices = decider.begin(input);
-          const firsts = [...slices.next(2), ...slices.next(2), ...slices.next(9)];
-          output = slices.finish();
-          expect(firsts).toEqual(output.targets);
-        } else {
-          output = decider.decide(input);
-        }
-        outputs.push(output);
-        learnedState = output.learnedState;
-      }
-      return outputs;
-    };
-    expect(run(true)).toEqual(run(false));
-  });
-
   it('splits an older learned state afresh (a cycle that was cut short hands back the one before)', () => {
     const decider = new PacingRoomDecider();
     const first = decider.decide(anAdaptiveCycle(0, 2, {}));

@@ -4,7 +4,6 @@ import {
   decideAll,
   decideRound,
   policyNames,
-  RoundInSlices,
   type CounterMemory,
   type ObservationInput,
   type TargetInput,
@@ -89,57 +88,5 @@ describe('decideRound', () => {
       ),
       { numRuns: 60 },
     );
-  });
-});
-
-describe('RoundInSlices', () => {
-  it('decides a round in slices of any sizes exactly as decideRound does at once', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 30 }),
-        fc.constantFrom(...policyNames),
-        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 8 }),
-        (targetCount, policy, sizes) => {
-          const cluster = syntheticCluster({
-            targets: targetCount,
-            agents: 40,
-            skillExpressions: 2,
-            rounds: 1,
-            policy,
-          });
-          nextSyntheticRound(cluster, 0);
-          const input = roundInput(cluster, cluster.targets, 0, 1, {});
-          const expected = decideRound(policy, input, {}, { explain: false });
-          const round = new RoundInSlices(
-            policy,
-            roundInput(cluster, cluster.targets, 0, 1, {}),
-            {},
-            {
-              explain: false,
-            },
-          );
-          const sliced = [];
-          for (let k = 0; round.remaining > 0; k++) sliced.push(...round.next(sizes[k % sizes.length]! || 1));
-          expect(sliced).toEqual(expected.decisions);
-          expect(round.result()).toEqual(expected);
-        },
-      ),
-      { numRuns: 40 },
-    );
-  });
-
-  it('refuses to give a result before every target is decided', () => {
-    const cluster = syntheticCluster({
-      targets: 3,
-      agents: 10,
-      skillExpressions: 0,
-      rounds: 1,
-      policy: 'adaptive',
-    });
-    nextSyntheticRound(cluster, 0);
-    const round = new RoundInSlices('adaptive', roundInput(cluster, cluster.targets, 0, 0, {}), {});
-    round.next(2);
-
-    expect(() => round.result()).toThrow('1 targets are not decided yet');
   });
 });
