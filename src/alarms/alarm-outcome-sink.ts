@@ -28,6 +28,8 @@ export interface AlarmCycleOutcome {
     readonly reason: string;
     readonly message: string;
   }[];
+  /** Sharded: whether the outcome speaks for a target by its `namespace/name` key (see the engine's CycleOutcome). */
+  readonly speaksFor?: ((targetKey: string) => boolean) | undefined;
 }
 
 /** A cluster's alarm settings: its spec's thresholds and `alarms.detectAfter` in ms. */
@@ -98,9 +100,15 @@ export class AlarmOutcomeSink {
       }
       recordEngagementOutcome(this.#options.manager, cluster, { targets, targetErrors }, nowMs, timing);
       // A target that left the cluster (deleted, moved) is no longer observed; its alarms would never cancel.
+      // Sharded, only among the targets this cycle speaks for: the other held shards have cycles of their own.
       const paced = new Set(targets);
+      const speaksFor = outcome.speaksFor;
       this.#options.manager.forget(
-        (s) => sameCluster(s, cluster) && s.target !== undefined && !paced.has(s.target),
+        (s) =>
+          sameCluster(s, cluster) &&
+          s.target !== undefined &&
+          !paced.has(s.target) &&
+          (speaksFor === undefined || speaksFor(`${s.namespace}/${s.target}`)),
         nowMs,
         'the PacingTarget is no longer paced by this cluster',
       );

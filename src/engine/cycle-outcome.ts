@@ -93,10 +93,12 @@ export interface CycleOutcome {
   /** Sharded only: how many targets the cluster has across every shard. */
   readonly clusterTargetCount?: number | undefined;
   /**
-   * Sharded: a catch-up cycle for shards gained mid-slot. Its targets add to those of the slot's own cycle;
-   * the targets it leaves out are still this instance's.
+   * Sharded: whether this outcome speaks for a target (by its `namespace/name` key): true for the targets of the
+   * shard the cycle paced and for those of shards this instance no longer holds. A target it does not speak for
+   * belongs to a held shard paced by cycles of its own and keeps what they said. Absent: it speaks for every
+   * target.
    */
-  readonly isCatchUp?: boolean | undefined;
+  readonly speaksFor?: ((targetKey: string) => boolean) | undefined;
 }
 
 /** Consumer of cycle outcomes (metrics every cycle; status rate-limited; alarms). Must not throw. */

@@ -11,7 +11,13 @@ export {
   type TargetOutcome,
   type TargetOutcomeReason,
 } from './cycle-outcome.js';
-export { cycleIdOf, nextSlotStartMs, skippedSlotCount } from './cycle-slots.js';
+export {
+  currentSlotStartMs,
+  cycleIdOf,
+  nextSlotStartMs,
+  shardPhaseMs,
+  skippedSlotCount,
+} from './cycle-slots.js';
 export type {
   AllowanceAnswer,
   AllowanceEntry,

@@ -51,10 +51,9 @@ export class MetricsOutcomeSink implements CycleOutcomeSink {
         abandonmentGoalRatio: target.optimizationGoalPercent / 100,
       });
     }
-    // A catch-up cycle paces only the shards just gained; the slot's own cycle still covers the others.
-    if (outcome.isCatchUp === true) return;
+    // Sharded, a cycle paces one shard: the targets of the other held shards keep their series.
     seen.forEach((known, key) => {
-      if (known.cycle === cycle) return;
+      if (known.cycle === cycle || outcome.speaksFor?.(key) === false) return;
       this.#metrics.forgetTarget(cluster, known.name);
       seen.delete(key);
     });

@@ -42,7 +42,7 @@ export interface CycleInput {
   readonly reports: ReadonlyMap<string, EngagementTargetReport>;
   /** Aborts the cycle (stop or timeout). */
   readonly signal: AbortSignal;
-  /** Sharded: pace only the targets of these shards (a catch-up cycle for shards gained mid-slot). */
+  /** Sharded: pace only the targets of these shards (each shard is paced in cycles of its own). */
   readonly onlyShards?: ReadonlySet<number>;
 }
 
@@ -463,7 +463,23 @@ function finish(
     engagement,
     targets,
     ...(ports.fence.shards === undefined ? {} : { clusterTargetCount: input.targets.length }),
-    ...(input.onlyShards === undefined ? {} : { isCatchUp: true }),
+    ...(input.onlyShards === undefined
+      ? {}
+      : { speaksFor: speakerFor(ports.fence, ports.clock, input.onlyShards) }),
+  };
+}
+
+/** Sharded: a cycle of some shards speaks for their targets and for those of shards no longer held (see CycleOutcome). */
+function speakerFor(
+  fence: LeaseFence,
+  clock: Clock,
+  pacedShards: ReadonlySet<number>,
+): (targetKey: string) => boolean {
+  const shards = fence.shards;
+  if (shards === undefined) return () => true;
+  return (targetKey) => {
+    const shard = shards.shardOf(targetKey);
+    return pacedShards.has(shard) || !shards.holdsShard(shard, clock.nowMs());
   };
 }
 

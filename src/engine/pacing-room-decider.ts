@@ -25,18 +25,16 @@ export class PacingRoomDecider implements PacingDecider {
   /** The last round's agent-id index: snapshots usually list the same agents in the same order. */
   #agentIndex: AgentIndex | undefined;
   /**
-   * The learned state the last round returned, with the round's own records of counters and policy states it was
-   * built from: when the worker passes that very object back (the usual case), they are the next round's input
-   * as they are, and 10,000 entries are not split apart again.
+   * The learned states rounds returned, each with the round's own records of counters and policy states it was
+   * built from: when the worker passes such an object back (the usual case; sharded, one per shard), they are
+   * the next round's input as they are, and 10,000 entries are not split apart again. Weak: a state the worker
+   * replaced drops its records.
    */
-  #last: { readonly learned: LearnedState; readonly split: SplitState } | undefined;
+  readonly #splits = new WeakMap<LearnedState, SplitState>();
 
   /** Decides one interval for every target. */
   decide(input: DecisionInput): DecisionOutput {
-    const { memory, states } =
-      this.#last !== undefined && input.learnedState === this.#last.learned
-        ? this.#last.split
-        : splitLearnedState(input.learnedState);
+    const { memory, states } = this.#splits.get(input.learnedState) ?? splitLearnedState(input.learnedState);
     const peers = input.capacityPeers ?? [];
     // Peers are observed too, so that every replica splits a shared agent the same way; only ours are decided.
     const targetInputs = new Array<TargetInput>(input.targets.length + peers.length);
@@ -79,7 +77,7 @@ export class PacingRoomDecider implements PacingDecider {
       };
     }
     // decideRound builds fresh records every round and nobody writes to them afterwards, so they can be reused.
-    this.#last = { learned, split: { memory: round.memory, states: round.states } };
+    this.#splits.set(learned, { memory: round.memory, states: round.states });
     return { targets, learnedState: learned satisfies LearnedState };
   }
 

@@ -2,10 +2,16 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { findClusterConfigProblem, type ClusterConfig } from './cluster-config.js';
 import type { CycleOutcome, CycleOutcomeSink } from './cycle-outcome.js';
-import { cycleIdOf, nextSlotStartMs, skippedSlotCount } from './cycle-slots.js';
+import {
+  currentSlotStartMs,
+  cycleIdOf,
+  nextSlotStartMs,
+  shardPhaseMs,
+  skippedSlotCount,
+} from './cycle-slots.js';
 import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
 import { EngineConfigError } from './errors.js';
-import type { LeaseFence } from './lease-fence.js';
+import type { LeaseFence, ShardFence } from './lease-fence.js';
 import type { LearnedState, LearnedStateStore } from './learned-state.js';
 import type { CycleGate } from './cycle-gate.js';
 import type { PacingDecider } from './pacing-decider.js';
@@ -53,7 +59,7 @@ export interface PacingWorkerView {
 
 /**
  * The pacing worker of one PacingCluster: runs a cycle at every slot of its refresh period while this instance
- * holds the lease, never two at once (a cycle that overruns makes the worker skip the slots it covered, and
+ * holds the lease (sharded: a cycle per held shard, each shard at its own point of the period), never two at once (a cycle that overruns makes the worker skip the slots it covered, and
  * counts them), persists learned state at most every `stateSaveIntervalMs`, and reloads it when it becomes
  * leader so a handover continues instead of cold-starting.
  */
@@ -68,15 +74,22 @@ export class PacingWorker {
   #reports: ReadonlyMap<string, EngagementTargetReport> = new Map();
   #lastCycleId = 0;
   #lastSlotMs: number | undefined;
-  /** The slot of the last cycle this worker ran (its slots visited as a standby do not count). */
+  /** Unsharded: the slot of the last cycle this worker ran (its slots visited as a standby do not count). */
   #lastRunSlotMs = Number.NEGATIVE_INFINITY;
-  /** Sharded: the shards the cycles of `#lastRunSlotMs` paced (so a catch-up cycle never repeats one). */
-  #pacedShards = new Set<number>();
   #startedAtMs = Number.POSITIVE_INFINITY;
   #isLeading = false;
   #lastSavedAtMs = Number.NEGATIVE_INFINITY;
-  /** Sharded: the shards whose saved state this worker loaded since it last gained them. */
-  readonly #loadedShards = new Set<number>();
+  /** Sharded: per held shard, the slot of the last cycle this worker ran for it (forgotten when it is lost). */
+  readonly #lastRunSlotByShard = new Map<number, number>();
+  /** Sharded: per held shard, when this worker first saw it held in the current stretch of holding it. */
+  readonly #heldSeenAtByShard = new Map<number, number>();
+  /** Sharded: the learned state of each held shard, with only that shard's targets. */
+  readonly #shardStates = new Map<number, LearnedState>();
+  /**
+   * Sharded: the shards whose saved state this worker loaded since it last gained them, each with the
+   * exclusive-since time of the hold it loaded it in (a new hold, even unnoticed, loads again).
+   */
+  readonly #loadedShards = new Map<number, number | undefined>();
   #isStateDirty = false;
   readonly #lastHealthReasons = new Map<'stats' | 'engagement', string>();
 
@@ -89,8 +102,11 @@ export class PacingWorker {
 
   /** Starts the cycle loop; calling it twice has no effect. */
   start(): void {
-    if (this.#loop === undefined) this.#startedAtMs = this.#ports.clock.nowMs();
-    this.#loop ??= this.#run().catch((error: unknown) => {
+    if (this.#loop !== undefined) return;
+    this.#startedAtMs = this.#ports.clock.nowMs();
+    const shards = this.#ports.fence.shards;
+    const loop = shards === undefined ? this.#runUnsharded() : this.#runSharded(shards);
+    this.#loop = loop.catch((error: unknown) => {
       // runPacingCycle never throws; reaching this is a bug, logged rather than crashing the process.
       this.#ports.logger.error({ err: error }, 'pacing worker loop failed');
     });
@@ -101,7 +117,10 @@ export class PacingWorker {
     assertConfig(config);
     const isPolicyChanged = config.policy !== this.#config.policy;
     this.#config = config;
-    if (isPolicyChanged) this.#learnedState = {};
+    if (isPolicyChanged) {
+      this.#learnedState = {};
+      this.#shardStates.clear();
+    }
     this.#wakeUp();
   }
 
@@ -141,18 +160,11 @@ export class PacingWorker {
     });
   }
 
-  async #run(): Promise<void> {
+  async #runUnsharded(): Promise<void> {
     const { clock, fence, sink, logger } = this.#ports;
     const stopSignal = this.#stop.signal;
     while (!stopSignal.aborted) {
       const periodMs = this.#config.refreshPeriodMs;
-      const catchUp = this.#catchUpShards(clock.nowMs(), periodMs);
-      if (catchUp.size > 0) {
-        await this.#loadGainedShards(stopSignal);
-        for (const shard of catchUp) this.#pacedShards.add(shard);
-        await this.#runOneCycle(this.#lastRunSlotMs, stopSignal, catchUp);
-        continue;
-      }
       const slotMs = this.#nextSlotMs(clock.nowMs(), periodMs);
       await clock.sleep(slotMs - clock.nowMs(), AbortSignal.any([stopSignal, this.#wake.signal]));
       if (stopSignal.aborted) break;
@@ -169,33 +181,27 @@ export class PacingWorker {
         continue;
       }
       if (!this.#isLeading) {
-        // Sharded, the state is loaded per shard as shards are gained (below), not per cluster.
-        if (fence.shards === undefined) await this.#loadState(stopSignal);
-        this.#loadedShards.clear();
+        await this.#loadState(stopSignal);
         this.#isLeading = true;
       }
-      if (fence.shards !== undefined) await this.#loadGainedShards(stopSignal);
-      this.#pacedShards = this.#shardsPacedAt(slotMs, clock.nowMs());
       this.#lastRunSlotMs = slotMs;
       await this.#runOneCycle(slotMs, stopSignal);
       const nextMs = nextSlotStartMs(clock.nowMs(), this.#config.refreshPeriodMs, slotMs);
       const skipped = skippedSlotCount(slotMs, nextMs, this.#config.refreshPeriodMs);
       if (skipped > 0 && !stopSignal.aborted) sink.cyclesSkipped(this.#config.key, skipped, 'Overrun');
-      if (clock.nowMs() - this.#lastSavedAtMs >= this.#config.stateSaveIntervalMs && this.#isStateDirty) {
-        if (fence.holdsValidLease(clock.nowMs())) await this.#saveState(stopSignal);
-      }
+      await this.#saveIfDue(stopSignal);
     }
   }
 
   /**
-   * The next slot to run: normally the next grid point. A standby that just took over runs the slot under way
-   * at once when the lease proves nobody else can have published it (its exclusive-since time is not after the
-   * slot's start) and this worker already existed when the slot began (so no earlier worker of this process ran
-   * it): that saves up to one refresh period in a handover.
+   * Unsharded: the next slot to run: normally the next grid point. A standby that just took over runs the slot
+   * under way at once when the lease proves nobody else can have published it (its exclusive-since time is not
+   * after the slot's start) and this worker already existed when the slot began (so no earlier worker of this
+   * process ran it): that saves up to one refresh period in a handover.
    */
   #nextSlotMs(nowMs: number, periodMs: number): number {
     const { fence } = this.#ports;
-    const currentMs = Math.floor(nowMs / periodMs) * periodMs;
+    const currentMs = currentSlotStartMs(nowMs, periodMs);
     const mayRunCurrent =
       !this.#isLeading &&
       currentMs > this.#lastRunSlotMs &&
@@ -206,43 +212,99 @@ export class PacingWorker {
   }
 
   /**
-   * Sharded: the shards gained during the slot this worker already ran, which no one else can have published
-   * for that slot (exclusive since its start). They are paced in a catch-up cycle of their own for the same
-   * slot instead of waiting for the next one, so a lost replica's shard is re-homed as fast as the lease allows.
+   * Sharded: each shard is paced in cycles of its own, on its own grid (see {@link shardPhaseMs}), whoever holds
+   * it: a shard's targets are always paced at the same points of the period, so a handover never paces one twice
+   * for one interval, and replicas holding different shards take turns at the statistics source and the platform
+   * instead of all asking at once. A cycle paces one shard; when several are due, the earliest slot goes first.
    */
-  #catchUpShards(nowMs: number, periodMs: number): Set<number> {
-    const shards = this.#ports.fence.shards;
-    const slotMs = this.#lastRunSlotMs;
-    if (shards === undefined || !this.#isLeading || Math.floor(nowMs / periodMs) * periodMs !== slotMs)
-      return new Set();
-    // Only a known exclusive-since time proves the slot unpublished; an unknown one waits for the next slot.
-    return this.#shardsPacedAt(slotMs, nowMs, (since) => since !== undefined && since <= slotMs);
+  async #runSharded(shards: ShardFence): Promise<void> {
+    const { clock, fence, sink, logger } = this.#ports;
+    const stopSignal = this.#stop.signal;
+    while (!stopSignal.aborted) {
+      const periodMs = this.#config.refreshPeriodMs;
+      const nowMs = clock.nowMs();
+      this.#noteHeldShards(shards, nowMs);
+      const due = this.#dueShard(shards, nowMs, periodMs);
+      if (due !== undefined) {
+        this.#isLeading = true;
+        await this.#loadGainedShards(shards, stopSignal);
+        const previousMs = this.#lastRunSlotByShard.get(due.shard);
+        this.#lastRunSlotByShard.set(due.shard, due.slotMs);
+        const skipped = previousMs === undefined ? 0 : skippedSlotCount(previousMs, due.slotMs, periodMs);
+        if (skipped > 0) sink.cyclesSkipped(this.#config.key, skipped, 'Overrun');
+        await this.#runOneCycle(due.slotMs, stopSignal, due.shard);
+        await this.#saveIfDue(stopSignal);
+        continue;
+      }
+      // Every shard's slots wake the loop, held or not: a shard is seen lost or held within a third of a period.
+      const wakeAtMs = Math.min(
+        ...Array.from({ length: shards.count }, (_, shard) => {
+          const phaseMs = shardPhaseMs(shard, shards.count, periodMs);
+          return currentSlotStartMs(nowMs, periodMs, phaseMs) + periodMs;
+        }),
+      );
+      await clock.sleep(wakeAtMs - nowMs, AbortSignal.any([stopSignal, this.#wake.signal]));
+      if (stopSignal.aborted) break;
+      if (this.#wake.signal.aborted) {
+        this.#wake = new AbortController();
+        continue;
+      }
+      if (fence.holdsValidLease(clock.nowMs())) continue;
+      if (this.#isLeading) logger.info('pacing worker holds no shard; cycles paused');
+      this.#isLeading = false;
+      // Holding nothing, one NotLeader skip per period (at shard 0's slots), as an unsharded standby counts.
+      if (currentSlotStartMs(wakeAtMs, periodMs) === wakeAtMs)
+        sink.cyclesSkipped(this.#config.key, 1, 'NotLeader');
+    }
+  }
+
+  /** Sharded: records which shards are held now; a shard lost is forgotten (slots run, loaded and learned state). */
+  #noteHeldShards(shards: ShardFence, nowMs: number): void {
+    for (let shard = 0; shard < shards.count; shard += 1) {
+      if (shards.holdsShard(shard, nowMs)) {
+        if (!this.#heldSeenAtByShard.has(shard)) this.#heldSeenAtByShard.set(shard, nowMs);
+      } else if (this.#heldSeenAtByShard.delete(shard)) {
+        this.#lastRunSlotByShard.delete(shard);
+        this.#loadedShards.delete(shard);
+        this.#shardStates.delete(shard);
+      }
+    }
   }
 
   /**
-   * Sharded: the shards a cycle of the slot starting at `slotMs` paces at `nowMs` (held, and held alone since the
-   * slot's start or since an unknown time, as {@link holdsTarget} judges), less those already paced in that slot.
+   * Sharded: the held shard whose slot under way should run now, the earliest slot first. A shard's slot runs
+   * when this worker has not run it, existed when it began (so no earlier worker of this process ran it), holds
+   * the shard alone since the slot's start at the latest (so its previous holder cannot have published that
+   * slot, which also lets a shard taken over mid-slot be paced at once), and is less than half a period late
+   * (later, its allowance would lapse almost at once; the next slot is nearer).
    */
-  #shardsPacedAt(
-    slotMs: number,
+  #dueShard(
+    shards: ShardFence,
     nowMs: number,
-    isExclusive: (since: number | undefined) => boolean = (since) => since === undefined || since <= slotMs,
-  ): Set<number> {
-    const shards = this.#ports.fence.shards;
-    const paced = new Set<number>();
-    if (shards === undefined) return paced;
-    for (let shard = 0; shard < shards.count; shard += 1) {
-      if (slotMs === this.#lastRunSlotMs && this.#pacedShards.has(shard)) continue;
-      if (shards.holdsShard(shard, nowMs) && isExclusive(shards.exclusiveSinceMs?.(shard))) paced.add(shard);
+    periodMs: number,
+  ): { shard: number; slotMs: number } | undefined {
+    let due: { shard: number; slotMs: number } | undefined;
+    for (const [shard, heldSeenAtMs] of this.#heldSeenAtByShard) {
+      const slotMs = currentSlotStartMs(nowMs, periodMs, shardPhaseMs(shard, shards.count, periodMs));
+      // A fence that cannot say since when the shard is ours alone: only slots begun after we saw it held.
+      const exclusiveSinceMs = shards.exclusiveSinceMs?.(shard) ?? heldSeenAtMs;
+      const isDue =
+        slotMs > (this.#lastRunSlotByShard.get(shard) ?? Number.NEGATIVE_INFINITY) &&
+        slotMs >= this.#startedAtMs &&
+        exclusiveSinceMs <= slotMs &&
+        nowMs - slotMs < periodMs / 2;
+      if (isDue && (due === undefined || slotMs < due.slotMs)) due = { shard, slotMs };
     }
-    return paced;
+    return due;
   }
 
-  async #runOneCycle(
-    slotMs: number,
-    stopSignal: AbortSignal,
-    onlyShards?: ReadonlySet<number>,
-  ): Promise<void> {
+  async #saveIfDue(signal: AbortSignal): Promise<void> {
+    const { clock, fence } = this.#ports;
+    if (!this.#isStateDirty || clock.nowMs() - this.#lastSavedAtMs < this.#config.stateSaveIntervalMs) return;
+    if (fence.holdsValidLease(clock.nowMs())) await this.#saveState(signal);
+  }
+
+  async #runOneCycle(slotMs: number, stopSignal: AbortSignal, shard?: number): Promise<void> {
     const { clock, sink, logger } = this.#ports;
     const config = this.#config;
     const timeout = new AbortController();
@@ -251,6 +313,7 @@ export class PacingWorker {
       if (!timer.signal.aborted) timeout.abort(new Error(`cycle exceeded ${config.cycleTimeoutMs} ms`));
     });
     const cycleId = cycleIdOf(slotMs, this.#lastCycleId);
+    const learnedState = shard === undefined ? this.#learnedState : (this.#shardStates.get(shard) ?? {});
     let leaveGate = this.#ports.cycleGate?.enter();
     try {
       const result = await runPacingCycle(
@@ -259,10 +322,10 @@ export class PacingWorker {
           targets: this.#targets,
           cycleId,
           slotStartMs: slotMs,
-          learnedState: this.#learnedState,
+          learnedState,
           reports: this.#reports,
           signal: AbortSignal.any([stopSignal, timeout.signal]),
-          ...(onlyShards === undefined ? {} : { onlyShards }),
+          ...(shard === undefined ? {} : { onlyShards: new Set([shard]) }),
         },
         this.#ports,
       );
@@ -271,11 +334,10 @@ export class PacingWorker {
       leaveGate = undefined;
       if (result.outcome.isPublished) {
         this.#lastCycleId = cycleId;
-        this.#isStateDirty ||= result.learnedState !== this.#learnedState;
+        this.#isStateDirty ||= result.learnedState !== learnedState;
       }
-      // A catch-up cycle decided only its shards' targets: the others keep what the slot's cycle left them.
-      this.#learnedState =
-        onlyShards === undefined ? result.learnedState : { ...this.#learnedState, ...result.learnedState };
+      if (shard === undefined) this.#learnedState = result.learnedState;
+      else if (this.#heldSeenAtByShard.has(shard)) this.#shardStates.set(shard, result.learnedState);
       this.#reports = result.reports;
       // A cycle cut short by stop says nothing about the world; reporting it would flap conditions on shutdown.
       if (stopSignal.aborted) return;
@@ -288,6 +350,7 @@ export class PacingWorker {
       logger.debug(
         {
           cycle: cycleId,
+          shard,
           durationMs: result.outcome.durationMs,
           phasesMs: result.outcome.phasesMs,
           published: result.outcome.isPublished,
@@ -351,21 +414,17 @@ export class PacingWorker {
   }
 
   /**
-   * Sharded: loads the saved state of every shard gained since the last look, so a new owner continues from the
-   * previous owner's last save; a shard lost is forgotten here so that gaining it again reloads it.
+   * Sharded: loads the saved state of every shard gained since the last look (a new hold of a shard it held
+   * before included), so a new owner continues from the previous owner's last save.
    */
-  async #loadGainedShards(signal: AbortSignal): Promise<void> {
-    const { stateStore, clock, logger, fence } = this.#ports;
-    const shards = fence.shards;
-    if (shards === undefined) return;
+  async #loadGainedShards(shards: ShardFence, signal: AbortSignal): Promise<void> {
+    const { stateStore, clock, logger } = this.#ports;
     const nowMs = clock.nowMs();
     for (let shard = 0; shard < shards.count; shard += 1) {
-      if (!shards.holdsShard(shard, nowMs)) {
-        this.#loadedShards.delete(shard);
-        continue;
-      }
-      if (this.#loadedShards.has(shard)) continue;
-      this.#loadedShards.add(shard);
+      if (!shards.holdsShard(shard, nowMs)) continue;
+      const exclusiveSinceMs = shards.exclusiveSinceMs?.(shard);
+      if (this.#loadedShards.has(shard) && this.#loadedShards.get(shard) === exclusiveSinceMs) continue;
+      this.#loadedShards.set(shard, exclusiveSinceMs);
       if (stateStore === undefined) continue;
       try {
         const saved = await stateStore.load(this.#config.key, signal, shard);
@@ -373,7 +432,7 @@ export class PacingWorker {
           logger.info({ shard }, 'no learned state of this policy saved for the shard; cold start');
           continue;
         }
-        this.#learnedState = { ...this.#learnedState, ...saved.targets };
+        this.#shardStates.set(shard, saved.targets);
         this.#lastCycleId = Math.max(this.#lastCycleId, saved.lastCycleId);
         logger.info(
           {
@@ -434,11 +493,8 @@ export class PacingWorker {
     if (shards === undefined || stateStore === undefined) return;
     // A shard gained since the last cycle has not been loaded yet: saving it would clobber its state.
     if (!shards.holdsShard(shard, nowMs) || !this.#loadedShards.has(shard)) return;
-    const targets: Record<string, unknown> = {};
-    for (const target of this.#targets) {
-      const entry = this.#learnedState[target.id];
-      if (entry !== undefined && shards.shardOf(target.key) === shard) targets[target.id] = entry;
-    }
+    // No copy: a cycle replaces a shard's state with a new object and never writes into the one being saved.
+    const targets = this.#shardStates.get(shard) ?? {};
     await stateStore.save({ ...this.#stateBase(nowMs), shard, targets }, signal);
   }
 

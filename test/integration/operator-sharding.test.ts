@@ -102,16 +102,22 @@ describe('three replicas share three shards, one each; a lost replica hands its 
     );
   };
   const lastCycleId = () => Math.max(0, ...publications().map((p) => p.cycleId));
-  /** target id → publishers, per cycle id, for the cycles after `afterCycleId`. */
+  /**
+   * target id → publishers, per refresh period, for the periods after that of `afterCycleId`. Each shard is paced in cycles
+   * of its own at its own point of the period (cycle id = slot start), so a period holds one cycle per shard.
+   */
   const publishersByCycle = (afterCycleId: number) => {
-    const byCycle = new Map<number, Map<string, string[]>>();
+    const byPeriod = new Map<number, Map<string, string[]>>();
+    // The period of `afterCycleId` itself is left out: its earlier shards' cycles would be missing from it.
+    const firstPeriod = Math.floor(afterCycleId / cycleMs) + 1;
     for (const p of publications()) {
-      if (p.cycleId <= afterCycleId) continue;
-      const perTarget = byCycle.get(p.cycleId) ?? new Map<string, string[]>();
+      const period = Math.floor(p.cycleId / cycleMs);
+      if (period < firstPeriod) continue;
+      const perTarget = byPeriod.get(period) ?? new Map<string, string[]>();
       for (const id of p.targetIds) perTarget.set(id, [...(perTarget.get(id) ?? []), p.publisher]);
-      byCycle.set(p.cycleId, perTarget);
+      byPeriod.set(period, perTarget);
     }
-    return byCycle;
+    return byPeriod;
   };
   /** Waits until every replica alive holds exactly one shard (or the survivors hold all of them). */
   const balanced = (alive: readonly string[]) =>
@@ -127,8 +133,8 @@ describe('three replicas share three shards, one each; a lost replica hands its 
       90_000,
     );
   /**
-   * Waits for `count` cycles after `afterCycleId` and returns their publishers. The two newest cycles are left
-   * out: replicas publish a slot independently, and on a loaded machine one may lag the others by a second.
+   * Waits for `count` periods after `afterCycleId` and returns their publishers. The two newest periods are left
+   * out: replicas publish their shards independently, and on a loaded machine one may lag the others by a second.
    */
   const cyclesAfter = async (afterCycleId: number, count: number) => {
     await eventually(`${count + 2} cycles after ${afterCycleId}`, () =>
@@ -217,7 +223,7 @@ describe('three replicas share three shards, one each; a lost replica hands its 
     }
   });
 
-  it('publishes every target every cycle, each by exactly one replica: the holder of its shard', async () => {
+  it('publishes every target every period, each by exactly one replica: the holder of its shard', async () => {
     const shardHolders = holders();
     const byCycle = await cyclesAfter(lastCycleId(), 5);
 
@@ -326,7 +332,7 @@ describe('three replicas share three shards, one each; a lost replica hands its 
     expect([...replicas.keys()]).toContain(first.publisher);
   });
 
-  it('never published a target twice in one cycle, through start-up, handovers and rebalancing', () => {
+  it('never published a target twice in one period, through start-up, handovers and rebalancing', () => {
     const twice: string[] = [];
     for (const [cycleId, perTarget] of publishersByCycle(0)) {
       for (const [id, publishers] of perTarget)

@@ -134,6 +134,26 @@ describe('AlarmOutcomeSink', () => {
     ]);
   });
 
+  it('keeps the alarm of a target in another held shard while a cycle of its own shard paces the rest', () => {
+    const { recorder, sink } = setUp();
+    sink.cycleCompleted(rejecting(aCycle(0), 'tenant-a/voice-es'));
+    sink.cycleCompleted(rejecting(aCycle(1_000), 'tenant-a/voice-es'));
+    // Sharded: voice-es is in another held shard, so a cycle of chat-en's shard does not speak for it.
+    const chatShardOnly = aCycle(2_000);
+    let isVoiceShardHeld = true;
+    const speaksFor = (key: string) => key !== 'tenant-a/voice-es' || !isVoiceShardHeld;
+    sink.cycleCompleted({ ...chatShardOnly, targets: chatShardOnly.targets.slice(0, 1), speaksFor });
+    const whileHeld = [...recorder.events];
+    // Once that shard is handed on, the next cycle speaks for voice-es too: its alarm is cancelled here.
+    isVoiceShardHeld = false;
+    sink.cycleCompleted({ ...aCycle(3_000), targets: chatShardOnly.targets.slice(0, 1), speaksFor });
+    expect(whileHeld).toEqual(['detect PacingResponseTargetError voice-es']);
+    expect(recorder.events).toEqual([
+      'detect PacingResponseTargetError voice-es',
+      'cancel PacingResponseTargetError voice-es',
+    ]);
+  });
+
   it('learns nothing from a cycle that published nothing', () => {
     const { recorder, manager, sink } = setUp();
     const failed = { isHealthy: false, reason: 'Unreachable', message: 'x' };

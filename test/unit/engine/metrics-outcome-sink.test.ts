@@ -67,24 +67,29 @@ describe('MetricsOutcomeSink', () => {
     expect(afterStop).not.toContain('target="chat"');
   });
 
-  it('adds the targets of a catch-up cycle to the slot’s own, and drops none of them', async () => {
+  it('keeps the series of held shards a cycle does not speak for, and drops those it speaks for', async () => {
     const registry = new Registry();
     const sink = new MetricsOutcomeSink(new PacingMetrics(registry));
-    sink.cycleCompleted(anOutcome(['chat']));
-    sink.cycleCompleted({ ...anOutcome(['voice']), isCatchUp: true });
-    const afterCatchUp = await registry.metrics();
-    sink.cycleCompleted(anOutcome(['voice']));
-    const afterNextSlot = await registry.metrics();
+    // Sharded: chat is in shard 0, voice and email in shard 1; each shard is paced by cycles of its own.
+    const shardOf = (key: string) => (key === 'tenant/chat' ? 0 : 1);
+    let held = new Set([0, 1]);
+    const ofShard = (shard: number) => (key: string) => shardOf(key) === shard || !held.has(shardOf(key));
+    sink.cycleCompleted({ ...anOutcome(['chat']), speaksFor: ofShard(0) });
+    sink.cycleCompleted({ ...anOutcome(['voice', 'email']), speaksFor: ofShard(1) });
+    const afterBoth = await registry.metrics();
+    // Shard 1's next cycle no longer has email (deleted): its series goes, chat's stays.
+    sink.cycleCompleted({ ...anOutcome(['voice']), speaksFor: ofShard(1) });
+    const afterDelete = await registry.metrics();
+    // Shard 0 handed on: shard 1's next cycle speaks for chat too, and drops it.
+    held = new Set([1]);
+    sink.cycleCompleted({ ...anOutcome(['voice']), speaksFor: ofShard(1) });
+    const afterHandOn = await registry.metrics();
 
-    expect(afterCatchUp).toContain(
-      'pacing_invites_allowed{namespace="tenant",cluster="main",target="chat"} 4',
-    );
-    expect(afterCatchUp).toContain(
-      'pacing_invites_allowed{namespace="tenant",cluster="main",target="voice"} 4',
-    );
-    // The next slot's own cycle no longer paces chat (its shard was handed on): its series goes.
-    expect(afterNextSlot).not.toContain('target="chat"');
-    expect(afterNextSlot).toContain('target="voice"');
+    for (const name of ['chat', 'voice', 'email']) expect(afterBoth).toContain(`target="${name}"`);
+    expect(afterDelete).toContain('target="chat"');
+    expect(afterDelete).not.toContain('target="email"');
+    expect(afterHandOn).not.toContain('target="chat"');
+    expect(afterHandOn).toContain('target="voice"');
   });
 
   it('counts skipped slots by reason', async () => {

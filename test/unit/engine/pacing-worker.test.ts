@@ -367,67 +367,96 @@ describe('PacingWorker with sharded leases', () => {
     const decider = new FakeDecider();
     const fence = new ShardSwitchFence({ 'tenant-a/sales': 0, 'tenant-a/support': 1 }, 2);
     const stateStore = new ShardedMemoryStateStore();
+    const stats = new FakeStats(clock);
+    const sink = new RecordingSink();
     const worker = new PacingWorker(
       aClusterConfig({ stateSaveIntervalMs: 60_000 }),
       [aTarget('sales'), aTarget('support')],
-      {
-        stats: new FakeStats(clock),
-        engagement,
-        decider,
-        fence,
-        clock,
-        publisher: 'op-1',
-        stateStore,
-        sink: new RecordingSink(),
-        logger: silentLogger,
-      },
+      { stats, engagement, decider, fence, clock, publisher: 'op-1', stateStore, sink, logger: silentLogger },
     );
-    return { clock, engagement, decider, fence, stateStore, worker };
+    return { clock, engagement, decider, fence, stateStore, stats, sink, worker };
   }
 
-  it('paces a shard gained mid-slot in a catch-up cycle of that slot when the lease proves it unpublished', async () => {
-    const slotStart = Date.parse('2026-11-25T18:00:02.000Z');
-    for (const [exclusiveSinceMs, expected] of [
-      // The previous holder's fence closed before the slot began: support is paced at once, under its own id.
+  const at = (time: string) => Date.parse(`2026-11-25T18:00:0${time}Z`);
+  const requestsOf = (engagement: FakeEngagement) =>
+    engagement.requests.map((r) => ({ id: r.cycleId, targets: r.targets.map((t) => t.id) }));
+
+  it('paces each shard in cycles of its own at its own point of the period, whoever holds it', async () => {
+    const { clock, engagement, decider, fence, worker } = setUpSharded();
+    fence.held = new Set([0, 1]);
+    worker.start(); // at 0.5 s: shard 0's slots are at whole seconds, shard 1's half a period later
+    await clock.advanceBy(1900);
+    await worker.stop();
+
+    expect(requestsOf(engagement)).toEqual([
+      { id: at('0.500'), targets: ['support:chat'] },
+      { id: at('1.000'), targets: ['sales:chat'] },
+      { id: at('1.500'), targets: ['support:chat'] },
+      { id: at('2.000'), targets: ['sales:chat'] },
+    ]);
+    // Each cycle decides its shard's targets with that shard's state only.
+    expect(decider.inputs.map((i) => i.learnedState)).toEqual([
+      {},
+      {},
+      { 'support:chat': { cycles: 1 } },
+      { 'sales:chat': { cycles: 1 } },
+    ]);
+  });
+
+  it('paces a shard taken over mid-slot at once when the lease proves its slot unpublished, else at its next', async () => {
+    for (const [exclusiveSince, expected] of [
+      // The previous holder's fence closed before shard 1's slot at 1.5 s began: it is paced at once.
       [
-        slotStart - 100,
+        at('1.400'),
         [
-          { id: slotStart - 1000, targets: ['sales:chat'] },
-          { id: slotStart, targets: ['sales:chat'] },
-          { id: slotStart + 1, targets: ['support:chat'] },
-          { id: slotStart + 1000, targets: ['sales:chat', 'support:chat'] },
+          { id: at('1.000'), targets: ['sales:chat'] },
+          { id: at('1.500'), targets: ['support:chat'] },
+          { id: at('2.000'), targets: ['sales:chat'] },
+          { id: at('2.500'), targets: ['support:chat'] },
         ],
       ],
       // It closed during the slot: the previous holder may have published support for it; wait for the next.
       [
-        slotStart + 100,
+        at('1.600'),
         [
-          { id: slotStart - 1000, targets: ['sales:chat'] },
-          { id: slotStart, targets: ['sales:chat'] },
-          { id: slotStart + 1000, targets: ['sales:chat', 'support:chat'] },
+          { id: at('1.000'), targets: ['sales:chat'] },
+          { id: at('2.000'), targets: ['sales:chat'] },
+          { id: at('2.500'), targets: ['support:chat'] },
         ],
       ],
     ] as const) {
-      const { clock, engagement, decider, fence, worker } = setUpSharded();
+      const { clock, engagement, fence, worker } = setUpSharded();
       fence.held = new Set([0]);
       fence.heldSince.set(0, startMs - 60_000);
       worker.start();
-      await clock.advanceBy(1800); // cycles of the slots at 1 s and 2 s; now 2.3 s
+      await clock.advanceBy(1300); // now 1.8 s, shard 1's slot under way began at 1.5 s
       fence.held = new Set([0, 1]);
-      fence.heldSince.set(1, exclusiveSinceMs);
+      fence.heldSince.set(1, exclusiveSince);
       worker.leadershipGained();
       await clock.advanceBy(1000);
       await worker.stop();
-      expect(
-        engagement.requests.map((r) => ({ id: r.cycleId, targets: r.targets.map((t) => t.id) })),
-      ).toEqual(expected);
-      // The catch-up cycle decided support alone; sales kept the state its slot's cycle left.
-      expect(decider.inputs.at(-1)?.learnedState).toEqual(
-        exclusiveSinceMs < slotStart
-          ? { 'sales:chat': { cycles: 2 }, 'support:chat': { cycles: 1 } }
-          : { 'sales:chat': { cycles: 2 } },
-      );
+      expect(requestsOf(engagement)).toEqual(expected);
     }
+  });
+
+  it('runs a slot another shard’s cycle overran late, but never half a period late, and counts the skip', async () => {
+    const { clock, engagement, fence, stats, sink, worker } = setUpSharded();
+    fence.held = new Set([0, 1]);
+    stats.delayMs = 700;
+    worker.start();
+    await clock.advanceBy(3600);
+    await worker.stop();
+
+    // 0.5–1.2 support; 1.2–1.9 sales (0.2 s late); 1.9–2.6 support (0.4 s late); sales' 2.0 slot is 0.6 s late
+    // by then, so it is skipped; 2.6–3.3 support; 3.3–4.0 sales (0.3 s late).
+    expect(requestsOf(engagement).map((r) => r.id)).toEqual([
+      at('0.500'),
+      at('1.000'),
+      at('1.500'),
+      at('2.500'),
+      at('3.000'),
+    ]);
+    expect(sink.skipped).toEqual([{ count: 1, reason: 'Overrun' }]);
   });
 
   it('continues a gained shard from its previous owner’s saved state and saves one state per held shard', async () => {
@@ -446,20 +475,23 @@ describe('PacingWorker with sharded leases', () => {
     worker.start();
     await clock.advanceBy(2000);
 
+    // Seen at 3 s (no exclusive-since time from this fence): its slot at 2.5 s is not provably unpublished.
     fence.held = new Set([0, 1]);
-    await clock.advanceBy(1000);
+    await clock.advanceBy(1100);
     await worker.stop();
 
     expect(engagement.requests.map((r) => r.targets.map((t) => t.id))).toEqual([
       ['sales:chat'],
       ['sales:chat'],
-      ['sales:chat', 'support:chat'],
+      ['sales:chat'],
+      ['support:chat'],
     ]);
-    expect(decider.inputs[2]?.learnedState).toEqual({
-      'sales:chat': { cycles: 2 },
-      'support:chat': { cycles: 40 },
-    });
-    expect(engagement.requests[2]?.cycleId).toBe(previousOwnerCycleId + 1);
+    expect(decider.inputs[3]?.learnedState).toEqual({ 'support:chat': { cycles: 40 } });
+    // Loaded before the 3 s cycle: ids stay above the previous owner's from then on.
+    expect(engagement.requests.slice(2).map((r) => r.cycleId)).toEqual([
+      previousOwnerCycleId + 1,
+      previousOwnerCycleId + 2,
+    ]);
     expect(stateStore.saved.get(0)?.targets).toEqual({ 'sales:chat': { cycles: 3 } });
     expect(stateStore.saved.get(1)?.targets).toEqual({ 'support:chat': { cycles: 41 } });
     expect(stateStore.saved.has(undefined)).toBe(false);
@@ -469,7 +501,7 @@ describe('PacingWorker with sharded leases', () => {
     const { clock, fence, stateStore, worker } = setUpSharded();
     fence.held = new Set([0, 1]);
     worker.start();
-    await clock.advanceBy(3000);
+    await clock.advanceBy(2900);
     stateStore.saved.clear();
 
     await worker.saveShard(1, new AbortController().signal);
