@@ -74,12 +74,12 @@ export class PacingWorker {
   #reports: ReadonlyMap<string, EngagementTargetReport> = new Map();
   #lastCycleId = 0;
   #lastSlotMs: number | undefined;
-  /** Unsharded: the slot of the last cycle this worker ran (its slots visited as a standby do not count). */
+  /** The slot of the last cycle this worker ran (its slots visited as a standby do not count; sharded: any shard's). */
   #lastRunSlotMs = Number.NEGATIVE_INFINITY;
   #startedAtMs = Number.POSITIVE_INFINITY;
   #isLeading = false;
   #lastSavedAtMs = Number.NEGATIVE_INFINITY;
-  /** Sharded: per held shard, the slot of the last cycle this worker ran for it (forgotten when it is lost). */
+  /** Sharded: per held shard, the slot of the last cycle this worker ran for it, to count the slots it missed. */
   readonly #lastRunSlotByShard = new Map<number, number>();
   /** Sharded: per held shard, when this worker first saw it held in the current stretch of holding it. */
   readonly #heldSeenAtByShard = new Map<number, number>();
@@ -230,6 +230,7 @@ export class PacingWorker {
         await this.#loadGainedShards(shards, stopSignal);
         const previousMs = this.#lastRunSlotByShard.get(due.shard);
         this.#lastRunSlotByShard.set(due.shard, due.slotMs);
+        this.#lastRunSlotMs = Math.max(this.#lastRunSlotMs, due.slotMs);
         const skipped = previousMs === undefined ? 0 : skippedSlotCount(previousMs, due.slotMs, periodMs);
         if (skipped > 0) sink.cyclesSkipped(this.#config.key, skipped, 'Overrun');
         await this.#runOneCycle(due.slotMs, stopSignal, due.shard);
@@ -273,10 +274,12 @@ export class PacingWorker {
 
   /**
    * Sharded: the held shard whose slot under way should run now, the earliest slot first. A shard's slot runs
-   * when this worker has not run it, existed when it began (so no earlier worker of this process ran it), holds
-   * the shard alone since the slot's start at the latest (so its previous holder cannot have published that
-   * slot, which also lets a shard taken over mid-slot be paced at once), and is less than half a period late
-   * (later, its allowance would lapse almost at once; the next slot is nearer).
+   * when this worker has not run it, existed when it began (so no earlier worker of this process ran it), and
+   * holds the shard alone since the slot's start at the latest (so its previous holder cannot have published
+   * that slot, which also lets a shard taken over mid-slot be paced at once). A slot that another shard's cycle
+   * delayed runs as soon as that cycle ends, before any later slot; one that passed entirely meanwhile is
+   * skipped. A shard held since before its slot began waits while a later slot already ran, so cycle ids stay
+   * the slot starts; one taken over mid-slot does not, and takes the next id above the last.
    */
   #dueShard(
     shards: ShardFence,
@@ -288,11 +291,13 @@ export class PacingWorker {
       const slotMs = currentSlotStartMs(nowMs, periodMs, shardPhaseMs(shard, shards.count, periodMs));
       // A fence that cannot say since when the shard is ours alone: only slots begun after we saw it held.
       const exclusiveSinceMs = shards.exclusiveSinceMs?.(shard) ?? heldSeenAtMs;
+      // Taken over mid-slot: its targets have waited for a new holder, so it is not held back behind a later slot.
+      const isCatchUp = heldSeenAtMs > slotMs;
       const isDue =
         slotMs > (this.#lastRunSlotByShard.get(shard) ?? Number.NEGATIVE_INFINITY) &&
+        (slotMs > this.#lastRunSlotMs || isCatchUp) &&
         slotMs >= this.#startedAtMs &&
-        exclusiveSinceMs <= slotMs &&
-        nowMs - slotMs < periodMs / 2;
+        exclusiveSinceMs <= slotMs;
       if (isDue && (due === undefined || slotMs < due.slotMs)) due = { shard, slotMs };
     }
     return due;

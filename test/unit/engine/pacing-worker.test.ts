@@ -439,23 +439,47 @@ describe('PacingWorker with sharded leases', () => {
     }
   });
 
-  it('runs a slot another shard’s cycle overran late, but never half a period late, and counts the skip', async () => {
+  it('paces a shard taken over mid-slot at once even after a later slot ran, under the next id above it', async () => {
+    const { clock, engagement, fence, worker } = setUpSharded();
+    fence.held = new Set([0]);
+    fence.heldSince.set(0, startMs - 60_000);
+    worker.start();
+    await clock.advanceBy(1800); // now 2.3 s: shard 1's slot under way began at 1.5 s, before shard 0's at 2 s
+    fence.held = new Set([0, 1]);
+    fence.heldSince.set(1, at('1.400'));
+    worker.leadershipGained();
+    await clock.advanceBy(300);
+    await worker.stop();
+
+    // Cycle ids keep rising for the platform: the catch-up of the 1.5 s slot goes out as 2.001 s.
+    expect(requestsOf(engagement)).toEqual([
+      { id: at('1.000'), targets: ['sales:chat'] },
+      { id: at('2.000'), targets: ['sales:chat'] },
+      { id: at('2.000') + 1, targets: ['support:chat'] },
+      { id: at('2.500'), targets: ['support:chat'] },
+    ]);
+  });
+
+  it('runs a slot another shard’s cycle delayed as soon as that cycle ends, earliest first, and counts misses', async () => {
     const { clock, engagement, fence, stats, sink, worker } = setUpSharded();
     fence.held = new Set([0, 1]);
     stats.delayMs = 700;
     worker.start();
-    await clock.advanceBy(3600);
+    await clock.advanceBy(4300);
     await worker.stop();
 
-    // 0.5–1.2 support; 1.2–1.9 sales (0.2 s late); 1.9–2.6 support (0.4 s late); sales' 2.0 slot is 0.6 s late
-    // by then, so it is skipped; 2.6–3.3 support; 3.3–4.0 sales (0.3 s late).
-    expect(requestsOf(engagement).map((r) => r.id)).toEqual([
-      at('0.500'),
-      at('1.000'),
-      at('1.500'),
-      at('2.500'),
-      at('3.000'),
+    // Cycles of 0.7 s for two shards 0.5 s apart: support 0.5–1.2, sales 1.2–1.9, support 1.9–2.6,
+    // sales 2.6–3.3, support's 2.5 slot 3.3–4.0 (before sales' later 3.0 slot), support's 3.5 slot 4.0–4.7,
+    // then sales' 4.0 slot at 4.7: its 3.0 slot passed entirely and is counted as skipped.
+    expect(requestsOf(engagement).map((r) => [r.id, r.targets[0]])).toEqual([
+      [at('0.500'), 'support:chat'],
+      [at('1.000'), 'sales:chat'],
+      [at('1.500'), 'support:chat'],
+      [at('2.000'), 'sales:chat'],
+      [at('2.500'), 'support:chat'],
+      [at('3.500'), 'support:chat'],
     ]);
+    expect(stats.maxRunning).toBe(1);
     expect(sink.skipped).toEqual([{ count: 1, reason: 'Overrun' }]);
   });
 
