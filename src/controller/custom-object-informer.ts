@@ -1,7 +1,6 @@
 import type { CustomObjectsApi, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { pacingApiGroup, pacingApiVersion, pacingClusterNames, pacingTargetNames } from '../api/index.js';
 import { RestartingInformer, type RestartingInformerOptions } from './restarting-informer.js';
-import { targetFigureKeys } from './target-status-figures.js';
 
 /** Options shared by the informer factories: everything but what the factory derives (path, list, name). */
 export type InformerCommonOptions<T extends KubernetesObject> = Omit<
@@ -75,23 +74,19 @@ export function createPacingClusterInformer<T extends KubernetesObject = Kuberne
 }
 
 /**
- * Keeps only `status.conditions` and the figures of a cached PacingTarget: what a replica that gains the target
- * adopts from its predecessor, so that its first status write keeps them instead of blanking them. Nothing else of
- * the status is read (observedGeneration, the last cycle's details).
+ * Keeps only `status.conditions` of a cached PacingTarget: the reconciler reads nothing else of its status (the
+ * conditions seed the status book), and the figures are rewritten every few seconds anyway.
  */
 export function trimPacingTargetStatus(obj: KubernetesObject): void {
   const holder = obj as { status?: unknown };
   if (holder.status === null || typeof holder.status !== 'object') return;
-  const status = holder.status as Record<string, unknown>;
-  // Built with every key in one order (absent ones undefined), so the cached statuses share one object shape.
-  const kept: Record<string, unknown> = { conditions: status['conditions'] };
-  for (const key of targetFigureKeys) kept[key] = typeof status[key] === 'number' ? status[key] : undefined;
-  holder.status = kept;
+  const { conditions } = holder.status as { conditions?: unknown };
+  holder.status = conditions === undefined ? {} : { conditions };
 }
 
 /**
  * Informer over PacingTargets; status-only updates dropped as for {@link createPacingClusterInformer}, and status
- * the rest of its status trimmed from the cache ({@link trimPacingTargetStatus}).
+ * figures trimmed from the cache ({@link trimPacingTargetStatus}).
  */
 export function createPacingTargetInformer<T extends KubernetesObject = KubernetesObject>(
   options: PacingInformerOptions<T>,

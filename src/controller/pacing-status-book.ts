@@ -17,7 +17,6 @@ import {
 import { objectKey } from './object-key.js';
 import { readRawObjectFields } from './raw-object-fields.js';
 import { sharedStringPool } from './string-pool.js';
-import { targetFigureKeys, type TargetStatusFigures } from './target-status-figures.js';
 
 /** Which pacing object a status belongs to. */
 export interface PacingObjectRef {
@@ -484,6 +483,25 @@ function pacingCondition(
   }
 }
 
+/** The status figures of a target; undefined: not known this cycle (the last known value stays). */
+interface TargetStatusFigures {
+  invitesPerInterval: number;
+  freeSlots: number | undefined;
+  waiting: number | undefined;
+  pendingInvitations: number | undefined;
+  observedAbandonmentPercent: number | undefined;
+  occupancyPercent: number | undefined;
+}
+
+const TARGET_FIGURE_KEYS: readonly (keyof TargetStatusFigures)[] = [
+  'invitesPerInterval',
+  'freeSlots',
+  'waiting',
+  'pendingInvitations',
+  'observedAbandonmentPercent',
+  'occupancyPercent',
+];
+
 /**
  * Lays the status `object` holds now over an entry: its conditions replace those of the same type (the others,
  * which the holder has not written yet, stay), its figures those of the entry. Anything that does not parse is
@@ -500,7 +518,7 @@ function adoptCurrentStatus(entry: Entry, object: unknown): void {
   }
   const status = (object as { status?: unknown } | undefined)?.status;
   if (typeof status !== 'object' || status === null) return;
-  for (const key of targetFigureKeys) {
+  for (const key of TARGET_FIGURE_KEYS) {
     const value = (status as Record<string, unknown>)[key];
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) entry.fields[key] = value;
   }
