@@ -177,8 +177,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
   /**
    * Re-sends every known status (after this instance became leader, its predecessor's may be behind); sharded,
    * only those `only` selects (the objects of the shard just gained). With `currentObjectOf` (the informer
-   * cache), each target first adopts the conditions and figures its object holds now, as its previous holder
-   * wrote them: what this instance saw while standing by is older, and rewriting it would flip conditions back
+   * cache), each target first adopts the conditions its object holds now, as its previous holder wrote them: what this instance saw while standing by is older, and rewriting it would flip conditions back
    * and announce Events for changes that never happened.
    */
   rewriteAll(
@@ -493,35 +492,21 @@ interface TargetStatusFigures {
   occupancyPercent: number | undefined;
 }
 
-const TARGET_FIGURE_KEYS: readonly (keyof TargetStatusFigures)[] = [
-  'invitesPerInterval',
-  'freeSlots',
-  'waiting',
-  'pendingInvitations',
-  'observedAbandonmentPercent',
-  'occupancyPercent',
-];
-
 /**
- * Lays the status `object` holds now over an entry: its conditions replace those of the same type (the others,
- * which the holder has not written yet, stay), its figures those of the entry. Anything that does not parse is
- * left out, so a damaged status adopts nothing.
+ * Lays the conditions the status `object` holds now over an entry's: they replace those of the same type (the
+ * others, which the holder has not written yet, stay). Conditions that do not parse are left out, so a damaged
+ * status adopts nothing. Figures are not adopted: the cache keeps none (trimPacingTargetStatus), and status writes
+ * are merge patches that leave out what the entry does not know, so the predecessor's figures stay on the object
+ * until this instance's first cycle writes its own.
  */
 function adoptCurrentStatus(entry: Entry, object: unknown): void {
   const { conditions } = readRawObjectFields(object);
-  if (conditions !== undefined && conditions.length > 0) {
-    const adopted = new Set(conditions.map((c) => c.type));
-    entry.conditions = sharedStringPool.internAll([
-      ...conditions,
-      ...entry.conditions.filter((c) => !adopted.has(c.type)),
-    ]);
-  }
-  const status = (object as { status?: unknown } | undefined)?.status;
-  if (typeof status !== 'object' || status === null) return;
-  for (const key of TARGET_FIGURE_KEYS) {
-    const value = (status as Record<string, unknown>)[key];
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) entry.fields[key] = value;
-  }
+  if (conditions === undefined || conditions.length === 0) return;
+  const adopted = new Set(conditions.map((c) => c.type));
+  entry.conditions = sharedStringPool.internAll([
+    ...conditions,
+    ...entry.conditions.filter((c) => !adopted.has(c.type)),
+  ]);
 }
 
 function blankTargetFigures(): TargetStatusFigures {

@@ -278,7 +278,7 @@ describe('PacingStatusBook', () => {
     expect(forgotten.sort()).toEqual(['chat', 'main']);
   });
 
-  it('keeps no copy of a target it may not write, and adopts what its object holds when it gains it', () => {
+  it('keeps no copy of a target it may not write, and adopts the conditions its object holds when it gains it', () => {
     const { book, submitted, events, setLeader, advance } = setUp({ isLeader: false });
     const atStart = [
       {
@@ -322,8 +322,9 @@ describe('PacingStatusBook', () => {
       expect.objectContaining({ type: 'Pacing', status: 'True', lastTransitionTime: '2026-11-25T17:55:00Z' }),
       expect.objectContaining({ type: 'Accepted', status: 'True' }),
     ]);
-    expect(rewritten).toMatchObject({ invitesPerInterval: 2, freeSlots: 5 });
-    expect(rewritten).not.toHaveProperty('occupancyPercent');
+    // No figures: the merge patch leaves the holder's on the object until this instance's first cycle.
+    for (const figure of ['invitesPerInterval', 'freeSlots', 'occupancyPercent'])
+      expect(rewritten).not.toHaveProperty(figure);
     // The first cycle agrees with the holder: nothing flips, so nothing is announced.
     book.cycleCompleted(anOutcome({}, { key: 'tenant/voice', id: 'Voice:voice' }));
     expect(book.conditionOf('PacingTarget', 'tenant/voice', 'Pacing')?.lastTransitionTime).toBe(
