@@ -177,8 +177,9 @@ export class PacingStatusBook implements CycleOutcomeSink {
   /**
    * Re-sends every known status (after this instance became leader, its predecessor's may be behind); sharded,
    * only those `only` selects (the objects of the shard just gained). With `currentObjectOf` (the informer
-   * cache), each target first adopts the conditions its object holds now, as its previous holder wrote them: what this instance saw while standing by is older, and rewriting it would flip conditions back
-   * and announce Events for changes that never happened.
+   * cache), each target first adopts the conditions its object holds now, as its previous holder wrote them:
+   * what this instance saw while standing by is older, and rewriting it would flip conditions back and announce
+   * Events for changes that never happened.
    */
   rewriteAll(
     only?: (ref: PacingObjectRef) => boolean,

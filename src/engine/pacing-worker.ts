@@ -59,9 +59,10 @@ export interface PacingWorkerView {
 
 /**
  * The pacing worker of one PacingCluster: runs a cycle at every slot of its refresh period while this instance
- * holds the lease (sharded: a cycle per held shard, each shard at its own point of the period), never two at once (a cycle that overruns makes the worker skip the slots it covered, and
- * counts them), persists learned state at most every `stateSaveIntervalMs`, and reloads it when it becomes
- * leader so a handover continues instead of cold-starting.
+ * holds the lease (sharded: a cycle per held shard, each shard at its own point of the period), never two at
+ * once (a cycle that overruns makes the worker skip the slots it covered, and counts them), persists learned
+ * state at most every `stateSaveIntervalMs`, and reloads it when it becomes leader so a handover continues
+ * instead of cold-starting.
  */
 export class PacingWorker {
   readonly #ports: PacingWorkerPorts;

@@ -103,8 +103,9 @@ describe('three replicas share three shards, one each; a lost replica hands its 
   };
   const lastCycleId = () => Math.max(0, ...publications().map((p) => p.cycleId));
   /**
-   * target id → publishers, per refresh period, for the periods after that of `afterCycleId`. Each shard is paced in cycles
-   * of its own at its own point of the period (cycle id = slot start), so a period holds one cycle per shard.
+   * target id → publishers, per refresh period, for the periods after that of `afterCycleId`. Each shard is
+   * paced in cycles of its own at its own point of the period (cycle id = slot start), so a period holds one
+   * cycle per shard.
    */
   const publishersByCycle = (afterCycleId: number) => {
     const byPeriod = new Map<number, Map<string, string[]>>();
