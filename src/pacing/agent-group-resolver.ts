@@ -1,4 +1,5 @@
 import type { AgentInput, StatsSnapshotInput, TargetInput } from './pacing-input.js';
+import { AgentIndex } from './agent-index.js';
 import { ExpressionBitsets } from './expression-bitsets.js';
 
 /**
@@ -18,9 +19,6 @@ export interface ResolvedTargetAgents {
    */
   readonly agentIndex: AgentIndex | undefined;
 }
-
-/** Agent id → index into `snapshot.agents`; as a hint, it may be out of date (each use is checked). */
-export type AgentIndex = ReadonlyMap<string, number>;
 
 /** Agents by group name, as compressed rows over the group names the targets use (agent indexes ascending). */
 interface GroupRows {
@@ -115,37 +113,22 @@ export function resolveTargetAgents(
   // allocated once: growing it by doubling copied megabytes a round.
   let bound = 0;
   let at = 0;
+  let isAnyListed = false;
   for (let t = 0; t < targets.length; t++) {
     const groups = targets[t]!.agentGroups;
     for (let k = 0; k < groups.length; k++, at++) {
       const group = groups[k]!;
       const row = rowOfGroup[at]!;
       if (row >= 0) bound += groupRows.offsets[row + 1]! - groupRows.offsets[row]!;
-      else if (group.agents !== undefined) bound += group.agents.length;
-      else if (group.skillExpression !== undefined) bound += expressions.count(group.skillExpression);
+      else if (group.agents !== undefined) {
+        bound += group.agents.length;
+        isAnyListed = true;
+      } else if (group.skillExpression !== undefined) bound += expressions.count(group.skillExpression);
     }
   }
-  // Agent ids of `agents` lists: through the hint (last round's index) while every id it gives is still at
-  // that index — a source usually lists the same agents in the same order — else through an index built now.
-  // Either way the result is the same; the hint only spares building a 50,000-entry map every round.
-  let byId: Map<string, number> | undefined;
-  let hint = agentIndexHint;
-  let isHintUsed = false;
-  const indexOf = (id: string): number | undefined => {
-    if (hint !== undefined) {
-      const index = hint.get(id);
-      if (index !== undefined && agents[index]?.id === id) {
-        isHintUsed = true;
-        return index;
-      }
-      hint = undefined;
-    }
-    if (byId === undefined) {
-      byId = new Map();
-      for (let i = 0; i < agents.length; i++) byId.set(agents[i]!.id, i);
-    }
-    return byId.get(id);
-  };
+  // Agent ids of `agents` lists: through last round's index while the snapshot lists the same agents in the same
+  // order (its lists stay resolved), else through an index of this snapshot. The result is the same either way.
+  const agentIndex = isAnyListed ? AgentIndex.of(agents, agentIndexHint) : undefined;
   // A stamp per agent de-duplicates members across a target's groups without allocating a set per target.
   const stamp = new Int32Array(agents.length).fill(-1);
   const offsets = new Int32Array(targets.length + 1);
@@ -172,9 +155,10 @@ export function resolveTargetAgents(
           }
         }
       } else if (group.agents !== undefined) {
-        for (const id of group.agents) {
-          const index = indexOf(id);
-          if (index !== undefined && stamp[index] !== t) {
+        const listed = agentIndex!.indexesOf(group.agents);
+        for (let m = 0; m < listed.length; m++) {
+          const index = listed[m]!;
+          if (index >= 0 && stamp[index] !== t) {
             stamp[index] = t;
             members[size++] = index;
           }
@@ -205,6 +189,6 @@ export function resolveTargetAgents(
     offsets,
     members: members.subarray(0, size),
     problemsByTarget,
-    agentIndex: byId ?? (isHintUsed ? agentIndexHint : undefined),
+    agentIndex,
   };
 }

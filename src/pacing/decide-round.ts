@@ -5,7 +5,7 @@ import {
   prepareObservations,
   type ObservationInput,
 } from './observation-builder.js';
-import type { AgentIndex } from './agent-group-resolver.js';
+import type { AgentIndex } from './agent-index.js';
 import type { CounterMemoryEntry } from './observation.js';
 import type { DecideOptions } from './pacing-policy.js';
 

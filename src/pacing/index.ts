@@ -15,7 +15,8 @@ export {
   type ObservationInput,
   type ObservationResult,
 } from './observation-builder.js';
-export { resolveTargetAgents, type AgentIndex, type ResolvedTargetAgents } from './agent-group-resolver.js';
+export { resolveTargetAgents, type ResolvedTargetAgents } from './agent-group-resolver.js';
+export { AgentIndex } from './agent-index.js';
 export { splitSharedCapacity, type TargetSlots } from './shared-capacity-split.js';
 export { counterDelta } from './counter-delta.js';
 export {

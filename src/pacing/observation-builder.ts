@@ -1,4 +1,5 @@
-import { resolveTargetAgents, type AgentIndex } from './agent-group-resolver.js';
+import { resolveTargetAgents } from './agent-group-resolver.js';
+import type { AgentIndex } from './agent-index.js';
 import { counterDelta } from './counter-delta.js';
 import type { CounterMemory, CounterMemoryEntry, Observation, ObservationDeltas } from './observation.js';
 import type {

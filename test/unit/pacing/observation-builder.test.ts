@@ -209,24 +209,32 @@ describe('buildObservations', () => {
             fresh.observations.map((o) => [o.agentCount, o.freeSlots]),
           );
           // The index handed on is right for this round's agents, whether kept or rebuilt.
-          for (const [id, index] of hinted.agentIndex ?? new Map<string, number>()) {
-            if (after.includes(Number(id.slice(1)))) expect(agentsOf(after)[index]?.id).toBe(id);
+          for (const id of after.map((n) => `a${n}`)) {
+            expect(agentsOf(after)[hinted.agentIndex!.indexOf(id)!]?.id).toBe(id);
+          }
+          for (const id of before.filter((n) => !after.includes(n)).map((n) => `a${n}`)) {
+            expect(hinted.agentIndex!.indexOf(id)).toBeUndefined();
           }
         },
       ),
     );
   });
 
-  it('keeps the agent index it was given while every listed agent is where it was', () => {
+  it('keeps the agent index it was given while the snapshot lists the same agents in the same order', () => {
     const agents = [anAgent('a1'), anAgent('a2')];
     const targets = [aTarget('T:chat', { agentGroups: [{ name: 'list', agents: ['a2'] }] })];
     const first = buildObservations(input(agents, targets));
     const second = buildObservations(
       input([anAgent('a1'), anAgent('a2')], targets, { agentIndex: first.agentIndex }),
     );
+    const reordered = buildObservations(
+      input([anAgent('a2'), anAgent('a1')], targets, { agentIndex: first.agentIndex }),
+    );
 
-    expect(first.agentIndex?.get('a2')).toBe(1);
+    expect(first.agentIndex?.indexOf('a2')).toBe(1);
     expect(second.agentIndex).toBe(first.agentIndex);
+    expect(reordered.agentIndex).not.toBe(first.agentIndex);
+    expect(reordered.agentIndex?.indexOf('a2')).toBe(0);
     expect(buildObservations(input(agents, [aTarget('T:chat')])).agentIndex).toBeUndefined();
   });
 
