@@ -69,7 +69,7 @@ export function runCommand(): Command {
     .option('--status-writes-per-second <n>', 'global budget of status writes', '20')
     .option(
       '--status-refresh-writes-per-second <n>',
-      'most figure refreshes per second, within the budget (default: a quarter of it)',
+      'most figure refreshes per second, within the budget (default: a quarter of it, at most 20)',
     )
     .option(
       '--memory-soft-limit-mib <n>',

@@ -91,7 +91,7 @@ export interface OperatorOptions {
   readonly createWorkerFactory: (shared: SharedWorkerParts) => WorkerFactory;
   /** Global status write budget, writes per second. Default 20. */
   readonly statusWritesPerSecond?: number | undefined;
-  /** Most figure refreshes per second, within the budget. Default a quarter of the budget. */
+  /** Most figure refreshes per second, within the budget. Default a quarter of the budget, at most 20. */
   readonly statusRefreshWritesPerSecond?: number | undefined;
   /** More work told of every cycle's start and end, besides the status writer (the idle collector). */
   readonly cycleGates?: readonly CycleGate[] | undefined;

@@ -67,7 +67,7 @@ describe('run options', () => {
     expect(result.error?.issues.map((i) => i.message).join(' ')).toContain(text);
   });
 
-  it('leaves the figure refresh rate to the status writer unless given (a quarter of the budget)', () => {
+  it('leaves the figure refresh rate to the status writer unless given (a quarter of the budget, at most 20)', () => {
     expect(runOptionsSchema.parse({ watchNamespace: [] }).statusRefreshWritesPerSecond).toBeUndefined();
     expect(
       runOptionsSchema.parse({ watchNamespace: [], statusRefreshWritesPerSecond: '12.5' })

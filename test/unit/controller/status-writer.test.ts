@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { StatusObjectRef, StatusPatcher } from '../../../src/controller/status-patcher.js';
-import { StatusWriter, type StatusWriterOptions } from '../../../src/controller/status-writer.js';
+import {
+  DEFAULT_MAX_REFRESH_WRITES_PER_SECOND,
+  StatusWriter,
+  type StatusWriterOptions,
+} from '../../../src/controller/status-writer.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeApiError } from './fake-lease-client.js';
 
@@ -406,6 +410,26 @@ describe('StatusWriter at scale', () => {
     expect(refreshes).toBeLessThanOrEqual(56);
     // With refreshes allowed the whole budget they take what the new objects leave of it.
     expect(await refreshesIn10s({ refreshWritesPerSecond: 20 })).toBeGreaterThan(150);
+  });
+
+  it('keeps figure refreshes under their default ceiling however large the budget', async () => {
+    const { clock, patcher, writer } = aWriter({ writesPerSecond: 200, statusUpdatePeriodMs: 0 });
+    const refreshAll = (v: number) => {
+      for (let i = 0; i < 2_000; i += 1) writer.update(aRef(`t${i}`), { v });
+    };
+    refreshAll(1);
+    await clock.advance(12_000);
+    expect(patcher.patches).toHaveLength(2_000); // first writes: the whole budget
+    patcher.patches.length = 0;
+    for (let second = 0; second < 10; second += 1) {
+      refreshAll(2 + second);
+      await clock.advance(1_000);
+    }
+    // 20/s (a quarter of 200 would be 50/s), plus the refresh bucket's one-second burst.
+    expect(DEFAULT_MAX_REFRESH_WRITES_PER_SECOND).toBe(20);
+    expect(patcher.patches.length).toBeGreaterThanOrEqual(190);
+    expect(patcher.patches.length).toBeLessThanOrEqual(221);
+    await writer.close();
   });
 
   it('writes no faster than its budget even with writes in flight', async () => {
