@@ -7,7 +7,7 @@ export PATH := $(NODE_BIN):$(PATH)
 CLUSTER_DIR := $(CURDIR)/.cache/cluster
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 
-.PHONY: help deps build lint bench bench-scale bench-shards bench-io bench-fuzz crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-chaos test-operator test-alerts test-wiring test-integration clean
+.PHONY: help deps build lint bench bench-scale bench-shards bench-cycle bench-io bench-fuzz crds chart-sync chart-lint image kind-up kind-deploy kind-down control-plane tools cluster-up cluster-down demo test test-unit test-chaos test-operator test-alerts test-wiring test-integration clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -68,6 +68,10 @@ bench-scale: deps build control-plane ## scale benchmark: N PacingTargets on a r
 bench-shards: deps ## sharding benchmark: per-replica cycle figures of 30,000 targets on 3 shards vs 10,000 on one
 	npx tsc --ignoreConfig --module nodenext --moduleResolution nodenext --target es2024 --lib es2024 --strict --skipLibCheck --types node --outDir dist/bench --rootDir . test/bench/shard-cycle-bench.ts
 	node dist/bench/test/bench/shard-cycle-bench.js
+
+bench-cycle: build ## cycle benchmark: the 10,000-target pacing cycle against the reference servers, without Kubernetes (CYCLE_TARGETS, CYCLE_ROUNDS)
+	npx tsc --ignoreConfig --module nodenext --moduleResolution nodenext --target es2024 --lib es2024 --strict --skipLibCheck --types node --outDir dist/bench --rootDir . test/bench/cycle-bench.ts
+	node --max-old-space-size=256 --max-semi-space-size=16 --expose-gc dist/bench/test/bench/cycle-bench.js
 
 bench-io: deps ## I/O benchmark: exchange codec CPU and bytes per target, 50,000-agent snapshot validation
 	npx tsc --ignoreConfig --module nodenext --moduleResolution nodenext --target es2024 --lib es2024 --strict --skipLibCheck --types node --outDir dist/bench --rootDir . test/bench/io-bench.ts

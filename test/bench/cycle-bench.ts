@@ -1,0 +1,190 @@
+// Cycle benchmark: prints figures, asserts nothing (speed is not tested, see PREAMBLE). Run with `make bench-cycle`.
+// The operator's pacing cycle without Kubernetes: the production worker's ports (HTTP statistics client, OAuth2
+// engagement client, the src/pacing decider) run `runPacingCycle` every refresh period against the reference
+// servers in another process, over the scale bench's generated contact center. It shows what a cycle costs on
+// this machine with no API server, etcd, informer or status writes beside it: the floor under the scale bench's
+// cycle figures (docs/performance.md).
+//
+// Environment:
+//   CYCLE_TARGETS=10000        targets (5 agents each, as in the scale bench)
+//   CYCLE_ROUNDS=20            measured cycles (after 3 warm-up cycles)
+//   CYCLE_PERIOD_MS=5000       refresh period; cycles start on its slot boundaries
+//   CYCLE_HEAP_GROWING_PERCENT=100  V8's heap growing factor, as the chart sets it (0: V8's own)
+// Run node with the chart's heap flags (the Makefile target does) and --expose-gc: a full collection follows
+// each cycle, as the chart's memory soft limit does between cycles at this size.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { stringify as toYaml } from 'yaml';
+import { validatePacingCluster } from '../../src/api/index.js';
+import { setHeapGrowingPercent } from '../../src/controller/index.js';
+import { ChildProcesses } from '../../src/demo/child-processes.js';
+import {
+  alwaysLeader,
+  createHttpDesiredWorker,
+  runPacingCycle,
+  type EngagementTargetReport,
+  type LearnedState,
+  type TargetConfig,
+} from '../../src/engine/index.js';
+import { scaleClusterObjects, scaleScenario, scaleTarget, SCALE_NAMESPACE } from './scale/scale-fixtures.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const PORTS = { stats: 18280, engagement: 18281, auth: 18282, metrics: 0 } as const;
+const WARM_UP = 3;
+
+/** A target's config as the reconciler builds it from the scale bench's PacingTarget. */
+function targetConfigOf(object: Record<string, unknown>): TargetConfig {
+  const metadata = object['metadata'] as { name: string };
+  const spec = object['spec'] as {
+    virtualQueue: { name: string; media: string };
+    agentGroups: { name: string; agents: string[] }[];
+  };
+  return {
+    key: `${SCALE_NAMESPACE}/${metadata.name}`,
+    id: `${spec.virtualQueue.name}:${spec.virtualQueue.media}`,
+    virtualQueue: spec.virtualQueue.name,
+    media: spec.virtualQueue.media,
+    optimizationGoalPercent: 3,
+    groups: spec.agentGroups.map((g) => ({ name: g.name, agents: g.agents })),
+    isPaused: false,
+  };
+}
+
+async function waitForHealthy(url: string, isRunning: () => boolean): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (!isRunning()) throw new Error('the reference servers exited');
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} did not answer within 300 s`);
+}
+
+const rank = (values: readonly number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+};
+
+async function main(): Promise<void> {
+  const targetCount = Number(process.env['CYCLE_TARGETS'] ?? 10_000);
+  const rounds = Number(process.env['CYCLE_ROUNDS'] ?? 20);
+  const periodMs = Number(process.env['CYCLE_PERIOD_MS'] ?? 5000);
+  const growing = Number(process.env['CYCLE_HEAP_GROWING_PERCENT'] ?? 100);
+  if (growing > 0) setHeapGrowingPercent(growing);
+  const size = { targets: targetCount, agents: 5 * targetCount };
+  const runDir = path.join(root, '.cache', 'cycle-bench');
+  mkdirSync(runDir, { recursive: true });
+  const scenarioFile = path.join(runDir, 'scenario.yaml');
+  writeFileSync(scenarioFile, toYaml(scaleScenario(size)));
+
+  const children = new ChildProcesses();
+  try {
+    children.start(
+      'reference-servers',
+      process.execPath,
+      [
+        path.join(root, 'dist/src/cli/main.js'),
+        'serve',
+        '--scenario',
+        scenarioFile,
+        '--stats-port',
+        String(PORTS.stats),
+        '--engagement-port',
+        String(PORTS.engagement),
+        '--auth-port',
+        String(PORTS.auth),
+      ],
+      path.join(runDir, 'reference-servers.log'),
+    );
+    await waitForHealthy(`http://127.0.0.1:${PORTS.stats}/healthz`, () =>
+      children.isRunning('reference-servers'),
+    );
+
+    const clusterObject = scaleClusterObjects(PORTS)[2]!;
+    const validation = validatePacingCluster({
+      ...clusterObject,
+      spec: { ...(clusterObject['spec'] as object), refreshPeriod: `${periodMs}ms` },
+    });
+    if (!validation.isValid) throw new Error(`cluster: ${validation.field}: ${validation.message}`);
+    const clock = {
+      nowMs: () => Date.now(),
+      sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    };
+    const worker = createHttpDesiredWorker(
+      validation.cluster,
+      validation.durationsMs,
+      { clientId: 'demo-client', clientSecret: 'demo-secret-for-local-demo-only' },
+      {
+        clock,
+        random: Math.random,
+        identity: 'cycle-bench',
+        fence: alwaysLeader,
+        sink: { cycleCompleted: () => undefined, cyclesSkipped: () => undefined },
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    const ports = worker.buildPorts();
+    const targets = Array.from({ length: targetCount }, (_, i) => targetConfigOf(scaleTarget(size, i)));
+    let learnedState: LearnedState = {};
+    let reports: ReadonlyMap<string, EngagementTargetReport> = new Map();
+    const rows: { total: number; stats: number; decide: number; publish: number; cpu: number }[] = [];
+    for (let cycle = 0; cycle < WARM_UP + rounds; cycle++) {
+      const slotMs = Math.ceil((Date.now() + 1) / periodMs) * periodMs;
+      await clock.sleep(slotMs - Date.now());
+      const cpuBefore = process.cpuUsage();
+      const result = await runPacingCycle(
+        {
+          cluster: worker.config,
+          targets,
+          cycleId: slotMs,
+          slotStartMs: slotMs,
+          learnedState,
+          reports,
+          signal: new AbortController().signal,
+        },
+        ports,
+      );
+      const cpu = process.cpuUsage(cpuBefore);
+      learnedState = result.learnedState;
+      reports = result.reports;
+      const { outcome } = result;
+      if (!outcome.isPublished) {
+        throw new Error(
+          `cycle ${cycle} not published: ${outcome.stats.message}; ${outcome.engagement.message}`,
+        );
+      }
+      if (cycle >= WARM_UP) {
+        const { stats, decide, publish } = outcome.phasesMs ?? { stats: 0, decide: 0, publish: 0 };
+        rows.push({ total: outcome.durationMs, stats, decide, publish, cpu: (cpu.user + cpu.system) / 1000 });
+      }
+      // As the chart's soft limit does at this size: a full collection between cycles.
+      globalThis.gc?.();
+    }
+    await ports.close?.();
+    console.log(
+      `${targetCount.toLocaleString('en-US')} targets, ${size.agents.toLocaleString('en-US')} agents, ` +
+        `${rounds} cycles ${periodMs} ms apart (node ${process.version}):\n`,
+    );
+    console.log('| | p50 (ms) | max (ms) |');
+    console.log('| --- | ---: | ---: |');
+    for (const [label, key] of [
+      ['cycle', 'total'],
+      ['statistics', 'stats'],
+      ['decision', 'decide'],
+      ['publication', 'publish'],
+      ['operator CPU (main thread and helpers)', 'cpu'],
+    ] as const) {
+      const values = rows.map((r) => r[key]);
+      console.log(`| ${label} | ${rank(values, 0.5).toFixed(0)} | ${rank(values, 1).toFixed(0)} |`);
+    }
+  } finally {
+    await children.stopAll(10_000);
+  }
+}
+
+await main();
