@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChildProcesses } from './child-processes.js';
 import { renderDemoReport } from './demo-report.js';
+import { referenceServersArgs } from './reference-servers-args.js';
 import type { DemoOptions } from './demo-options.js';
 import type { DemoSnapshot } from './demo-snapshot.js';
 import { rowsFromMetrics } from './demo-snapshot.js';
@@ -75,18 +76,7 @@ export async function runDemo(options: DemoOptions, env: DemoEnvironment): Promi
     children.start(
       'reference-servers',
       process.execPath,
-      [
-        env.cliPath,
-        'serve',
-        '--scenario',
-        options.scenario,
-        '--stats-port',
-        String(PORTS.stats),
-        '--engagement-port',
-        String(PORTS.engagement),
-        '--auth-port',
-        String(PORTS.auth),
-      ],
+      referenceServersArgs(env.cliPath, options.scenario, PORTS),
       path.join(runDir, 'reference-servers.log'),
     );
     await waitForHttp(`http://127.0.0.1:${PORTS.stats}/v1/snapshot`, 30_000, env.signal);

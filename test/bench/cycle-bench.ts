@@ -20,6 +20,7 @@ import { stringify as toYaml } from 'yaml';
 import { validatePacingCluster } from '../../src/api/index.js';
 import { setHeapGrowingPercent } from '../../src/controller/index.js';
 import { ChildProcesses } from '../../src/demo/child-processes.js';
+import { referenceServersArgs } from '../../src/demo/reference-servers-args.js';
 import {
   alwaysLeader,
   createHttpDesiredWorker,
@@ -28,6 +29,7 @@ import {
   type LearnedState,
   type TargetConfig,
 } from '../../src/engine/index.js';
+import { waitForHttp } from './wait-for-http.js';
 import { scaleClusterObjects, scaleScenario, scaleTarget, SCALE_NAMESPACE } from './scale/scale-fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -52,19 +54,6 @@ function targetConfigOf(object: Record<string, unknown>): TargetConfig {
   };
 }
 
-async function waitForHealthy(url: string, isRunning: () => boolean): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (!isRunning()) throw new Error('the reference servers exited');
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${url} did not answer within 300 s`);
-}
-
 const rank = (values: readonly number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
@@ -87,21 +76,10 @@ async function main(): Promise<void> {
     children.start(
       'reference-servers',
       process.execPath,
-      [
-        path.join(root, 'dist/src/cli/main.js'),
-        'serve',
-        '--scenario',
-        scenarioFile,
-        '--stats-port',
-        String(PORTS.stats),
-        '--engagement-port',
-        String(PORTS.engagement),
-        '--auth-port',
-        String(PORTS.auth),
-      ],
+      referenceServersArgs(path.join(root, 'dist/src/cli/main.js'), scenarioFile, PORTS),
       path.join(runDir, 'reference-servers.log'),
     );
-    await waitForHealthy(`http://127.0.0.1:${PORTS.stats}/healthz`, () =>
+    await waitForHttp(`http://127.0.0.1:${PORTS.stats}/healthz`, 300_000, () =>
       children.isRunning('reference-servers'),
     );
 

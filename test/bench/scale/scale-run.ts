@@ -9,6 +9,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
 import { ChildProcesses } from '../../../src/demo/child-processes.js';
 import { parsePrometheusText, type PrometheusSample } from '../../../src/demo/prometheus-text.js';
+import { referenceServersArgs } from '../../../src/demo/reference-servers-args.js';
 import {
   apiserverWrites,
   cycleLines,
@@ -26,6 +27,7 @@ import {
   type ScalePorts,
   type ScaleSize,
 } from './scale-fixtures.js';
+import { waitForHttp } from '../wait-for-http.js';
 import { ProcessSampler } from './process-sampler.js';
 import { ReadyWatch, isReadyTrue, listPacingTargets } from './ready-watch.js';
 
@@ -129,16 +131,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
           ? ['--cpu-prof', '--cpu-prof-dir', path.join(runDir, 'servers-profile')]
           : []),
         ...(settings.serversNodeFlags ?? []),
-        cli,
-        'serve',
-        '--scenario',
-        scenarioFile,
-        '--stats-port',
-        String(ports.stats),
-        '--engagement-port',
-        String(ports.engagement),
-        '--auth-port',
-        String(ports.auth),
+        ...referenceServersArgs(cli, scenarioFile, ports),
       ]),
       path.join(runDir, 'reference-servers.log'),
     );
@@ -516,26 +509,6 @@ async function readFrom(file: string, offset: number): Promise<string> {
   } finally {
     await handle.close();
   }
-}
-
-async function waitForHttp(
-  url: string,
-  timeoutMs: number,
-  isAlive: () => boolean,
-  signal: AbortSignal,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive()) throw new Error(`the process behind ${url} exited`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250, undefined, { signal });
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
 /**
