@@ -3,6 +3,7 @@ import {
   type AgentIndex,
   type CounterMemoryEntry,
   type EngagementReportInput,
+  type RoundCarry,
   type TargetInput,
 } from '../pacing/index.js';
 import { isPlainObject } from '../api/protocol/index.js';
@@ -25,21 +26,24 @@ export class PacingRoomDecider implements PacingDecider {
   /** The last round's agent-id index: snapshots usually list the same agents in the same order. */
   #agentIndex: AgentIndex | undefined;
   /**
-   * The learned states rounds returned, each with the round's own records of counters and policy states it was
-   * built from: when the worker passes such an object back (the usual case; sharded, one per shard), they are
-   * the next round's input as they are, and 10,000 entries are not split apart again. Weak: a state the worker
-   * replaced drops its records.
+   * What each learned state this decider returned was built from, by target index: when the worker passes such
+   * an object back (the usual case; sharded, one per shard) over the same targets in the same order, the next
+   * round reads every target's counters and policy state by index, and 10,000 entries are neither split apart
+   * nor looked up by id again. Weak: a state the worker replaced drops its carry.
    */
-  readonly #splits = new WeakMap<LearnedState, SplitState>();
+  readonly #carries = new WeakMap<LearnedState, RoundCarry>();
 
   /** Decides one interval for every target. */
   decide(input: DecisionInput): DecisionOutput {
-    const { memory, states } = this.#splits.get(input.learnedState) ?? splitLearnedState(input.learnedState);
     const peers = input.capacityPeers ?? [];
     // Peers are observed too, so that every replica splits a shared agent the same way; only ours are decided.
     const targetInputs = new Array<TargetInput>(input.targets.length + peers.length);
     for (let i = 0; i < input.targets.length; i++) targetInputs[i] = this.#inputOf(input.targets[i]!);
     for (let i = 0; i < peers.length; i++) targetInputs[input.targets.length + i] = this.#inputOf(peers[i]!);
+    const carry = this.#carries.get(input.learnedState);
+    // decideRound ignores a carry that does not fit the targets, and then reads the records: split them only then.
+    const fits = carry !== undefined && sameIds(carry.ids, input.targets);
+    const { memory, states } = fits ? NOTHING_SPLIT : splitLearnedState(input.learnedState);
     const round = decideRound(
       input.policy,
       {
@@ -58,16 +62,19 @@ export class PacingRoomDecider implements PacingDecider {
       // The operator never shows a paced target's explanation (its Pacing condition has a fixed message), and
       // formatting 10,000 of them took about a third of the round's CPU: the policies give their mode instead.
       { explain: false },
-      input.targets.length,
+      { decideCount: input.targets.length, carry: fits ? carry : undefined },
     );
     this.#agentIndex = round.agentIndex;
     const learned: Record<string, unknown> = {};
     const targets = new Array<TargetDecision>(round.decisions.length);
+    const problemsById = hasAny(round.problems) ? round.problems : undefined;
+    let isIdRepeated = false;
     for (let i = 0; i < round.decisions.length; i++) {
       const decision = round.decisions[i]!;
       const id = decision.targetId;
-      learned[id] = { pacing: round.states[id], counters: round.memory[id] };
-      const problems = round.problems[id];
+      isIdRepeated ||= learned[id] !== undefined;
+      learned[id] = { pacing: round.carry.states[i], counters: round.carry.memory[i] };
+      const problems = problemsById?.[id];
       targets[i] = {
         id,
         invites: problems === undefined ? decision.invites : 0,
@@ -76,8 +83,9 @@ export class PacingRoomDecider implements PacingDecider {
         figures: decision.figures,
       };
     }
-    // decideRound builds fresh records every round and nobody writes to them afterwards, so they can be reused.
-    this.#splits.set(learned, { memory: round.memory, states: round.states });
+    // Two targets of one id share one entry of the learned record (the last wins), so the next round must read
+    // the record as the index carry cannot say which of them it is: no carry then (see RoundCarry).
+    if (!isIdRepeated) this.#carries.set(learned, round.carry);
     return { targets, learnedState: learned satisfies LearnedState };
   }
 
@@ -95,6 +103,22 @@ export class PacingRoomDecider implements PacingDecider {
 interface SplitState {
   readonly memory: Readonly<Record<string, CounterMemoryEntry>>;
   readonly states: Readonly<Record<string, unknown>>;
+}
+
+/** The records handed to decideRound when it reads a carry instead. */
+const NOTHING_SPLIT: SplitState = { memory: {}, states: {} };
+
+/** True when `ids` are the ids of `targets`, in order. */
+function sameIds(ids: readonly string[], targets: readonly TargetConfig[]): boolean {
+  if (ids.length !== targets.length) return false;
+  for (let i = 0; i < targets.length; i++) if (ids[i] !== targets[i]!.id) return false;
+  return true;
+}
+
+/** True when `record` has an own key. */
+function hasAny(record: Readonly<Record<string, unknown>>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }
 
 /** Splits each target's stored state into its counters and its policy state; unreadable entries are left out. */

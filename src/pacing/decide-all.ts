@@ -117,11 +117,29 @@ export class DecisionRound {
     this.#options = options;
   }
 
+  #lastState: TargetState | undefined;
+
   /**
    * Decides `obs` from the target's `previous` learned state (anything unreadable means a cold start) and stores
    * its next state in `nextStates` under its target id. `obs` is read during the call only, so it may be reused.
    */
   decide(obs: Observation, previous: unknown, nextStates: Record<string, TargetState>): PacingDecision {
+    const decision = this.decideOne(obs, previous);
+    nextStates[obs.targetId] = this.lastState;
+    return decision;
+  }
+
+  /** The next learned state of the target the last {@link decideOne} decided. */
+  get lastState(): TargetState {
+    if (this.#lastState === undefined) throw new Error('lastState read before any decision');
+    return this.#lastState;
+  }
+
+  /**
+   * Decides `obs` as {@link decide} does, leaving the target's next state in {@link lastState} instead of a record:
+   * a caller that keeps states by target index stores no 10,000-key record per round.
+   */
+  decideOne(obs: Observation, previous: unknown): PacingDecision {
     const policy = this.#policy;
     if (obs.intervalMs !== this.#decaysIntervalMs) {
       this.#decaysIntervalMs = obs.intervalMs;
@@ -157,7 +175,7 @@ export class DecisionRound {
         : decided.explanation;
       policyState = decided.state;
     }
-    nextStates[obs.targetId] = { version: 2, policy: policy.name, estimators, policyState };
+    this.#lastState = { version: 2, policy: policy.name, estimators, policyState };
     return {
       targetId: obs.targetId,
       invites,

@@ -9,45 +9,109 @@ import type { AgentIndex } from './agent-index.js';
 import type { CounterMemoryEntry } from './observation.js';
 import type { DecideOptions } from './pacing-policy.js';
 
+/**
+ * What a round leaves for the next one by target index: a next round over the same targets in the same order
+ * reads each target's counters and state from here instead of looking its id up in two 10,000-key records.
+ * Valid only when the round's target ids were unique: with an id repeated, the records (where the last target of
+ * that id wins) are what the next round must read, so a caller must not pass the carry on then.
+ */
+export interface RoundCarry {
+  /** The decided targets' ids, in order. */
+  readonly ids: readonly string[];
+  /** Each decided target's counter memory, by index. */
+  readonly memory: readonly CounterMemoryEntry[];
+  /** Each decided target's next learned state, by index. */
+  readonly states: readonly TargetState[];
+}
+
 /** Everything one round decides and carries to the next. */
 export interface DecideRoundResult {
   /** One decision per target of the input, in order (only the first `decideCount` when given). */
   readonly decisions: PacingDecision[];
-  /** Next learned state per decided target id. */
+  /** Next learned state per decided target id (built on first read from {@link carry}). */
   readonly states: Record<string, TargetState>;
-  /** Counters to pass to the next round, per decided target id. */
+  /** Counters to pass to the next round, per decided target id (built on first read from {@link carry}). */
   readonly memory: Record<string, CounterMemoryEntry>;
+  /** The same states and counters by target index, for the next round (see {@link RoundCarry}). */
+  readonly carry: RoundCarry;
   /** Configuration problems per target id (unparsable skill expressions); absent when none. */
   readonly problems: Readonly<Record<string, readonly string[]>>;
   /** The agent index to hand to the next round (see ObservationInput.agentIndex). */
   readonly agentIndex: AgentIndex | undefined;
 }
 
+/** Which targets a round decides and what it may read by index instead of by id. */
+export interface DecideRoundScope {
+  /** Only the first `decideCount` targets are decided (default all); the others take part in the split only. */
+  readonly decideCount?: number | undefined;
+  /** The previous round's carry; used when its ids are the decided targets' ids in order, else ignored. */
+  readonly carry?: RoundCarry | undefined;
+}
+
 /**
  * Observes and decides a round in one pass: the same result as {@link decideAll} over
  * {@link buildObservations}, without an observation object per target. Each target is observed into one reused
  * observation and decided at once, so a round of 10,000 targets leaves nothing behind but the decisions and the
- * learned state. Only the first `decideCount` targets are decided (default all); the others take part in the
- * shared-capacity split only (a sharded replica's peers). Throws PacingPolicyError for an unknown policy name.
+ * learned state. Only the first `scope.decideCount` targets are decided (default all); the others take part in the
+ * shared-capacity split only (a sharded replica's peers). A fitting `scope.carry` is read instead of
+ * `input.memory` and `states`, with the same result. Throws PacingPolicyError for an unknown policy name.
  */
 export function decideRound(
   policyName: string,
   input: ObservationInput,
   states: Readonly<Record<string, unknown>>,
   options: DecideOptions = {},
-  decideCount: number = input.targets.length,
+  scope: DecideRoundScope = {},
 ): DecideRoundResult {
   const decider = new DecisionRound(policyName, options);
   const round = prepareObservations(input);
-  const memory: Record<string, CounterMemoryEntry> = {};
   const problems: Record<string, readonly string[]> = {};
-  const nextStates: Record<string, TargetState> = {};
-  const count = Math.min(decideCount, input.targets.length);
+  const count = Math.min(scope.decideCount ?? input.targets.length, input.targets.length);
+  const carried = scope.carry !== undefined && carryFits(scope.carry, input, count) ? scope.carry : undefined;
+  const ids = new Array<string>(count);
+  const memory = new Array<CounterMemoryEntry>(count);
+  const nextStates = new Array<TargetState>(count);
   const decisions = new Array<PacingDecision>(count);
   const scratch = blankObservation();
   for (let t = 0; t < count; t++) {
-    const obs = observeTarget(round, t, memory, problems, scratch);
-    decisions[t] = decider.decide(obs, states[obs.targetId], nextStates);
+    const id = input.targets[t]!.id;
+    ids[t] = id;
+    memory[t] = observeTarget(round, t, carried ? carried.memory[t] : input.memory[id], problems, scratch);
+    decisions[t] = decider.decideOne(scratch, carried ? carried.states[t] : states[id]);
+    nextStates[t] = decider.lastState;
   }
-  return { decisions, states: nextStates, memory, problems, agentIndex: round.agentIndex };
+  const carry: RoundCarry = { ids, memory, states: nextStates };
+  return lazyRecords(carry, { decisions, carry, problems, agentIndex: round.agentIndex });
+}
+
+/** True when `carry` was left by a round over the same first `count` target ids in the same order. */
+function carryFits(carry: RoundCarry, input: ObservationInput, count: number): boolean {
+  if (carry.ids.length !== count) return false;
+  for (let t = 0; t < count; t++) if (carry.ids[t] !== input.targets[t]!.id) return false;
+  return true;
+}
+
+/** `rest` with `states` and `memory` records built from `carry` when first read (the operator never reads them). */
+function lazyRecords(
+  carry: RoundCarry,
+  rest: Omit<DecideRoundResult, 'states' | 'memory'>,
+): DecideRoundResult {
+  let states: Record<string, TargetState> | undefined;
+  let memory: Record<string, CounterMemoryEntry> | undefined;
+  return {
+    ...rest,
+    get states(): Record<string, TargetState> {
+      return (states ??= recordOf(carry.ids, carry.states));
+    },
+    get memory(): Record<string, CounterMemoryEntry> {
+      return (memory ??= recordOf(carry.ids, carry.memory));
+    },
+  };
+}
+
+/** `values` by `ids` (the last of a repeated id wins, as record writes in round order would). */
+function recordOf<T>(ids: readonly string[], values: readonly T[]): Record<string, T> {
+  const record: Record<string, T> = {};
+  for (let i = 0; i < ids.length; i++) record[ids[i]!] = values[i]!;
+  return record;
 }

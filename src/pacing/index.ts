@@ -27,7 +27,12 @@ export {
   type PacingDecision,
   type TargetState,
 } from './decide-all.js';
-export { decideRound, type DecideRoundResult } from './decide-round.js';
+export {
+  decideRound,
+  type DecideRoundResult,
+  type DecideRoundScope,
+  type RoundCarry,
+} from './decide-round.js';
 export {
   evaluateGuards,
   guardCap,

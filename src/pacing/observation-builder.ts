@@ -66,7 +66,10 @@ export function buildObservations(input: ObservationInput): ObservationResult {
   const problems: Record<string, readonly string[]> = {};
   const observations: Observation[] = new Array<Observation>(input.targets.length);
   for (let t = 0; t < input.targets.length; t++) {
-    observations[t] = observeTarget(round, t, memory, problems, blankObservation());
+    const id = input.targets[t]!.id;
+    const observation = blankObservation();
+    memory[id] = observeTarget(round, t, input.memory[id], problems, observation);
+    observations[t] = observation;
   }
   return { observations, memory, problems, agentIndex: round.agentIndex };
 }
@@ -160,21 +163,21 @@ export function blankObservation(): ObservationSlot {
 }
 
 /**
- * Observes target `t` of the round into `into` and returns it; records the target's counters for the next round in
- * `memory` and its configuration problems, if any, in `problems`.
+ * Observes target `t` of the round into `into`, its counters read against `before` (what the previous round
+ * remembered of it), and returns what to remember of it for the next round; records its configuration problems,
+ * if any, in `problems`.
  */
 export function observeTarget(
   round: ObservationRound,
   t: number,
-  memory: Record<string, CounterMemoryEntry>,
+  before: CounterMemoryEntry | undefined,
   problems: Record<string, readonly string[]>,
   into: ObservationSlot,
-): Observation {
+): CounterMemoryEntry {
   const { input, snapshotMs, hasSnapshotTime, slots, offsets } = round;
   const target = input.targets[t]!;
   const queue = round.queues.get(target.media)?.get(virtualQueueOf(target));
   const report = input.reports.get(target.id);
-  const before = input.memory[target.id];
   const statsBefore = before?.stats ?? null;
   const engagementBefore = before?.engagement ?? null;
   // Counters that did not move keep the remembered tuple: a quiet target allocates nothing new for them.
@@ -201,7 +204,7 @@ export function observeTarget(
     statsNow !== null && statsBefore !== null && hasSnapshotTime && snapshotMs > before!.statsTimeMs;
   const hasEngagementDeltas = engagementNow !== null && engagementBefore !== null;
   const takeStats = statsNow !== null && (statsBefore === null || statsAdvanced);
-  memory[target.id] = {
+  const remembered: CounterMemoryEntry = {
     statsTimeMs: takeStats && hasSnapshotTime ? snapshotMs : (before?.statsTimeMs ?? 0),
     nowMs: input.nowMs,
     stats: takeStats ? statsNow : statsBefore,
@@ -236,7 +239,7 @@ export function observeTarget(
   deltas.answered = statsAdvanced ? counterDelta(statsBefore[2], statsNow[2]) : 0;
   deltas.handleSeconds = statsAdvanced ? counterDelta(statsBefore[3], statsNow[3]) : 0;
   deltas.statsSeconds = statsAdvanced ? (snapshotMs - before!.statsTimeMs) / 1000 : 0;
-  return into;
+  return remembered;
 }
 
 /** `previous` when it holds exactly these four counters (Object.is, so NaN and −0 stay exact), else a new tuple. */

@@ -141,6 +141,48 @@ describe('PacingRoomDecider', () => {
     expect(reused.map((o) => o.targets[0]?.invites)).not.toEqual([0, 0, 0, 0]);
   });
 
+  it.each(['adaptive', 'dialer-adaptive'])(
+    'decides the same from its own learned state as from a copy while targets come, go, move and share an id (%s)',
+    (policy) => {
+      // Its own state lets the next round read every target by index; a copy is read by id. Both must agree.
+      const agents = ['a-1', 'a-2', 'a-3', 'a-4'];
+      const sales = aTarget('sales', { groups: [{ name: 'g', agents }] });
+      const support = aTarget('support', { groups: [{ name: 'g', agents: ['a-1', 'a-2'] }] });
+      const billing = aTarget('billing', { groups: [{ name: 'g', agents: ['a-3'] }] });
+      // Another PacingTarget of the sales queue: the same target id, a second object.
+      const salesTwin = aTarget('sales', {
+        key: 'tenant-b/sales',
+        optimizationGoalPercent: 10,
+        groups: [{ name: 'g', agents: ['a-4'] }],
+      });
+      // Past the adaptive policy's warm-up (20 accepted interactions) before the twins meet. Twins read one
+      // queue and one report, so their states differ only where their own config enters (goal, slots).
+      const rounds = [
+        ...Array.from({ length: 8 }, () => [sales, support, billing]),
+        [sales, billing],
+        [billing, sales],
+        [sales, salesTwin],
+        [sales, salesTwin],
+        [sales, salesTwin],
+        [sales, support, billing],
+      ];
+      const run = (copy: boolean) => {
+        const decider = new PacingRoomDecider();
+        let learnedState: Record<string, unknown> = {};
+        return rounds.map((targets, cycle) => {
+          const input = anAdaptiveCycle(cycle, 1 + (cycle % 3), learnedState);
+          const output = decider.decide({ ...input, policy, targets });
+          learnedState = copy ? structuredClone(output.learnedState) : output.learnedState;
+          return output;
+        });
+      };
+      const own = run(false);
+      expect(own).toEqual(run(true));
+      expect(own.flatMap((o) => o.targets.map((t) => t.invites)).some((n) => n > 0)).toBe(true);
+      expect(Object.keys(own[10]!.learnedState)).toEqual(['sales:chat']);
+    },
+  );
+
   it('splits an older learned state afresh (a cycle that was cut short hands back the one before)', () => {
     const decider = new PacingRoomDecider();
     const first = decider.decide(anAdaptiveCycle(0, 2, {}));

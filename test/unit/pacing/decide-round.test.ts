@@ -68,7 +68,7 @@ describe('decideRound', () => {
               roundInput(cluster, targets, round, gaps, memoryB),
               statesB,
               { explain: false },
-              decideCount,
+              { decideCount },
             );
             expect(actual.decisions).toEqual(expected.decisions);
             expect(actual.states).toEqual(expected.states);
@@ -88,5 +88,93 @@ describe('decideRound', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("decides the same reading the last round's carry as reading its records, whatever the targets do", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 30 }),
+        fc.constantFrom(...policyNames),
+        // Per round: the same targets, one dropped, the order reversed, or one target's id repeated.
+        fc.array(fc.constantFrom('same', 'drop', 'reverse', 'repeat'), { minLength: 5, maxLength: 5 }),
+        (targetCount, policy, changes) => {
+          const cluster = syntheticCluster({
+            targets: targetCount,
+            agents: 40,
+            skillExpressions: 2,
+            rounds: 1,
+            policy,
+          });
+          const all = cluster.targets;
+          const none = { memory: {} as CounterMemory, states: {} as Record<string, unknown> };
+          let byRecords = none;
+          let previous: ReturnType<typeof decideRound> | undefined;
+          let isPreviousRepeated = false;
+          changes.forEach((change, round) => {
+            const targets =
+              change === 'drop'
+                ? all.slice(1)
+                : change === 'reverse'
+                  ? [...all].reverse()
+                  : change === 'repeat'
+                    ? [...all.slice(0, -1), { ...all.at(-1)!, id: all[0]!.id }]
+                    : all;
+            nextSyntheticRound(cluster, round);
+            const expected = decideRound(
+              policy,
+              roundInput(cluster, targets, round, 1, byRecords.memory),
+              byRecords.states,
+            );
+            // What the operator does: when the last round left a carry (no id repeated) that fits these targets,
+            // no records at all, so the carry must be what is read; else the last round's records.
+            const carry = isPreviousRepeated ? undefined : previous?.carry;
+            const fits =
+              carry !== undefined &&
+              carry.ids.length === targets.length &&
+              targets.every((t, i) => carry.ids[i] === t.id);
+            const records = fits || previous === undefined ? none : previous;
+            const actual = decideRound(
+              policy,
+              roundInput(cluster, targets, round, 1, records.memory),
+              records.states,
+              {},
+              { carry: fits ? carry : undefined },
+            );
+            expect(actual.decisions).toEqual(expected.decisions);
+            expect(actual.states).toEqual(expected.states);
+            expect(actual.memory).toEqual(expected.memory);
+            byRecords = { memory: expected.memory, states: expected.states };
+            previous = actual;
+            isPreviousRepeated = new Set(targets.map((t) => t.id)).size < targets.length;
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads the carry only while it fits: a carry of other targets is ignored', () => {
+    const cluster = syntheticCluster({
+      targets: 6,
+      agents: 30,
+      skillExpressions: 0,
+      rounds: 1,
+      policy: 'adaptive',
+    });
+    nextSyntheticRound(cluster, 0);
+    const first = decideRound('adaptive', roundInput(cluster, cluster.targets, 0, 1, {}), {});
+    nextSyntheticRound(cluster, 1);
+    const others = cluster.targets.slice(3);
+    const cold = decideRound('adaptive', roundInput(cluster, others, 1, 1, {}), {});
+    const offered = decideRound(
+      'adaptive',
+      roundInput(cluster, others, 1, 1, {}),
+      {},
+      {},
+      { carry: first.carry },
+    );
+    expect(offered.decisions).toEqual(cold.decisions);
+    expect(offered.states).toEqual(cold.states);
+    expect(first.carry.ids).toEqual(cluster.targets.map((t) => t.id));
   });
 });
