@@ -2,8 +2,8 @@ import { gzipSync } from 'node:zlib';
 import {
   STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
   StatsSelectionSchema,
+  SnapshotTableEncoder,
   acceptsSnapshotTable,
-  encodeSnapshotTable,
 } from '../api/protocol/index.js';
 import { SkillExpressionError } from '../pacing/index.js';
 import type { ReferenceContactCenter } from './reference-contact-center.js';
@@ -50,6 +50,8 @@ export async function startReferenceStatsServer(
   options: ReferenceStatsServerOptions,
 ): Promise<ReferenceStatsServer> {
   const faults = options.faults ?? new FaultPlan();
+  // The simulation's agents keep their ids, groups and skills, so their columns are encoded once, not per answer.
+  const tableEncoder = new SnapshotTableEncoder();
   const server = await startLoopbackServer(
     async (req, res) => {
       if (await handleFaultControl(req, res, '/debug/faults', faults)) return;
@@ -95,7 +97,7 @@ export async function startReferenceStatsServer(
       const text =
         fault?.kind === 'malformed'
           ? fault.body
-          : JSON.stringify(asTable ? encodeSnapshotTable(snapshot) : snapshot);
+          : JSON.stringify(asTable ? tableEncoder.encode(snapshot) : snapshot);
       let body = Buffer.from(text, 'utf8');
       const headers: Record<string, string> = {
         'content-type': asTable ? STATS_SNAPSHOT_TABLE_MEDIA_TYPE : 'application/json',

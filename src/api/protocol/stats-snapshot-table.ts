@@ -168,41 +168,89 @@ export type DeepReadonly<T> = T extends readonly (infer I)[]
 
 /** Turns a snapshot into its table form (what a statistics source sends). */
 export function encodeSnapshotTable(snapshot: DeepReadonly<StatsSnapshot>): DeepReadonly<StatsSnapshotTable> {
-  const agents = snapshot.agents;
+  return tableOf(snapshot, encodeAgentColumns(snapshot.agents));
+}
+
+/** The columns of a table that depend on who the agents are (ids, groups, skills), not on their media states. */
+type AgentColumns = Pick<AgentTable, 'ids' | 'groupSets' | 'groupSet' | 'skillSets' | 'skillSet'>;
+
+/**
+ * Encodes a source's successive snapshots into table form, as {@link encodeSnapshotTable} does, and reuses the id,
+ * group and skill columns of the previous snapshot while its agents are the same ids holding the same group and
+ * skill objects in the same order (a source's agents change team far less often than state). A statistics source
+ * answering every few seconds then builds only the media columns and the queues anew.
+ */
+export class SnapshotTableEncoder {
+  #agents: readonly DeepReadonly<SnapshotAgent>[] = [];
+  #columns: DeepReadonly<AgentColumns> | undefined;
+
+  /** The table form of `snapshot`, equal to {@link encodeSnapshotTable}'s. */
+  encode(snapshot: DeepReadonly<StatsSnapshot>): DeepReadonly<StatsSnapshotTable> {
+    const agents = snapshot.agents;
+    if (this.#columns === undefined || !sameAgentColumns(this.#agents, agents)) {
+      this.#columns = encodeAgentColumns(agents);
+    }
+    this.#agents = agents;
+    return tableOf(snapshot, this.#columns);
+  }
+}
+
+/** True when `now` lists the ids, group lists and skill records of `before`, the same objects in the same order. */
+function sameAgentColumns(
+  before: readonly DeepReadonly<SnapshotAgent>[],
+  now: readonly DeepReadonly<SnapshotAgent>[],
+): boolean {
+  if (before.length !== now.length) return false;
+  for (let row = 0; row < now.length; row++) {
+    const a = before[row]!;
+    const b = now[row]!;
+    if (a !== b && (a.id !== b.id || a.groups !== b.groups || a.skills !== b.skills)) return false;
+  }
+  return true;
+}
+
+/** The id, group and skill columns of `agents`, each distinct group list and skill record listed once. */
+function encodeAgentColumns(agents: readonly DeepReadonly<SnapshotAgent>[]): DeepReadonly<AgentColumns> {
   const rows = agents.length;
   const ids = new Array<string>(rows);
   const groups = new Interner<readonly string[]>(groupsKey);
   const skills = new Interner<Readonly<Record<string, number>>>(recordKey);
   const groupSet = new Array<number>(rows);
   const skillSet = new Array<number>(rows);
-  const media: Record<string, { state: number[]; capacity: number[]; load: number[] }> = {};
   for (let row = 0; row < rows; row++) {
     const agent = agents[row]!;
     ids[row] = agent.id;
     groupSet[row] = groups.indexOf(agent.groups);
     skillSet[row] = skills.indexOf(agent.skills);
+  }
+  return { ids, groupSets: groups.values, groupSet, skillSets: skills.values, skillSet };
+}
+
+/** The table form of `snapshot` with its agent columns already encoded (`columns`); the media columns built here. */
+function tableOf(
+  snapshot: DeepReadonly<StatsSnapshot>,
+  columns: DeepReadonly<AgentColumns>,
+): DeepReadonly<StatsSnapshotTable> {
+  const agents = snapshot.agents;
+  const rows = agents.length;
+  const media: Record<string, { state: number[]; capacity: number[]; load: number[] }> = {};
+  for (let row = 0; row < rows; row++) {
+    const agent = agents[row]!;
     for (const name in agent.media) {
       const state = agent.media[name]!;
-      const columns = (media[name] ??= {
+      const mediaColumns = (media[name] ??= {
         state: new Array<number>(rows).fill(NO_MEDIA),
         capacity: new Array<number>(rows).fill(0),
         load: new Array<number>(rows).fill(0),
       });
-      columns.state[row] = STATE_NAMES.indexOf(state.state);
-      columns.capacity[row] = state.capacity;
-      columns.load[row] = state.load;
+      mediaColumns.state[row] = STATE_NAMES.indexOf(state.state);
+      mediaColumns.capacity[row] = state.capacity;
+      mediaColumns.load[row] = state.load;
     }
   }
   return {
     snapshotTime: snapshot.snapshotTime,
-    agentTable: {
-      ids,
-      groupSets: groups.values,
-      groupSet,
-      skillSets: skills.values,
-      skillSet,
-      media,
-    },
+    agentTable: { ...columns, media },
     virtualQueues: snapshot.virtualQueues,
   };
 }

@@ -6,6 +6,7 @@ import {
   acceptsSnapshotTable,
   decodeSnapshotTable,
   encodeSnapshotTable,
+  SnapshotTableEncoder,
   type StatsSnapshot,
 } from '../../../../src/api/protocol/index.js';
 
@@ -88,6 +89,46 @@ describe('the table form of a statistics snapshot', () => {
     expect(first!.media).toBe(second!.media);
     expect(Object.isFrozen(first!.groups) && Object.isFrozen(first!.skills)).toBe(true);
     expect(Object.isFrozen(first!.media) && Object.isFrozen(first!.media.chat)).toBe(true);
+  });
+
+  it("encodes a source's successive snapshots as encodeSnapshotTable does, reusing unchanged agent columns", () => {
+    // Each step changes the last snapshot as a source would: new states only (the agent objects keep their group
+    // and skill objects), an equal group list in a new array, another team's skills, a new order, one agent less.
+    type Step = 'states' | 'equal-groups' | 'other-skills' | 'reorder' | 'drop';
+    const steps = fc.array(
+      fc.constantFrom<Step>('states', 'equal-groups', 'other-skills', 'reorder', 'drop'),
+      {
+        minLength: 1,
+        maxLength: 6,
+      },
+    );
+    const next = (agents: StatsSnapshot['agents'], step: Step, k: number): StatsSnapshot['agents'] => {
+      if (step === 'reorder') return [...agents].reverse();
+      if (step === 'drop') return agents.slice(1);
+      return agents.map((a, i) => ({
+        ...a,
+        media: { chat: { state: 'busy' as const, capacity: 2, load: (i + k) % 3 } },
+        ...(step === 'equal-groups' && i === 0 ? { groups: [...a.groups] } : {}),
+        ...(step === 'other-skills' && i === 0 && agents.length > 1 ? { skills: agents[1]!.skills } : {}),
+      }));
+    };
+    fc.assert(
+      fc.property(snapshot, steps, (first, changes) => {
+        const encoder = new SnapshotTableEncoder();
+        let current = first;
+        let previous = encoder.encode(current);
+        expect(JSON.stringify(previous)).toBe(JSON.stringify(encodeSnapshotTable(current)));
+        changes.forEach((step, k) => {
+          current = { ...current, agents: next(current.agents, step, k) };
+          const table = encoder.encode(current);
+          expect(JSON.stringify(table)).toBe(JSON.stringify(encodeSnapshotTable(current)));
+          // New states alone keep every agent's id, groups and skills: the columns are the last ones.
+          if (step === 'states') expect(table.agentTable.groupSet).toBe(previous.agentTable.groupSet);
+          previous = table;
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('marks an agent without a media by state -1 and leaves that media out of its record', () => {
