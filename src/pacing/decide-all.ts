@@ -110,14 +110,13 @@ export class DecisionRound {
   #decays: Float64Array | undefined;
   readonly #scratchEstimates = blankEstimates();
   readonly #spans = new SpanDecays();
+  #lastState: TargetState | undefined;
 
   /** @throws PacingPolicyError for an unknown policy name. */
   constructor(policyName: string, options: DecideOptions = {}) {
     this.#policy = findPolicy(policyName);
     this.#options = options;
   }
-
-  #lastState: TargetState | undefined;
 
   /**
    * Decides `obs` from the target's `previous` learned state (anything unreadable means a cold start) and stores
