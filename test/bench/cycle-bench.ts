@@ -30,6 +30,7 @@ import {
   type TargetConfig,
 } from '../../src/engine/index.js';
 import { waitForHttp } from './wait-for-http.js';
+import { percentile } from './scale/scale-figures.js';
 import { scaleClusterObjects, scaleScenario, scaleTarget, SCALE_NAMESPACE } from './scale/scale-fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -53,11 +54,6 @@ function targetConfigOf(object: Record<string, unknown>): TargetConfig {
     isPaused: false,
   };
 }
-
-const rank = (values: readonly number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-};
 
 async function main(): Promise<void> {
   const targetCount = Number(process.env['CYCLE_TARGETS'] ?? 10_000);
@@ -158,7 +154,9 @@ async function main(): Promise<void> {
       ['operator CPU (main thread and helpers)', 'cpu'],
     ] as const) {
       const values = rows.map((r) => r[key]);
-      console.log(`| ${label} | ${rank(values, 0.5).toFixed(0)} | ${rank(values, 1).toFixed(0)} |`);
+      console.log(
+        `| ${label} | ${percentile(values, 50).toFixed(0)} | ${percentile(values, 100).toFixed(0)} |`,
+      );
     }
   } finally {
     await children.stopAll(10_000);

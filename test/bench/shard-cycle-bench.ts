@@ -25,6 +25,7 @@ import {
   type LearnedState,
   type TargetConfig,
 } from '../../src/engine/index.js';
+import { percentile } from './scale/scale-figures.js';
 
 const AGENTS_PER_TARGET = 5;
 const PERIOD_MS = 5000;
@@ -190,17 +191,13 @@ async function runCase(label: string, targetCount: number, replicas: Replica[]):
       }
     }
   }
-  const rank = (values: number[], q: number) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  };
   for (const r of replicas) {
     const measured = r.published.slice(WARM_UP_CYCLES);
     const bytes = r.bytes.slice(WARM_UP_CYCLES);
     console.log(
-      `| ${label} | ${r.name} | ${measured[0]?.toLocaleString('en-US')} | ${rank(r.wallMs, 0.5).toFixed(1)} | ` +
-        `${rank(r.wallMs, 0.99).toFixed(1)} | ${rank(r.cpuMs, 0.5).toFixed(1)} | ` +
-        `${Object.keys(r.learnedState).length.toLocaleString('en-US')} | ${rank(bytes, 0.5).toLocaleString('en-US')} | ` +
+      `| ${label} | ${r.name} | ${measured[0]?.toLocaleString('en-US')} | ${percentile(r.wallMs, 50).toFixed(1)} | ` +
+        `${percentile(r.wallMs, 99).toFixed(1)} | ${percentile(r.cpuMs, 50).toFixed(1)} | ` +
+        `${Object.keys(r.learnedState).length.toLocaleString('en-US')} | ${percentile(bytes, 50).toLocaleString('en-US')} | ` +
         `${parseMs.toFixed(0)}${parsed.success ? '' : ' (invalid!)'} |`,
     );
   }
