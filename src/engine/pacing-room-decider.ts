@@ -1,4 +1,5 @@
 import {
+  carryFits,
   decideRound,
   type AgentIndex,
   type CounterMemoryEntry,
@@ -42,7 +43,7 @@ export class PacingRoomDecider implements PacingDecider {
     for (let i = 0; i < peers.length; i++) targetInputs[input.targets.length + i] = this.#inputOf(peers[i]!);
     const carry = this.#carries.get(input.learnedState);
     // decideRound ignores a carry that does not fit the targets, and then reads the records: split them only then.
-    const fits = carry !== undefined && sameIds(carry.ids, input.targets);
+    const fits = carry !== undefined && carryFits(carry, targetInputs, input.targets.length);
     const { memory, states } = fits ? NOTHING_SPLIT : splitLearnedState(input.learnedState);
     const round = decideRound(
       input.policy,
@@ -107,13 +108,6 @@ interface SplitState {
 
 /** The records handed to decideRound when it reads a carry instead. */
 const NOTHING_SPLIT: SplitState = { memory: {}, states: {} };
-
-/** True when `ids` are the ids of `targets`, in order. */
-function sameIds(ids: readonly string[], targets: readonly TargetConfig[]): boolean {
-  if (ids.length !== targets.length) return false;
-  for (let i = 0; i < targets.length; i++) if (ids[i] !== targets[i]!.id) return false;
-  return true;
-}
 
 /** True when `record` has an own key. */
 function hasAny(record: Readonly<Record<string, unknown>>): boolean {

@@ -67,7 +67,8 @@ export function decideRound(
   const round = prepareObservations(input);
   const problems: Record<string, readonly string[]> = {};
   const count = Math.min(scope.decideCount ?? input.targets.length, input.targets.length);
-  const carried = scope.carry !== undefined && carryFits(scope.carry, input, count) ? scope.carry : undefined;
+  const carried =
+    scope.carry !== undefined && carryFits(scope.carry, input.targets, count) ? scope.carry : undefined;
   const ids = new Array<string>(count);
   const memory = new Array<CounterMemoryEntry>(count);
   const nextStates = new Array<TargetState>(count);
@@ -84,10 +85,14 @@ export function decideRound(
   return lazyRecords(carry, { decisions, carry, problems, agentIndex: round.agentIndex });
 }
 
-/** True when `carry` was left by a round over the same first `count` target ids in the same order. */
-function carryFits(carry: RoundCarry, input: ObservationInput, count: number): boolean {
-  if (carry.ids.length !== count) return false;
-  for (let t = 0; t < count; t++) if (carry.ids[t] !== input.targets[t]!.id) return false;
+/** True when `carry` was left by a round that decided the first `count` of `targets`: the same ids in order. */
+export function carryFits(
+  carry: RoundCarry,
+  targets: readonly { readonly id: string }[],
+  count: number,
+): boolean {
+  if (carry.ids.length !== count || targets.length < count) return false;
+  for (let t = 0; t < count; t++) if (carry.ids[t] !== targets[t]!.id) return false;
   return true;
 }
 

@@ -28,6 +28,7 @@ export {
   type TargetState,
 } from './decide-all.js';
 export {
+  carryFits,
   decideRound,
   type DecideRoundResult,
   type DecideRoundScope,
