@@ -20,6 +20,7 @@
 //   SCALE_MALLOC_DEFAULTS=1        run the operator without the chart's glibc malloc thresholds (malloc.* values)
 //   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
 //   SCALE_OPERATOR_CPUS=0 SCALE_SERVERS_CPUS=1  run the operator replicas / the reference servers on these CPUs (taskset lists; experiments, shown in the results)
+//   SCALE_OPERATOR_NICE=-10        run the operator replicas at this niceness, as a pod's CPU request would favour them (root for < 0; an experiment, shown in the results)
 //   SCALE_OPERATOR_ARGS="--status-refresh-writes-per-second 10"  more `run` flags for the operator (experiments; they show in the results)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -96,6 +97,16 @@ function intFromEnv(name: string, fallback: number): number {
   return n;
 }
 
+/** A niceness (-20 to 19) from the environment variable `name`; undefined when unset. */
+function niceFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < -20 || n > 19)
+    throw new Error(`bench-scale: ${name} must be an integer from -20 to 19`);
+  return n;
+}
+
 const sameShape = (a: ScaleRow, b: ScaleRow) =>
   a.targets === b.targets && a.agents === b.agents && a.replicas === b.replicas && a.shards === b.shards;
 
@@ -165,6 +176,7 @@ async function main(): Promise<void> {
   ];
   // SCALE_MALLOC_DEFAULTS=1 runs the operator with glibc's own thresholds, to compare.
   const operatorEnv = process.env.SCALE_MALLOC_DEFAULTS === '1' ? {} : CHART_MALLOC_ENV;
+  const operatorNice = niceFromEnv('SCALE_OPERATOR_NICE');
   const say = (line: string) => process.stdout.write(`bench-scale: ${line}\n`);
 
   const resultsDir = path.join(root, 'bench/results');
@@ -214,6 +226,7 @@ async function main(): Promise<void> {
       operatorArgs,
       operatorCpus: process.env.SCALE_OPERATOR_CPUS || undefined,
       serversCpus: process.env.SCALE_SERVERS_CPUS || undefined,
+      operatorNice,
       heapSnapshot: process.env.SCALE_HEAP_SNAPSHOT === '1',
       say,
       signal: stop.signal,
@@ -228,6 +241,7 @@ async function main(): Promise<void> {
       operatorArgs,
       ...(process.env.SCALE_OPERATOR_CPUS ? { operatorCpus: process.env.SCALE_OPERATOR_CPUS } : {}),
       ...(process.env.SCALE_SERVERS_CPUS ? { serversCpus: process.env.SCALE_SERVERS_CPUS } : {}),
+      ...(operatorNice === undefined ? {} : { operatorNice }),
     };
     fresh.push(record);
     process.stdout.write(`\n${renderScaleTable([record])}\n\n${renderDetailTable([record])}\n\n`);

@@ -19,6 +19,8 @@ export interface ScaleRecord {
   operatorCpus?: string;
   /** CPUs the reference servers were pinned to; absent: not pinned. */
   serversCpus?: string;
+  /** Niceness the operator replicas ran at; absent: the bench's own (0). */
+  operatorNice?: number;
 }
 
 /** How the operator process was set up: its node flags, extra environment, extra run flags and CPUs, as one phrase. */
@@ -30,6 +32,7 @@ function operatorSetup(record: ScaleRecord): string {
   const pinned = [
     ...(record.operatorCpus === undefined ? [] : [`operator on CPU ${record.operatorCpus}`]),
     ...(record.serversCpus === undefined ? [] : [`reference servers on CPU ${record.serversCpus}`]),
+    ...(record.operatorNice === undefined ? [] : [`operator at nice ${record.operatorNice}`]),
   ];
   return `${env.length === 0 ? node : `${env.join(' ')} ${node}`}${run}${pinned.length === 0 ? '' : `; ${pinned.join(', ')}`}`;
 }

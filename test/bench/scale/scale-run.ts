@@ -65,6 +65,8 @@ export interface ScaleRunSettings {
   readonly operatorCpus?: string | undefined;
   /** CPUs the reference servers run on; undefined: any. */
   readonly serversCpus?: string | undefined;
+  /** Niceness of the operator replicas, every thread (`nice -n`); undefined: the bench's own (0). */
+  readonly operatorNice?: number | undefined;
   /** Print a progress line. */
   readonly say: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and cleans up. */
@@ -168,29 +170,32 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       );
       const operator = children.start(
         replica.name,
-        ...pinnedTo(settings.operatorCpus, process.execPath, [
-          ...nodeArgs,
-          operatorCli,
-          'run',
-          '--kubeconfig',
-          kubeconfig,
-          '--leader-elect',
-          '--lease-namespace',
-          SCALE_NAMESPACE,
-          '--shards',
-          String(settings.shards),
-          '--identity',
-          `scale-replica-${r + 1}`,
-          '--metrics-port',
-          String(replica.port),
-          '--metrics-bind-address',
-          '127.0.0.1',
-          '--status-writes-per-second',
-          String(settings.statusWritesPerSecond),
-          '--log-level',
-          'debug',
-          ...settings.operatorArgs,
-        ]),
+        ...pinnedTo(
+          settings.operatorCpus,
+          ...niced(settings.operatorNice, process.execPath, [
+            ...nodeArgs,
+            operatorCli,
+            'run',
+            '--kubeconfig',
+            kubeconfig,
+            '--leader-elect',
+            '--lease-namespace',
+            SCALE_NAMESPACE,
+            '--shards',
+            String(settings.shards),
+            '--identity',
+            `scale-replica-${r + 1}`,
+            '--metrics-port',
+            String(replica.port),
+            '--metrics-bind-address',
+            '127.0.0.1',
+            '--status-writes-per-second',
+            String(settings.statusWritesPerSecond),
+            '--log-level',
+            'debug',
+            ...settings.operatorArgs,
+          ]),
+        ),
         replica.log,
         settings.operatorEnv,
       );
@@ -517,4 +522,12 @@ async function readFrom(file: string, offset: number): Promise<string> {
  */
 function pinnedTo(cpus: string | undefined, command: string, args: readonly string[]): [string, string[]] {
   return cpus === undefined ? [command, [...args]] : ['taskset', ['--cpu-list', cpus, command, ...args]];
+}
+
+/**
+ * The command and arguments that run `command` at a niceness (nice execs it too, and every thread the process
+ * starts inherits it, V8's helpers included; renice of a pid would change the main thread only), or unchanged.
+ */
+function niced(nice: number | undefined, command: string, args: readonly string[]): [string, string[]] {
+  return nice === undefined ? [command, [...args]] : ['nice', ['-n', String(nice), command, ...args]];
 }
