@@ -1,9 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import {
   STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
+  STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
   StatsSelectionSchema,
   SnapshotTableEncoder,
-  acceptsSnapshotTable,
+  snapshotFormFor,
+  type SnapshotForm,
 } from '../api/protocol/index.js';
 import { SkillExpressionError } from '../pacing/index.js';
 import type { ReferenceContactCenter } from './reference-contact-center.js';
@@ -19,6 +21,13 @@ import { compileSelection, type SnapshotSelector } from './snapshot-selection.js
 
 /** Largest selection accepted (after gunzip): 50,000 agent ids and 10,000 queue names are 890 KB. */
 const MAX_SELECTION_BYTES = 16 * 1024 * 1024;
+
+/** The content type of each snapshot form. */
+const CONTENT_TYPES: Readonly<Record<SnapshotForm, string>> = {
+  'table-v2': STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
+  table: STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
+  object: 'application/json',
+};
 
 /** Options of {@link startReferenceStatsServer}. */
 export interface ReferenceStatsServerOptions {
@@ -91,16 +100,22 @@ export async function startReferenceStatsServer(
               snapshotTime: new Date(Date.parse(current.snapshotTime) - fault.ageMs).toISOString(),
             }
           : current;
-      // The table form when the client lists it in Accept (about a fifth of the work on both sides at 50,000
+      // The newest table form the client lists in Accept (about a fifth of the work on both sides at 50,000
       // agents); the object form otherwise, and for a malformed-body fault, whose body is what the test gave.
-      const asTable = fault?.kind !== 'malformed' && acceptsSnapshotTable(req.headers.accept);
+      const form: SnapshotForm = fault?.kind === 'malformed' ? 'object' : snapshotFormFor(req.headers.accept);
       const text =
         fault?.kind === 'malformed'
           ? fault.body
-          : JSON.stringify(asTable ? tableEncoder.encode(snapshot) : snapshot);
+          : JSON.stringify(
+              form === 'table-v2'
+                ? tableEncoder.encodeV2(snapshot)
+                : form === 'table'
+                  ? tableEncoder.encode(snapshot)
+                  : snapshot,
+            );
       let body = Buffer.from(text, 'utf8');
       const headers: Record<string, string> = {
-        'content-type': asTable ? STATS_SNAPSHOT_TABLE_MEDIA_TYPE : 'application/json',
+        'content-type': CONTENT_TYPES[form],
       };
       if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
         // Level 1, as nginx and most HTTP servers default to: 2.5× less CPU than level 6 on a 7 MB snapshot

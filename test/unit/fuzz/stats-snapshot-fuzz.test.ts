@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import {
   StatsSnapshotSchema,
+  SnapshotTableEncoder,
   StatsSnapshotTableSchema,
+  StatsSnapshotTableV2Schema,
   decodeSnapshotTable,
+  decodeSnapshotTableV2,
   encodeSnapshotTable,
   type StatsSnapshot,
 } from '../../../src/api/protocol/index.js';
@@ -193,6 +196,28 @@ describe('statistics snapshot schema under fuzzing', () => {
           expect(isPrototypePolluted()).toBe(false);
           if (!result.success) return;
           const decoded = decodeSnapshotTable(result.data);
+          expect(isPrototypePolluted()).toBe(false);
+          expect(typeViolation(decoded)).toBeUndefined();
+          expect(hasStandardPrototypes(decoded)).toBe(true);
+        }),
+        fuzzRuns,
+      );
+    },
+    timeout,
+  );
+
+  it(
+    'the version 2 table form never throws, and everything it accepts decodes to a snapshot typed on every own key',
+    async () => {
+      const validTable = JSON.parse(JSON.stringify(new SnapshotTableEncoder().encodeV2(validSnapshot)));
+      await checkFuzzProperty(
+        family,
+        'table v2 safeParse and decode never throw; decoded values typed',
+        fc.property(documentNear(validTable), (input) => {
+          const result = StatsSnapshotTableV2Schema.safeParse(input);
+          expect(isPrototypePolluted()).toBe(false);
+          if (!result.success) return;
+          const decoded = decodeSnapshotTableV2(result.data);
           expect(isPrototypePolluted()).toBe(false);
           expect(typeViolation(decoded)).toBeUndefined();
           expect(hasStandardPrototypes(decoded)).toBe(true);

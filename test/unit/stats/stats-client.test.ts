@@ -12,7 +12,13 @@ import {
   type ReferenceStatsServer,
 } from '../../../src/sim/reference-stats-server.js';
 import type { ReferenceFault } from '../../../src/sim/reference-faults.js';
-import { STATS_SNAPSHOT_TABLE_MEDIA_TYPE, encodeSnapshotTable } from '../../../src/api/protocol/index.js';
+import {
+  STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
+  STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
+  SnapshotTableEncoder,
+  encodeSnapshotTable,
+  type StatsSnapshot,
+} from '../../../src/api/protocol/index.js';
 import { FixedContactCenter } from '../../support/io/fixed-contact-center.js';
 import { startScriptedReplyServer } from '../../support/io/scripted-reply-server.js';
 import { createSelfSignedCert } from '../../support/io/self-signed-cert.js';
@@ -230,6 +236,82 @@ describe('StatsClient against the reference statistics server on loopback', () =
       expect(fromPlain.snapshot).toEqual(objectForm);
       expect(fromTable.snapshot.agents).toHaveLength(3);
       expect(fromTable.wireBytes).toBeLessThan(fromPlain.wireBytes);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('reads each table form a source may answer into the same snapshot', async () => {
+    const source: StatsSnapshot = {
+      snapshotTime: new Date(START_MS).toISOString(),
+      agents: [{ id: 'a', groups: ['G'], skills: { Spanish: 6 }, media: {} }],
+      virtualQueues: [
+        {
+          name: 'Q',
+          media: 'chat',
+          waiting: 1,
+          waitingAgesSeconds: [2.5],
+          acceptedTotal: 9,
+          abandonedTotal: 1,
+          answeredTotal: 8,
+          handleSecondsTotal: 960,
+        },
+      ],
+    };
+    const encoder = new SnapshotTableEncoder();
+    const plain = await startScriptedReplyServer();
+    try {
+      for (const [type, body] of [
+        [STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE, encoder.encodeV2(source)],
+        [STATS_SNAPSHOT_TABLE_MEDIA_TYPE, encoder.encode(source)],
+        ['application/json', source],
+      ] as const) {
+        plain.reply({
+          status: 200,
+          headers: { 'content-type': type },
+          body: Buffer.from(JSON.stringify(body)),
+        });
+        expect((await client({ url: plain.url }).fetchSnapshot()).snapshot).toEqual(source);
+      }
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('names the first mismatching field of an invalid version 2 table', async () => {
+    const plain = await startScriptedReplyServer();
+    try {
+      const table = JSON.parse(
+        JSON.stringify(
+          new SnapshotTableEncoder().encodeV2({
+            snapshotTime: '2026-11-25T18:00:00Z',
+            agents: [],
+            virtualQueues: [
+              {
+                name: 'Q',
+                media: 'chat',
+                waiting: 0,
+                acceptedTotal: 0,
+                abandonedTotal: 0,
+                answeredTotal: 0,
+                handleSecondsTotal: 0,
+              },
+            ],
+          }),
+        ),
+      );
+      table.queueTable.waiting = [];
+      plain.reply({
+        status: 200,
+        headers: { 'content-type': STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE },
+        body: Buffer.from(JSON.stringify(table)),
+      });
+      await expect(client({ url: plain.url }).fetchSnapshot()).rejects.toMatchObject({
+        code: StatsErrorCode.Validation,
+        message: expect.stringContaining(
+          'does not match the table (version 2) schema: queueTable.waiting: has 0 rows, names has 1',
+        ),
+      });
     } finally {
       await plain.close();
     }

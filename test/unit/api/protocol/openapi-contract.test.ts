@@ -4,9 +4,12 @@ import {
   EngagementWireAnswerSchema,
   EngagementWireRequestSchema,
   STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
+  STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
   StatsSelectionSchema,
   StatsSnapshotSchema,
   StatsSnapshotTableSchema,
+  StatsSnapshotTableV2Schema,
+  decodeSnapshotTableV2,
   type EngagementRequestInput,
 } from '../../../../src/api/protocol/index.js';
 import { EngagementClient, EngagementErrorCode } from '../../../../src/engagement/index.js';
@@ -36,6 +39,7 @@ const exchangeDoc = readOpenApi(
 const openApiSnapshot = openApiValidator(statsDoc, 'StatsSnapshot');
 const openApiSelection = openApiValidator(statsDoc, 'StatsSelection');
 const openApiTable = openApiValidator(statsDoc, 'StatsSnapshotTable');
+const openApiTableV2 = openApiValidator(statsDoc, 'StatsSnapshotTableV2');
 const openApiRequest = openApiValidator(exchangeDoc, 'ExchangeRequest');
 const openApiAnswer = openApiValidator(exchangeDoc, 'ExchangeAnswer');
 
@@ -47,6 +51,14 @@ const exampleTable = openApiExample(
   'response',
   'small',
   STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
+);
+const exampleTableV2 = openApiExample(
+  statsDoc,
+  '/v1/snapshot',
+  'get',
+  'response',
+  'small',
+  STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
 );
 const exampleSelection = openApiExample(statsDoc, '/v1/snapshot/query', 'post', 'request', 'oneShard');
 const exampleRequest = openApiExample(
@@ -72,6 +84,7 @@ describe('the OpenAPI files and the zod wire schemas describe the same shapes', 
   it.each([
     ['the snapshot example', exampleSnapshot, openApiSnapshot, StatsSnapshotSchema],
     ['the table snapshot example', exampleTable, openApiTable, StatsSnapshotTableSchema],
+    ['the version 2 table snapshot example', exampleTableV2, openApiTableV2, StatsSnapshotTableV2Schema],
     ['the selection example', exampleSelection, openApiSelection, StatsSelectionSchema],
     ['the exchange request example', exampleRequest, openApiRequest, EngagementWireRequestSchema],
     ['the exchange answer example', exampleAnswer, openApiAnswer, EngagementWireAnswerSchema],
@@ -83,6 +96,7 @@ describe('the OpenAPI files and the zod wire schemas describe the same shapes', 
   it.each([
     ['snapshot', exampleSnapshot, openApiSnapshot, StatsSnapshotSchema],
     ['table snapshot', exampleTable, openApiTable, StatsSnapshotTableSchema],
+    ['version 2 table snapshot', exampleTableV2, openApiTableV2, StatsSnapshotTableV2Schema],
     ['selection', exampleSelection, openApiSelection, StatsSelectionSchema],
     ['exchange request', exampleRequest, openApiRequest, EngagementWireRequestSchema],
     ['exchange answer', exampleAnswer, openApiAnswer, EngagementWireAnswerSchema],
@@ -160,6 +174,29 @@ describe('the reference servers and the clients speak exactly the documented sha
     expect(openApiTable.safeParse(json).success).toBe(true);
     expect(StatsSnapshotTableSchema.safeParse(json).success).toBe(true);
     expect(json.agentTable.ids.length).toBeGreaterThan(0);
+  });
+
+  it('serves the version 2 table form, matching its OpenAPI schema, when Accept lists it', async () => {
+    const response = await request(`${stats.url}/v1/snapshot`, {
+      dispatcher: agent,
+      headers: {
+        accept: `${STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE}, ${STATS_SNAPSHOT_TABLE_MEDIA_TYPE};q=0.9, application/json;q=0.5`,
+      },
+    });
+    expect(response.headers['content-type']).toBe(STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE);
+    const json = (await response.body.json()) as { queueTable: { names: unknown[] } };
+    expect(openApiTableV2.safeParse(json).success).toBe(true);
+    expect(StatsSnapshotTableV2Schema.safeParse(json).success).toBe(true);
+    expect(json.queueTable.names.length).toBeGreaterThan(0);
+  });
+
+  it('decodes the version 2 example into the snapshot of the object form example', () => {
+    const table = StatsSnapshotTableV2Schema.parse(exampleTableV2);
+    const decoded = decodeSnapshotTableV2(table);
+    expect(decoded.virtualQueues[0]).toEqual(
+      (exampleSnapshot as { virtualQueues: unknown[] }).virtualQueues[0],
+    );
+    expect(decoded.agents[0]).toEqual((exampleSnapshot as { agents: unknown[] }).agents[0]);
   });
 
   it('has a statistics client that accepts the OpenAPI example snapshot', async () => {

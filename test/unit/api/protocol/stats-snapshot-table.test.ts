@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import {
   STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
+  STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
   StatsSnapshotSchema,
   StatsSnapshotTableSchema,
-  acceptsSnapshotTable,
+  snapshotFormFor,
   decodeSnapshotTable,
   encodeSnapshotTable,
   SnapshotTableEncoder,
@@ -213,14 +214,19 @@ describe('the table form of a statistics snapshot', () => {
   });
 
   it.each([
-    [STATS_SNAPSHOT_TABLE_MEDIA_TYPE, true],
-    [`application/json;q=0.5, ${STATS_SNAPSHOT_TABLE_MEDIA_TYPE}`, true],
-    [`${STATS_SNAPSHOT_TABLE_MEDIA_TYPE.toUpperCase()}; q=0.8`, true],
-    [`${STATS_SNAPSHOT_TABLE_MEDIA_TYPE};q=0`, false],
-    ['application/json', false],
-    ['*/*', false],
-    [undefined, false],
-  ])('takes the Accept header %j as asking for the table form: %j', (accept, expected) => {
-    expect(acceptsSnapshotTable(accept)).toBe(expected);
+    [STATS_SNAPSHOT_TABLE_MEDIA_TYPE, 'table'],
+    [`application/json;q=0.5, ${STATS_SNAPSHOT_TABLE_MEDIA_TYPE}`, 'table'],
+    [`${STATS_SNAPSHOT_TABLE_MEDIA_TYPE.toUpperCase()}; q=0.8`, 'table'],
+    [`${STATS_SNAPSHOT_TABLE_MEDIA_TYPE};q=0`, 'object'],
+    [STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE, 'table-v2'],
+    [`${STATS_SNAPSHOT_TABLE_MEDIA_TYPE}, ${STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE};q=0.1`, 'table-v2'],
+    [`${STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE};q=0, ${STATS_SNAPSHOT_TABLE_MEDIA_TYPE}`, 'table'],
+    [`${STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE};q=0`, 'object'],
+    ['application/vnd.agentpacing.snapshot-table.v3+json', 'object'],
+    ['application/json', 'object'],
+    ['*/*', 'object'],
+    [undefined, 'object'],
+  ])('answers the Accept header %j with the %s form', (accept, expected) => {
+    expect(snapshotFormFor(accept)).toBe(expected);
   });
 });
