@@ -77,6 +77,7 @@ function answerFormOf(contentType: unknown): SnapshotForm {
   if (type === STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE) return 'table-v2';
   return type === STATS_SNAPSHOT_TABLE_MEDIA_TYPE ? 'table' : 'object';
 }
+
 /** Answers of a source that cannot take the snapshot query: no such route, method or feature, or a body too large. */
 const QUERY_UNKNOWN: ReadonlySet<number> = new Set([404, 405, 413, 501]);
 
