@@ -10,6 +10,7 @@ import {
   type StatsSnapshot,
 } from '../../../src/api/protocol/index.js';
 import { checkFuzzProperty } from '../../support/fuzz-property.js';
+import { EXAMPLE_SNAPSHOT } from '../../support/io/example-snapshot.js';
 import { fuzzRuns, fuzzTimeoutMs } from '../../support/fuzz-runs.js';
 import { documentNear, hasStandardPrototypes, isPrototypePolluted } from '../../support/json-mutation.js';
 
@@ -21,32 +22,7 @@ import { documentNear, hasStandardPrototypes, isPrototypePolluted } from '../../
 const family = 'stats-snapshot';
 const timeout = fuzzTimeoutMs(fuzzRuns);
 
-const validSnapshot: StatsSnapshot = {
-  snapshotTime: '2026-11-25T18:00:00.000Z',
-  agents: [
-    {
-      id: 'a-17',
-      groups: ['Proactive Chat'],
-      skills: { Spanish: 6, Sales: 2.5 },
-      media: {
-        chat: { state: 'ready', capacity: 2, load: 1 },
-        voice: { state: 'not-ready', capacity: 1, load: 0 },
-      },
-    },
-  ],
-  virtualQueues: [
-    {
-      name: 'Proactive Chat',
-      media: 'chat',
-      waiting: 3,
-      waitingAgesSeconds: [12.5, 3.1, 0.4],
-      acceptedTotal: 1200,
-      abandonedTotal: 31,
-      answeredTotal: 1160,
-      handleSecondsTotal: 348000,
-    },
-  ],
-};
+const validSnapshot: StatsSnapshot = EXAMPLE_SNAPSHOT;
 
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 const isFinite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);

@@ -10,6 +10,7 @@ import {
   type SnapshotVirtualQueue,
   type StatsSnapshot,
 } from '../../../../src/api/protocol/index.js';
+import { EXAMPLE_SNAPSHOT } from '../../../support/io/example-snapshot.js';
 
 const count = fc.oneof(fc.nat(5), fc.constant(Number.MAX_SAFE_INTEGER));
 const queue: fc.Arbitrary<SnapshotVirtualQueue> = fc
@@ -50,16 +51,7 @@ function overTheWire(input: StatsSnapshot): StatsSnapshot {
 /** A valid queue table of two queues, one with ages and one without. */
 function validTable(): QueueTable {
   return encodeQueueTable([
-    {
-      name: 'Proactive Chat',
-      media: 'chat',
-      waiting: 3,
-      waitingAgesSeconds: [12.5, 3.1, 0.4],
-      acceptedTotal: 1200,
-      abandonedTotal: 31,
-      answeredTotal: 1160,
-      handleSecondsTotal: 348000,
-    },
+    EXAMPLE_SNAPSHOT.virtualQueues[0]!,
     {
       name: 'Sales',
       media: 'voice',
