@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import {
-  STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
-  STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
+  SNAPSHOT_FORM_MEDIA_TYPES,
   StatsSelectionSchema,
   SnapshotTableEncoder,
   snapshotFormFor,
@@ -21,13 +20,6 @@ import { compileSelection, type SnapshotSelector } from './snapshot-selection.js
 
 /** Largest selection accepted (after gunzip): 50,000 agent ids and 10,000 queue names are 890 KB. */
 const MAX_SELECTION_BYTES = 16 * 1024 * 1024;
-
-/** The content type of each snapshot form. */
-const CONTENT_TYPES: Readonly<Record<SnapshotForm, string>> = {
-  'table-v2': STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
-  table: STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
-  object: 'application/json',
-};
 
 /** Options of {@link startReferenceStatsServer}. */
 export interface ReferenceStatsServerOptions {
@@ -115,7 +107,7 @@ export async function startReferenceStatsServer(
             );
       let body = Buffer.from(text, 'utf8');
       const headers: Record<string, string> = {
-        'content-type': CONTENT_TYPES[form],
+        'content-type': SNAPSHOT_FORM_MEDIA_TYPES[form],
       };
       if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
         // Level 1, as nginx and most HTTP servers default to: 2.5× less CPU than level 6 on a 7 MB snapshot

@@ -11,6 +11,7 @@ import {
   decodeSnapshotTableV2,
   parseRetryAfterMs,
   readBoundedBody,
+  snapshotFormOfContentType,
   type SnapshotForm,
   type StatsSelection,
   type StatsSnapshot,
@@ -69,14 +70,6 @@ const MAX_REPORTED_ISSUES = 10;
  * neither answers the object form, which is read as before.
  */
 const ACCEPT = `${STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE}, ${STATS_SNAPSHOT_TABLE_MEDIA_TYPE};q=0.9, application/json;q=0.5`;
-
-/** The snapshot form a `Content-Type` header names; anything but a table form is read as the object form. */
-function answerFormOf(contentType: unknown): SnapshotForm {
-  if (typeof contentType !== 'string') return 'object';
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (type === STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE) return 'table-v2';
-  return type === STATS_SNAPSHOT_TABLE_MEDIA_TYPE ? 'table' : 'object';
-}
 
 /** Answers of a source that cannot take the snapshot query: no such route, method or feature, or a body too large. */
 const QUERY_UNKNOWN: ReadonlySet<number> = new Set([404, 405, 413, 501]);
@@ -176,7 +169,7 @@ export class StatsClient {
       }
       const contentEncoding = response.headers['content-encoding'];
       encoding = typeof contentEncoding === 'string' ? contentEncoding.toLowerCase() : undefined;
-      form = answerFormOf(response.headers['content-type']);
+      form = snapshotFormOfContentType(response.headers['content-type']);
       const body = await readBoundedBody(response.body, this.#maxBodyBytes);
       if (!body.ok) {
         response.body.destroy();

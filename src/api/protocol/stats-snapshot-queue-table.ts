@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fastArray, isCount, isFiniteNumber, isNonEmptyString } from './fast-checked-schema.js';
 import type { SnapshotVirtualQueue } from './stats-snapshot.js';
+import { refuseIndexOutOfRange, refuseRowCountMismatches, type TableColumn } from './table-column-checks.js';
 // Type only (erased at run time), so the two modules do not load each other.
 import type { DeepReadonly } from './stats-snapshot-table.js';
 
@@ -45,8 +46,8 @@ export const QueueTableSchema = z
   .superRefine((table, ctx) => {
     // zod runs this refinement even when a column failed its own check, or is missing: only arrays are compared.
     if (!Array.isArray(table.names)) return;
-    const rows = table.names.length;
-    const columns = [
+    const columns: TableColumn[] = [];
+    for (const name of [
       'media',
       'waiting',
       'acceptedTotal',
@@ -54,26 +55,13 @@ export const QueueTableSchema = z
       'answeredTotal',
       'handleSecondsTotal',
       'waitingAgeCount',
-    ] as const;
-    for (const name of columns) {
+    ] as const) {
       const column: unknown = table[name];
-      if (Array.isArray(column) && column.length !== rows) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `has ${column.length} rows, names has ${rows}`,
-          path: [name],
-        });
-      }
+      if (Array.isArray(column)) columns.push([column, [name]]);
     }
+    refuseRowCountMismatches(ctx, table.names.length, 'names', columns);
     if (Array.isArray(table.media) && Array.isArray(table.mediaNames)) {
-      const row = table.media.findIndex((index) => index >= table.mediaNames.length);
-      if (row >= 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `index ${table.media[row]} is outside the ${table.mediaNames.length} entries of mediaNames`,
-          path: ['media', row],
-        });
-      }
+      refuseIndexOutOfRange(ctx, table.media, table.mediaNames.length, 'media', 'mediaNames');
     }
     if (Array.isArray(table.waitingAgeCount) && Array.isArray(table.waitingAgesSeconds)) {
       let listed = 0;

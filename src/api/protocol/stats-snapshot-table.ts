@@ -17,6 +17,7 @@ import {
   type StatsSnapshot,
 } from './stats-snapshot.js';
 import { QueueTableSchema, decodeQueueTable, encodeQueueTable } from './stats-snapshot-queue-table.js';
+import { refuseIndexOutOfRange, refuseRowCountMismatches, type TableColumn } from './table-column-checks.js';
 
 /**
  * The media type of the table form of a snapshot. A client that lists it in `Accept` may get it; a source that
@@ -83,8 +84,7 @@ export const AgentTableSchema = z
     }
     // zod runs this refinement even when a field failed its own check, so the shapes are not yet known here.
     if (!isWellShaped(table)) return;
-    const rows = table.ids.length;
-    const columns: [readonly (string | number)[], (string | number)[]][] = [
+    const columns: TableColumn[] = [
       [table.groupSet, ['groupSet']],
       [table.skillSet, ['skillSet']],
     ];
@@ -93,30 +93,9 @@ export const AgentTableSchema = z
       for (const field of ['state', 'capacity', 'load'] as const)
         columns.push([media[field], ['media', name, field]]);
     }
-    for (const [column, path] of columns) {
-      if (column.length !== rows) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `has ${column.length} rows, ids has ${rows}`,
-          path,
-          input: column,
-        });
-      }
-    }
-    for (const [column, sets, path] of [
-      [table.groupSet, table.groupSets, 'groupSet'],
-      [table.skillSet, table.skillSets, 'skillSet'],
-    ] as const) {
-      const row = column.findIndex((index) => index >= sets.length);
-      if (row >= 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `index ${column[row]} is outside the ${sets.length} entries of ${path}s`,
-          path: [path, row],
-          input: column[row],
-        });
-      }
-    }
+    refuseRowCountMismatches(ctx, table.ids.length, 'ids', columns);
+    refuseIndexOutOfRange(ctx, table.groupSet, table.groupSets.length, 'groupSet', 'groupSets');
+    refuseIndexOutOfRange(ctx, table.skillSet, table.skillSets.length, 'skillSet', 'skillSets');
   });
 
 /** True when every column is an array and every list an array, so that lengths and indexes can be compared. */
@@ -413,6 +392,21 @@ class Interner<T extends object> {
 
 /** The forms a statistics source can answer a snapshot in. */
 export type SnapshotForm = 'table-v2' | 'table' | 'object';
+
+/** The media type of each snapshot form: what a source names in `Content-Type`. */
+export const SNAPSHOT_FORM_MEDIA_TYPES: Readonly<Record<SnapshotForm, string>> = {
+  'table-v2': STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
+  table: STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
+  object: 'application/json',
+};
+
+/** The snapshot form an answer's `Content-Type` names; anything but a table form is read as the object form. */
+export function snapshotFormOfContentType(contentType: unknown): SnapshotForm {
+  if (typeof contentType !== 'string') return 'object';
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  if (type === STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE) return 'table-v2';
+  return type === STATS_SNAPSHOT_TABLE_MEDIA_TYPE ? 'table' : 'object';
+}
 
 /**
  * The form to answer an `Accept` header with: the newest table form it lists with a q-value above 0, else the
