@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import {
+  ROSTER_TAG_HEADER,
   SNAPSHOT_FORM_MEDIA_TYPES,
   StatsSelectionSchema,
   SnapshotTableEncoder,
@@ -16,6 +17,7 @@ import {
   startLoopbackServer,
   type LoopbackServer,
 } from './reference-http-server.js';
+import { RosterTagIssuer } from './roster-tag-issuer.js';
 import { compileSelection, type SnapshotSelector } from './snapshot-selection.js';
 
 /** Largest selection accepted (after gunzip): 50,000 agent ids and 10,000 queue names are 890 KB. */
@@ -51,8 +53,10 @@ export async function startReferenceStatsServer(
   options: ReferenceStatsServerOptions,
 ): Promise<ReferenceStatsServer> {
   const faults = options.faults ?? new FaultPlan();
-  // The simulation's agents keep their ids, groups and skills, so their columns are encoded once, not per answer.
+  // The simulation's agents keep their ids, groups and skills, so their columns are encoded once, not per answer,
+  // and in version 2 a client that names the roster it holds is not sent it again.
   const tableEncoder = new SnapshotTableEncoder();
+  const rosterTags = new RosterTagIssuer();
   const server = await startLoopbackServer(
     async (req, res) => {
       if (await handleFaultControl(req, res, '/debug/faults', faults)) return;
@@ -100,7 +104,7 @@ export async function startReferenceStatsServer(
           ? fault.body
           : JSON.stringify(
               form === 'table-v2'
-                ? tableEncoder.encodeV2(snapshot)
+                ? rosterTags.encode(snapshot, rosterTagOf(req.headers[ROSTER_TAG_HEADER]))
                 : form === 'table'
                   ? tableEncoder.encode(snapshot)
                   : snapshot,
@@ -120,4 +124,9 @@ export async function startReferenceStatsServer(
     { host: options.host, port: options.port },
   );
   return { ...server, faults };
+}
+
+/** The roster tag a request names: one header value, else none (a repeated header names nothing reliable). */
+function rosterTagOf(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && header.length > 0 ? header : undefined;
 }

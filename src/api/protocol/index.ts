@@ -3,6 +3,7 @@
 export * from './stats-snapshot.js';
 export * from './stats-snapshot-table.js';
 export * from './stats-snapshot-queue-table.js';
+export * from './roster-tag.js';
 export * from './stats-selection.js';
 export * from './engagement-exchange.js';
 export * from './engagement-wire-codec.js';

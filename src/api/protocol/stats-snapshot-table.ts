@@ -17,6 +17,7 @@ import {
   type StatsSnapshot,
 } from './stats-snapshot.js';
 import { QueueTableSchema, decodeQueueTable, encodeQueueTable } from './stats-snapshot-queue-table.js';
+import { RosterTagSchema } from './roster-tag.js';
 import { refuseIndexOutOfRange, refuseRowCountMismatches, type TableColumn } from './table-column-checks.js';
 
 /**
@@ -58,45 +59,92 @@ export const AgentMediaColumnsSchema = z.object({
 const skillSetSchema = z.record(z.string(), z.number());
 const groupSetSchema = z.array(z.string().min(1));
 
+/** The columns of an agent table that say who the agents are: their ids, group lists and skill records. */
+const agentRosterShape = {
+  ids: fastArray(z.string().min(1), isNonEmptyString).describe('agent identifiers, one row per agent'),
+  groupSets: fastArray(groupSetSchema, everyOf(isNonEmptyString)).describe('distinct group-name lists'),
+  groupSet: fastArray(z.int().min(0), isCount).describe('per agent: index into groupSets'),
+  skillSets: fastArray(skillSetSchema, isSkillLevels).describe('distinct skill-level records'),
+  skillSet: fastArray(z.int().min(0), isCount).describe('per agent: index into skillSets'),
+};
+
+/** The names of the roster columns ({@link agentRosterShape}), which version 2 may leave out as a whole. */
+export const AGENT_ROSTER_COLUMNS = Object.keys(
+  agentRosterShape,
+) as readonly (keyof typeof agentRosterShape)[];
+
+/** An agent table's media columns: what changes from one snapshot to the next. */
+const agentMediaSchema = fastChecked(
+  z.record(z.string().min(1), AgentMediaColumnsSchema),
+  isMediaColumns,
+).describe('media name to its columns');
+
 /**
  * The agents of a snapshot as columns. Agents of one team share their group names and skill levels, so those are
  * listed once (`groupSets`, `skillSets`) and each agent names its entry by index.
  */
 export const AgentTableSchema = z
-  .object({
-    ids: fastArray(z.string().min(1), isNonEmptyString).describe('agent identifiers, one row per agent'),
-    groupSets: fastArray(groupSetSchema, everyOf(isNonEmptyString)).describe('distinct group-name lists'),
-    groupSet: fastArray(z.int().min(0), isCount).describe('per agent: index into groupSets'),
-    skillSets: fastArray(skillSetSchema, isSkillLevels).describe('distinct skill-level records'),
-    skillSet: fastArray(z.int().min(0), isCount).describe('per agent: index into skillSets'),
-    media: fastChecked(z.record(z.string().min(1), AgentMediaColumnsSchema), isMediaColumns).describe(
-      'media name to its columns',
-    ),
-  })
+  .object({ ...agentRosterShape, media: agentMediaSchema })
+  .superRefine(refuseInconsistentAgentTable);
+
+/** The rules of an agent table that its field schemas cannot state: row counts, indexes, `__proto__` keys. */
+function refuseInconsistentAgentTable(table: AgentTable, ctx: z.RefinementCtx): void {
+  // First, whatever the shapes: zod's record check skips a "__proto__" key, value unchecked, and the fast checks
+  // pass the original objects through, so such a key would reach the decoder.
+  if (hasProtoKey(table.media)) refuseProto(ctx, ['media', '__proto__'], table.media);
+  if (Array.isArray(table.skillSets)) {
+    table.skillSets.forEach((skills, index) => {
+      if (hasProtoKey(skills)) refuseProto(ctx, ['skillSets', index, '__proto__'], skills);
+    });
+  }
+  // zod runs this refinement even when a field failed its own check, so the shapes are not yet known here.
+  if (!isWellShaped(table)) return;
+  const columns: TableColumn[] = [
+    [table.groupSet, ['groupSet']],
+    [table.skillSet, ['skillSet']],
+  ];
+  for (const name of Object.keys(table.media)) {
+    const media = table.media[name]!;
+    for (const field of ['state', 'capacity', 'load'] as const)
+      columns.push([media[field], ['media', name, field]]);
+  }
+  refuseRowCountMismatches(ctx, table.ids.length, 'ids', columns);
+  refuseIndexOutOfRange(ctx, table.groupSet, table.groupSets.length, 'groupSet', 'groupSets');
+  refuseIndexOutOfRange(ctx, table.skillSet, table.skillSets.length, 'skillSet', 'skillSets');
+}
+
+/** Version 2's agent table with its roster columns: {@link AgentTableSchema} plus the roster's tag, if any. */
+const TaggedAgentTableSchema = z
+  .object({ ...agentRosterShape, media: agentMediaSchema, rosterTag: RosterTagSchema.optional() })
+  .superRefine(refuseInconsistentAgentTable);
+
+/**
+ * Version 2's agent table without its roster columns: the media columns of the roster the client named in its
+ * request (ROSTER_TAG_HEADER) and the source found unchanged. Their row count is the held roster's, which the
+ * client checks (see resolveAgentRoster).
+ */
+const RosterReferenceTableSchema = z
+  .object({ rosterTag: RosterTagSchema, media: agentMediaSchema })
   .superRefine((table, ctx) => {
-    // First, whatever the shapes: zod's record check skips a "__proto__" key, value unchecked, and the fast checks
-    // pass the original objects through, so such a key would reach the decoder.
     if (hasProtoKey(table.media)) refuseProto(ctx, ['media', '__proto__'], table.media);
-    if (Array.isArray(table.skillSets)) {
-      table.skillSets.forEach((skills, index) => {
-        if (hasProtoKey(skills)) refuseProto(ctx, ['skillSets', index, '__proto__'], skills);
-      });
-    }
-    // zod runs this refinement even when a field failed its own check, so the shapes are not yet known here.
-    if (!isWellShaped(table)) return;
-    const columns: TableColumn[] = [
-      [table.groupSet, ['groupSet']],
-      [table.skillSet, ['skillSet']],
-    ];
-    for (const name of Object.keys(table.media)) {
-      const media = table.media[name]!;
-      for (const field of ['state', 'capacity', 'load'] as const)
-        columns.push([media[field], ['media', name, field]]);
-    }
-    refuseRowCountMismatches(ctx, table.ids.length, 'ids', columns);
-    refuseIndexOutOfRange(ctx, table.groupSet, table.groupSets.length, 'groupSet', 'groupSets');
-    refuseIndexOutOfRange(ctx, table.skillSet, table.skillSets.length, 'skillSet', 'skillSets');
   });
+
+/**
+ * The agents of a version 2 table: either every roster column (ids, groupSets, groupSet, skillSets, skillSet) with
+ * the media columns, optionally tagged, or none of them with the tag of the roster they belong to. Which of the two
+ * is decided by whether any roster column is present, so that the issues name the fields of the form that was
+ * meant (a union would only say that neither matched). The value passes through unchanged.
+ */
+export const AgentTableV2Schema = z.custom<AgentTableV2>().superRefine((value, ctx) => {
+  const hasRoster = isPlainObject(value) && AGENT_ROSTER_COLUMNS.some((name) => Object.hasOwn(value, name));
+  const result = (
+    hasRoster || !isPlainObject(value) ? TaggedAgentTableSchema : RosterReferenceTableSchema
+  ).safeParse(value);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: [...issue.path], input: value });
+  }
+});
 
 /** True when every column is an array and every list an array, so that lengths and indexes can be compared. */
 function isWellShaped(table: AgentTable): boolean {
@@ -144,7 +192,7 @@ export const StatsSnapshotTableSchema = z.object({
  */
 export const StatsSnapshotTableV2Schema = z.object({
   snapshotTime: StatsSnapshotSchema.shape.snapshotTime,
-  agentTable: AgentTableSchema,
+  agentTable: AgentTableV2Schema,
   queueTable: QueueTableSchema,
 });
 
@@ -155,6 +203,12 @@ export type StatsSnapshotTableV2 = z.infer<typeof StatsSnapshotTableV2Schema>;
 export type StatsSnapshotTable = z.infer<typeof StatsSnapshotTableSchema>;
 /** The agent columns of a {@link StatsSnapshotTable}. */
 export type AgentTable = z.infer<typeof AgentTableSchema>;
+/** The columns of an agent table that depend on who the agents are (ids, groups, skills), not on their media states. */
+export type AgentRoster = Pick<AgentTable, (typeof AGENT_ROSTER_COLUMNS)[number]>;
+/** The agent columns of a {@link StatsSnapshotTableV2}: a whole tagged table, or the media columns of a held roster. */
+export type AgentTableV2 =
+  | (AgentTable & { readonly rosterTag?: string | undefined })
+  | { readonly rosterTag: string; readonly media: AgentTable['media'] };
 
 /** A read-only view of `T` all the way down: what sources hand to {@link encodeSnapshotTable}. */
 export type DeepReadonly<T> = T extends readonly (infer I)[]
@@ -165,27 +219,31 @@ export type DeepReadonly<T> = T extends readonly (infer I)[]
 
 /** Turns a snapshot into its table form (what a statistics source sends). */
 export function encodeSnapshotTable(snapshot: DeepReadonly<StatsSnapshot>): DeepReadonly<StatsSnapshotTable> {
-  return tableOf(snapshot, encodeAgentColumns(snapshot.agents));
+  return tableOf(snapshot, encodeAgentRoster(snapshot.agents));
 }
-
-/** The columns of a table that depend on who the agents are (ids, groups, skills), not on their media states. */
-type AgentColumns = Pick<AgentTable, 'ids' | 'groupSets' | 'groupSet' | 'skillSets' | 'skillSet'>;
 
 /**
  * Encodes a source's successive snapshots into table form, as {@link encodeSnapshotTable} does, and reuses the id,
- * group and skill columns of the previous snapshot while its agents are the same ids holding the same group and
- * skill objects in the same order (a source's agents change team far less often than state). A statistics source
+ * group and skill columns of the previous snapshot while its agents are the same ids with the same group lists and
+ * skill levels in the same order (a source's agents change team far less often than state). A statistics source
  * answering every few seconds then builds only the media columns and the queues anew.
  */
 export class SnapshotTableEncoder {
   #agents: readonly DeepReadonly<SnapshotAgent>[] = [];
-  #columns: DeepReadonly<AgentColumns> | undefined;
+  #columns: DeepReadonly<AgentRoster> | undefined;
+  #rosterVersion = 0;
+
+  /** How many times the roster columns were built: it changes exactly when an answer's roster does. */
+  get rosterVersion(): number {
+    return this.#rosterVersion;
+  }
 
   /** The table form of `snapshot`, equal to {@link encodeSnapshotTable}'s. */
   encode(snapshot: DeepReadonly<StatsSnapshot>): DeepReadonly<StatsSnapshotTable> {
     const agents = snapshot.agents;
-    if (this.#columns === undefined || !sameAgentColumns(this.#agents, agents)) {
-      this.#columns = encodeAgentColumns(agents);
+    if (this.#columns === undefined || !sameAgentRoster(this.#agents, agents)) {
+      this.#columns = encodeAgentRoster(agents);
+      this.#rosterVersion += 1;
     }
     this.#agents = agents;
     return tableOf(snapshot, this.#columns);
@@ -198,8 +256,11 @@ export class SnapshotTableEncoder {
   }
 }
 
-/** True when `now` lists the ids, group lists and skill records of `before`, the same objects in the same order. */
-function sameAgentColumns(
+/**
+ * True when `now` lists the ids, group lists and skill records of `before` in the same order: equal content, found
+ * at once when a source hands over the same objects again (the simulation does), compared item by item otherwise.
+ */
+function sameAgentRoster(
   before: readonly DeepReadonly<SnapshotAgent>[],
   now: readonly DeepReadonly<SnapshotAgent>[],
 ): boolean {
@@ -207,13 +268,34 @@ function sameAgentColumns(
   for (let row = 0; row < now.length; row++) {
     const a = before[row]!;
     const b = now[row]!;
-    if (a !== b && (a.id !== b.id || a.groups !== b.groups || a.skills !== b.skills)) return false;
+    if (a === b) continue;
+    if (a.id !== b.id || !sameGroups(a.groups, b.groups) || !sameSkills(a.skills, b.skills)) return false;
   }
   return true;
 }
 
+/** True for two group lists of the same names in the same order. */
+function sameGroups(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** True for two skill records of the same skills at the same levels (in any order). */
+function sameSkills(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const name in a) {
+    if (!Object.hasOwn(b, name) || !Object.is(a[name], b[name])) return false;
+    count += 1;
+  }
+  for (const name in b) if (Object.hasOwn(b, name)) count -= 1;
+  return count === 0;
+}
+
 /** The id, group and skill columns of `agents`, each distinct group list and skill record listed once. */
-function encodeAgentColumns(agents: readonly DeepReadonly<SnapshotAgent>[]): DeepReadonly<AgentColumns> {
+function encodeAgentRoster(agents: readonly DeepReadonly<SnapshotAgent>[]): DeepReadonly<AgentRoster> {
   const rows = agents.length;
   const ids = new Array<string>(rows);
   const groups = new Interner<readonly string[]>(groupsKey);
@@ -232,7 +314,7 @@ function encodeAgentColumns(agents: readonly DeepReadonly<SnapshotAgent>[]): Dee
 /** The table form of `snapshot` with its agent columns already encoded (`columns`); the media columns built here. */
 function tableOf(
   snapshot: DeepReadonly<StatsSnapshot>,
-  columns: DeepReadonly<AgentColumns>,
+  columns: DeepReadonly<AgentRoster>,
 ): DeepReadonly<StatsSnapshotTable> {
   const agents = snapshot.agents;
   const rows = agents.length;
@@ -265,23 +347,38 @@ function tableOf(
 export function decodeSnapshotTable(table: StatsSnapshotTable): StatsSnapshot {
   return {
     snapshotTime: table.snapshotTime,
-    agents: decodeAgentTable(table.agentTable),
+    agents: decodeAgentTable(table.agentTable, table.agentTable.media),
     virtualQueues: table.virtualQueues,
   };
 }
 
-/** Turns a validated table, version 2, back into a snapshot (agents as {@link decodeSnapshotTable} does). */
-export function decodeSnapshotTableV2(table: StatsSnapshotTableV2): StatsSnapshot {
+/**
+ * Turns a validated table, version 2, back into a snapshot (agents as {@link decodeSnapshotTable} does). `roster`:
+ * the roster columns the agent table stands for, which a table that left them out does not hold itself (see
+ * resolveAgentRoster); by default the table's own.
+ */
+export function decodeSnapshotTableV2(
+  table: StatsSnapshotTableV2,
+  roster: AgentRoster = ownRosterOf(table.agentTable),
+): StatsSnapshot {
   return {
     snapshotTime: table.snapshotTime,
-    agents: decodeAgentTable(table.agentTable),
+    agents: decodeAgentTable(roster, table.agentTable.media),
     virtualQueues: decodeQueueTable(table.queueTable),
   };
 }
 
+/** The roster columns a version 2 agent table holds itself; throws for one that left them out. */
+function ownRosterOf(table: AgentTableV2): AgentRoster {
+  if (!('ids' in table)) {
+    throw new TypeError(`the agent table leaves out roster ${table.rosterTag}: pass the roster it names`);
+  }
+  return table;
+}
+
 /** The agents of a validated agent table, sharing frozen group, skill and media records. */
-function decodeAgentTable(table: AgentTable): SnapshotAgent[] {
-  const { ids, groupSets, groupSet, skillSets, skillSet, media } = table;
+function decodeAgentTable(roster: AgentRoster, media: AgentTable['media']): SnapshotAgent[] {
+  const { ids, groupSets, groupSet, skillSets, skillSet } = roster;
   // Frozen in place: shared by many agents, so a write through one agent must fail rather than reach all.
   for (const list of groupSets) Object.freeze(list);
   for (const record of skillSets) Object.freeze(record);

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One scripted HTTP answer: status, headers and body bytes; `cutAfterBytes` drops the connection mid-body. */
@@ -18,6 +18,8 @@ export interface ScriptedReplyServer {
   reply(next: ScriptedReply): void;
   /** Bodies of the requests received so far, in order (raw bytes as sent). */
   readonly requestBodies: Buffer[];
+  /** Headers of the requests received so far, in order. */
+  readonly requestHeaders: IncomingHttpHeaders[];
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
@@ -32,9 +34,11 @@ async function readAll(request: IncomingMessage): Promise<Buffer> {
 export async function startScriptedReplyServer(): Promise<ScriptedReplyServer> {
   let current: ScriptedReply = { status: 204, headers: {}, body: Buffer.alloc(0) };
   const requestBodies: Buffer[] = [];
+  const requestHeaders: IncomingHttpHeaders[] = [];
   const server: Server = createServer((request, response) => {
     void readAll(request).then((body) => {
       requestBodies.push(body);
+      requestHeaders.push(request.headers);
       const reply = current;
       response.writeHead(reply.status, { ...reply.headers });
       if (reply.cutAfterBytes === undefined) {
@@ -53,6 +57,7 @@ export async function startScriptedReplyServer(): Promise<ScriptedReplyServer> {
       current = next;
     },
     requestBodies,
+    requestHeaders,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -7,7 +7,11 @@ import {
   decodeSnapshotTable,
   decodeSnapshotTableV2,
   encodeSnapshotTable,
+  resolveAgentRoster,
+  withRosterTag,
+  type AgentTable,
   type StatsSnapshot,
+  type TaggedRoster,
 } from '../../../src/api/protocol/index.js';
 import { checkFuzzProperty } from '../../support/fuzz-property.js';
 import { EXAMPLE_SNAPSHOT } from '../../support/io/example-snapshot.js';
@@ -183,17 +187,27 @@ describe('statistics snapshot schema under fuzzing', () => {
   );
 
   it(
-    'the version 2 table form never throws, and everything it accepts decodes to a snapshot typed on every own key',
+    'the version 2 table form, roster given or left out, never throws, and what it accepts decodes typed on every own key',
     async () => {
-      const validTable = JSON.parse(JSON.stringify(new SnapshotTableEncoder().encodeV2(validSnapshot)));
+      const encoded = new SnapshotTableEncoder().encodeV2(validSnapshot);
+      const [whole, leftOut] = [undefined, 'tag.0.1'].map((requestTag) =>
+        JSON.parse(JSON.stringify(withRosterTag(encoded, 'tag.0.1', requestTag))),
+      );
+      // What the client holds from an earlier answer of the same agents.
+      const held: TaggedRoster = {
+        tag: 'tag.0.1',
+        columns: StatsSnapshotTableV2Schema.parse(whole).agentTable as AgentTable,
+      };
       await checkFuzzProperty(
         family,
-        'table v2 safeParse and decode never throw; decoded values typed',
-        fc.property(documentNear(validTable), (input) => {
+        'table v2 safeParse, roster resolution and decode never throw; decoded values typed',
+        fc.property(fc.oneof(documentNear(whole), documentNear(leftOut)), (input) => {
           const result = StatsSnapshotTableV2Schema.safeParse(input);
           expect(isPrototypePolluted()).toBe(false);
           if (!result.success) return;
-          const decoded = decodeSnapshotTableV2(result.data);
+          const resolved = resolveAgentRoster(result.data.agentTable, held);
+          if (resolved.issues !== undefined) return;
+          const decoded = decodeSnapshotTableV2(result.data, resolved.roster);
           expect(isPrototypePolluted()).toBe(false);
           expect(typeViolation(decoded)).toBeUndefined();
           expect(hasStandardPrototypes(decoded)).toBe(true);

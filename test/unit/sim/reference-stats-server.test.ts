@@ -74,6 +74,44 @@ describe('the reference statistics server', () => {
     expect(byGroup.agents).toHaveLength(3);
   });
 
+  it('leaves the roster out of a version 2 answer for the tag a request names, per selection', async () => {
+    const v2 = 'application/vnd.agentpacing.snapshot-table.v2+json';
+    const ask = async (selection: unknown, tag?: string) => {
+      const headers: Record<string, string> = { authorization: 'Bearer tok', accept: v2 };
+      if (tag !== undefined) headers['agentpacing-roster-tag'] = tag;
+      const response =
+        selection === undefined
+          ? await get('/v1/snapshot', headers)
+          : await request(`${server.url}/v1/snapshot/query`, {
+              method: 'POST',
+              dispatcher: agent,
+              headers: { ...headers, 'content-type': 'application/json' },
+              body: JSON.stringify(selection),
+            });
+      return ((await response.body.json()) as { agentTable: { rosterTag: string; ids?: string[] } })
+        .agentTable;
+    };
+    const first = await ask(undefined);
+    expect(first.ids).toHaveLength(3);
+    // Untagged requests share one encoder, so the selection's first request rebuilt it and the whole snapshot's
+    // tag is no longer current: its next request is answered whole, under a tag of its own encoder.
+    const chatTag = (await ask({ ...none, agentIds: ['a-1'] })).rosterTag;
+    const whole = await ask(undefined, first.rosterTag);
+    expect(whole.ids).toHaveLength(3);
+    // From then on each client's tag stays its own: the whole snapshot and a replica's selection, in turn.
+    for (let round = 0; round < 2; round++) {
+      expect(await ask(undefined, whole.rosterTag)).toEqual({
+        rosterTag: whole.rosterTag,
+        media: expect.any(Object),
+      });
+      expect(await ask({ ...none, agentIds: ['a-1'] }, chatTag)).not.toHaveProperty('ids');
+    }
+    // Another selection under that tag is another roster: sent whole, under a tag of its own.
+    const other = await ask({ ...none, agentIds: ['a-2'] }, chatTag);
+    expect(other.ids).toEqual(['a-2']);
+    expect(other.rosterTag).not.toBe(chatTag);
+  });
+
   it.each([
     ['a missing list', { agentIds: [] }, 'agentGroups'],
     ['an unknown field', { ...none, teams: ['x'] }, 'teams'],

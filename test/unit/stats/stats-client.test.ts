@@ -13,10 +13,12 @@ import {
 } from '../../../src/sim/reference-stats-server.js';
 import type { ReferenceFault } from '../../../src/sim/reference-faults.js';
 import {
+  ROSTER_TAG_HEADER,
   STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
   STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
   SnapshotTableEncoder,
   encodeSnapshotTable,
+  withRosterTag,
   type StatsSnapshot,
 } from '../../../src/api/protocol/index.js';
 import { FixedContactCenter } from '../../support/io/fixed-contact-center.js';
@@ -312,6 +314,91 @@ describe('StatsClient against the reference statistics server on loopback', () =
           'does not match the table (version 2) schema: queueTable.waiting: has 0 rows, names has 1',
         ),
       });
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('names the roster it holds and reads the answers that leave it out into the same agents', async () => {
+    const reader = client();
+    const first = await reader.fetchSnapshot();
+    const second = await reader.fetchSnapshot();
+    const third = await reader.fetchSnapshot();
+    expect(second.snapshot.agents).toEqual(first.snapshot.agents);
+    expect(third.snapshot.agents).toEqual(first.snapshot.agents);
+    // The roster (ids, groups, skills) is most of an answer of three agents with no interactions.
+    expect(second.wireBytes).toBeLessThan(first.wireBytes);
+    // A new client holds no roster and is sent it whole.
+    expect((await client().fetchSnapshot()).wireBytes).toBeGreaterThan(second.wireBytes);
+  });
+
+  it('drops a roster a source no longer tags and refuses media columns for a roster it does not hold', async () => {
+    const source: StatsSnapshot = {
+      snapshotTime: new Date(START_MS).toISOString(),
+      agents: [
+        { id: 'a', groups: ['G'], skills: {}, media: { chat: { state: 'ready', capacity: 1, load: 0 } } },
+      ],
+      virtualQueues: [],
+    };
+    const table = new SnapshotTableEncoder().encodeV2(source);
+    const plain = await startScriptedReplyServer();
+    const answer = (body: unknown) =>
+      plain.reply({
+        status: 200,
+        headers: { 'content-type': STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE },
+        body: Buffer.from(JSON.stringify(body)),
+      });
+    try {
+      const reader = client({ url: plain.url });
+      answer(withRosterTag(table, 't.1', undefined));
+      await reader.fetchSnapshot();
+      answer(withRosterTag(table, 't.1', 't.1'));
+      expect((await reader.fetchSnapshot()).snapshot).toEqual(source);
+      answer(table);
+      await reader.fetchSnapshot();
+      answer(withRosterTag(table, 't.1', 't.1'));
+      await expect(reader.fetchSnapshot()).rejects.toMatchObject({
+        code: StatsErrorCode.Validation,
+        message: expect.stringContaining(
+          'agentTable.rosterTag: the roster columns are left out for roster t.1, but this client holds no roster',
+        ),
+      });
+      // Named in the second request only: the first had none yet, the third came after an untagged answer.
+      expect(plain.requestHeaders.map((h) => h[ROSTER_TAG_HEADER])).toEqual([
+        undefined,
+        't.1',
+        't.1',
+        undefined,
+      ]);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('names the roster again only after a full answer when one named a roster it does not hold', async () => {
+    const source: StatsSnapshot = {
+      snapshotTime: new Date(START_MS).toISOString(),
+      agents: [{ id: 'a', groups: [], skills: {}, media: {} }],
+      virtualQueues: [],
+    };
+    const table = new SnapshotTableEncoder().encodeV2(source);
+    const plain = await startScriptedReplyServer();
+    try {
+      const reader = client({ url: plain.url });
+      plain.reply({
+        status: 200,
+        headers: { 'content-type': STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE },
+        body: Buffer.from(JSON.stringify(withRosterTag(table, 'mine', undefined))),
+      });
+      await reader.fetchSnapshot();
+      plain.reply({
+        status: 200,
+        headers: { 'content-type': STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE },
+        body: Buffer.from(JSON.stringify(withRosterTag(table, 'theirs', 'theirs'))),
+      });
+      await expect(reader.fetchSnapshot()).rejects.toMatchObject({ code: StatsErrorCode.Validation });
+      await expect(reader.fetchSnapshot()).rejects.toMatchObject({ code: StatsErrorCode.Validation });
+      expect(plain.requestHeaders.map((h) => h[ROSTER_TAG_HEADER])).toEqual([undefined, 'mine', undefined]);
     } finally {
       await plain.close();
     }

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import {
+  ROSTER_TAG_HEADER,
   EngagementWireAnswerSchema,
   EngagementWireRequestSchema,
   STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
@@ -60,6 +61,14 @@ const exampleTableV2 = openApiExample(
   'small',
   STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
 );
+const exampleRosterLeftOut = openApiExample(
+  statsDoc,
+  '/v1/snapshot',
+  'get',
+  'response',
+  'rosterLeftOut',
+  STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
+);
 const exampleSelection = openApiExample(statsDoc, '/v1/snapshot/query', 'post', 'request', 'oneShard');
 const exampleRequest = openApiExample(
   exchangeDoc,
@@ -85,6 +94,7 @@ describe('the OpenAPI files and the zod wire schemas describe the same shapes', 
     ['the snapshot example', exampleSnapshot, openApiSnapshot, StatsSnapshotSchema],
     ['the table snapshot example', exampleTable, openApiTable, StatsSnapshotTableSchema],
     ['the version 2 table snapshot example', exampleTableV2, openApiTableV2, StatsSnapshotTableV2Schema],
+    ['the roster-left-out example', exampleRosterLeftOut, openApiTableV2, StatsSnapshotTableV2Schema],
     ['the selection example', exampleSelection, openApiSelection, StatsSelectionSchema],
     ['the exchange request example', exampleRequest, openApiRequest, EngagementWireRequestSchema],
     ['the exchange answer example', exampleAnswer, openApiAnswer, EngagementWireAnswerSchema],
@@ -97,6 +107,7 @@ describe('the OpenAPI files and the zod wire schemas describe the same shapes', 
     ['snapshot', exampleSnapshot, openApiSnapshot, StatsSnapshotSchema],
     ['table snapshot', exampleTable, openApiTable, StatsSnapshotTableSchema],
     ['version 2 table snapshot', exampleTableV2, openApiTableV2, StatsSnapshotTableV2Schema],
+    ['roster-left-out', exampleRosterLeftOut, openApiTableV2, StatsSnapshotTableV2Schema],
     ['selection', exampleSelection, openApiSelection, StatsSelectionSchema],
     ['exchange request', exampleRequest, openApiRequest, EngagementWireRequestSchema],
     ['exchange answer', exampleAnswer, openApiAnswer, EngagementWireAnswerSchema],
@@ -188,6 +199,22 @@ describe('the reference servers and the clients speak exactly the documented sha
     expect(openApiTableV2.safeParse(json).success).toBe(true);
     expect(StatsSnapshotTableV2Schema.safeParse(json).success).toBe(true);
     expect(json.queueTable.names.length).toBeGreaterThan(0);
+  });
+
+  it('leaves the roster out for the tag a request names, matching the OpenAPI schema', async () => {
+    const read = async (tag?: string) => {
+      const headers: Record<string, string> = { accept: STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE };
+      if (tag !== undefined) headers[ROSTER_TAG_HEADER] = tag;
+      const response = await request(`${stats.url}/v1/snapshot`, { dispatcher: agent, headers });
+      return (await response.body.json()) as { agentTable: { rosterTag: string; ids?: unknown } };
+    };
+    const whole = await read();
+    const leftOut = await read(whole.agentTable.rosterTag);
+    expect(leftOut.agentTable.ids).toBeUndefined();
+    for (const json of [whole, leftOut]) {
+      expect(openApiTableV2.safeParse(json).success).toBe(true);
+      expect(StatsSnapshotTableV2Schema.safeParse(json).success).toBe(true);
+    }
   });
 
   it('decodes the version 2 example into the snapshot of the object form example', () => {
