@@ -39,7 +39,11 @@ export type RosterResolution =
  * when it names a roster the client does not hold or the rows do not match.
  */
 export function resolveAgentRoster(table: AgentTableV2, held: TaggedRoster | undefined): RosterResolution {
-  if ('ids' in table) return { roster: table, tag: table.rosterTag };
+  if ('ids' in table) {
+    // The roster columns only: a client holds them across answers, and this answer's media columns are not its.
+    const { ids, groupSets, groupSet, skillSets, skillSet } = table;
+    return { roster: { ids, groupSets, groupSet, skillSets, skillSet }, tag: table.rosterTag };
+  }
   if (held === undefined || held.tag !== table.rosterTag) {
     const holding = held === undefined ? 'no roster' : `roster ${held.tag}`;
     return {

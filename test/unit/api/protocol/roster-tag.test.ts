@@ -72,6 +72,17 @@ describe('roster tags: a version 2 answer may leave out the roster the client na
     );
   });
 
+  it('holds only the roster columns of a whole answer, not its media columns or tag', () => {
+    expect(Object.keys(heldFrom(full).columns).sort()).toEqual([
+      'groupSet',
+      'groupSets',
+      'ids',
+      'skillSet',
+      'skillSets',
+    ]);
+    expect(heldFrom(full).tag).toBe(TAG);
+  });
+
   it('reads a table that left the roster out against the roster it names', () => {
     const held = heldFrom(full);
     const table = received(leftOut);
