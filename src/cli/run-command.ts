@@ -188,6 +188,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
             requestBytes: m.requestBytes,
             responseBytes: m.responseBytes,
           }),
+        onStatsRead: (clusterKey, m) => pacingMetrics.recordStatsAnswer(clusterKey, m.wireBytes, m.form),
       }),
   });
   const health = new EventLoopHealth({ clock });

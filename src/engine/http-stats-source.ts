@@ -1,5 +1,13 @@
-import { StatsStaleError, type StatsClient } from '../stats/index.js';
+import { StatsStaleError, type StatsAnswerForm, type StatsClient } from '../stats/index.js';
 import type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
+
+/** What one statistics answer cost on the wire and which form it came in. */
+export interface StatsReadMetrics {
+  /** Compressed body bytes. */
+  readonly wireBytes: number;
+  /** The answer's form (see StatsAnswerForm). */
+  readonly form: StatsAnswerForm;
+}
 
 /**
  * The {@link StatsSource} of production: the reference-protocol HTTP client. The client refuses a stale snapshot
@@ -7,15 +15,20 @@ import type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './s
  */
 export class HttpStatsSource implements StatsSource {
   readonly #client: StatsClient;
+  readonly #onRead: ((metrics: StatsReadMetrics) => void) | undefined;
 
-  constructor(client: StatsClient) {
+  /** `onRead` is told the size and form of every answer read (for metrics). */
+  constructor(client: StatsClient, onRead?: (metrics: StatsReadMetrics) => void) {
     this.#client = client;
+    this.#onRead = onRead;
   }
 
   /** Fetches one snapshot (or the selected part of it) through the client. */
   async fetch(signal: AbortSignal, selection?: EngineStatsSelection): Promise<EngineStatsSnapshot> {
     try {
-      return (await this.#client.fetchSnapshot(signal, selection)).snapshot;
+      const { snapshot, wireBytes, form } = await this.#client.fetchSnapshot(signal, selection);
+      this.#onRead?.({ wireBytes, form });
+      return snapshot;
     } catch (error) {
       if (error instanceof StatsStaleError) return error.snapshot;
       throw error;

@@ -13,7 +13,7 @@ import type { ClusterConfig } from './cluster-config.js';
 import type { CycleGate } from './cycle-gate.js';
 import type { CycleOutcomeSink } from './cycle-outcome.js';
 import { HttpEngagementExchange } from './http-engagement-exchange.js';
-import { HttpStatsSource } from './http-stats-source.js';
+import { HttpStatsSource, type StatsReadMetrics } from './http-stats-source.js';
 import type { LeaseFence } from './lease-fence.js';
 import type { LearnedStateStore } from './learned-state.js';
 import type { PacingDecider } from './pacing-decider.js';
@@ -44,6 +44,8 @@ export interface HttpWorkerDeps {
   /** Called after each engagement HTTP attempt, for metrics. */
   readonly onEngagementRequest?:
     ((clusterKey: string, metrics: EngagementRequestMetrics) => void) | undefined;
+  /** Called after each statistics answer read, for metrics. */
+  readonly onStatsRead?: ((clusterKey: string, metrics: StatsReadMetrics) => void) | undefined;
 }
 
 /** The worker configuration a PacingCluster spec resolves to. */
@@ -121,7 +123,10 @@ export function createHttpDesiredWorker(
           : {}),
       });
       return {
-        stats: new HttpStatsSource(statsClient),
+        stats: new HttpStatsSource(
+          statsClient,
+          deps.onStatsRead ? (m) => deps.onStatsRead?.(config.key, m) : undefined,
+        ),
         engagement: new HttpEngagementExchange(engagementClient),
         decider: deps.decider ?? new PacingRoomDecider(),
         fence: deps.fence,

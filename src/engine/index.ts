@@ -52,7 +52,7 @@ export type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './s
 export { targetIdOf, type TargetConfig, type TargetGroupConfig } from './target-config.js';
 export { WorkerRegistry, type DesiredWorker } from './worker-registry.js';
 export { HttpEngagementExchange } from './http-engagement-exchange.js';
-export { HttpStatsSource } from './http-stats-source.js';
+export { HttpStatsSource, type StatsReadMetrics } from './http-stats-source.js';
 export { PacingRoomDecider } from './pacing-room-decider.js';
 export { clusterConfigOf, createHttpDesiredWorker, type HttpWorkerDeps } from './http-worker-factory.js';
 export type { WorkerCredentials } from './worker-credentials.js';

@@ -64,6 +64,8 @@ export class PacingMetrics {
   readonly engagementRequestDuration: Histogram<ClusterLabel | 'outcome'>;
   /** pacing_engagement_request_bytes{namespace,cluster,direction} (direction: request | response). */
   readonly engagementRequestBytes: Histogram<ClusterLabel | 'direction'>;
+  /** pacing_stats_answer_bytes{namespace,cluster,form}: compressed statistics answers, by the form they came in. */
+  readonly statsAnswerBytes: Histogram<ClusterLabel | 'form'>;
   /** pacing_idle_gc_duration_seconds: full collections run between cycles for the memory soft limit. */
   readonly idleGcDuration: Histogram;
 
@@ -138,6 +140,13 @@ export class PacingMetrics {
       buckets: [256, 1024, 4096, 16384, 65536, 262144, 1048576],
       registers,
     });
+    this.statsAnswerBytes = new Histogram({
+      name: 'pacing_stats_answer_bytes',
+      help: 'Compressed body size of statistics answers, by form (object, table, table-v2, table-v2-roster-held).',
+      labelNames: ['namespace', 'cluster', 'form'],
+      buckets: [4096, 16384, 65536, 262144, 1048576, 4194304, 16777216],
+      registers,
+    });
     this.idleGcDuration = new Histogram({
       name: 'pacing_idle_gc_duration_seconds',
       help: 'Full garbage collections run between cycles because resident memory was above --memory-soft-limit-mib.',
@@ -171,6 +180,11 @@ export class PacingMetrics {
     if (figures.responseBytes !== undefined) {
       this.engagementRequestBytes.observe({ ...cluster, direction: 'response' }, figures.responseBytes);
     }
+  }
+
+  /** Observes one statistics answer: its compressed size, labelled with the form it came in. */
+  recordStatsAnswer(clusterKey: string, bytes: number, form: string): void {
+    this.statsAnswerBytes.observe({ ...clusterLabels(clusterKey), form }, bytes);
   }
 
   /** Observes one collection the idle collector ran. */

@@ -57,6 +57,12 @@ export const STATS_CLIENT_DEFAULTS = {
   maxAgeMs: 30_000,
 } as const;
 
+/**
+ * The form a statistics answer came in: a snapshot form, or `table-v2-roster-held` for a version 2 table that left
+ * out the roster this client held (see ROSTER_TAG_HEADER).
+ */
+export type StatsAnswerForm = SnapshotForm | 'table-v2-roster-held';
+
 /** A fresh snapshot plus what it cost to get it. */
 export interface StatsFetchResult {
   /** The validated snapshot. */
@@ -65,6 +71,8 @@ export interface StatsFetchResult {
   ageMs: number;
   /** Bytes received on the wire. */
   wireBytes: number;
+  /** The form the answer came in. */
+  form: StatsAnswerForm;
 }
 
 const MAX_REPORTED_ISSUES = 10;
@@ -200,10 +208,10 @@ export class StatsClient {
       );
     }
 
-    const snapshot = this.#parse(url, raw, encoding, form, held);
+    const [snapshot, answerForm] = this.#parse(url, raw, encoding, form, held);
     const ageMs = Math.max(0, this.#clock.nowMs() - Date.parse(snapshot.snapshotTime));
     if (ageMs > this.#maxAgeMs) throw new StatsStaleError(url, ageMs, this.#maxAgeMs, snapshot);
-    return { snapshot, ageMs, wireBytes: raw.byteLength };
+    return { snapshot, ageMs, wireBytes: raw.byteLength, form: answerForm };
   }
 
   #parse(
@@ -212,7 +220,7 @@ export class StatsClient {
     encoding: string | undefined,
     form: SnapshotForm,
     held: TaggedRoster | undefined,
-  ): StatsSnapshot {
+  ): [StatsSnapshot, StatsAnswerForm] {
     let text: string;
     try {
       text = (encoding === 'gzip' ? gunzipSync(raw, { maxOutputLength: this.#maxBodyBytes }) : raw).toString(
@@ -248,17 +256,21 @@ export class StatsClient {
         }
         this.#roster =
           resolved.tag === undefined ? undefined : { tag: resolved.tag, columns: resolved.roster };
-        return decodeSnapshotTableV2(parsed.data, resolved.roster);
+        const isRosterHeld = !('ids' in parsed.data.agentTable);
+        return [
+          decodeSnapshotTableV2(parsed.data, resolved.roster),
+          isRosterHeld ? 'table-v2-roster-held' : form,
+        ];
       }
       case 'table': {
         const parsed = StatsSnapshotTableSchema.safeParse(json);
         if (!parsed.success) throw invalidSnapshot(url, 'table ', parsed.error);
-        return decodeSnapshotTable(parsed.data);
+        return [decodeSnapshotTable(parsed.data), form];
       }
       case 'object': {
         const parsed = StatsSnapshotSchema.safeParse(json);
         if (!parsed.success) throw invalidSnapshot(url, '', parsed.error);
-        return parsed.data;
+        return [parsed.data, form];
       }
     }
   }

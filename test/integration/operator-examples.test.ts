@@ -136,6 +136,12 @@ describe('the operator paces the deploy/examples tenant', () => {
     expect(metrics.body).toContain(
       `pacing_free_slots{namespace="${namespace}",cluster="demo",target="proactive-voice-voice"}`,
     );
+    // After the first read the reference source leaves out the roster the operator holds (roster tags).
+    expect(metrics.body).toMatch(
+      new RegExp(
+        `pacing_stats_answer_bytes_count\\{namespace="${namespace}",cluster="demo",form="table-v2-roster-held"\\} [1-9]`,
+      ),
+    );
     expect(ready.status).toBe(200);
   });
 

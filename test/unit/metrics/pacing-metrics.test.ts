@@ -56,6 +56,22 @@ describe('PacingMetrics', () => {
     );
   });
 
+  it('observes statistics answers by the form they came in', async () => {
+    const registry = new Registry();
+    const metrics = new PacingMetrics(registry);
+    metrics.recordStatsAnswer('t/c', 370_000, 'table-v2');
+    metrics.recordStatsAnswer('t/c', 190_000, 'table-v2-roster-held');
+    metrics.recordStatsAnswer('t/c', 180_000, 'table-v2-roster-held');
+    const text = await registry.metrics();
+    expect(text).toContain('pacing_stats_answer_bytes_count{namespace="t",cluster="c",form="table-v2"} 1');
+    expect(text).toContain(
+      'pacing_stats_answer_bytes_sum{namespace="t",cluster="c",form="table-v2-roster-held"} 370000',
+    );
+    expect(text).toContain(
+      'pacing_stats_answer_bytes_bucket{le="262144",namespace="t",cluster="c",form="table-v2-roster-held"} 2',
+    );
+  });
+
   it('observes the collections run between cycles for the memory soft limit', async () => {
     const registry = new Registry();
     const metrics = new PacingMetrics(registry);

@@ -273,7 +273,15 @@ describe('StatsClient against the reference statistics server on loopback', () =
           headers: { 'content-type': type },
           body: Buffer.from(JSON.stringify(body)),
         });
-        expect((await client({ url: plain.url }).fetchSnapshot()).snapshot).toEqual(source);
+        const read = await client({ url: plain.url }).fetchSnapshot();
+        expect(read.snapshot).toEqual(source);
+        expect(read.form).toBe(
+          type === STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE
+            ? 'table-v2'
+            : type === 'application/json'
+              ? 'object'
+              : 'table',
+        );
       }
     } finally {
       await plain.close();
@@ -324,6 +332,11 @@ describe('StatsClient against the reference statistics server on loopback', () =
     const first = await reader.fetchSnapshot();
     const second = await reader.fetchSnapshot();
     const third = await reader.fetchSnapshot();
+    expect([first.form, second.form, third.form]).toEqual([
+      'table-v2',
+      'table-v2-roster-held',
+      'table-v2-roster-held',
+    ]);
     expect(second.snapshot.agents).toEqual(first.snapshot.agents);
     expect(third.snapshot.agents).toEqual(first.snapshot.agents);
     // The roster (ids, groups, skills) is most of an answer of three agents with no interactions.
