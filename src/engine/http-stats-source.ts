@@ -17,7 +17,7 @@ export class HttpStatsSource implements StatsSource {
   readonly #client: StatsClient;
   readonly #onRead: ((metrics: StatsReadMetrics) => void) | undefined;
 
-  /** `onRead` is told the size and form of every answer read (for metrics). */
+  /** `onRead` is told the size and form of every fresh answer (for metrics; a stale one is handed on without). */
   constructor(client: StatsClient, onRead?: (metrics: StatsReadMetrics) => void) {
     this.#client = client;
     this.#onRead = onRead;
