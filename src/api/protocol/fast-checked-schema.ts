@@ -11,12 +11,20 @@ import { z } from 'zod';
 export function fastChecked<T>(schema: z.ZodType<T>, isValid: (value: unknown) => boolean): z.ZodType<T> {
   return z.custom<T>().superRefine((value, ctx) => {
     if (isValid(value)) return;
-    const result = schema.safeParse(value);
-    if (result.success) return;
-    for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: [...issue.path], input: value });
-    }
+    refuseAsSchemaDoes(ctx, schema, value);
   });
+}
+
+/**
+ * Adds to `ctx` every issue `schema` finds in `value`, at the same paths below the current one: how a custom schema
+ * that passes its value through unchanged reports what a full schema refuses.
+ */
+export function refuseAsSchemaDoes(ctx: z.RefinementCtx, schema: z.ZodType, value: unknown): void {
+  const result = schema.safeParse(value);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: [...issue.path], input: value });
+  }
 }
 
 /** True for a non-null, non-array object (what a JSON object parses to). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentMediaColumns, rowCountMismatches } from './table-column-checks.js';
 // Types only (erased at run time), so the two modules do not load each other.
 import type {
   AgentRoster,
@@ -53,17 +54,10 @@ export function resolveAgentRoster(table: AgentTableV2, held: TaggedRoster | und
       ],
     };
   }
-  const rows = held.columns.ids.length;
-  const issues: string[] = [];
-  for (const name of Object.keys(table.media)) {
-    const media = table.media[name]!;
-    for (const field of ['state', 'capacity', 'load'] as const) {
-      const length = media[field].length;
-      if (length !== rows) {
-        issues.push(`agentTable.media.${name}.${field}: has ${length} rows, roster ${held.tag} has ${rows}`);
-      }
-    }
-  }
+  const columns = agentMediaColumns(table.media, ['agentTable', 'media']);
+  const issues = rowCountMismatches(held.columns.ids.length, `roster ${held.tag}`, columns).map(
+    ({ path, message }) => `${path.join('.')}: ${message}`,
+  );
   return issues.length > 0 ? { issues } : { roster: held.columns, tag: held.tag };
 }
 

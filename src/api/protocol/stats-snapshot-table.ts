@@ -7,6 +7,7 @@ import {
   isCount,
   isNonEmptyString,
   isPlainObject,
+  refuseAsSchemaDoes,
 } from './fast-checked-schema.js';
 import {
   AgentMediaStateNameSchema,
@@ -18,7 +19,12 @@ import {
 } from './stats-snapshot.js';
 import { QueueTableSchema, decodeQueueTable, encodeQueueTable } from './stats-snapshot-queue-table.js';
 import { RosterTagSchema } from './roster-tag.js';
-import { refuseIndexOutOfRange, refuseRowCountMismatches, type TableColumn } from './table-column-checks.js';
+import {
+  agentMediaColumns,
+  refuseIndexOutOfRange,
+  refuseRowCountMismatches,
+  type TableColumn,
+} from './table-column-checks.js';
 
 /**
  * The media type of the table form of a snapshot. A client that lists it in `Accept` may get it; a source that
@@ -102,12 +108,8 @@ function refuseInconsistentAgentTable(table: AgentTable, ctx: z.RefinementCtx): 
   const columns: TableColumn[] = [
     [table.groupSet, ['groupSet']],
     [table.skillSet, ['skillSet']],
+    ...agentMediaColumns(table.media, ['media']),
   ];
-  for (const name of Object.keys(table.media)) {
-    const media = table.media[name]!;
-    for (const field of ['state', 'capacity', 'load'] as const)
-      columns.push([media[field], ['media', name, field]]);
-  }
   refuseRowCountMismatches(ctx, table.ids.length, 'ids', columns);
   refuseIndexOutOfRange(ctx, table.groupSet, table.groupSets.length, 'groupSet', 'groupSets');
   refuseIndexOutOfRange(ctx, table.skillSet, table.skillSets.length, 'skillSet', 'skillSets');
@@ -137,13 +139,8 @@ const RosterReferenceTableSchema = z
  */
 export const AgentTableV2Schema = z.custom<AgentTableV2>().superRefine((value, ctx) => {
   const hasRoster = isPlainObject(value) && AGENT_ROSTER_COLUMNS.some((name) => Object.hasOwn(value, name));
-  const result = (
-    hasRoster || !isPlainObject(value) ? TaggedAgentTableSchema : RosterReferenceTableSchema
-  ).safeParse(value);
-  if (result.success) return;
-  for (const issue of result.error.issues) {
-    ctx.addIssue({ code: 'custom', message: issue.message, path: [...issue.path], input: value });
-  }
+  const schema = hasRoster || !isPlainObject(value) ? TaggedAgentTableSchema : RosterReferenceTableSchema;
+  refuseAsSchemaDoes(ctx, schema, value);
 });
 
 /** True when every column is an array and every list an array, so that lengths and indexes can be compared. */
