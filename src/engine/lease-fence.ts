@@ -56,15 +56,17 @@ export function holdsTarget(
 ): boolean {
   const shards = fence.shards;
   if (shards === undefined) return fence.holdsValidLease(nowMs);
-  const shard = shards.shardOf(targetKey);
+  return holdsShardSince(shards, shards.shardOf(targetKey), nowMs, heldSinceAtMostMs);
+}
+
+/** True while `shard` is held at `nowMs` and, when `heldSinceAtMostMs` is given, held alone since then at the latest. */
+export function holdsShardSince(
+  shards: ShardFence,
+  shard: number,
+  nowMs: number,
+  heldSinceAtMostMs?: number,
+): boolean {
   if (!shards.holdsShard(shard, nowMs)) return false;
   const since = heldSinceAtMostMs === undefined ? undefined : shards.exclusiveSinceMs?.(shard);
   return since === undefined || heldSinceAtMostMs === undefined || since <= heldSinceAtMostMs;
-}
-
-/** The fencing token to publish `targetKey` under: its shard Lease's, or unsharded the one Lease's (if any). */
-export function fencingTokenOf(fence: LeaseFence, targetKey: string): string | undefined {
-  const shards = fence.shards;
-  if (shards === undefined) return fence.fencingToken?.();
-  return shards.fencingToken?.(shards.shardOf(targetKey));
 }

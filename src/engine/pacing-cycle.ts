@@ -3,10 +3,17 @@ import type { Clock } from './clock.js';
 import type { ClusterConfig } from './cluster-config.js';
 import type { CycleOutcome, InputHealth, TargetOutcome } from './cycle-outcome.js';
 import type { EngagementExchange, EngagementTargetReport } from './engagement-exchange.js';
-import { fencingTokenOf, holdsTarget, type LeaseFence } from './lease-fence.js';
+import type { LeaseFence } from './lease-fence.js';
 import type { LearnedState } from './learned-state.js';
 import { reportsById, type PacingDecider } from './pacing-decider.js';
 import { CycleVerdicts, zeroOutcome } from './cycle-verdicts.js';
+import {
+  fencingTokensOf,
+  heldTargets,
+  peersSharing,
+  selectionOf,
+  snapshotOfHeld,
+} from './sharded-cycle-plan.js';
 import type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
 import type { TargetConfig } from './target-config.js';
 
@@ -144,14 +151,14 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
 
   // 5. Publish, each target with the fencing token of the lease it was just checked against: a platform that
   //    keeps the highest token it applied refuses this publish if it arrives after a newer leader's.
-  const tokenOf = fencingTokens(ports.fence);
+  const tokenOf = fencingTokensOf(publishable, ports.fence);
   const request = {
     clusterId: cluster.clusterId,
     cycleId: input.cycleId,
     intervalMs: cluster.refreshPeriodMs,
     publisher: ports.publisher,
     targets: publishable.map((t, p) => {
-      const fence = tokenOf(t.key);
+      const fence = tokenOf(p);
       const invites = verdicts.invitesOf(at[p]!);
       const groups = groupNamesOf(t);
       return fence === undefined ? { id: t.id, invites, groups } : { id: t.id, invites, groups, fence };
@@ -233,15 +240,6 @@ function indexesIn(all: readonly TargetConfig[], some: readonly TargetConfig[]):
   return at;
 }
 
-/** A target's fencing token by key: one lookup for the whole cycle unsharded, one per shard when sharded. */
-function fencingTokens(fence: LeaseFence): (targetKey: string) => string | undefined {
-  if (fence.shards === undefined) {
-    const token = fence.fencingToken?.();
-    return () => token;
-  }
-  return (targetKey) => fencingTokenOf(fence, targetKey);
-}
-
 /** The group names a target is published with, kept per target config (which lives until its spec changes). */
 const groupNames = new WeakMap<TargetConfig, readonly string[]>();
 function groupNamesOf(target: TargetConfig): readonly string[] {
@@ -251,23 +249,6 @@ function groupNamesOf(target: TargetConfig): readonly string[] {
     groupNames.set(target, names);
   }
   return names;
-}
-
-/** Unsharded every target follows the one lease (checked as a whole); sharded, each its shard's lease. */
-function heldTargets(
-  targets: readonly TargetConfig[],
-  fence: LeaseFence,
-  nowMs: number,
-  heldSinceAtMostMs?: number,
-  onlyShards?: ReadonlySet<number>,
-): readonly TargetConfig[] {
-  const shards = fence.shards;
-  if (shards === undefined) return targets;
-  return targets.filter(
-    (t) =>
-      (onlyShards === undefined || onlyShards.has(shards.shardOf(t.key))) &&
-      holdsTarget(fence, t.key, nowMs, heldSinceAtMostMs),
-  );
 }
 
 async function readStats(
@@ -344,86 +325,6 @@ function decide(
       learnedState: input.learnedState,
     };
   }
-}
-
-/**
- * Sharded: the snapshot cut down to the agents and queues the held targets name, so that a replica's decision
- * costs in proportion to its own shards, not to the whole cluster's snapshot. Only when every group is an agent
- * list: a skill expression or a group name may match any agent, so then the whole snapshot is kept. The decision
- * is the same either way: agent lists resolve by id, and shared capacity is split among every target of the
- * cluster (peers' targets included, see capacityPeers), so no agent outside the cut matters to the split.
- */
-function snapshotOfHeld(
-  snapshot: EngineStatsSnapshot,
-  targets: readonly TargetConfig[],
-): EngineStatsSnapshot {
-  const agentIds = new Set<string>();
-  for (const target of targets) {
-    for (const group of target.groups) {
-      if (group.agents === undefined) return snapshot;
-      for (const id of group.agents) agentIds.add(id);
-    }
-  }
-  const queues = new Set(targets.map((t) => `${t.virtualQueue}:${t.media}`));
-  return {
-    ...snapshot,
-    agents: snapshot.agents.filter((a) => agentIds.has(a.id)),
-    virtualQueues: snapshot.virtualQueues.filter((q) => queues.has(`${q.name}:${q.media}`)),
-  };
-}
-
-/**
- * What the held targets read from the statistics source: the agents of their groups (by id, group name or skill
- * expression) and their virtual queues. Every agent a held target resolves to is in the answer, and with it every
- * peer target that shares it, so the shared-capacity split of those agents is the one the whole snapshot gives.
- */
-function selectionOf(targets: readonly TargetConfig[]): EngineStatsSelection {
-  const agentIds = new Set<string>();
-  const agentGroups = new Set<string>();
-  const skillExpressions = new Set<string>();
-  const virtualQueues = new Set<string>();
-  for (const target of targets) {
-    virtualQueues.add(target.virtualQueue);
-    for (const group of target.groups) {
-      if (group.agents !== undefined) for (const id of group.agents) agentIds.add(id);
-      else if (group.skillExpression !== undefined) skillExpressions.add(group.skillExpression);
-      else agentGroups.add(group.name);
-    }
-  }
-  return {
-    agentIds: [...agentIds],
-    agentGroups: [...agentGroups],
-    skillExpressions: [...skillExpressions],
-    virtualQueues: [...virtualQueues],
-  };
-}
-
-/**
- * The cluster's targets this instance does not decide (their shards belong to peers) that may share an agent of
- * the cut snapshot: a peer none of whose groups can match one of its agents takes no part in their split, and
- * observing it would only cost (20,000 peers of a 30,000-target cluster on three shards). A skill expression may
- * match any agent, so such a peer is always kept.
- */
-function peersSharing(
-  all: readonly TargetConfig[],
-  held: readonly TargetConfig[],
-  cut: EngineStatsSnapshot,
-): TargetConfig[] | undefined {
-  if (all.length === held.length) return undefined;
-  const mine = new Set(held);
-  const agentIds = new Set<string>();
-  const groupNames = new Set<string>();
-  for (const agent of cut.agents) {
-    agentIds.add(agent.id);
-    for (const group of agent.groups) groupNames.add(group);
-  }
-  const mayShare = (target: TargetConfig): boolean =>
-    target.groups.some((group) =>
-      group.agents !== undefined
-        ? group.agents.some((id) => agentIds.has(id))
-        : group.skillExpression !== undefined || groupNames.has(group.name),
-    );
-  return all.filter((t) => !mine.has(t) && mayShare(t));
 }
 
 function notPublished(reason: string): InputHealth {
