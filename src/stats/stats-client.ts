@@ -106,6 +106,11 @@ export class StatsClient {
    * parsing). Dropped when a version 2 answer carries no tag or names a roster this client does not hold.
    */
   #roster: TaggedRoster | undefined;
+  /**
+   * The last selection asked for and its gzipped body: a sharded engine asks with the same selection object every
+   * cycle until its targets or shards change, and serialising it is 6 ms at 50,000 agent ids.
+   */
+  #selectionBody: { readonly selection: StatsSelection; readonly body: Buffer } | undefined;
 
   constructor(options: StatsClientOptions) {
     const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
@@ -134,7 +139,8 @@ export class StatsClient {
   /**
    * Fetches, size-checks, parses, validates and age-checks one snapshot. With a selection it asks for that part
    * only (`POST …/v1/snapshot/query`); a source that cannot take the query (404, 405, 413 or 501) is asked for the
-   * whole snapshot from then on.
+   * whole snapshot from then on. A selection is read as immutable: asked again with the same object, the client
+   * sends the body it serialised the first time.
    */
   async fetchSnapshot(signal?: AbortSignal, selection?: StatsSelection): Promise<StatsFetchResult> {
     if (selection !== undefined && !this.#isQueryUnsupported) {
@@ -146,6 +152,15 @@ export class StatsClient {
       }
     }
     return this.#fetch(this.#snapshotUrl, signal, undefined);
+  }
+
+  /** The request body of a selection (gzipped JSON), kept for the selection object last asked with. */
+  #bodyOf(selection: StatsSelection): Buffer {
+    if (this.#selectionBody?.selection !== selection) {
+      // 50,000 agent ids and 10,000 queue names are 890 KB of JSON; gzip level 1 makes them 139 KB.
+      this.#selectionBody = { selection, body: gzipSync(JSON.stringify(selection), { level: 1 }) };
+    }
+    return this.#selectionBody.body;
   }
 
   async #fetch(
@@ -173,8 +188,7 @@ export class StatsClient {
       const response = await request(url, {
         method: selection === undefined ? 'GET' : 'POST',
         headers,
-        // 50,000 agent ids and 10,000 queue names are 890 KB of JSON; gzip level 1 makes them 139 KB.
-        ...(selection === undefined ? {} : { body: gzipSync(JSON.stringify(selection), { level: 1 }) }),
+        ...(selection === undefined ? {} : { body: this.#bodyOf(selection) }),
         dispatcher: this.#dispatcher,
         signal: combined,
       });

@@ -79,6 +79,17 @@ describe('StatsClient against the reference statistics server on loopback', () =
     expect(result.snapshot.virtualQueues.map((q) => q.name)).toEqual(['Proactive Chat']);
   });
 
+  it('asks again with the body it kept for the same selection, and with a new one for another', async () => {
+    const stats = client();
+    const ids = async (asked: typeof selection) =>
+      (await stats.fetchSnapshot(undefined, asked)).snapshot.agents.map((a) => a.id);
+
+    expect(await ids(selection)).toEqual(['a-1']);
+    expect(await ids(selection)).toEqual(['a-1']);
+    expect(await ids({ ...selection, agentIds: ['a-0', 'a-2'] })).toEqual(['a-0', 'a-2']);
+    expect(await ids(selection)).toEqual(['a-1']);
+  });
+
   it.each([404, 413])(
     'reads whole snapshots from a source that answers a query %i, from then on',
     async (status) => {
