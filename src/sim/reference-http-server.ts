@@ -66,12 +66,26 @@ export async function startLoopbackServer(
 /** A request body read as JSON, or the status and error to answer instead. */
 export type JsonBody = { json: unknown } | { status: number; error: string };
 
+/** A request body as sent (still gzipped when it was), or the status and error to answer instead. */
+export type RawBody = { bytes: Buffer; isGzip: boolean } | { status: number; error: string };
+
 /** Reads a request body of at most `maxBytes` (gzip when the request says so) and parses it as JSON. */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+  const raw = await readRawBody(req, maxBytes);
+  return 'status' in raw ? raw : parseJsonBody(raw, maxBytes);
+}
+
+/** Reads a request body of at most `maxBytes` as it was sent. */
+export async function readRawBody(req: IncomingMessage, maxBytes: number): Promise<RawBody> {
   const body = await readBoundedBody(req, maxBytes);
   if (!body.ok) return { status: 413, error: `body over ${maxBytes} bytes` };
-  let bytes = body.bytes;
-  if ((req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
+  return { bytes: body.bytes, isGzip: (req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip' };
+}
+
+/** Parses a body read by {@link readRawBody} as JSON (gunzipped to at most `maxBytes` first when gzipped). */
+export function parseJsonBody(raw: { bytes: Buffer; isGzip: boolean }, maxBytes: number): JsonBody {
+  let bytes = raw.bytes;
+  if (raw.isGzip) {
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch {

@@ -12,13 +12,14 @@ import type { ReferenceContactCenter } from './reference-contact-center.js';
 import { FaultPlan, sendWithFault } from './reference-faults.js';
 import {
   handleFaultControl,
-  readJsonBody,
+  parseJsonBody,
+  readRawBody,
   sendJson,
   startLoopbackServer,
   type LoopbackServer,
 } from './reference-http-server.js';
 import { RosterTagIssuer } from './roster-tag-issuer.js';
-import { compileSelection, type SnapshotSelector } from './snapshot-selection.js';
+import { CompiledSelections, compileSelection, type SnapshotSelector } from './snapshot-selection.js';
 
 /** Largest selection accepted (after gunzip): 50,000 agent ids and 10,000 queue names are 890 KB. */
 const MAX_SELECTION_BYTES = 16 * 1024 * 1024;
@@ -57,6 +58,7 @@ export async function startReferenceStatsServer(
   // and in version 2 a client that names the roster it holds is not sent it again.
   const tableEncoder = new SnapshotTableEncoder();
   const rosterTags = new RosterTagIssuer();
+  const selections = new CompiledSelections();
   const server = await startLoopbackServer(
     async (req, res) => {
       if (await handleFaultControl(req, res, '/debug/faults', faults)) return;
@@ -71,18 +73,24 @@ export async function startReferenceStatsServer(
       }
       let select: SnapshotSelector | undefined;
       if (isQuery) {
-        const read = await readJsonBody(req, MAX_SELECTION_BYTES);
-        if ('status' in read) return sendJson(res, read.status, { error: read.error });
-        const parsed = StatsSelectionSchema.safeParse(read.json);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          return sendJson(res, 400, { error: `${issue?.path.join('.') || '(root)'}: ${issue?.message}` });
-        }
-        try {
-          select = compileSelection(parsed.data);
-        } catch (error) {
-          if (!(error instanceof SkillExpressionError)) throw error;
-          return sendJson(res, 400, { error: `skillExpressions: ${error.message}` });
+        const raw = await readRawBody(req, MAX_SELECTION_BYTES);
+        if ('status' in raw) return sendJson(res, raw.status, { error: raw.error });
+        select = selections.get(raw);
+        if (select === undefined) {
+          const read = parseJsonBody(raw, MAX_SELECTION_BYTES);
+          if ('status' in read) return sendJson(res, read.status, { error: read.error });
+          const parsed = StatsSelectionSchema.safeParse(read.json);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            return sendJson(res, 400, { error: `${issue?.path.join('.') || '(root)'}: ${issue?.message}` });
+          }
+          try {
+            select = compileSelection(parsed.data);
+          } catch (error) {
+            if (!(error instanceof SkillExpressionError)) throw error;
+            return sendJson(res, 400, { error: `skillExpressions: ${error.message}` });
+          }
+          selections.set(raw, select);
         }
       }
       const fault = faults.take();

@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import {
   startReferenceStatsServer,
@@ -72,6 +72,32 @@ describe('the reference statistics server', () => {
       agents: unknown[];
     };
     expect(byGroup.agents).toHaveLength(3);
+  });
+
+  it('answers a body it compiled before with the same cut, gzipped or not, and refuses a bad one every time', async () => {
+    const ids = async (selection: unknown, isGzip = false) => {
+      const body = JSON.stringify(selection);
+      const response = await request(`${server.url}/v1/snapshot/query`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: {
+          authorization: 'Bearer tok',
+          'content-type': 'application/json',
+          ...(isGzip ? { 'content-encoding': 'gzip' } : {}),
+        },
+        body: isGzip ? gzipSync(body) : body,
+      });
+      expect(response.statusCode).toBe(200);
+      return ((await response.body.json()) as { agents: { id: string }[] }).agents.map((a) => a.id);
+    };
+    for (let round = 0; round < 2; round++) {
+      expect(await ids({ ...none, agentIds: ['a-0'] })).toEqual(['a-0']);
+      expect(await ids({ ...none, agentIds: ['a-0'] }, true)).toEqual(['a-0']);
+      expect(await ids({ ...none, agentIds: ['a-2'] }, true)).toEqual(['a-2']);
+      const refused = await query({ ...none, skillExpressions: ['Spanish >'] });
+      expect(refused.statusCode).toBe(400);
+      await refused.body.dump();
+    }
   });
 
   it('leaves the roster out of a version 2 answer for the tag a request names, per selection', async () => {
