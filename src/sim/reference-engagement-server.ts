@@ -8,7 +8,9 @@ import {
   type EngagementWireAnswer,
 } from '../api/protocol/index.js';
 import { FenceRegister } from './fence-register.js';
+import { RecentAnswers } from './recent-answers.js';
 import type { ReferenceContactCenter } from './reference-contact-center.js';
+import { SharedIdLists } from './shared-id-lists.js';
 import { FaultPlan, sendWithFault, type ReferenceFault } from './reference-faults.js';
 import {
   handleFaultControl,
@@ -57,7 +59,7 @@ export interface PublicationRecord {
    * Ids of the targets whose allowances were applied, in request order (for the one-publisher-per-cycle-and-target
    * proof): every target of the chunk but the refused ones.
    */
-  targetIds: string[];
+  targetIds: readonly string[];
   /** The chunk's fencing token, when it carried one. */
   fence?: string;
   /** Targets refused because a newer fencing token was already applied for them (`STALE_FENCE`). */
@@ -79,7 +81,6 @@ export interface ReferenceEngagementServer extends LoopbackServer {
 }
 
 const MAX_PUBLICATIONS = 100_000;
-const MAX_CACHED_ANSWERS = 1_000;
 const MAX_KEPT_REQUESTS = 50;
 
 /**
@@ -96,7 +97,8 @@ export async function startReferenceEngagementServer(
   const endpoint = options.targetEndpoint ?? REFERENCE_TARGET_ENDPOINT;
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const publications: PublicationRecord[] = [];
-  const answers = new Map<string, EngagementWireAnswer>();
+  const answers = new RecentAnswers();
+  const idLists = new SharedIdLists();
   const received: unknown[] = [];
   const fences = new FenceRegister();
 
@@ -142,7 +144,7 @@ export async function startReferenceEngagementServer(
       part: part[0],
       parts: part[1],
       targets: request.targets.length,
-      targetIds: applied.map((t) => t.id),
+      targetIds: idLists.share(applied.map((t) => t.id)),
       ...(fence === undefined ? {} : { fence }),
       refusedTargetIds: refused,
       receivedAtMs: options.clock.nowMs(),
@@ -190,13 +192,16 @@ export async function startReferenceEngagementServer(
       const { cluster, cycle, part, publisher } = parsed.data;
       const key = JSON.stringify([cluster, cycle, part, publisher]);
       let answer = answers.get(key);
-      if (!answer) {
-        answer = applyCycle(request, part);
+      if (answer === undefined) {
+        answer = JSON.stringify(applyCycle(request, part));
         answers.set(key, answer);
-        if (answers.size > MAX_CACHED_ANSWERS) answers.delete(answers.keys().next().value as string);
       }
       let body = Buffer.from(
-        fault?.kind === 'malformed' ? fault.body : JSON.stringify(applyTargetFault(answer, fault)),
+        fault?.kind === 'malformed'
+          ? fault.body
+          : isTargetFault(fault)
+            ? JSON.stringify(applyTargetFault(JSON.parse(answer) as EngagementWireAnswer, fault))
+            : answer,
       );
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
@@ -218,18 +223,19 @@ export async function startReferenceEngagementServer(
 }
 
 /** Applies a content fault to a copy of the answer (the cached original stays clean). */
-function applyTargetFault(
-  answer: EngagementWireAnswer,
-  fault: ReferenceFault | undefined,
-): EngagementWireAnswer {
-  switch (fault?.kind) {
+type TargetFault = Extract<ReferenceFault, { kind: 'unknown-target' | 'drop-target' | 'target-error' }>;
+
+function isTargetFault(fault: ReferenceFault | undefined): fault is TargetFault {
+  return fault?.kind === 'unknown-target' || fault?.kind === 'drop-target' || fault?.kind === 'target-error';
+}
+
+function applyTargetFault(answer: EngagementWireAnswer, fault: TargetFault): EngagementWireAnswer {
+  switch (fault.kind) {
     case 'unknown-target':
       return { ...answer, targets: [...answer.targets, [fault.id, 0, 0, 0, 0, 0]] };
     case 'drop-target':
       return { ...answer, targets: answer.targets.filter(([id]) => id !== fault.id) };
     case 'target-error':
       return { ...answer, errors: [...(answer.errors ?? []), [fault.id, fault.code, fault.message]] };
-    default:
-      return answer;
   }
 }
