@@ -19,6 +19,7 @@
 //   SCALE_HEAP_GROWING_PERCENT=100 the operator's --heap-growing-percent, the chart's heap.growingPercent (0: V8's own)
 //   SCALE_MALLOC_DEFAULTS=1        run the operator without the chart's glibc malloc thresholds (malloc.* values)
 //   SCALE_NODE_FLAGS="--trace-gc"  more node flags for the operator, space-separated (diagnostics; they show in the results)
+//   SCALE_SERVERS_NODE_FLAGS="--trace-gc"  more node flags for the reference servers (diagnostics; output in their log; shown in the results)
 //   SCALE_OPERATOR_CPUS=0 SCALE_SERVERS_CPUS=1  run the operator replicas / the reference servers on these CPUs (taskset lists; experiments, shown in the results)
 //   SCALE_OPERATOR_NICE=-10        run the operator replicas at this niceness, as a pod's CPU request would favour them (root for < 0; an experiment, shown in the results)
 //   SCALE_OPERATOR_ARGS="--status-refresh-writes-per-second 10"  more `run` flags for the operator (experiments; they show in the results)
@@ -241,6 +242,9 @@ async function main(): Promise<void> {
       operatorArgs,
       ...(process.env.SCALE_OPERATOR_CPUS ? { operatorCpus: process.env.SCALE_OPERATOR_CPUS } : {}),
       ...(process.env.SCALE_SERVERS_CPUS ? { serversCpus: process.env.SCALE_SERVERS_CPUS } : {}),
+      ...(process.env.SCALE_SERVERS_NODE_FLAGS?.trim()
+        ? { serversNodeFlags: process.env.SCALE_SERVERS_NODE_FLAGS.trim().split(/\s+/) }
+        : {}),
       ...(operatorNice === undefined ? {} : { operatorNice }),
     };
     fresh.push(record);

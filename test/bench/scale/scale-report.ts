@@ -19,6 +19,8 @@ export interface ScaleRecord {
   operatorCpus?: string;
   /** CPUs the reference servers were pinned to; absent: not pinned. */
   serversCpus?: string;
+  /** More node flags the reference servers ran with (diagnostics); absent: none. */
+  serversNodeFlags?: readonly string[];
   /** Niceness the operator replicas ran at; absent: the bench's own (0). */
   operatorNice?: number;
 }
@@ -32,6 +34,9 @@ function operatorSetup(record: ScaleRecord): string {
   const pinned = [
     ...(record.operatorCpus === undefined ? [] : [`operator on CPU ${record.operatorCpus}`]),
     ...(record.serversCpus === undefined ? [] : [`reference servers on CPU ${record.serversCpus}`]),
+    ...(record.serversNodeFlags === undefined
+      ? []
+      : [`reference servers with ${record.serversNodeFlags.join(' ')}`]),
     ...(record.operatorNice === undefined ? [] : [`operator at nice ${record.operatorNice}`]),
   ];
   return `${env.length === 0 ? node : `${env.join(' ')} ${node}`}${run}${pinned.length === 0 ? '' : `; ${pinned.join(', ')}`}`;
