@@ -16,6 +16,7 @@ import {
   ShardSwitchFence,
   SwitchFence,
 } from './engine-fakes.js';
+import { aQueue } from '../../support/virtual-queue-fixture.js';
 
 function setUp(targets: TargetConfig[] = [aTarget('sales'), aTarget('support')]) {
   const clock = new FakeClock(Date.parse('2026-11-25T18:00:00.000Z'));
@@ -352,17 +353,8 @@ describe('runPacingCycle with sharded leases', () => {
       skills: {},
       media: { chat: { state: 'ready' as const, capacity: 2, load: 0 } },
     });
-    const queue = (name: string) => ({
-      name,
-      media: 'chat',
-      waiting: 0,
-      acceptedTotal: 0,
-      abandonedTotal: 0,
-      answeredTotal: 0,
-      handleSecondsTotal: 0,
-    });
     stats.agents = [agent('a-1'), agent('a-2')];
-    stats.virtualQueues = [queue('sales'), queue('support')];
+    stats.virtualQueues = [aQueue('sales'), aQueue('support')];
     const targets = [
       aTarget('sales', { groups: [{ name: 'sales-agents', agents: ['a-1'] }] }),
       aTarget('support', { groups: [{ name: 'support-agents', agents: ['a-2'] }] }),

@@ -7,6 +7,7 @@ import {
   selectionOf,
   snapshotOfHeld,
 } from '../../../src/engine/sharded-cycle-plan.js';
+import { aQueue } from '../../support/virtual-queue-fixture.js';
 import { aTarget, ShardSwitchFence } from './engine-fakes.js';
 
 // The plain definitions the cached plan must agree with (what a cycle computed from scratch before the plan).
@@ -50,16 +51,6 @@ const agentOf = (id: string, groups: string[] = []): EngineStatsSnapshot['agents
   groups,
   skills: {},
   media: { chat: { state: 'ready', capacity: 1, load: 0 } },
-});
-
-const queueOf = (name: string, media: string): EngineStatsSnapshot['virtualQueues'][number] => ({
-  name,
-  media,
-  waiting: 0,
-  acceptedTotal: 0,
-  abandonedTotal: 0,
-  answeredTotal: 0,
-  handleSecondsTotal: 0,
 });
 
 const snapshotOf = (
@@ -162,7 +153,7 @@ describe('the held targets plan', () => {
     const held = [aTarget('sales', { groups: [{ name: 'list', agents: ['a-1'] }] })];
     const snapshot = snapshotOf(
       [agentOf('a-1'), agentOf('a-2')],
-      [queueOf('sales', 'chat'), queueOf('sales', 'voice'), queueOf('support', 'chat')],
+      [aQueue('sales'), aQueue('sales', { media: 'voice' }), aQueue('support')],
     );
 
     const cut = snapshotOfHeld(snapshot, held);
@@ -211,7 +202,7 @@ describe('the held targets plan', () => {
           fence.held = new Set(heldShards);
           const snapshot = snapshotOf(
             agents.map((a) => agentOf(a.id, a.groups)),
-            ['q-1', 'q-2', 'q-3'].flatMap((q) => [queueOf(q, 'chat'), queueOf(q, 'voice')]),
+            ['q-1', 'q-2', 'q-3'].flatMap((q) => [aQueue(q), aQueue(q, { media: 'voice' })]),
           );
 
           const held = heldTargets(all, fence, 0);

@@ -9,6 +9,7 @@ import {
   type TargetInput,
   type VirtualQueueInput,
 } from '../../../src/pacing/index.js';
+import { aQueue } from '../../support/virtual-queue-fixture.js';
 
 const at = Date.UTC(2026, 0, 5, 8, 0, 0);
 
@@ -18,19 +19,6 @@ function anAgent(id: string, overrides: Partial<AgentInput> = {}): AgentInput {
     groups: ['Sales'],
     skills: {},
     media: { chat: { state: 'ready', capacity: 2, load: 0 } },
-    ...overrides,
-  };
-}
-
-function aQueue(name: string, overrides: Partial<VirtualQueueInput> = {}): VirtualQueueInput {
-  return {
-    name,
-    media: 'chat',
-    waiting: 0,
-    acceptedTotal: 0,
-    abandonedTotal: 0,
-    answeredTotal: 0,
-    handleSecondsTotal: 0,
     ...overrides,
   };
 }

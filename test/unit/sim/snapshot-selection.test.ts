@@ -1,3 +1,4 @@
+import { aQueue } from '../../support/virtual-queue-fixture.js';
 import {
   CompiledSelections,
   compileSelection,
@@ -13,26 +14,7 @@ const agent = (id: string, groups: string[], spanish: number) => ({
 const snapshot = {
   snapshotTime: '2026-11-27T04:00:00.000Z',
   agents: [agent('a-1', ['sales'], 2), agent('a-2', ['support'], 7), agent('a-3', [], 0)],
-  virtualQueues: [
-    {
-      name: 'sales',
-      media: 'chat',
-      waiting: 0,
-      acceptedTotal: 0,
-      abandonedTotal: 0,
-      answeredTotal: 0,
-      handleSecondsTotal: 0,
-    },
-    {
-      name: 'support',
-      media: 'chat',
-      waiting: 0,
-      acceptedTotal: 0,
-      abandonedTotal: 0,
-      answeredTotal: 0,
-      handleSecondsTotal: 0,
-    },
-  ],
+  virtualQueues: [aQueue('sales'), aQueue('support')],
 };
 const none = { agentIds: [], agentGroups: [], skillExpressions: [], virtualQueues: [] };
 

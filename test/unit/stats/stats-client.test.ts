@@ -23,6 +23,7 @@ import {
 } from '../../../src/api/protocol/index.js';
 import { FixedContactCenter } from '../../support/io/fixed-contact-center.js';
 import { startScriptedReplyServer } from '../../support/io/scripted-reply-server.js';
+import { aQueue } from '../../support/virtual-queue-fixture.js';
 import { createSelfSignedCert } from '../../support/io/self-signed-cert.js';
 
 const START_MS = Date.parse('2026-11-25T18:00:00.000Z');
@@ -307,17 +308,7 @@ describe('StatsClient against the reference statistics server on loopback', () =
           new SnapshotTableEncoder().encodeV2({
             snapshotTime: '2026-11-25T18:00:00Z',
             agents: [],
-            virtualQueues: [
-              {
-                name: 'Q',
-                media: 'chat',
-                waiting: 0,
-                acceptedTotal: 0,
-                abandonedTotal: 0,
-                answeredTotal: 0,
-                handleSecondsTotal: 0,
-              },
-            ],
+            virtualQueues: [aQueue('Q')],
           }),
         ),
       );
