@@ -57,7 +57,7 @@ export interface PublicationRecord {
   targets: number;
   /**
    * Ids of the targets whose allowances were applied, in request order (for the one-publisher-per-cycle-and-target
-   * proof): every target of the chunk but the refused ones.
+   * proof): every target of the chunk but the refused ones. Frozen, and shared by the records of equal lists.
    */
   targetIds: readonly string[];
   /** The chunk's fencing token, when it carried one. */
@@ -222,13 +222,14 @@ export async function startReferenceEngagementServer(
   };
 }
 
-/** Applies a content fault to a copy of the answer (the cached original stays clean). */
+/** The faults that change an answer's content (the others change its status or its delivery). */
 type TargetFault = Extract<ReferenceFault, { kind: 'unknown-target' | 'drop-target' | 'target-error' }>;
 
 function isTargetFault(fault: ReferenceFault | undefined): fault is TargetFault {
   return fault?.kind === 'unknown-target' || fault?.kind === 'drop-target' || fault?.kind === 'target-error';
 }
 
+/** Applies a content fault to an answer parsed from the kept text (which stays clean for a retry). */
 function applyTargetFault(answer: EngagementWireAnswer, fault: TargetFault): EngagementWireAnswer {
   switch (fault.kind) {
     case 'unknown-target':
