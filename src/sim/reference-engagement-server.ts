@@ -14,7 +14,9 @@ import { SharedIdLists } from './shared-id-lists.js';
 import { FaultPlan, sendWithFault, type ReferenceFault } from './reference-faults.js';
 import {
   handleFaultControl,
-  readJsonBody,
+  parseJsonBody,
+  readRawBody,
+  type RequestBody,
   sendJson,
   startLoopbackServer,
   type LoopbackServer,
@@ -76,7 +78,7 @@ export interface ReferenceEngagementServer extends LoopbackServer {
   faults: FaultPlan;
   /** Publications received so far (also `GET /debug/publications`), oldest first, at most the last 100,000. */
   publications(): PublicationRecord[];
-  /** The last decoded wire requests (at most 50), for contract tests. */
+  /** The last wire requests (at most 50), decoded from JSON when asked for, for contract tests. */
   receivedRequests(): unknown[];
 }
 
@@ -99,7 +101,7 @@ export async function startReferenceEngagementServer(
   const publications: PublicationRecord[] = [];
   const answers = new RecentAnswers();
   const idLists = new SharedIdLists();
-  const received: unknown[] = [];
+  const received: RequestBody[] = [];
   const fences = new FenceRegister();
 
   // The platform's targets are fixed for the run; a chunk's work is then proportional to the chunk alone.
@@ -175,9 +177,11 @@ export async function startReferenceEngagementServer(
         }
       }
       const fault = faults.take();
-      const read = await readJsonBody(req, maxBodyBytes);
+      const raw = await readRawBody(req, maxBodyBytes);
       // A request held in flight (a slow proxy, a congested link): it is applied late, whoever leads by then.
       if (fault?.kind === 'hold') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      if ('status' in raw) return sendJson(res, raw.status, { error: raw.error });
+      const read = parseJsonBody(raw, maxBodyBytes);
       if ('error' in read) return sendJson(res, read.status, { error: read.error });
       const parsed = EngagementWireRequestSchema.safeParse(read.json);
       const request = parsed.success ? decodeEngagementRequest(parsed.data) : undefined;
@@ -187,7 +191,8 @@ export async function startReferenceEngagementServer(
           : parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.message}`);
         return sendJson(res, 400, { error: 'request does not match the exchange schema', issues });
       }
-      received.push(read.json);
+      // Kept as sent (bytes, not 2,500 decoded targets each) and decoded when a test asks for them.
+      received.push(raw);
       if (received.length > MAX_KEPT_REQUESTS) received.shift();
       const { cluster, cycle, part, publisher } = parsed.data;
       const key = JSON.stringify([cluster, cycle, part, publisher]);
@@ -218,7 +223,11 @@ export async function startReferenceEngagementServer(
     exchangeUrl: `${server.url}${endpoint}`,
     faults,
     publications: () => [...publications],
-    receivedRequests: () => [...received],
+    receivedRequests: () =>
+      received.map((body) => {
+        const read = parseJsonBody(body, maxBodyBytes);
+        return 'json' in read ? read.json : undefined;
+      }),
   };
 }
 

@@ -66,8 +66,14 @@ export async function startLoopbackServer(
 /** A request body read as JSON, or the status and error to answer instead. */
 export type JsonBody = { json: unknown } | { status: number; error: string };
 
-/** A request body as sent (still gzipped when it was), or the status and error to answer instead. */
-export type RawBody = { bytes: Buffer; isGzip: boolean } | { status: number; error: string };
+/** A request body as sent: its bytes, still gzipped when the request said so. */
+export interface RequestBody {
+  readonly bytes: Buffer;
+  readonly isGzip: boolean;
+}
+
+/** A request body as sent, or the status and error to answer instead. */
+export type RawBody = RequestBody | { status: number; error: string };
 
 /** Reads a request body of at most `maxBytes` (gzip when the request says so) and parses it as JSON. */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
@@ -83,7 +89,7 @@ export async function readRawBody(req: IncomingMessage, maxBytes: number): Promi
 }
 
 /** Parses a body read by {@link readRawBody} as JSON (gunzipped to at most `maxBytes` first when gzipped). */
-export function parseJsonBody(raw: { bytes: Buffer; isGzip: boolean }, maxBytes: number): JsonBody {
+export function parseJsonBody(raw: RequestBody, maxBytes: number): JsonBody {
   let bytes = raw.bytes;
   if (raw.isGzip) {
     try {
