@@ -41,7 +41,7 @@ interface PeerIndex {
   readonly byGroup: ReadonlyMap<string, readonly number[]>;
 }
 
-// At most this many held sets per list (2 shards give 4): a replica holds a handful in its life.
+// At most this many held sets per list (3 shards give 7 non-empty ones): a replica holds a handful in its life.
 const MAX_HELD_SETS = 16;
 const NONE: readonly TargetConfig[] = Object.freeze([]);
 
