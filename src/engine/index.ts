@@ -32,7 +32,7 @@ export {
   engineErrorCodes,
   type EngineErrorCode,
 } from './errors.js';
-export { alwaysLeader, holdsTarget, type LeaseFence, type ShardFence } from './lease-fence.js';
+export { alwaysLeader, type LeaseFence, type ShardFence } from './lease-fence.js';
 export {
   persistedPacingStateSchema,
   type LearnedState,

@@ -44,21 +44,6 @@ export interface ShardFence {
 /** A fence that always answers true: for a single replica run without leader election. */
 export const alwaysLeader: LeaseFence = { holdsValidLease: () => true };
 
-/**
- * True when this instance may publish `targetKey` at `nowMs`: it holds its shard (or, unsharded, the lease), and,
- * when `heldSinceAtMostMs` is given, has held it alone since that time at the latest.
- */
-export function holdsTarget(
-  fence: LeaseFence,
-  targetKey: string,
-  nowMs: number,
-  heldSinceAtMostMs?: number,
-): boolean {
-  const shards = fence.shards;
-  if (shards === undefined) return fence.holdsValidLease(nowMs);
-  return holdsShardSince(shards, shards.shardOf(targetKey), nowMs, heldSinceAtMostMs);
-}
-
 /** True while `shard` is held at `nowMs` and, when `heldSinceAtMostMs` is given, held alone since then at the latest. */
 export function holdsShardSince(
   shards: ShardFence,

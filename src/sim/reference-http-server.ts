@@ -75,12 +75,6 @@ export interface RequestBody {
 /** A request body as sent, or the status and error to answer instead. */
 export type RawBody = RequestBody | { status: number; error: string };
 
-/** Reads a request body of at most `maxBytes` (gzip when the request says so) and parses it as JSON. */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
-  const raw = await readRawBody(req, maxBytes);
-  return 'status' in raw ? raw : parseJsonBody(raw, maxBytes);
-}
-
 /** Reads a request body of at most `maxBytes` as it was sent. */
 export async function readRawBody(req: IncomingMessage, maxBytes: number): Promise<RawBody> {
   const body = await readBoundedBody(req, maxBytes);
