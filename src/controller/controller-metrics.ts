@@ -129,7 +129,12 @@ export function controllerMetrics(registry: Registry) {
       '1 once the informer finished its first LIST.',
       ['informer'],
     ),
-    statusWrites: counter(registry, 'pacing_status_writes_total', 'Status merge patches written.', ['kind']),
+    statusWrites: counter(
+      registry,
+      'pacing_status_writes_total',
+      'Status merge patches written, by kind and class: urgent-first, urgent (condition changes a user waits for), first (a rewrite after a gained lease or shard), routine (figures and routine Pacing flips).',
+      ['kind', 'class'],
+    ),
     statusWriteErrors: counter(
       registry,
       'pacing_status_write_errors_total',

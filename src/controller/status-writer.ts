@@ -114,10 +114,13 @@ function refKey(ref: StatusObjectRef): string {
 /**
  * Priority classes of due writes, served in this order: 0, an urgent change (a condition flip) of an object this
  * replica never wrote (its first Ready); 1, another urgent change; 2, a first write of this replica that is not
- * urgent (a rewrite after a regained lease); 3, a periodic refresh of figures. So every object gets its first
+ * urgent (a rewrite after a regained lease); 3, a periodic refresh of figures or a routine Pacing flip. So every object gets its first
  * status before any gets its second figures write.
  */
 export type WritePriority = 0 | 1 | 2 | 3;
+
+/** The `class` label of pacing_status_writes_total for each priority. */
+const writeClassNames = ['urgent-first', 'urgent', 'first', 'routine'] as const;
 
 /** The priority class of an entry's pending write. */
 function priorityOf(entry: KnownStatus): WritePriority {
@@ -519,6 +522,7 @@ export class StatusWriter {
     const desired = entry.pending;
     if (!desired || this.#dropIfNotOurs(key, entry)) return;
     const labels = { kind: entry.ref.kind };
+    const writeClass = writeClassNames[priorityOf(entry)];
     this.#setPending(entry, undefined);
     entry.isUrgent = false;
     entry.lastWriteMs = this.#o.clock.nowMs();
@@ -527,7 +531,7 @@ export class StatusWriter {
       await this.#o.patcher.patchStatus(entry.ref, mergePatchFor(entry.lastKnownKeys, desired));
       entry.lastKnownKeys = keysOf(desired);
       entry.lastKnownDigest = statusDigest(desired);
-      this.#metrics.statusWrites.inc(labels);
+      this.#metrics.statusWrites.inc({ ...labels, class: writeClass });
     } catch (err) {
       this.#metrics.statusWriteErrors.inc(labels);
       const { kind, namespace, name } = entry.ref;

@@ -46,6 +46,8 @@ export interface ScaleDetails {
   /** Operator status writes per second in the window (pacing_status_writes_total) and the budget. */
   statusWritesPerSecond: number;
   statusWriteBudget: number;
+  /** Those writes per second by the writer's class label (urgent-first, urgent, first, routine); absent in older records. */
+  statusWritesByClass?: Record<string, number>;
   /** Status writes still queued at the end of the window (pacing_status_pending_writes). */
   pendingStatusWrites: number;
   /** Largest cycle seen in the window, ms (null: none ran). */

@@ -113,6 +113,13 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
       Object.entries(d.apiWritesByResource ?? {})
         .map(([k, n]) => `${k} ${n}`)
         .join(', ') || 'none';
+    const byClass =
+      d.statusWritesByClass === undefined
+        ? 'not recorded'
+        : Object.entries(d.statusWritesByClass)
+            .filter(([, n]) => n > 0)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ') || 'none';
     const problems = (d.problems ?? [])
       .slice(0, 6)
       .map((p) => `${p.count}× "${p.msg}"${p.firstError ? ` (first: ${p.firstError})` : ''}`)
@@ -121,7 +128,7 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
       `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
       `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
       `${operatorSetup(record)}; ` +
-      `API writes/s by resource: ${byResource}; operator warnings and errors: ${problems || 'none'}`
+      `API writes/s by resource: ${byResource}; operator status writes/s by class: ${byClass}; operator warnings and errors: ${problems || 'none'}`
     );
   });
   return [head, ...lines.map((l) => `| ${l} |`), '', ...writes].join('\n');

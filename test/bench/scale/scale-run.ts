@@ -375,6 +375,12 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       windowSeconds: round(windowSeconds, 1),
       statusWritesPerSecond: round(statusWrites / windowSeconds, 2),
       statusWriteBudget: settings.statusWritesPerSecond,
+      statusWritesByClass: Object.fromEntries(
+        ['urgent-first', 'urgent', 'first', 'routine'].map((writeClass) => [
+          writeClass,
+          round(delta('pacing_status_writes_total', { class: writeClass }) / windowSeconds, 2),
+        ]),
+      ),
       pendingStatusWrites: sumOf(after.operator, 'pacing_status_pending_writes'),
       cycleMaxMs: hasCycles ? round(Math.max(...durations), 1) : null,
       rssPeakMiB: round(Math.max(...operatorSamplers.map((o) => o.peakRssMiB())), 1),

@@ -38,9 +38,15 @@ function aWriter(extra: Partial<StatusWriterOptions> = {}) {
   return { clock, registry, patcher, writer };
 }
 
-async function metric(registry: Registry, name: string): Promise<number> {
+async function metric(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const m = await registry.getSingleMetric(name)!.get();
-  return m.values.reduce((sum, v) => sum + v.value, 0);
+  return m.values
+    .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 describe('StatusWriter', () => {
@@ -51,6 +57,23 @@ describe('StatusWriter', () => {
     await clock.advance(0);
     expect(patcher.patches).toEqual([{ name: 'changed', patch: { invites: 4 } }]);
     expect(await metric(registry, 'pacing_status_writes_total')).toBe(1);
+    await writer.close();
+  });
+
+  it('counts each write by its class: urgent-first, urgent, first or routine', async () => {
+    const { clock, writer, registry } = aWriter({ statusUpdatePeriodMs: 10_000 });
+    writer.update(aRef('urgent'), { reason: 'a' }, { isUrgent: true });
+    writer.update(aRef('plain'), { invites: 1 });
+    await clock.advance(0);
+    writer.update(aRef('urgent'), { reason: 'b' }, { isUrgent: true });
+    writer.update(aRef('plain'), { invites: 2 });
+    await clock.advance(10_000);
+    const count = (writeClass: string) =>
+      metric(registry, 'pacing_status_writes_total', { kind: 'PacingTarget', class: writeClass });
+    expect(await count('urgent-first')).toBe(1);
+    expect(await count('urgent')).toBe(1);
+    expect(await count('first')).toBe(1);
+    expect(await count('routine')).toBe(1);
     await writer.close();
   });
 
