@@ -1,4 +1,4 @@
-// Notes when each PacingTarget first shows Ready=True, from a watch: to the millisecond, and from the first
+// Notes when each PacingTarget first shows Ready=True, and its first pacing decision, from a watch: to the millisecond, and from the first
 // create on (a periodic list started after the creates would date every early target to the end of creation).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Watch, type CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
@@ -13,7 +13,7 @@ export interface ReadyWatchTarget {
 /** The parts of a listed or watched PacingTarget the bench reads. */
 export interface WatchedTarget {
   metadata?: { name?: string; resourceVersion?: string };
-  status?: { conditions?: { type: string; status: string }[] };
+  status?: { conditions?: { type: string; status: string; reason?: string }[] };
 }
 
 /** True when the object's Ready condition is True. */
@@ -21,14 +21,25 @@ export function isReadyTrue(object: WatchedTarget): boolean {
   return object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
+/** True when the object shows a cycle's decision: a Pacing condition (the first cycle sets it), not `Pending`. */
+export function hasPacingDecision(object: WatchedTarget): boolean {
+  return (
+    object.status?.conditions?.some(
+      (c) => c.type === 'Pacing' && c.reason !== undefined && c.reason !== 'Pending',
+    ) ?? false
+  );
+}
+
 /**
  * Watches the PacingTargets of one namespace and records, per name, the local time its Ready=True was first
- * seen. A watch that ends resumes from the last resourceVersion; one too old to resume (410) starts over from a
+ * seen, and the time its first pacing decision was. A watch that ends resumes from the last resourceVersion; one too old to resume (410) starts over from a
  * list, which dates the Ready targets it finds to the list.
  */
 export class ReadyWatch {
   /** First time (ms since the epoch) each target was seen Ready=True. */
   readonly seenMs = new Map<string, number>();
+  /** First time (ms since the epoch) each target was seen with a pacing decision ({@link hasPacingDecision}). */
+  readonly decidedMs = new Map<string, number>();
   readonly #watch: Watch;
   readonly #api: CustomObjectsApi;
   readonly #where: ReadyWatchTarget;
@@ -69,7 +80,9 @@ export class ReadyWatch {
 
   #note(object: WatchedTarget, atMs: number): void {
     const name = object.metadata?.name;
-    if (name !== undefined && !this.seenMs.has(name) && isReadyTrue(object)) this.seenMs.set(name, atMs);
+    if (name === undefined) return;
+    if (!this.seenMs.has(name) && isReadyTrue(object)) this.seenMs.set(name, atMs);
+    if (!this.decidedMs.has(name) && hasPacingDecision(object)) this.decidedMs.set(name, atMs);
   }
 
   /** One watch from `resourceVersion` until it ends; the version to resume from, or that it is too old. */

@@ -27,6 +27,11 @@ export interface ScaleDetails {
   readyTargets: number;
   /** Largest time from a target's create to the first list showing it Ready=True, seconds. */
   maxReadyAfterCreateSeconds: number | null;
+  /**
+   * Seconds from the first create until every target showed its first pacing decision (a Pacing condition), when
+   * the steady window begins; null: not all did; absent in older records.
+   */
+  decidedSeconds?: number | null;
   /** Interval of those lists (the resolution of the Ready figures), seconds. */
   readyPollSeconds: number;
   /** V8 heap in use at the end of the window (nodejs_heap_size_used_bytes), MiB. */

@@ -127,11 +127,18 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
     return (
       `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
       `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
-      `${operatorSetup(record)}; ` +
+      `${decidedText(d.decidedSeconds)}; ${operatorSetup(record)}; ` +
       `API writes/s by resource: ${byResource}; operator status writes/s by class: ${byClass}; operator warnings and errors: ${problems || 'none'}`
     );
   });
   return [head, ...lines.map((l) => `| ${l} |`), '', ...writes].join('\n');
+}
+
+/** When every target showed its first pacing decision (the steady window begins after it), as a phrase. */
+function decidedText(decidedSeconds: number | null | undefined): string {
+  if (decidedSeconds === undefined) return 'first pacing decisions not recorded';
+  if (decidedSeconds === null) return '**not every target showed a pacing decision**';
+  return `every target's first pacing decision shown ${fmt(decidedSeconds, 1)} s after the first create`;
 }
 
 /** Whether the 10,000-target row meets each goal, as sentences (empty when that row was not measured). */
