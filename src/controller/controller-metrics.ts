@@ -141,6 +141,12 @@ export function controllerMetrics(registry: Registry) {
       'Status merge patches that failed.',
       ['kind'],
     ),
+    conditionTransitions: counter(
+      registry,
+      'pacing_condition_transitions_total',
+      'Condition transitions (a new condition, status or reason) of the objects this replica writes, announced as Events or not.',
+      ['kind', 'type', 'reason'],
+    ),
     statusWritesDropped: counter(
       registry,
       'pacing_status_writes_dropped_total',

@@ -16,6 +16,7 @@ import { combineCachedObjects, type CachedObjects } from './cached-objects.js';
 import { ClusterValidationCache } from './cluster-validation-cache.js';
 import type { Clock } from './clock.js';
 import { ConfigMapLearnedStateStore } from './config-map-learned-state-store.js';
+import { controllerMetrics } from './controller-metrics.js';
 import { createPacingClusterInformer, createPacingTargetInformer } from './custom-object-informer.js';
 import type { KubeClients } from './kube-client.js';
 import { createLeaseClient } from './lease-client.js';
@@ -236,12 +237,15 @@ export class Operator {
         ? {}
         : { refreshWritesPerSecond: options.statusRefreshWritesPerSecond }),
     });
+    const transitions = controllerMetrics(registry).conditionTransitions;
     this.#book = new PacingStatusBook({
       writer: createPacingStatusSubmitter(this.#statusWriter),
       events: options.events,
       nowMs: () => clock.nowMs(),
       isLeader: (ref) => this.#mayWriteStatusOf(ref),
       identity: options.identity,
+      onTransition: (kind, condition) =>
+        transitions.inc({ kind, type: condition.type, reason: condition.reason }),
       ...(this.#coordinator === undefined
         ? {}
         : { clusterFields: () => ({ shards: this.#coordinator?.holders() ?? [] }) }),

@@ -70,6 +70,11 @@ export interface PacingStatusBookOptions {
   readonly identity: string;
   /** Extra fields of every cluster status (sharded: `shards`, the holder of each shard). */
   readonly clusterFields?: (() => Record<string, unknown>) | undefined;
+  /**
+   * Told of every condition transition (a new condition, or a new status or reason) of an object this instance
+   * writes, announced or not: routine Pacing flips and stale statistics are counted though no Event tells them.
+   */
+  readonly onTransition?: ((kind: Kind, condition: Condition) => void) | undefined;
 }
 
 interface Entry {
@@ -302,6 +307,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
         previous.reason === condition.reason
       )
         continue;
+      this.#o.onTransition?.(entry.ref.kind, condition);
       const isBad = isWarning(condition);
       // First sight of a healthy condition is not news; a first sight of a problem is.
       if (previous === undefined && !isBad) continue;

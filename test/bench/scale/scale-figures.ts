@@ -38,6 +38,8 @@ export interface ScaleDetails {
   heapUsedMiB: number;
   /** Apiserver writes per second in the window by resource and verb. */
   apiWritesByResource: Record<string, number>;
+  /** PacingTarget condition transitions per second in the window by type and reason; absent in older records. */
+  targetTransitionsByReason?: Record<string, number>;
   /** Replicas whose /metrics did not answer within 30 s at the end of the window (their figures are missing). */
   unresponsiveReplicas: number;
   /** Whether the replica held the Lease at the end of the window. */

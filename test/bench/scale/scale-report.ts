@@ -120,6 +120,12 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
             .filter(([, n]) => n > 0)
             .map(([k, n]) => `${k} ${n}`)
             .join(', ') || 'none';
+    const transitions =
+      d.targetTransitionsByReason === undefined
+        ? 'not recorded'
+        : Object.entries(d.targetTransitionsByReason)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ') || 'none';
     const problems = (d.problems ?? [])
       .slice(0, 6)
       .map((p) => `${p.count}× "${p.msg}"${p.firstError ? ` (first: ${p.firstError})` : ''}`)
@@ -128,7 +134,7 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
       `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
       `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
       `${decidedText(d.decidedSeconds)}; ${operatorSetup(record)}; ` +
-      `API writes/s by resource: ${byResource}; operator status writes/s by class: ${byClass}; operator warnings and errors: ${problems || 'none'}`
+      `API writes/s by resource: ${byResource}; operator status writes/s by class: ${byClass}; target condition transitions/s: ${transitions}; operator warnings and errors: ${problems || 'none'}`
     );
   });
   return [head, ...lines.map((l) => `| ${l} |`), '', ...writes].join('\n');

@@ -386,6 +386,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
         1,
       ),
       apiWritesByResource: writesByResource(before.apiserver, after.apiserver, windowSeconds),
+      targetTransitionsByReason: targetTransitionsByReason(before.operator, after.operator, windowSeconds),
       unresponsiveReplicas: after.operatorTexts.filter((text) => text === '').length,
       leadingAtEnd:
         settings.shards === 1
@@ -491,14 +492,39 @@ function writesByResource(
   after: readonly PrometheusSample[],
   seconds: number,
 ): Record<string, number> {
+  return ratesBy(before, after, seconds, (s) => {
+    if (s.name !== 'apiserver_request_total') return undefined;
+    if (!/^(POST|PUT|PATCH|DELETE|APPLY)$/.test(s.labels.verb ?? '')) return undefined;
+    const sub = s.labels.subresource ? `/${s.labels.subresource}` : '';
+    return `${s.labels.resource ?? '?'}${sub} ${s.labels.verb}`;
+  });
+}
+
+/** PacingTarget condition transitions per second over the window by `type/reason`, largest first. */
+function targetTransitionsByReason(
+  before: readonly PrometheusSample[],
+  after: readonly PrometheusSample[],
+  seconds: number,
+): Record<string, number> {
+  return ratesBy(before, after, seconds, (s) =>
+    s.name === 'pacing_condition_transitions_total' && s.labels.kind === 'PacingTarget'
+      ? `${s.labels.type ?? '?'}/${s.labels.reason ?? '?'}`
+      : undefined,
+  );
+}
+
+/** Per-second increases of the counters `keyOf` names (undefined: not counted) between two scrapes, largest first. */
+function ratesBy(
+  before: readonly PrometheusSample[],
+  after: readonly PrometheusSample[],
+  seconds: number,
+  keyOf: (sample: PrometheusSample) => string | undefined,
+): Record<string, number> {
   const totals = new Map<string, number>();
   const add = (samples: readonly PrometheusSample[], sign: number) => {
     for (const s of samples) {
-      if (s.name !== 'apiserver_request_total') continue;
-      if (!/^(POST|PUT|PATCH|DELETE|APPLY)$/.test(s.labels.verb ?? '')) continue;
-      const sub = s.labels.subresource ? `/${s.labels.subresource}` : '';
-      const key = `${s.labels.resource ?? '?'}${sub} ${s.labels.verb}`;
-      totals.set(key, (totals.get(key) ?? 0) + sign * s.value);
+      const key = keyOf(s);
+      if (key !== undefined) totals.set(key, (totals.get(key) ?? 0) + sign * s.value);
     }
   };
   add(after, 1);

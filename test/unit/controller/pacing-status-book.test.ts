@@ -471,6 +471,36 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual([event]);
   });
 
+  it('tells every transition of an object it writes, announced or not, and none of one it does not', () => {
+    const transitions: string[] = [];
+    let isLeader = true;
+    const book = new PacingStatusBook({
+      writer: { submit: () => {} },
+      events: { emit: () => {} },
+      nowMs: () => Date.parse('2026-11-25T18:00:00.000Z'),
+      isLeader: () => isLeader,
+      identity: 'replica-a',
+      onTransition: (kind, condition) =>
+        transitions.push(`${kind}/${condition.type}/${condition.status}/${condition.reason}`),
+    });
+    book.observe({ kind: 'PacingCluster', namespace: 'tenant', name: 'main' }, 1, undefined, 10_000);
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'chat' }, 3, undefined, 10_000);
+
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['StatsStale']));
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['NoFreeSlots']));
+    isLeader = false;
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
+
+    expect(transitions.filter((t) => t.startsWith('PacingTarget/'))).toEqual([
+      'PacingTarget/Pacing/True/Pacing',
+      'PacingTarget/Pacing/False/StatsStale',
+      'PacingTarget/Pacing/False/NoFreeSlots',
+    ]);
+    expect(transitions.filter((t) => t.startsWith('PacingCluster/')).length).toBeGreaterThan(0);
+  });
+
   it('rewrites statuses on a regained lease without marking them urgent', () => {
     const { book, submitted } = setUp();
     submitted.length = 0;
