@@ -86,6 +86,8 @@ interface Entry {
   lastFiguresWriteMs: number;
   /** A new generation was seen and not written yet: the next update is written at once. */
   isGenerationUnwritten: boolean;
+  /** The Pacing condition has said StatsStale long enough to be written at once (see {@link staleSinceMs}). */
+  isStaleShown: boolean;
 }
 
 type Kind = PacingObjectRef['kind'];
@@ -127,14 +129,17 @@ export class PacingStatusBook implements CycleOutcomeSink {
       // conditions: a copy of the cache's would go stale as the holder keeps writing, and rewriteAll adopts what
       // the object holds at the moment this instance gains it (sharded, most targets are other replicas').
       const isWritable = ref.kind === 'PacingCluster' || this.#o.isLeader(ref);
+      const conditions = isWritable ? [...(currentConditions ?? [])] : [];
       entries.set(key, {
         ref,
         generation,
-        conditions: isWritable ? [...(currentConditions ?? [])] : [],
+        conditions,
         fields: {},
         statusUpdatePeriodMs,
         lastFiguresWriteMs: Number.NEGATIVE_INFINITY,
         isGenerationUnwritten: true,
+        // What the object shows: leaving it is a change the user waits to see.
+        isStaleShown: isStale(findCondition(conditions, 'Pacing')),
       });
       return;
     }
@@ -269,7 +274,19 @@ export class PacingStatusBook implements CycleOutcomeSink {
     entry.conditions = isConditionChanged ? sharedStringPool.internAll(conditions) : conditions;
     const isFieldsChanged = mergeFields(entry.fields, fields);
     if (isConditionChanged) this.#announce(entry, before, conditions);
-    if (entry.isGenerationUnwritten || (isConditionChanged && isUrgentChange(before, conditions))) {
+    // Stale statistics are written at once only when they last: one slow read turns every target of a cluster
+    // StatsStale for a cycle, and 10,000 urgent writes into the condition and out of it held the API server busy
+    // for minutes, writing a state long gone. The cluster's StatsSourceReachable tells the blip at once.
+    const staleSince = staleSinceMs(conditions);
+    const wasStaleShown = entry.isStaleShown;
+    const isStaleDue =
+      staleSince !== undefined && !wasStaleShown && now.getTime() - staleSince >= entry.statusUpdatePeriodMs;
+    entry.isStaleShown = staleSince !== undefined && (wasStaleShown || isStaleDue);
+    if (
+      entry.isGenerationUnwritten ||
+      isStaleDue ||
+      (isConditionChanged && isUrgentChange(before, conditions, wasStaleShown))
+    ) {
       this.#write(entry, true);
     } else if (isConditionChanged) {
       // Pacing flips happen every few cycles on small groups: written soon, but not ahead of Ready changes.
@@ -397,13 +414,34 @@ function isAnnounced(condition: Condition, previous: Condition | undefined): boo
   return !isQuietOrRoutine(condition) || !isQuietOrRoutine(previous);
 }
 
-/** A condition change a user waits to see (anything but a routine Pacing flip) is written ahead of figures. */
-function isUrgentChange(before: readonly Condition[], after: readonly Condition[]): boolean {
+/**
+ * A condition change a user waits to see is written ahead of figures: anything but a routine Pacing flip, a
+ * flip into stale statistics (urgent once it lasts, see #apply), or a flip out of them that was never shown.
+ */
+function isUrgentChange(
+  before: readonly Condition[],
+  after: readonly Condition[],
+  wasStaleShown: boolean,
+): boolean {
   return after.some((condition) => {
     const previous = before.find((c) => c.type === condition.type);
     if (previous?.status === condition.status && previous.reason === condition.reason) return false;
+    if (isStale(condition)) return false;
+    if (isStale(previous)) return wasStaleShown || !isRoutine(condition);
     return !(isRoutine(condition) && isRoutine(previous));
   });
+}
+
+function isStale(condition: Condition | undefined): boolean {
+  return condition?.type === 'Pacing' && condition.reason === 'StatsStale';
+}
+
+/** When the Pacing condition turned StatsStale (epoch ms), or undefined when it does not say so. */
+function staleSinceMs(conditions: readonly Condition[]): number | undefined {
+  const pacing = findCondition(conditions, 'Pacing');
+  if (!isStale(pacing)) return undefined;
+  const since = Date.parse(pacing!.lastTransitionTime);
+  return Number.isNaN(since) ? undefined : since;
 }
 
 /** Positive-polarity conditions are bad when False; Degraded is bad when True. */
@@ -514,6 +552,7 @@ function adoptCurrentStatus(entry: Entry, object: unknown): void {
     ...conditions,
     ...entry.conditions.filter((c) => !adopted.has(c.type)),
   ]);
+  entry.isStaleShown = isStale(findCondition(entry.conditions, 'Pacing'));
 }
 
 function blankTargetFigures(): TargetStatusFigures {

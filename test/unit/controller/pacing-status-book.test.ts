@@ -434,8 +434,9 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     ['Pacing', 'NoAgentsStaffed', 'none', false],
     ['Pacing', 'GoalExceeded', 'none', false],
     ['GoalExceeded', 'CapReached', 'none', false],
-    ['Pacing', 'StatsStale', 'none', true],
-    ['StatsStale', 'Pacing', 'none', true],
+    // Stale statistics for one cycle: urgent only once they last (below).
+    ['Pacing', 'StatsStale', 'none', false],
+    ['StatsStale', 'Pacing', 'none', false],
     ['Pacing', 'Paused', 'none', true],
     ['Pacing', 'TargetError', 'Warning/TargetError', true],
     ['TargetError', 'NoFreeSlots', 'Warning/NoFreeSlots', true],
@@ -469,6 +470,55 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     ]);
 
     expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual([event]);
+  });
+
+  it('writes stale statistics at once when they last a status update period, and then their end', () => {
+    const { book, submitted, advance } = setUp();
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
+    const urgentWrites = () => submitted.filter((s) => s.ref.name === 'chat' && s.isUrgent).length;
+    const before = urgentWrites();
+
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['StatsStale']));
+    advance(5_000);
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['StatsStale']));
+    expect(urgentWrites()).toBe(before);
+    advance(5_000);
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['StatsStale']));
+    expect(urgentWrites()).toBe(before + 1);
+    expect(lastStatusOf(submitted, 'chat')).toMatchObject({
+      conditions: expect.arrayContaining([expect.objectContaining({ type: 'Pacing', reason: 'StatsStale' })]),
+    });
+    advance(5_000);
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['StatsStale']));
+    expect(urgentWrites()).toBe(before + 1);
+
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['NoFreeSlots']));
+    expect(urgentWrites()).toBe(before + 2);
+  });
+
+  it('writes the end of stale statistics at once when the object it adopted shows them', () => {
+    const { book, submitted, setLeader } = setUp({ isLeader: false });
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
+    setLeader(true);
+    book.rewriteAll(undefined, () => ({
+      status: {
+        conditions: [
+          {
+            type: 'Pacing',
+            status: 'False',
+            reason: 'StatsStale',
+            message: 'statistics are 40 s old',
+            lastTransitionTime: '2026-11-25T17:59:00Z',
+          },
+        ],
+      },
+    }));
+    const before = submitted.length;
+
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
+
+    const writes = submitted.slice(before).filter((s) => s.ref.name === 'chat');
+    expect(writes.map((w) => w.isUrgent)).toEqual([true]);
   });
 
   it('tells every transition of an object it writes, announced or not, and none of one it does not', () => {
