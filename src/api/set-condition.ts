@@ -16,9 +16,18 @@ export interface ConditionContext {
   readonly now: Date;
 }
 
+/** The second last formatted and its text: a cycle stamps thousands of targets with the same second. */
+let lastSecond = Number.NaN;
+let lastSecondText = '';
+
 /** Formats a time as metav1.Time does (RFC 3339, whole seconds, UTC), so writes compare equal to reads. */
 export function formatConditionTime(time: Date): string {
-  return `${time.toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(time.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecondText = `${time.toISOString().slice(0, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastSecondText;
 }
 
 /**

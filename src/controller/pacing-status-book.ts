@@ -1,5 +1,6 @@
 import {
   findCondition,
+  formatConditionTime,
   setCondition,
   type Condition,
   type ConditionStatus,
@@ -268,8 +269,9 @@ export class PacingStatusBook implements CycleOutcomeSink {
     for (const decision of decisions) {
       conditions = setCondition(conditions, decision, { observedGeneration: entry.generation, now });
     }
-    // setCondition hands back the very list when nothing changed: most targets, most cycles.
-    const isConditionChanged = conditions !== before && JSON.stringify(conditions) !== JSON.stringify(before);
+    // setCondition hands back the very list when nothing changed (most targets, most cycles) and a new one only
+    // when a field differs, so identity tells; half the targets of small groups flip Pacing every cycle.
+    const isConditionChanged = conditions !== before;
     // Every target holds the same few reasons, messages and timestamps: one pooled copy of each.
     entry.conditions = isConditionChanged ? sharedStringPool.internAll(conditions) : conditions;
     const isFieldsChanged = mergeFields(entry.fields, fields);
@@ -307,7 +309,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
         conditions: entry.conditions,
         observedGeneration: entry.generation,
         ...(entry.ref.kind === 'PacingTarget'
-          ? { lastUpdateTime: sharedStringPool.intern(formatTime(this.#o.nowMs())) }
+          ? { lastUpdateTime: sharedStringPool.intern(formatConditionTime(new Date(this.#o.nowMs()))) }
           : {}),
       },
       isUrgent,
@@ -375,10 +377,6 @@ function noInvitationMessage(detailReason: string): string {
     if (noInvitationMessages.size < 256) noInvitationMessages.set(detailReason, message);
   }
   return message;
-}
-
-function formatTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /**

@@ -74,6 +74,16 @@ describe('setCondition', () => {
   it('formats times in whole seconds like metav1.Time', () => {
     expect(formatConditionTime(t1)).toBe('2026-11-25T18:05:30Z');
   });
+
+  it('formats each time right when called again within a second, after it, and before it', () => {
+    const at = (iso: string) => formatConditionTime(new Date(iso));
+    expect(at('2026-11-25T18:05:30.100Z')).toBe('2026-11-25T18:05:30Z');
+    expect(at('2026-11-25T18:05:30.999Z')).toBe('2026-11-25T18:05:30Z');
+    expect(at('2026-11-25T18:05:31.000Z')).toBe('2026-11-25T18:05:31Z');
+    expect(at('2026-11-25T18:05:29.500Z')).toBe('2026-11-25T18:05:29Z');
+    expect(at('1969-12-31T23:59:59.500Z')).toBe('1969-12-31T23:59:59Z');
+    expect(() => at('not a time')).toThrow(RangeError);
+  });
 });
 
 describe('setCondition properties', () => {
