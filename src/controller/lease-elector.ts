@@ -52,8 +52,12 @@ export interface LeaseElectorOptions {
   retryPeriodMs?: number;
   /** Release the Lease on {@link LeaseElector.stop} so a standby takes over in ~1 s. Default true. */
   releaseOnStop?: boolean;
-  /** Called (synchronously) when this process becomes leader. Must not throw; throws are logged. */
-  onStartedLeading?: () => void;
+  /**
+   * Called (synchronously) when this process becomes leader. `isResumed`: it led before and took back a Lease
+   * whose record still named it, so nobody else held the Lease in between (a renewal missed, then made good).
+   * Must not throw; throws are logged.
+   */
+  onStartedLeading?: (start: { readonly isResumed: boolean }) => void;
   /** Called (synchronously) when leadership ends: lost, deadline passed or stopped. Must not throw. */
   onStoppedLeading?: () => void;
   /** Called when the observed holder changes (including to ourselves). Must not throw. */
@@ -123,6 +127,10 @@ export class LeaseElector {
   readonly #abort = new AbortController();
   #run: Promise<void> | undefined;
   #leading = false;
+  /** This instance has led at some time: a record naming it was then written by this process, not a previous one. */
+  #hasLed = false;
+  /** The last acquisition took back a record that still named this instance, after it had led. */
+  #isResuming = false;
   #lastRenewMs = Number.NEGATIVE_INFINITY;
   #attemptStartedMs = Number.NEGATIVE_INFINITY;
   #exclusiveSinceMs: number | undefined;
@@ -294,6 +302,7 @@ export class LeaseElector {
       });
       this.#wrote(created, clock.nowMs());
       this.#takenOverAtMs = undefined;
+      this.#isResuming = false;
       return true;
     }
 
@@ -325,6 +334,8 @@ export class LeaseElector {
     try {
       this.#wrote(await leaseClient.replace(namespace, name, updated), clock.nowMs());
       this.#takenOverAtMs = undefined;
+      // A replace is conditional on the record read, so a record still naming us is our own last write.
+      this.#isResuming = ours && this.#hasLed && !this.#leading;
       if (!this.#leading && expiredHolder) {
         // The old holder stopped acting its renew deadline after sending its last renewal, which we waited
         // a full lease duration past seeing: that head start is safe to claim (0 when its deadline is unknown).
@@ -385,8 +396,10 @@ export class LeaseElector {
     this.#exclusiveSinceMs = this.#takenOverAtMs ?? this.#attemptStartedMs;
     this.#renewed(this.#attemptStartedMs);
     this.#metrics.leaderStatus.set({ name: this.#o.name }, 1);
-    this.#log.info('started leading');
-    this.#callback('onStartedLeading', () => this.#o.onStartedLeading?.());
+    const isResumed = this.#isResuming;
+    this.#hasLed = true;
+    this.#log.info({ isResumed }, 'started leading');
+    this.#callback('onStartedLeading', () => this.#o.onStartedLeading?.({ isResumed }));
   }
 
   /** Records a renewal whose request was sent at `sentAtMs`; the deadline counts from then. */

@@ -190,7 +190,7 @@ export class Operator {
       this.#coordinator = new ShardCoordinator({
         ...leaseOptions,
         shardCount,
-        onShardGained: (shard) => this.#onStartedLeading(shard),
+        onShardGained: (shard, start) => this.#onStartedLeading(start.isResumed, shard),
         beforeHandBack: (shard, signal) => this.#registry.saveShard(shard, signal),
         onShardLost: (shard) => {
           this.#log.warn(
@@ -205,7 +205,7 @@ export class Operator {
       this.#elector = new LeaseElector({
         ...leaseOptions,
         releaseOnStop: true,
-        onStartedLeading: () => this.#onStartedLeading(),
+        onStartedLeading: (start) => this.#onStartedLeading(start.isResumed),
         onStoppedLeading: () => {
           this.#log.warn({ identity: options.identity }, 'stopped leading; workers stand by');
           this.#dropStatusWritesNotOurs();
@@ -421,21 +421,22 @@ export class Operator {
     return shards.holdsShard(shard, nowMs);
   }
 
-  #onStartedLeading(shard?: number): void {
-    this.#log.info({ identity: this.#o.identity, shard }, 'started leading');
+  #onStartedLeading(isResumed: boolean, shard?: number): void {
+    this.#log.info({ identity: this.#o.identity, shard, isResumed }, 'started leading');
     this.#registry.leadershipGained();
-    // Rewrite everything once, each target from the status its predecessor left (the cache has it), then
-    // reconcile everything so conditions computed while standing by get written.
     const shards = this.#fence.shards;
-    this.#book.rewriteAll(
+    const only =
       shard === undefined || shards === undefined
         ? undefined
-        : (ref) =>
+        : (ref: PacingObjectRef) =>
             ref.kind === 'PacingTarget'
               ? shards.shardOf(`${ref.namespace}/${ref.name}`) === shard
-              : shard === 0,
-      (ref) => this.#targets.get(`${ref.namespace}/${ref.name}`),
-    );
+              : shard === 0;
+    // Rewrite everything once, each target from the status its predecessor left (the cache has it), then
+    // reconcile everything so conditions computed while standing by get written. Taken back from nobody, our
+    // own statuses stand: they are only offered again, in place of the writes dropped when the Lease lapsed.
+    if (isResumed) this.#book.reofferAll(only);
+    else this.#book.rewriteAll(only, (ref) => this.#targets.get(`${ref.namespace}/${ref.name}`));
     for (const informer of this.#clusterInformers)
       for (const o of informer.list()) this.#clusterQueue.add(keyOf(o));
     for (const informer of this.#targetInformers)

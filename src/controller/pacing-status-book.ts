@@ -33,8 +33,11 @@ export interface PacingObjectRef {
 
 /** Port to the status writer: compares with what is there, merge-patches /status under a write budget. */
 export interface StatusSubmitter {
-  /** Asks for `status` (the complete status object) to be written; `isUrgent` for condition changes. */
-  submit(ref: PacingObjectRef, status: Record<string, unknown>, isUrgent: boolean): void;
+  /**
+   * Asks for `status` (the complete status object) to be written; `isUrgent` for condition changes, `isReoffer`
+   * for a status offered again after a Lease taken back that nobody else held (written with the figures).
+   */
+  submit(ref: PacingObjectRef, status: Record<string, unknown>, isUrgent: boolean, isReoffer?: boolean): void;
   /** Drops anything pending for a deleted object. */
   forget?(ref: PacingObjectRef): void;
 }
@@ -210,6 +213,19 @@ export class PacingStatusBook implements CycleOutcomeSink {
     }
   }
 
+  /**
+   * Offers every known status again (sharded, only those `only` selects) after this instance took back a Lease
+   * that nobody else held meanwhile: the API still holds what this instance wrote, so unlike {@link rewriteAll}
+   * nothing is adopted and nothing goes ahead of figure refreshes; the offers replace the queued writes dropped
+   * when the Lease lapsed. A missed renewal (an API server busy for ten seconds) would otherwise make every
+   * replica rewrite all it holds at once, on the API server that was already too busy.
+   */
+  reofferAll(only?: (ref: PacingObjectRef) => boolean): void {
+    for (const entry of [...this.#entries.PacingCluster.values(), ...this.#entries.PacingTarget.values()]) {
+      if (only === undefined || only(entry.ref)) this.#write(entry, false, true);
+    }
+  }
+
   /** Cycle outcomes set the runtime conditions and figures of the cluster and of each target. */
   cycleCompleted(outcome: CycleOutcome): void {
     if (!outcome.isPublished) return;
@@ -298,7 +314,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
     }
   }
 
-  #write(entry: Entry, isUrgent: boolean): void {
+  #write(entry: Entry, isUrgent: boolean, isReoffer = false): void {
     if (!this.#o.isLeader(entry.ref)) return;
     entry.lastFiguresWriteMs = this.#o.nowMs();
     entry.isGenerationUnwritten = false;
@@ -313,6 +329,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
           : {}),
       },
       isUrgent,
+      isReoffer,
     );
   }
 

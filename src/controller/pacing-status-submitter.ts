@@ -26,14 +26,14 @@ export function pacingStatusObjectRef(ref: PacingKindRef): StatusObjectRef {
 }
 
 /**
- * Adapts a {@link StatusWriter} to the reconcilers' `StatusSubmitter` port (`submit(ref, status, isUrgent)`,
+ * Adapts a {@link StatusWriter} to the reconcilers' `StatusSubmitter` port (`submit(ref, status, isUrgent, isReoffer)`,
  * `forget(ref)`) for PacingCluster and PacingTarget.
  */
 export function createPacingStatusSubmitter(writer: StatusWriter) {
   return {
     /** Offers the complete status of a pacing object; `isUrgent` skips the per-object period. */
-    submit(ref: PacingKindRef, status: StatusBody, isUrgent: boolean): void {
-      writer.update(pacingStatusObjectRef(ref), status, { isUrgent });
+    submit(ref: PacingKindRef, status: StatusBody, isUrgent: boolean, isReoffer = false): void {
+      writer.update(pacingStatusObjectRef(ref), status, { isUrgent, isReoffer });
     },
     /** Drops pending writes of a deleted object. */
     forget(ref: PacingKindRef): void {

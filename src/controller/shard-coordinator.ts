@@ -39,7 +39,7 @@ export interface ShardCoordinatorOptions {
   /** A surplus is handed back only after lasting this long (no flapping while membership settles). */
   readonly holdDownMs?: number | undefined;
   /** Called when this replica starts holding a shard. Must not throw. */
-  readonly onShardGained?: ((shard: number) => void) | undefined;
+  readonly onShardGained?: ((shard: number, start: { readonly isResumed: boolean }) => void) | undefined;
   /** Called when this replica stops holding a shard. Must not throw. */
   readonly onShardLost?: ((shard: number) => void) | undefined;
   /**
@@ -172,9 +172,9 @@ export class ShardCoordinator implements LeaseFence {
       ...this.#electorBase(),
       name: shardLeaseName(this.#o.name, shard),
       mayAcquire: () => this.#mayAcquire(shard),
-      onStartedLeading: () => {
+      onStartedLeading: (start) => {
         this.#updateHeldGauge();
-        this.#o.onShardGained?.(shard);
+        this.#o.onShardGained?.(shard, start);
       },
       onStoppedLeading: () => {
         this.#updateHeldGauge();

@@ -77,6 +77,8 @@ interface KnownStatus {
   periodMs: number;
   /** Bumped whenever the entry is queued again: older heap nodes of it are stale and skipped. */
   queuedVersion: number;
+  /** Known again through a re-offer ({@link StatusUpdateOptions.isReoffer}): its first write is routine. */
+  isReoffer: boolean;
 }
 
 /** A queued write: the entry and the order keys it had when queued (heap keys must not change in place). */
@@ -105,6 +107,12 @@ export interface StatusUpdateOptions {
    * writer's `statusUpdatePeriodMs`; kept until another update gives a new value.
    */
   updatePeriodMs?: number;
+  /**
+   * Offered again after this instance took back a Lease nobody else held meanwhile (its queued writes were
+   * dropped when the Lease lapsed): a first write for this writer, served with the figure refreshes rather than
+   * ahead of them, since what the API holds is still what this instance wrote. Default false.
+   */
+  isReoffer?: boolean;
 }
 
 function refKey(ref: StatusObjectRef): string {
@@ -126,7 +134,7 @@ const writeClassNames = ['urgent-first', 'urgent', 'first', 'routine'] as const;
 function priorityOf(entry: KnownStatus): WritePriority {
   const isFirst = entry.lastWriteMs === Number.NEGATIVE_INFINITY;
   if (entry.isUrgent) return isFirst ? 0 : 1;
-  return isFirst ? 2 : 3;
+  return isFirst && !entry.isReoffer ? 2 : 3;
 }
 
 /** Order of due writes: by priority class, then the object written longest ago, then the one waiting longest (first come first served). */
@@ -263,6 +271,7 @@ export class StatusWriter {
         isUrgent: false,
         periodMs: this.#o.statusUpdatePeriodMs,
         queuedVersion: 0,
+        isReoffer: options.isReoffer === true,
       };
       this.#known.set(key, entry);
     }

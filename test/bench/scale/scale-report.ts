@@ -109,23 +109,9 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
   );
   const writes = records.map((record) => {
     const { row: r, details: d } = record;
-    const byResource =
-      Object.entries(d.apiWritesByResource ?? {})
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ') || 'none';
-    const byClass =
-      d.statusWritesByClass === undefined
-        ? 'not recorded'
-        : Object.entries(d.statusWritesByClass)
-            .filter(([, n]) => n > 0)
-            .map(([k, n]) => `${k} ${n}`)
-            .join(', ') || 'none';
-    const transitions =
-      d.targetTransitionsByReason === undefined
-        ? 'not recorded'
-        : Object.entries(d.targetTransitionsByReason)
-            .map(([k, n]) => `${k} ${n}`)
-            .join(', ') || 'none';
+    const byResource = ratesText(d.apiWritesByResource);
+    const byClass = ratesText(d.statusWritesByClass);
+    const transitions = ratesText(d.targetTransitionsByReason);
     const problems = (d.problems ?? [])
       .slice(0, 6)
       .map((p) => `${p.count}× "${p.msg}"${p.firstError ? ` (first: ${p.firstError})` : ''}`)
@@ -138,6 +124,16 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
     );
   });
   return [head, ...lines.map((l) => `| ${l} |`), '', ...writes].join('\n');
+}
+
+/** Per-second rates as `key rate, …` (zeros left out), or why there are none. */
+function ratesText(rates: Readonly<Record<string, number>> | undefined): string {
+  if (rates === undefined) return 'not recorded';
+  const text = Object.entries(rates)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  return text || 'none';
 }
 
 /** When every target showed its first pacing decision (the steady window begins after it), as a phrase. */

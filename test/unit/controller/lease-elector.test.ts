@@ -182,6 +182,53 @@ describe('LeaseElector', () => {
     await elector.stop();
   });
 
+  it('says it resumed when it takes back, after missing its renew deadline, a Lease nobody else held', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const starts: boolean[] = [];
+    const { elector } = anElector(
+      'a',
+      { clock, leases },
+      { onStartedLeading: ({ isResumed }) => starts.push(isResumed) },
+    );
+    elector.start();
+    await clock.advance(0);
+    leases.failing = true;
+    await clock.advance(10_000);
+    expect(elector.isLeader()).toBe(false);
+    leases.failing = false;
+    await clock.advance(5_000);
+    expect(elector.isLeader()).toBe(true);
+    expect(starts).toEqual([false, true]);
+    expect(storedSpec(leases)).toMatchObject({ holderIdentity: 'a', leaseTransitions: 0 });
+    await elector.stop();
+  });
+
+  it('does not say it resumed when another holder came between, nor on its first lead of a record naming it', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeaseClient();
+    const starts: boolean[] = [];
+    const record = (holderIdentity: string) => ({ holderIdentity, leaseDurationSeconds: 1, renewTime: 'x' });
+    // A record naming this identity, left by a previous process of the same name: not this process's own.
+    leases.put(NS, NAME, record('a'));
+    const { elector } = anElector(
+      'a',
+      { clock, leases },
+      { onStartedLeading: ({ isResumed }) => starts.push(isResumed) },
+    );
+    elector.start();
+    await clock.advance(0);
+    expect(starts).toEqual([false]);
+    leases.failing = true;
+    await clock.advance(10_000);
+    leases.failing = false;
+    leases.put(NS, NAME, record('b'));
+    await clock.advance(5_000);
+    expect(elector.isLeader()).toBe(true);
+    expect(starts).toEqual([false, false]);
+    await elector.stop();
+  });
+
   it('treats a conflicting write (409) as a lost race', async () => {
     const clock = new FakeClock();
     const leases = new FakeLeaseClient();

@@ -551,6 +551,29 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     expect(transitions.filter((t) => t.startsWith('PacingCluster/')).length).toBeGreaterThan(0);
   });
 
+  it('offers every status again, as a re-offer and without adopting the object, after a Lease taken back', () => {
+    const submits: { name: string; isUrgent: boolean; isReoffer: boolean | undefined }[] = [];
+    const forgotten: string[] = [];
+    const book = new PacingStatusBook({
+      writer: {
+        submit: (ref, _status, isUrgent, isReoffer) => submits.push({ name: ref.name, isUrgent, isReoffer }),
+        forget: (ref) => forgotten.push(ref.name),
+      },
+      events: { emit: () => {} },
+      nowMs: () => Date.parse('2026-11-25T18:00:00.000Z'),
+      isLeader: () => true,
+      identity: 'replica-a',
+    });
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'chat' }, 3, undefined, 10_000);
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'other' }, 3, undefined, 10_000);
+    submits.length = 0;
+
+    book.reofferAll((ref) => ref.name === 'chat');
+
+    expect(submits).toEqual([{ name: 'chat', isUrgent: false, isReoffer: true }]);
+    expect(forgotten).toEqual([]);
+  });
+
   it('rewrites statuses on a regained lease without marking them urgent', () => {
     const { book, submitted } = setUp();
     submitted.length = 0;

@@ -77,6 +77,18 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('serves a re-offered status it does not know with the figure refreshes, not ahead of them', async () => {
+    const { clock, writer, registry } = aWriter({ writesPerSecond: 100, refreshWritesPerSecond: 1 });
+    writer.update(aRef('again'), { invites: 1 }, { isReoffer: true });
+    writer.update(aRef('new'), { invites: 1 });
+    await clock.advance(0);
+    const count = (writeClass: string) =>
+      metric(registry, 'pacing_status_writes_total', { kind: 'PacingTarget', class: writeClass });
+    expect(await count('first')).toBe(1);
+    expect(await count('routine')).toBe(1);
+    await writer.close();
+  });
+
   it('writes at most once per update period per object, with the latest desired status', async () => {
     const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 10_000 });
     writer.update(aRef('t'), { invites: 1 });
