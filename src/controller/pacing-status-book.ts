@@ -90,7 +90,12 @@ interface Entry {
   lastFiguresWriteMs: number;
   /** A new generation was seen and not written yet: the next update is written at once. */
   isGenerationUnwritten: boolean;
-  /** The Pacing condition has said StatsStale long enough to be written at once (see {@link staleSinceMs}). */
+  /**
+   * Since when (epoch ms, this instance's clock) the Pacing condition says StatsStale; undefined when it does not.
+   * Not its lastTransitionTime, which a flip from another False reason (NoFreeSlots) keeps.
+   */
+  staleSinceMs: number | undefined;
+  /** The Pacing condition has said StatsStale long enough to be written at once, or the object showed it. */
   isStaleShown: boolean;
 }
 
@@ -142,6 +147,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
         statusUpdatePeriodMs,
         lastFiguresWriteMs: Number.NEGATIVE_INFINITY,
         isGenerationUnwritten: true,
+        staleSinceMs: undefined,
         // What the object shows: leaving it is a change the user waits to see.
         isStaleShown: isStale(findCondition(conditions, 'Pacing')),
       });
@@ -295,11 +301,14 @@ export class PacingStatusBook implements CycleOutcomeSink {
     // Stale statistics are written at once only when they last: one slow read turns every target of a cluster
     // StatsStale for a cycle, and 10,000 urgent writes into the condition and out of it held the API server busy
     // for minutes, writing a state long gone. The cluster's StatsSourceReachable tells the blip at once.
-    const staleSince = staleSinceMs(conditions);
+    const isStaleNow = isStale(findCondition(conditions, 'Pacing'));
+    entry.staleSinceMs = isStaleNow ? (entry.staleSinceMs ?? now.getTime()) : undefined;
     const wasStaleShown = entry.isStaleShown;
     const isStaleDue =
-      staleSince !== undefined && !wasStaleShown && now.getTime() - staleSince >= entry.statusUpdatePeriodMs;
-    entry.isStaleShown = staleSince !== undefined && (wasStaleShown || isStaleDue);
+      isStaleNow &&
+      !wasStaleShown &&
+      now.getTime() - (entry.staleSinceMs ?? now.getTime()) >= entry.statusUpdatePeriodMs;
+    entry.isStaleShown = isStaleNow && (wasStaleShown || isStaleDue);
     if (
       entry.isGenerationUnwritten ||
       isStaleDue ||
@@ -449,14 +458,6 @@ function isUrgentChange(
 
 function isStale(condition: Condition | undefined): boolean {
   return condition?.type === 'Pacing' && condition.reason === 'StatsStale';
-}
-
-/** When the Pacing condition turned StatsStale (epoch ms), or undefined when it does not say so. */
-function staleSinceMs(conditions: readonly Condition[]): number | undefined {
-  const pacing = findCondition(conditions, 'Pacing');
-  if (!isStale(pacing)) return undefined;
-  const since = Date.parse(pacing!.lastTransitionTime);
-  return Number.isNaN(since) ? undefined : since;
 }
 
 /** Positive-polarity conditions are bad when False; Degraded is bad when True. */

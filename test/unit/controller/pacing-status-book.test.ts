@@ -496,6 +496,21 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     expect(urgentWrites()).toBe(before + 2);
   });
 
+  it('counts a stale spell from its start, not from a False Pacing condition it followed', () => {
+    const { book, submitted, advance } = setUp();
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['NoFreeSlots']));
+    advance(60_000);
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['NoFreeSlots']));
+    const before = submitted.length;
+
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['StatsStale']));
+    advance(5_000);
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['NoFreeSlots']));
+
+    const writes = submitted.slice(before).filter((s) => s.ref.name === 'chat');
+    expect(writes.map((w) => w.isUrgent)).toEqual([false, false]);
+  });
+
   it('writes the end of stale statistics at once when the object it adopted shows them', () => {
     const { book, submitted, setLeader } = setUp({ isLeader: false });
     book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
