@@ -260,11 +260,14 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     const decidedSeenMs = readyWatch.decidedMs;
     let ready = await readiness(api, readySeenMs, decidedSeenMs);
     let lastSay = 0;
-    while (ready.count < size.targets && Date.now() < readyDeadline) {
+    const throwUnlessAllRunning = () => {
       for (const replica of replicas) {
         if (!children.isRunning(replica.name)) throw new Error(`${replica.name} exited; see ${replica.log}`);
       }
       if (!children.isRunning('reference-servers')) throw new Error('the reference servers exited');
+    };
+    while (ready.count < size.targets && Date.now() < readyDeadline) {
+      throwUnlessAllRunning();
       if (Date.now() - lastSay >= 15_000) {
         say(
           `[${size.targets}] Ready ${ready.count}/${size.targets} after ${((Date.now() - createStartMs) / 1000).toFixed(0)} s, operator RSS ${peakRss().toFixed(0)} MiB`,
@@ -291,13 +294,11 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     );
     // The window is meant to be steady, so it waits for onboarding to end too: a target's first pacing decision
     // (the Pacing condition its first cycle sets) is a condition change, written ahead of figures. At 30,000 targets
-    // on three replicas those writes were still draining at 130 a second, 90 s after every target was Ready (the
-    // API server's latency bounds the writes each replica has in flight), and the window measured them.
+    // on three replicas those writes were still draining at 130 a second through a window begun once every target
+    // was Ready (the API server's latency bounds the writes each replica has in flight).
     const decidedDeadline = Date.now() + settings.readyTimeoutSeconds * 1000;
     while (ready.decidedCount < size.targets && Date.now() < decidedDeadline) {
-      for (const replica of replicas) {
-        if (!children.isRunning(replica.name)) throw new Error(`${replica.name} exited; see ${replica.log}`);
-      }
+      throwUnlessAllRunning();
       await sleep(pollMs, undefined, { signal });
       ready = await readiness(api, readySeenMs, decidedSeenMs);
     }
