@@ -37,6 +37,19 @@ function anElector(
   return { elector, events };
 }
 
+/** Elector `a` that records the `isResumed` of each start of its leading. */
+function anElectorTellingResumes() {
+  const clock = new FakeClock();
+  const leases = new FakeLeaseClient();
+  const starts: boolean[] = [];
+  const { elector } = anElector(
+    'a',
+    { clock, leases },
+    { onStartedLeading: ({ isResumed }) => starts.push(isResumed) },
+  );
+  return { clock, leases, elector, starts };
+}
+
 function storedSpec(leases: FakeLeaseClient) {
   return leases.leases.get(`${NS}/${NAME}`)?.spec;
 }
@@ -183,14 +196,7 @@ describe('LeaseElector', () => {
   });
 
   it('says it resumed when it takes back, after missing its renew deadline, a Lease nobody else held', async () => {
-    const clock = new FakeClock();
-    const leases = new FakeLeaseClient();
-    const starts: boolean[] = [];
-    const { elector } = anElector(
-      'a',
-      { clock, leases },
-      { onStartedLeading: ({ isResumed }) => starts.push(isResumed) },
-    );
+    const { clock, leases, elector, starts } = anElectorTellingResumes();
     elector.start();
     await clock.advance(0);
     leases.failing = true;
@@ -205,17 +211,10 @@ describe('LeaseElector', () => {
   });
 
   it('does not say it resumed when another holder came between, nor on its first lead of a record naming it', async () => {
-    const clock = new FakeClock();
-    const leases = new FakeLeaseClient();
-    const starts: boolean[] = [];
     const record = (holderIdentity: string) => ({ holderIdentity, leaseDurationSeconds: 1, renewTime: 'x' });
+    const { clock, leases, elector, starts } = anElectorTellingResumes();
     // A record naming this identity, left by a previous process of the same name: not this process's own.
     leases.put(NS, NAME, record('a'));
-    const { elector } = anElector(
-      'a',
-      { clock, leases },
-      { onStartedLeading: ({ isResumed }) => starts.push(isResumed) },
-    );
     elector.start();
     await clock.advance(0);
     expect(starts).toEqual([false]);

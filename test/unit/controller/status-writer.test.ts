@@ -49,6 +49,11 @@ async function metric(
     .reduce((sum, v) => sum + v.value, 0);
 }
 
+/** PacingTarget status writes counted under one class label. */
+function writesOfClass(registry: Registry, writeClass: string): Promise<number> {
+  return metric(registry, 'pacing_status_writes_total', { kind: 'PacingTarget', class: writeClass });
+}
+
 describe('StatusWriter', () => {
   it('writes a changed status as a merge patch and skips one equal to what the API holds', async () => {
     const { clock, patcher, writer, registry } = aWriter();
@@ -68,8 +73,7 @@ describe('StatusWriter', () => {
     writer.update(aRef('urgent'), { reason: 'b' }, { isUrgent: true });
     writer.update(aRef('plain'), { invites: 2 });
     await clock.advance(10_000);
-    const count = (writeClass: string) =>
-      metric(registry, 'pacing_status_writes_total', { kind: 'PacingTarget', class: writeClass });
+    const count = (writeClass: string) => writesOfClass(registry, writeClass);
     expect(await count('urgent-first')).toBe(1);
     expect(await count('urgent')).toBe(1);
     expect(await count('first')).toBe(1);
@@ -82,8 +86,7 @@ describe('StatusWriter', () => {
     writer.update(aRef('again'), { invites: 1 }, { isReoffer: true });
     writer.update(aRef('new'), { invites: 1 });
     await clock.advance(0);
-    const count = (writeClass: string) =>
-      metric(registry, 'pacing_status_writes_total', { kind: 'PacingTarget', class: writeClass });
+    const count = (writeClass: string) => writesOfClass(registry, writeClass);
     expect(await count('first')).toBe(1);
     expect(await count('routine')).toBe(1);
     await writer.close();
