@@ -122,8 +122,8 @@ function refKey(ref: StatusObjectRef): string {
 /**
  * Priority classes of due writes, served in this order: 0, an urgent change (a condition flip) of an object this
  * replica never wrote (its first Ready); 1, another urgent change; 2, a first write of this replica that is not
- * urgent (a rewrite after a regained lease); 3, a periodic refresh of figures or a routine Pacing flip. So every object gets its first
- * status before any gets its second figures write.
+ * urgent (a rewrite after a regained lease); 3, a periodic refresh of figures, a routine Pacing flip or a
+ * re-offer. So every object gets its first status before any gets its second figures write.
  */
 export type WritePriority = 0 | 1 | 2 | 3;
 
