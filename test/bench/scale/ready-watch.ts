@@ -1,5 +1,6 @@
-// Notes when each PacingTarget first shows Ready=True, and its first pacing decision, from a watch: to the millisecond, and from the first
-// create on (a periodic list started after the creates would date every early target to the end of creation).
+// Notes when each PacingTarget first shows Ready=True, and its first pacing decision, from a watch: to the
+// millisecond, and from the first create on (a periodic list started after the creates would date every early
+// target to the end of creation).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Watch, type CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 
@@ -32,8 +33,8 @@ export function hasPacingDecision(object: WatchedTarget): boolean {
 
 /**
  * Watches the PacingTargets of one namespace and records, per name, the local time its Ready=True was first
- * seen, and the time its first pacing decision was. A watch that ends resumes from the last resourceVersion; one too old to resume (410) starts over from a
- * list, which dates the Ready targets it finds to the list.
+ * seen, and the time its first pacing decision was. A watch that ends resumes from the last resourceVersion; one
+ * too old to resume (410) starts over from a list, which dates the targets it finds to the list.
  */
 export class ReadyWatch {
   /** First time (ms since the epoch) each target was seen Ready=True. */

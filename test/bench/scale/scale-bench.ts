@@ -169,6 +169,9 @@ async function main(): Promise<void> {
     ...(softLimitMiB === 0 ? [] : ['--expose-gc']),
     ...(process.env.SCALE_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
   ];
+  const serversNodeFlags = (process.env.SCALE_SERVERS_NODE_FLAGS ?? '')
+    .split(' ')
+    .filter((flag) => flag !== '');
   const growingPercent = offOrPositiveFromEnv('SCALE_HEAP_GROWING_PERCENT', CHART_HEAP.growingPercent);
   const operatorArgs = [
     ...(softLimitMiB === 0 ? [] : ['--memory-soft-limit-mib', String(softLimitMiB)]),
@@ -220,7 +223,7 @@ async function main(): Promise<void> {
       ),
       windowSeconds: intFromEnv('SCALE_WINDOW_SECONDS', 60),
       cpuProfile: process.env.SCALE_CPU_PROFILE === '1',
-      serversNodeFlags: (process.env.SCALE_SERVERS_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+      serversNodeFlags,
       heapProfile: process.env.SCALE_HEAP_PROFILE === '1',
       heapFlags,
       operatorEnv,
@@ -242,9 +245,7 @@ async function main(): Promise<void> {
       operatorArgs,
       ...(process.env.SCALE_OPERATOR_CPUS ? { operatorCpus: process.env.SCALE_OPERATOR_CPUS } : {}),
       ...(process.env.SCALE_SERVERS_CPUS ? { serversCpus: process.env.SCALE_SERVERS_CPUS } : {}),
-      ...(process.env.SCALE_SERVERS_NODE_FLAGS?.trim()
-        ? { serversNodeFlags: process.env.SCALE_SERVERS_NODE_FLAGS.trim().split(/\s+/) }
-        : {}),
+      ...(serversNodeFlags.length === 0 ? {} : { serversNodeFlags }),
       ...(operatorNice === undefined ? {} : { operatorNice }),
     };
     fresh.push(record);
