@@ -17,6 +17,12 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The real clock, which also reads the calling thread's CPU time (the engine's cycles report it per phase). */
+export interface SystemClock extends Clock {
+  /** CPU time the calling thread has used, ms (user and system). */
+  threadCpuMs(): number;
+}
+
 /** Implements {@link Clock.sleep} on top of a clock's `setTimer`. */
 export function sleepOnTimer(
   clock: Pick<Clock, 'setTimer'>,
@@ -41,14 +47,18 @@ export function sleepOnTimer(
 }
 
 /** The real clock: `Date.now()` and Node timers. Built once in the composition root and passed down. */
-export function createSystemClock(): Clock {
-  const clock: Clock = {
+export function createSystemClock(): SystemClock {
+  const clock: SystemClock = {
     nowMs: () => Date.now(),
     setTimer: (delayMs, callback) => {
       const handle = setTimeout(callback, Math.max(0, delayMs));
       return () => clearTimeout(handle);
     },
     sleep: (ms, signal) => sleepOnTimer(clock, ms, signal),
+    threadCpuMs: () => {
+      const used = process.threadCpuUsage();
+      return (used.user + used.system) / 1000;
+    },
   };
   return clock;
 }

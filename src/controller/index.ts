@@ -1,7 +1,7 @@
 // Public surface of src/controller: Kubernetes client setup, informers, work queue and reconcile loop, Lease
 // leader election, status writer and Event recorder. The reconcilers and the operator built on them add their
 // exports below this block.
-export { createSystemClock, sleepOnTimer, type Clock, type CancelTimer } from './clock.js';
+export { createSystemClock, sleepOnTimer, type Clock, type CancelTimer, type SystemClock } from './clock.js';
 export {
   ControllerError,
   ControllerConfigError,

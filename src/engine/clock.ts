@@ -7,4 +7,9 @@ export interface Clock {
   nowMs(): number;
   /** Resolves after `ms` milliseconds, or early (without throwing) when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * CPU time this thread has used, ms. Optional: without it a cycle reports wall time only. With it, a cycle tells
+   * its own work from waiting for a core shared with other processes.
+   */
+  threadCpuMs?(): number;
 }

@@ -82,6 +82,12 @@ export interface CycleOutcome {
   readonly durationMs: number;
   /** Where the time went: reading statistics, deciding, and fencing plus publishing (ms). */
   readonly phasesMs?: { readonly stats: number; readonly decide: number; readonly publish: number };
+  /**
+   * CPU time of the worker's thread in the same phases (ms), when the clock reads it. Deciding is the cycle's
+   * own work alone; the two phases that wait for I/O also count what the thread ran meanwhile (watch events,
+   * status writes). Wall time well above it means the cycle waited for a core.
+   */
+  readonly phasesCpuMs?: { readonly stats: number; readonly decide: number; readonly publish: number };
   /** True when the allowances went out under a valid lease (whether or not the platform answered). */
   readonly isPublished: boolean;
   /** Statistics health; `ageMs` is the snapshot age when one was fetched. */

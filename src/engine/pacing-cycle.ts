@@ -80,6 +80,7 @@ type StatsReading =
 export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Promise<CycleResult> {
   const { cluster, signal } = input;
   const startedAtMs = ports.clock.nowMs();
+  const startedCpuMs = ports.clock.threadCpuMs?.();
   // Sharded: this instance paces only the targets of the shards it holds now; the others belong to peers.
   const targets = heldTargets(input.targets, ports.fence, startedAtMs, input.slotStartMs, input.onlyShards);
 
@@ -88,6 +89,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
   const selection = ports.fence.shards === undefined ? undefined : selectionOf(targets);
   const reading = await readStats(ports, cluster, signal, selection);
   const statsReadAtMs = ports.clock.nowMs();
+  const statsReadCpuMs = ports.clock.threadCpuMs?.();
   // From here on only the health is kept: the snapshot (about 10 MB at 50,000 agents) is not held through the
   // publish phase once decided.
   const stats: StatsHealth = { health: reading.health, ageMs: reading.ageMs };
@@ -103,7 +105,12 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     verdicts = decided.verdicts;
     learnedState = decided.learnedState;
   }
-  const marks: CycleMarks = { startedAtMs, statsReadAtMs, decidedAtMs: ports.clock.nowMs() };
+  const marks: CycleMarks = {
+    startedAtMs,
+    statsReadAtMs,
+    decidedAtMs: ports.clock.nowMs(),
+    cpuMs: [startedCpuMs, statsReadCpuMs, ports.clock.threadCpuMs?.()],
+  };
 
   // 3. A cycle aborted by stop or by its timeout publishes nothing: its allowances would arrive late, and the
   //    previous ones lapse at the end of their interval anyway, which is itself the fail-safe.
@@ -336,6 +343,8 @@ interface CycleMarks {
   readonly startedAtMs: number;
   readonly statsReadAtMs: number;
   readonly decidedAtMs: number;
+  /** The thread's CPU time at the same three marks (undefined when the clock does not read it). */
+  readonly cpuMs: readonly [number | undefined, number | undefined, number | undefined];
 }
 
 function finish(
@@ -348,6 +357,8 @@ function finish(
   targets: readonly TargetOutcome[],
 ): CycleOutcome {
   const endedAtMs = ports.clock.nowMs();
+  const [startedCpuMs, statsReadCpuMs, decidedCpuMs] = marks.cpuMs;
+  const endedCpuMs = ports.clock.threadCpuMs?.();
   return {
     clusterKey: input.cluster.key,
     cycleId: input.cycleId,
@@ -359,6 +370,18 @@ function finish(
       decide: marks.decidedAtMs - marks.statsReadAtMs,
       publish: Math.max(0, endedAtMs - marks.decidedAtMs),
     },
+    ...(startedCpuMs === undefined ||
+    statsReadCpuMs === undefined ||
+    decidedCpuMs === undefined ||
+    endedCpuMs === undefined
+      ? {}
+      : {
+          phasesCpuMs: {
+            stats: roundedMs(statsReadCpuMs - startedCpuMs),
+            decide: roundedMs(decidedCpuMs - statsReadCpuMs),
+            publish: roundedMs(endedCpuMs - decidedCpuMs),
+          },
+        }),
     isPublished,
     stats: { ...stats.health, ageMs: stats.ageMs },
     engagement,
@@ -382,6 +405,11 @@ function speakerFor(
     const shard = shards.shardOf(targetKey);
     return pacedShards.has(shard) || !shards.holdsShard(shard, clock.nowMs());
   };
+}
+
+/** CPU milliseconds to a tenth, for logs. */
+function roundedMs(ms: number): number {
+  return Math.round(Math.max(0, ms) * 10) / 10;
 }
 
 function codeOf(error: unknown): string | undefined {

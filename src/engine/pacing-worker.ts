@@ -359,6 +359,7 @@ export class PacingWorker {
           shard,
           durationMs: result.outcome.durationMs,
           phasesMs: result.outcome.phasesMs,
+          phasesCpuMs: result.outcome.phasesCpuMs,
           published: result.outcome.isPublished,
           stats: result.outcome.stats.reason,
           engagement: result.outcome.engagement.reason,

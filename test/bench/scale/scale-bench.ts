@@ -56,7 +56,9 @@ const NOTES = `- **Ready after**: seconds from the first PacingTarget create unt
   through the operator's budget, so N targets need at least N ÷ budget seconds.
 - **cycle p50 / p99**: from the operator's per-cycle debug log line ("pacing cycle done", durationMs: statistics
   read, decision, publication), over the steady window that follows (nearest rank; with about 12
-  cycles in a 60 s window p99 is the slowest cycle).
+  cycles in a 60 s window p99 is the slowest cycle). The details give each phase's p50 / p99 of wall time and of
+  the operator thread's CPU (phasesCpuMs): a phase whose wall time is well above its CPU waited for a core or
+  for a server; the statistics and publication phases also count what the thread ran while they waited.
 - **CPU per cycle**: delta of process_cpu_seconds_total over the window ÷ cycles (includes informers, status
   writes, events and the two /metrics scrapes of the bench).
 - **RSS**: process_resident_memory_bytes at the end of the window (the peak over the whole run is in the details).

@@ -72,6 +72,59 @@ export interface ScaleDetails {
   chunksPerCycle: number;
   /** Mean engagement round trip per chunk, ms. */
   engagementRoundTripMs: number;
+  /**
+   * Each phase of the window's cycles, p50 and p99 of its wall time and of its thread CPU (ms); absent in
+   * records of runs before the operator logged them.
+   */
+  cyclePhases?: Record<CyclePhase, PhaseFigures>;
+}
+
+/** The phases of a cycle in the operator's log line, and the whole cycle. */
+export type CyclePhase = 'stats' | 'decide' | 'publish' | 'cycle';
+
+/** p50 and p99 of one phase's wall time and of its thread CPU, ms (CPU null: not logged). */
+export interface PhaseFigures {
+  wallP50: number;
+  wallP99: number;
+  cpuP50: number | null;
+  cpuP99: number | null;
+}
+
+/** p50/p99 of each phase's wall time and thread CPU over `lines`, or undefined when no line has phases. */
+export function phaseFigures(lines: readonly CycleLine[]): Record<CyclePhase, PhaseFigures> | undefined {
+  const phased = lines.filter((l) => l.phasesMs !== undefined);
+  if (phased.length === 0) return undefined;
+  const figures = (wall: number[], cpu: (number | undefined)[]): PhaseFigures => {
+    const cpuKnown = cpu.filter((c): c is number => c !== undefined);
+    return {
+      wallP50: percentile(wall, 50),
+      wallP99: percentile(wall, 99),
+      cpuP50: cpuKnown.length === 0 ? null : round(percentile(cpuKnown, 50), 1),
+      cpuP99: cpuKnown.length === 0 ? null : round(percentile(cpuKnown, 99), 1),
+    };
+  };
+  const phase = (name: Exclude<CyclePhase, 'cycle'>): PhaseFigures =>
+    figures(
+      phased.map((l) => l.phasesMs![name]),
+      phased.map((l) => l.phasesCpuMs?.[name]),
+    );
+  const sum = (p: Readonly<Record<Exclude<CyclePhase, 'cycle'>, number>>): number =>
+    p.stats + p.decide + p.publish;
+  return {
+    stats: phase('stats'),
+    decide: phase('decide'),
+    publish: phase('publish'),
+    cycle: figures(
+      phased.map((l) => l.durationMs),
+      phased.map((l) => (l.phasesCpuMs === undefined ? undefined : sum(l.phasesCpuMs))),
+    ),
+  };
+}
+
+/** `value` rounded to `digits` decimals. */
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
 }
 
 /** Sum of the samples named `name` whose labels include every pair of `match`. */
@@ -104,6 +157,10 @@ export interface CycleLine {
   timeMs: number;
   durationMs: number;
   published: boolean;
+  /** Wall time per phase (absent in lines of older operators). */
+  phasesMs?: Readonly<Record<Exclude<CyclePhase, 'cycle'>, number>>;
+  /** Thread CPU per phase (absent when the operator's clock does not read it). */
+  phasesCpuMs?: Readonly<Record<Exclude<CyclePhase, 'cycle'>, number>>;
 }
 
 /** Parses the operator's JSON log lines and keeps the per-cycle ones. */
@@ -112,15 +169,38 @@ export function cycleLines(logText: string): CycleLine[] {
   for (const line of logText.split('\n')) {
     if (!line.includes('"pacing cycle done"')) continue;
     try {
-      const entry = JSON.parse(line) as { time?: number; durationMs?: number; published?: boolean };
+      const entry = JSON.parse(line) as {
+        time?: number;
+        durationMs?: number;
+        published?: boolean;
+        phasesMs?: unknown;
+        phasesCpuMs?: unknown;
+      };
       if (typeof entry.time === 'number' && typeof entry.durationMs === 'number') {
-        lines.push({ timeMs: entry.time, durationMs: entry.durationMs, published: entry.published === true });
+        const phasesMs = phasesOf(entry.phasesMs);
+        const phasesCpuMs = phasesOf(entry.phasesCpuMs);
+        lines.push({
+          timeMs: entry.time,
+          durationMs: entry.durationMs,
+          published: entry.published === true,
+          ...(phasesMs === undefined ? {} : { phasesMs }),
+          ...(phasesCpuMs === undefined ? {} : { phasesCpuMs }),
+        });
       }
     } catch {
       // a line cut by the log rotation of a crash; not a cycle
     }
   }
   return lines;
+}
+
+/** The three phase figures of a log line's field, or undefined when it lacks any of them. */
+function phasesOf(value: unknown): Record<Exclude<CyclePhase, 'cycle'>, number> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { stats, decide, publish } = value as Record<string, unknown>;
+  if (typeof stats !== 'number' || typeof decide !== 'number' || typeof publish !== 'number')
+    return undefined;
+  return { stats, decide, publish };
 }
 
 /** Apiserver write requests (every mutating verb) counted in `apiserver_request_total`. */

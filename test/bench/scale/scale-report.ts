@@ -1,5 +1,5 @@
 // Renders the scale figures as Markdown (bench/results/scale.md and the generated part of docs/performance.md).
-import type { ScaleDetails, ScaleRow } from './scale-figures.js';
+import type { PhaseFigures, ScaleDetails, ScaleRow } from './scale-figures.js';
 
 /** A measured row with what explains it and when it was measured. */
 export interface ScaleRecord {
@@ -119,11 +119,22 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
     return (
       `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
       `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
-      `${decidedText(d.decidedSeconds)}; ${operatorSetup(record)}; ` +
+      `${decidedText(d.decidedSeconds)}; ${phasesText(d.cyclePhases)}; ${operatorSetup(record)}; ` +
       `API writes/s by resource: ${byResource}; operator status writes/s by class: ${byClass}; target condition transitions/s: ${transitions}; operator warnings and errors: ${problems || 'none'}`
     );
   });
   return [head, ...lines.map((l) => `| ${l} |`), '', ...writes].join('\n');
+}
+
+/** Each cycle phase's p50/p99 wall time and thread CPU, as one phrase. */
+function phasesText(phases: ScaleDetails['cyclePhases']): string {
+  if (phases === undefined) return 'cycle phases not recorded';
+  const one = (name: string, f: PhaseFigures): string =>
+    `${name} ${f.wallP50} / ${f.wallP99}${f.cpuP50 === null ? '' : ` (CPU ${f.cpuP50} / ${f.cpuP99})`}`;
+  return (
+    `cycle phases p50 / p99 in ms, wall (the operator thread's CPU): ${one('statistics', phases.stats)}, ` +
+    `${one('decision', phases.decide)}, ${one('publication', phases.publish)}, ${one('whole cycle', phases.cycle)}`
+  );
 }
 
 /** Per-second rates as `key rate, …` (zeros left out), or why there are none. */

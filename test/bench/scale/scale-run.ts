@@ -15,6 +15,8 @@ import {
   cycleLines,
   logProblems,
   percentile,
+  phaseFigures,
+  round,
   sumOf,
   type ScaleDetails,
   type ScaleRow,
@@ -345,6 +347,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       say(`[${size.targets}] no cycle ran in the window; see the operator logs in ${runDir}`);
     const durations = lines.map((l) => l.durationMs);
     const hasCycles = durations.length > 0;
+    const cyclePhases = phaseFigures(lines);
     // Sums over the replicas: each replica's cycles pace the targets of the shards it holds.
     const delta = (name: string, match: Record<string, string | RegExp> = {}) =>
       sumOf(after.operator, name, match) - sumOf(before.operator, name, match);
@@ -415,6 +418,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       responseBytesPerChunk: Math.round(responseBytes / Math.max(1, chunks)),
       chunksPerCycle: round(chunks / Math.max(1, cycles), 2),
       engagementRoundTripMs: round((exchangeSeconds * 1000) / Math.max(1, exchanges), 1),
+      ...(cyclePhases === undefined ? {} : { cyclePhases }),
     };
     return { row, details, runDir };
   } finally {
@@ -430,11 +434,6 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       }
     }
   }
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
 
 /** Creates, retrying a few times on throttling or a transient failure (an existing object counts as created). */

@@ -250,6 +250,32 @@ describe('runPacingCycle', () => {
     expect(result.outcome.engagement.reason).toBe('Aborted');
   });
 
+  it('reports the thread CPU of each phase when the clock reads it, and none when it does not', async () => {
+    const { clock, stats, engagement, decider, ports, input } = setUp();
+    let cpuMs = 1000;
+    const cpuClock = { nowMs: () => clock.nowMs(), sleep: clock.sleep.bind(clock), threadCpuMs: () => cpuMs };
+    // Each port spends a known CPU time, as the real phases would.
+    const spending = {
+      stats: { fetch: (...a: Parameters<typeof stats.fetch>) => ((cpuMs += 7), stats.fetch(...a)) },
+      decider: {
+        decide: (...a: Parameters<typeof decider.decide>) => ((cpuMs += 30.04), decider.decide(...a)),
+      },
+      engagement: {
+        exchange: (...a: Parameters<typeof engagement.exchange>) => (
+          (cpuMs += 12),
+          engagement.exchange(...a)
+        ),
+      },
+    };
+
+    const measured = await runPacingCycle(input, { ...ports, ...spending, clock: cpuClock });
+    const wallOnly = await runPacingCycle(input, ports);
+
+    expect(measured.outcome.phasesCpuMs).toEqual({ stats: 7, decide: 30, publish: 12 });
+    expect(wallOnly.outcome.phasesMs).toBeDefined();
+    expect(wallOnly.outcome.phasesCpuMs).toBeUndefined();
+  });
+
   it('publishes nothing when the cluster has no targets', async () => {
     const { engagement, ports, input } = setUp([]);
 

@@ -1,0 +1,59 @@
+import { cycleLines, phaseFigures } from '../../bench/scale/scale-figures.js';
+
+const logLine = (fields: Record<string, unknown>): string =>
+  JSON.stringify({ level: 20, time: 1_000, msg: 'pacing cycle done', published: true, ...fields });
+
+describe('the scale bench reading cycle phases from the operator log', () => {
+  it('keeps each phase with its thread CPU, and leaves out phases a line does not carry whole', () => {
+    const log = [
+      logLine({
+        durationMs: 200,
+        phasesMs: { stats: 50, decide: 90, publish: 60 },
+        phasesCpuMs: { stats: 5, decide: 70.5, publish: 20 },
+      }),
+      logLine({
+        durationMs: 180,
+        phasesMs: { stats: 40, decide: 80, publish: 60 },
+        phasesCpuMs: { stats: 1 },
+      }),
+      '{"msg":"pacing cycle done", cut by a crash',
+    ].join('\n');
+
+    const lines = cycleLines(log);
+
+    expect(lines).toEqual([
+      {
+        timeMs: 1_000,
+        durationMs: 200,
+        published: true,
+        phasesMs: { stats: 50, decide: 90, publish: 60 },
+        phasesCpuMs: { stats: 5, decide: 70.5, publish: 20 },
+      },
+      { timeMs: 1_000, durationMs: 180, published: true, phasesMs: { stats: 40, decide: 80, publish: 60 } },
+    ]);
+  });
+
+  it('gives p50 and p99 of wall and CPU per phase and for the whole cycle, CPU only over lines that have it', () => {
+    const lines = cycleLines(
+      [
+        logLine({
+          durationMs: 300,
+          phasesMs: { stats: 100, decide: 120, publish: 80 },
+          phasesCpuMs: { stats: 10, decide: 100, publish: 30 },
+        }),
+        logLine({
+          durationMs: 200,
+          phasesMs: { stats: 60, decide: 80, publish: 60 },
+          phasesCpuMs: { stats: 4, decide: 60, publish: 20 },
+        }),
+        logLine({ durationMs: 400, phasesMs: { stats: 200, decide: 100, publish: 100 } }),
+      ].join('\n'),
+    );
+
+    const figures = phaseFigures(lines);
+
+    expect(figures?.decide).toEqual({ wallP50: 100, wallP99: 120, cpuP50: 60, cpuP99: 100 });
+    expect(figures?.cycle).toEqual({ wallP50: 300, wallP99: 400, cpuP50: 84, cpuP99: 140 });
+    expect(phaseFigures(cycleLines(logLine({ durationMs: 10 })))).toBeUndefined();
+  });
+});
