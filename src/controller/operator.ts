@@ -25,7 +25,7 @@ import { ShardCoordinator } from './shard-coordinator.js';
 import { secretNamesOf } from './pacing-cluster-credentials.js';
 import { createPacingClusterReconciler, type WorkerFactory } from './pacing-cluster-reconciler.js';
 import { PacingStatusBook, type EventEmitterPort, type PacingObjectRef } from './pacing-status-book.js';
-import { createPacingStatusSubmitter } from './pacing-status-submitter.js';
+import { createPacingStatusSubmitter, pacingKindRefOf } from './pacing-status-submitter.js';
 import { createPacingTargetReconciler } from './pacing-target-reconciler.js';
 import { ReconcileLoop } from './reconcile-loop.js';
 import type { RestartingInformer } from './restarting-informer.js';
@@ -227,12 +227,9 @@ export class Operator {
       statusUpdatePeriodMs: 1000,
       writesPerSecond: options.statusWritesPerSecond ?? 20,
       // The status book decides what to offer; this drops what was queued before this replica lost the object.
-      mayWrite: (ref) =>
-        this.#mayWriteStatusOf({
-          kind: ref.kind === 'PacingCluster' ? 'PacingCluster' : 'PacingTarget',
-          namespace: ref.namespace,
-          name: ref.name,
-        }),
+      mayWrite: (ref) => this.#mayWriteStatusOf(pacingKindRefOf(ref)),
+      // Kept by the book: a Lease taken back from nobody offers the change again, still urgent.
+      onUrgentDropped: (ref) => this.#book.markUrgentUnwritten(pacingKindRefOf(ref)),
       ...(options.statusRefreshWritesPerSecond === undefined
         ? {}
         : { refreshWritesPerSecond: options.statusRefreshWritesPerSecond }),

@@ -97,6 +97,11 @@ interface Entry {
   staleSinceMs: number | undefined;
   /** The Pacing condition has said StatsStale long enough to be written at once, or the object showed it. */
   isStaleShown: boolean;
+  /**
+   * An urgent change was not written: it came while this instance did not hold the object, or the writer dropped
+   * it queued when the hold lapsed. A re-offer keeps it urgent; a rewrite after another holder clears it.
+   */
+  isUrgentUnwritten: boolean;
 }
 
 type Kind = PacingObjectRef['kind'];
@@ -150,6 +155,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
         staleSinceMs: undefined,
         // What the object shows: leaving it is a change the user waits to see.
         isStaleShown: isStale(findCondition(conditions, 'Pacing')),
+        isUrgentUnwritten: false,
       });
       return;
     }
@@ -213,6 +219,9 @@ export class PacingStatusBook implements CycleOutcomeSink {
       // Another leader may have written since this replica last did: drop the writer's memory of our last write
       // so the comparison cannot skip a status that the API no longer holds.
       this.#o.writer.forget?.(entry.ref);
+      // What it saw change while standing by is not news to write ahead: the reconcile that follows writes what
+      // differs from the adopted status.
+      entry.isUrgentUnwritten = false;
       // Not urgent: the writer serves never-written objects ahead of figure refreshes anyway, and N urgent
       // rewrites on every regained lease would queue ahead of the condition changes users wait for.
       this.#write(entry, false);
@@ -222,8 +231,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
   /**
    * Offers every known status again (sharded, only those `only` selects) after this instance took back a Lease
    * that nobody else held meanwhile: the API still holds what this instance wrote, so unlike {@link rewriteAll}
-   * nothing is adopted and nothing goes ahead of figure refreshes; the offers replace the queued writes dropped
-   * when the Lease lapsed. A missed renewal (an API server busy for ten seconds) would otherwise make every
+   * nothing is adopted and nothing goes ahead of figure refreshes but the urgent changes left unwritten when the
+   * Lease lapsed; the offers replace the queued writes dropped then. A missed renewal (an API server busy for ten seconds) would otherwise make every
    * replica rewrite all it holds at once, on the API server that was already too busy.
    */
   reofferAll(only?: (ref: PacingObjectRef) => boolean): void {
@@ -323,8 +332,19 @@ export class PacingStatusBook implements CycleOutcomeSink {
     }
   }
 
+  /** Marks an object's urgent change, dropped unwritten by the writer, as still to be written ahead. */
+  markUrgentUnwritten(ref: Pick<PacingObjectRef, 'kind' | 'namespace' | 'name'>): void {
+    const entry = this.#entries[ref.kind].get(`${ref.namespace}/${ref.name}`);
+    if (entry !== undefined) entry.isUrgentUnwritten = true;
+  }
+
   #write(entry: Entry, isUrgent: boolean, isReoffer = false): void {
-    if (!this.#o.isLeader(entry.ref)) return;
+    if (!this.#o.isLeader(entry.ref)) {
+      entry.isUrgentUnwritten ||= isUrgent;
+      return;
+    }
+    const isUrgentNow = isUrgent || entry.isUrgentUnwritten;
+    entry.isUrgentUnwritten = false;
     entry.lastFiguresWriteMs = this.#o.nowMs();
     entry.isGenerationUnwritten = false;
     this.#o.writer.submit(
@@ -337,8 +357,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
           ? { lastUpdateTime: sharedStringPool.intern(formatConditionTime(new Date(this.#o.nowMs()))) }
           : {}),
       },
-      isUrgent,
-      isReoffer,
+      isUrgentNow,
+      isReoffer && !isUrgentNow,
     );
   }
 

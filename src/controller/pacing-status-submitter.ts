@@ -25,6 +25,15 @@ export function pacingStatusObjectRef(ref: PacingKindRef): StatusObjectRef {
   };
 }
 
+/** The pacing object a /status address names (the inverse of {@link pacingStatusObjectRef}). */
+export function pacingKindRefOf(ref: StatusObjectRef): PacingKindRef {
+  return {
+    kind: ref.kind === 'PacingCluster' ? 'PacingCluster' : 'PacingTarget',
+    namespace: ref.namespace,
+    name: ref.name,
+  };
+}
+
 /**
  * Adapts a {@link StatusWriter} to the reconcilers' `StatusSubmitter` port (`submit(ref, status, isUrgent, isReoffer)`,
  * `forget(ref)`) for PacingCluster and PacingTarget.

@@ -54,6 +54,11 @@ export interface StatusWriterOptions {
    * holder writes that status now, and a write of ours arriving later would put an older view back. Default: always.
    */
   mayWrite?: (ref: StatusObjectRef) => boolean;
+  /**
+   * Told of each urgent write dropped because this instance no longer holds its object: if it takes the object
+   * back from nobody, the change is still unwritten and still urgent. Default: nobody is told.
+   */
+  onUrgentDropped?: (ref: StatusObjectRef) => void;
 }
 
 interface KnownStatus {
@@ -230,6 +235,7 @@ export class StatusWriter {
       maxWritesInFlight: Math.max(4, Math.ceil(writesPerSecond / 20)),
       refreshWritesPerSecond: Math.min(writesPerSecond / 4, DEFAULT_MAX_REFRESH_WRITES_PER_SECOND),
       mayWrite: () => true,
+      onUrgentDropped: () => {},
       ...options,
       writesPerSecond,
     };
@@ -384,7 +390,10 @@ export class StatusWriter {
   /** Forgets an object this instance may no longer write (see StatusWriterOptions.mayWrite); true when it did. */
   #dropIfNotOurs(key: string, entry: KnownStatus): boolean {
     if (this.#o.mayWrite(entry.ref)) return false;
-    if (entry.pending !== undefined) this.#metrics.statusWritesDropped.inc({ kind: entry.ref.kind });
+    if (entry.pending !== undefined) {
+      this.#metrics.statusWritesDropped.inc({ kind: entry.ref.kind });
+      if (entry.isUrgent) this.#o.onUrgentDropped(entry.ref);
+    }
     this.#setPending(entry, undefined);
     this.#known.delete(key);
     return true;

@@ -579,6 +579,48 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     expect(forgotten).toEqual([]);
   });
 
+  it('keeps urgent on a re-offer the changes left unwritten when the Lease lapsed, and only those', () => {
+    const { book, submitted, setLeader } = setUp();
+    for (const name of ['dropped', 'lapsed', 'quiet']) {
+      book.observe({ kind: 'PacingTarget', namespace: 'tenant', name }, 1, undefined, 10_000);
+    }
+    // The writer dropped this one's queued urgent change when the Lease lapsed.
+    book.markUrgentUnwritten({ kind: 'PacingTarget', namespace: 'tenant', name: 'dropped' });
+    setLeader(false);
+    // This one's spec changed while the Lease was lapsed: nothing could be written.
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'lapsed' }, 2, undefined, 10_000);
+    book.setTargetConditions('tenant/lapsed', [
+      { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
+    ]);
+    setLeader(true);
+    submitted.length = 0;
+
+    book.reofferAll((ref) => ref.kind === 'PacingTarget' && ref.name !== 'chat');
+    book.reofferAll((ref) => ref.kind === 'PacingTarget' && ref.name !== 'chat');
+
+    const offers = submitted.map((s) => `${s.ref.name} urgent=${s.isUrgent} reoffer=${s.isReoffer}`);
+    expect(offers.slice(0, 3).sort()).toEqual([
+      'dropped urgent=true reoffer=false',
+      'lapsed urgent=true reoffer=false',
+      'quiet urgent=false reoffer=true',
+    ]);
+    // Once offered ahead, they are the writer's to write: a second re-offer is routine.
+    expect(offers.slice(3).every((o) => o.endsWith('urgent=false reoffer=true'))).toBe(true);
+  });
+
+  it('clears the urgency seen while standing by when it rewrites after another holder', () => {
+    const { book, submitted, setLeader } = setUp({ isLeader: false });
+    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'new' }, 1, undefined, 10_000);
+    book.setTargetConditions('tenant/new', [
+      { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
+    ]);
+    setLeader(true);
+
+    book.rewriteAll();
+
+    expect(submitted.filter((s) => s.ref.name === 'new').map((s) => s.isUrgent)).toEqual([false]);
+  });
+
   it('rewrites statuses on a regained lease without marking them urgent', () => {
     const { book, submitted } = setUp();
     submitted.length = 0;

@@ -322,6 +322,30 @@ describe('StatusWriter', () => {
     await writer.close();
   });
 
+  it('tells which dropped writes were urgent, so a Lease taken back can offer them again ahead', async () => {
+    const ours = new Set(['urgent', 'routine', 'kept']);
+    const urgentDropped: string[] = [];
+    const { clock, writer } = aWriter({
+      statusUpdatePeriodMs: 10_000,
+      mayWrite: (ref) => ours.has(ref.name),
+      onUrgentDropped: (ref) => urgentDropped.push(ref.name),
+    });
+    for (const name of ours) writer.update(aRef(name), { invites: 1 });
+    await clock.advance(0);
+    // Held back by the budget's hold, so each is still queued when the Lease lapses.
+    const release = writer.hold();
+    writer.update(aRef('urgent'), { invites: 2 }, { isUrgent: true });
+    writer.update(aRef('routine'), { invites: 2 });
+    writer.update(aRef('kept'), { invites: 2 }, { isUrgent: true });
+    ours.delete('urgent');
+    ours.delete('routine');
+
+    expect(writer.forgetNotOurs()).toBe(2);
+    expect(urgentDropped).toEqual(['urgent']);
+    release();
+    await writer.close();
+  });
+
   it('flushes on close only what it may still write (a released Lease hands the rest to the next leader)', async () => {
     let isLeader = true;
     const { clock, patcher, writer } = aWriter({ statusUpdatePeriodMs: 60_000, mayWrite: () => isLeader });
