@@ -26,9 +26,9 @@ export class HttpStatsSource implements StatsSource {
   /** Fetches one snapshot (or the selected part of it) through the client. */
   async fetch(signal: AbortSignal, selection?: EngineStatsSelection): Promise<EngineStatsSnapshot> {
     try {
-      const { snapshot, wireBytes, form } = await this.#client.fetchSnapshot(signal, selection);
+      const { snapshot, wireBytes, form, isSelected } = await this.#client.fetchSnapshot(signal, selection);
       this.#onRead?.({ wireBytes, form });
-      return snapshot;
+      return isSelected && selection !== undefined ? { ...snapshot, selectedBy: selection } : snapshot;
     } catch (error) {
       if (error instanceof StatsStaleError) return error.snapshot;
       throw error;

@@ -101,7 +101,7 @@ export async function runPacingCycle(input: CycleInput, ports: CyclePorts): Prom
     const reason = stats.health.reason === 'Stale' ? 'StatsStale' : 'StatsUnavailable';
     verdicts = CycleVerdicts.failed(targets, { reason, message: stats.health.message });
   } else {
-    const decided = decide(input, targets, ports, reading.snapshot);
+    const decided = decide(input, targets, ports, reading.snapshot, selection);
     verdicts = decided.verdicts;
     learnedState = decided.learnedState;
   }
@@ -306,10 +306,15 @@ function decide(
   targets: readonly TargetConfig[],
   ports: CyclePorts,
   snapshot: EngineStatsSnapshot,
+  selection: EngineStatsSelection | undefined,
 ): { verdicts: CycleVerdicts; learnedState: LearnedState } {
   const { cluster } = input;
   try {
-    const cut = ports.fence.shards === undefined ? snapshot : snapshotOfHeld(snapshot, targets);
+    // A source that answered this very selection left out what the held targets do not name: cutting the
+    // snapshot again (a set lookup per agent, about 24 ms of a 10,000-target shard's cycle) would change nothing.
+    const isCut =
+      ports.fence.shards === undefined || (selection !== undefined && snapshot.selectedBy === selection);
+    const cut = isCut ? snapshot : snapshotOfHeld(snapshot, targets);
     const output = ports.decider.decide({
       nowMs: ports.clock.nowMs(),
       cycleId: input.cycleId,

@@ -73,6 +73,8 @@ export interface StatsFetchResult {
   wireBytes: number;
   /** The form the answer came in. */
   form: StatsAnswerForm;
+  /** The source answered the selection asked for (the query), not the whole snapshot. */
+  isSelected: boolean;
 }
 
 const MAX_REPORTED_ISSUES = 10;
@@ -225,7 +227,13 @@ export class StatsClient {
     const [snapshot, answerForm] = this.#parse(url, raw, encoding, form, held);
     const ageMs = Math.max(0, this.#clock.nowMs() - Date.parse(snapshot.snapshotTime));
     if (ageMs > this.#maxAgeMs) throw new StatsStaleError(url, ageMs, this.#maxAgeMs, snapshot);
-    return { snapshot, ageMs, wireBytes: raw.byteLength, form: answerForm };
+    return {
+      snapshot,
+      ageMs,
+      wireBytes: raw.byteLength,
+      form: answerForm,
+      isSelected: selection !== undefined,
+    };
   }
 
   #parse(

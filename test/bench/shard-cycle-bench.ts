@@ -21,6 +21,7 @@ import {
   runPacingCycle,
   type ClusterConfig,
   type EngagementExchange,
+  type EngineStatsSelection,
   type LeaseFence,
   type LearnedState,
   type TargetConfig,
@@ -85,10 +86,14 @@ function snapshotOf(count: number, nowMs: number, cycle: number): StatsSnapshot 
   return { snapshotTime: new Date(nowMs).toISOString(), agents, virtualQueues };
 }
 
-/** One replica: its fence, learned state and last reports, carried from cycle to cycle like a worker does. */
+/** One replica: its fence, decider, learned state and last reports, carried from cycle to cycle like a worker does. */
 interface Replica {
   readonly name: string;
   readonly fence: LeaseFence;
+  /** Its own decider, as each replica process has: the decider keeps the last round's agent index. */
+  readonly decider: PacingRoomDecider;
+  /** The selection its cycles ask the statistics source for (sharded; seen on its first fetch). */
+  selection: EngineStatsSelection | undefined;
   learnedState: LearnedState;
   reports: ReadonlyMap<string, EngagementTargetReport>;
   readonly wallMs: number[];
@@ -150,9 +155,8 @@ async function runCase(label: string, targetCount: number, replicas: Replica[]):
     cycleTimeoutMs: 60_000,
     stateSaveIntervalMs: 60_000,
   };
-  const decider = new PacingRoomDecider();
   const platforms = new Map(replicas.map((r) => [r.name, platformFor(r)]));
-  // Parsing the snapshot is per replica too: every replica fetches the whole cluster's statistics.
+  // Parsing the whole cluster's snapshot, for scale: a sharded replica asks only for its selection (below).
   const parseStart = performance.now();
   const sample = snapshotOf(targetCount, Date.now(), 0);
   const parsed = StatsSnapshotSchema.safeParse(JSON.parse(JSON.stringify(sample)));
@@ -161,6 +165,12 @@ async function runCase(label: string, targetCount: number, replicas: Replica[]):
     const nowMs = Date.now();
     const snapshot = snapshotOf(targetCount, nowMs, cycle);
     for (const replica of replicas) {
+      // The statistics source answers a sharded replica with its selection only, cut on the source's side (not
+      // timed, as the source's work is not the replica's); the whole snapshot until the selection is known.
+      const answer =
+        replica.selection === undefined
+          ? snapshot
+          : { ...selectedPart(snapshot, replica.selection), selectedBy: replica.selection };
       const wallStart = performance.now();
       const cpuStart = process.cpuUsage();
       const result = await runPacingCycle(
@@ -174,10 +184,15 @@ async function runCase(label: string, targetCount: number, replicas: Replica[]):
           signal: new AbortController().signal,
         },
         {
-          stats: { fetch: async () => snapshot },
+          stats: {
+            fetch: async (_signal, selection) => {
+              replica.selection = selection;
+              return answer;
+            },
+          },
           engagement: platforms.get(replica.name)!,
           fence: replica.fence,
-          decider,
+          decider: replica.decider,
           clock: { nowMs: () => Date.now(), sleep: async () => undefined },
           publisher: replica.name,
         },
@@ -203,10 +218,23 @@ async function runCase(label: string, targetCount: number, replicas: Replica[]):
   }
 }
 
+/** The part of a snapshot a selection names, as the reference statistics source serves it (agent lists only). */
+function selectedPart(snapshot: StatsSnapshot, selection: EngineStatsSelection): StatsSnapshot {
+  const agentIds = new Set(selection.agentIds);
+  const queues = new Set(selection.virtualQueues);
+  return {
+    ...snapshot,
+    agents: snapshot.agents.filter((a) => agentIds.has(a.id)),
+    virtualQueues: snapshot.virtualQueues.filter((q) => queues.has(q.name)),
+  };
+}
+
 function replica(name: string, fence: LeaseFence): Replica {
   return {
     name,
     fence,
+    decider: new PacingRoomDecider(),
+    selection: undefined,
     learnedState: {},
     reports: new Map(),
     wallMs: [],

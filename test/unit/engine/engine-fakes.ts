@@ -62,6 +62,8 @@ export class FakeStats implements StatsSource {
 
   /** The selection each fetch asked for (undefined: the whole snapshot). */
   readonly selections: (EngineStatsSelection | undefined)[] = [];
+  /** Says which selection each answer answers, as a source taking the query does (its agents are not filtered). */
+  answersSelection = false;
 
   async fetch(signal: AbortSignal, selection?: EngineStatsSelection): Promise<EngineStatsSnapshot> {
     this.calls += 1;
@@ -76,6 +78,7 @@ export class FakeStats implements StatsSource {
         snapshotTime: new Date(this.clock.nowMs() - this.ageMs).toISOString(),
         agents: this.agents,
         virtualQueues: this.virtualQueues,
+        ...(this.answersSelection && selection !== undefined ? { selectedBy: selection } : {}),
       };
     } finally {
       this.running -= 1;

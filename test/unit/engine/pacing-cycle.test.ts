@@ -399,6 +399,33 @@ describe('runPacingCycle with sharded leases', () => {
     expect(decider.inputs[0]?.snapshot.virtualQueues.map((q) => q.name)).toEqual(queues);
   });
 
+  it('hands the decider the answer as it is when the source answered the selection the cycle asked for', async () => {
+    const { stats, decider, fence, ports, input } = setUpSharded();
+    fence.held = new Set([0]);
+    const agent = (id: string) => ({
+      id,
+      groups: [],
+      skills: {},
+      media: { chat: { state: 'ready' as const, capacity: 2, load: 0 } },
+    });
+    // A source answering the query leaves out what the selection does not name; this fake does not, so an agent
+    // the held targets do not list shows whether the engine cut the answer again.
+    stats.agents = [agent('a-1'), agent('a-2')];
+    stats.virtualQueues = [aQueue('sales')];
+    stats.answersSelection = true;
+    const targets = [
+      aTarget('sales', { groups: [{ name: 'sales-agents', agents: ['a-1'] }] }),
+      aTarget('support', { groups: [{ name: 'support-agents', agents: ['a-2'] }] }),
+      aTarget('billing', { virtualQueue: 'sales', groups: [{ name: 'billing', agents: ['a-1'] }] }),
+    ];
+
+    await runPacingCycle({ ...input, targets }, ports);
+    stats.answersSelection = false;
+    await runPacingCycle({ ...input, targets }, ports);
+
+    expect(decider.inputs.map((i) => i.snapshot.agents.map((a) => a.id))).toEqual([['a-1', 'a-2'], ['a-1']]);
+  });
+
   it('hands the decider only the peer targets that may share an agent of the cut snapshot', async () => {
     const { stats, decider, ports, input } = setUpSharded();
     stats.agents = ['a-1', 'a-2', 'a-3'].map((id) => ({

@@ -78,6 +78,8 @@ describe('StatsClient against the reference statistics server on loopback', () =
     const result = await client().fetchSnapshot(undefined, selection);
     expect(result.snapshot.agents.map((a) => a.id)).toEqual(['a-1']);
     expect(result.snapshot.virtualQueues.map((q) => q.name)).toEqual(['Proactive Chat']);
+    expect(result.isSelected).toBe(true);
+    expect((await client().fetchSnapshot()).isSelected).toBe(false);
   });
 
   it('asks again with the body it kept for the same selection, and with a new one for another', async () => {
@@ -96,7 +98,9 @@ describe('StatsClient against the reference statistics server on loopback', () =
     async (status) => {
       server.faults.add({ kind: 'status', status });
       const stats = client();
-      expect((await stats.fetchSnapshot(undefined, selection)).snapshot.agents).toHaveLength(3);
+      const first = await stats.fetchSnapshot(undefined, selection);
+      expect(first.snapshot.agents).toHaveLength(3);
+      expect(first.isSelected).toBe(false);
       // Remembered: the next read does not ask for the part again (the server would answer one agent).
       expect((await stats.fetchSnapshot(undefined, selection)).snapshot.agents).toHaveLength(3);
     },
