@@ -131,6 +131,8 @@ export class LeaseElector {
   #hasLed = false;
   /** The last acquisition took back a record that still named this instance, after it had led. */
   #isResuming = false;
+  /** The current hold began as a resume (see isResumedHold). */
+  #isHoldResumed = false;
   #lastRenewMs = Number.NEGATIVE_INFINITY;
   #attemptStartedMs = Number.NEGATIVE_INFINITY;
   #exclusiveSinceMs: number | undefined;
@@ -188,6 +190,15 @@ export class LeaseElector {
    */
   exclusiveSinceMs(): number | undefined {
     return this.#leading ? this.#exclusiveSinceMs : undefined;
+  }
+
+  /**
+   * While leading: whether this hold resumed one of this process's own that had lapsed (a record still naming it,
+   * taken back from nobody; see `onStartedLeading`). What it kept from its previous hold is then still the
+   * newest: nobody else acted under the Lease in between.
+   */
+  isResumedHold(): boolean {
+    return this.#leading && this.#isHoldResumed;
   }
 
   /**
@@ -397,6 +408,7 @@ export class LeaseElector {
     this.#renewed(this.#attemptStartedMs);
     this.#metrics.leaderStatus.set({ name: this.#o.name }, 1);
     const isResumed = this.#isResuming;
+    this.#isHoldResumed = isResumed;
     this.#hasLed = true;
     this.#log.info({ isResumed }, 'started leading');
     this.#callback('onStartedLeading', () => this.#o.onStartedLeading?.({ isResumed }));

@@ -106,6 +106,7 @@ export class ShardCoordinator implements LeaseFence {
       holdsShard: (shard, nowMs) => this.#electors[shard]?.holdsValidLease(nowMs) ?? false,
       exclusiveSinceMs: (shard) => this.#electors[shard]?.exclusiveSinceMs(),
       fencingToken: (shard) => this.#electors[shard]?.fencingToken(),
+      isResumedHold: (shard) => this.#electors[shard]?.isResumedHold() ?? false,
     };
   }
 

@@ -16,6 +16,12 @@ export interface LeaseFence {
    * platform can refuse a late publish of a replica that lost the lease since. Absent or undefined: none is sent.
    */
   fencingToken?(): string | undefined;
+  /**
+   * While holding the lease: true when this hold took back a lapsed hold of this same process that nobody else
+   * held in between (a missed renewal made good), so what the engine kept from before the lapse is still the
+   * newest. Absent: never (a worker then reloads its saved learned state on every gain).
+   */
+  isResumedHold?(): boolean;
   /** Present when targets are spread over several shard leases; absent: one lease covers every target. */
   readonly shards?: ShardFence | undefined;
 }
@@ -39,6 +45,8 @@ export interface ShardFence {
   exclusiveSinceMs?(shard: number): number | undefined;
   /** The fencing token of `shard`'s Lease while this instance holds it (see {@link LeaseFence.fencingToken}). */
   fencingToken?(shard: number): string | undefined;
+  /** True when this instance's hold of `shard` resumed a lapsed one of its own (see {@link LeaseFence.isResumedHold}). */
+  isResumedHold?(shard: number): boolean;
 }
 
 /** A fence that always answers true: for a single replica run without leader election. */

@@ -19,6 +19,13 @@ import { runPacingCycle } from './pacing-cycle.js';
 import type { StatsSource } from './stats-source.js';
 import type { TargetConfig } from './target-config.js';
 
+/**
+ * How long a worker keeps the learned state of a shard it stopped holding, for a Lease taken back from nobody. Such
+ * a take-back follows a missed renewal within the Lease duration (seconds) when other replicas are alive; after a
+ * longer lapse the saved state is read instead, as on any gain.
+ */
+const LAPSED_STATE_KEEP_MS = 120_000;
+
 /** Everything a worker talks to, injected so unit tests run it on fakes and a fake clock. */
 export interface PacingWorkerPorts {
   /** Statistics source of this cluster. */
@@ -91,6 +98,15 @@ export class PacingWorker {
    * exclusive-since time of the hold it loaded it in (a new hold, even unnoticed, loads again).
    */
   readonly #loadedShards = new Map<number, number | undefined>();
+  /**
+   * Sharded: the learned state of each shard this worker stopped holding, and when, kept in case its Lease is
+   * taken back from nobody (then it is newer than any save). Dropped at the next gain, or after
+   * {@link LAPSED_STATE_KEEP_MS}.
+   */
+  readonly #lapsedShardStates = new Map<
+    number,
+    { readonly state: LearnedState; readonly lostAtMs: number }
+  >();
   #isStateDirty = false;
   readonly #lastHealthReasons = new Map<'stats' | 'engagement', string>();
 
@@ -121,6 +137,7 @@ export class PacingWorker {
     if (isPolicyChanged) {
       this.#learnedState = {};
       this.#shardStates.clear();
+      this.#lapsedShardStates.clear();
     }
     this.#wakeUp();
   }
@@ -182,7 +199,10 @@ export class PacingWorker {
         continue;
       }
       if (!this.#isLeading) {
-        await this.#loadState(stopSignal);
+        // Taken back from nobody: the state this worker kept is newer than its last save (up to a save interval
+        // old, and slow to read from a busy API server, which is when renewals are missed).
+        if (fence.isResumedHold?.() === true) logger.info('lease taken back from nobody; learned state kept');
+        else await this.#loadState(stopSignal);
         this.#isLeading = true;
       }
       this.#lastRunSlotMs = slotMs;
@@ -268,8 +288,13 @@ export class PacingWorker {
       } else if (this.#heldSeenAtByShard.delete(shard)) {
         this.#lastRunSlotByShard.delete(shard);
         this.#loadedShards.delete(shard);
+        const state = this.#shardStates.get(shard);
+        if (state !== undefined) this.#lapsedShardStates.set(shard, { state, lostAtMs: nowMs });
         this.#shardStates.delete(shard);
       }
+    }
+    for (const [shard, lapsed] of this.#lapsedShardStates) {
+      if (nowMs - lapsed.lostAtMs > LAPSED_STATE_KEEP_MS) this.#lapsedShardStates.delete(shard);
     }
   }
 
@@ -432,6 +457,18 @@ export class PacingWorker {
       const exclusiveSinceMs = shards.exclusiveSinceMs?.(shard);
       if (this.#loadedShards.has(shard) && this.#loadedShards.get(shard) === exclusiveSinceMs) continue;
       this.#loadedShards.set(shard, exclusiveSinceMs);
+      // Taken back from nobody: what this worker kept (held on, or put aside when it saw the shard lost) is newer
+      // than its last save, and reading that save from the busy API server held the shard's cycles for seconds.
+      const kept = this.#shardStates.get(shard) ?? this.#lapsedShardStates.get(shard)?.state;
+      this.#lapsedShardStates.delete(shard);
+      if (kept !== undefined && shards.isResumedHold?.(shard) === true) {
+        this.#shardStates.set(shard, kept);
+        logger.info(
+          { shard, targets: Object.keys(kept).length },
+          'shard lease taken back from nobody; learned state kept',
+        );
+        continue;
+      }
       if (stateStore === undefined) continue;
       try {
         const saved = await stateStore.load(this.#config.key, signal, shard);

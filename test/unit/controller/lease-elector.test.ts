@@ -199,13 +199,16 @@ describe('LeaseElector', () => {
     const { clock, leases, elector, starts } = anElectorTellingResumes();
     elector.start();
     await clock.advance(0);
+    expect(elector.isResumedHold()).toBe(false);
     leases.failing = true;
     await clock.advance(10_000);
     expect(elector.isLeader()).toBe(false);
+    expect(elector.isResumedHold()).toBe(false);
     leases.failing = false;
     await clock.advance(5_000);
     expect(elector.isLeader()).toBe(true);
     expect(starts).toEqual([false, true]);
+    expect(elector.isResumedHold()).toBe(true);
     expect(storedSpec(leases)).toMatchObject({ holderIdentity: 'a', leaseTransitions: 0 });
     await elector.stop();
   });
@@ -225,6 +228,7 @@ describe('LeaseElector', () => {
     await clock.advance(5_000);
     expect(elector.isLeader()).toBe(true);
     expect(starts).toEqual([false, false]);
+    expect(elector.isResumedHold()).toBe(false);
     await elector.stop();
   });
 

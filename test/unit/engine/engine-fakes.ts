@@ -194,6 +194,11 @@ export class SwitchFence {
   fencingToken(): string | undefined {
     return this.token;
   }
+  /** What isResumedHold answers: the hold took back a lapsed one of this instance's own. */
+  isResumed = false;
+  isResumedHold(): boolean {
+    return this.isHolding && this.isResumed;
+  }
 }
 
 /** A sharded fence: the shard of a target is fixed by the test, and so is which shards are held. */
@@ -202,6 +207,8 @@ export class ShardSwitchFence {
   readonly heldSince = new Map<number, number>();
   /** Fencing token per held shard. */
   readonly tokens = new Map<number, string>();
+  /** Shards whose current hold took back a lapsed one of this instance's own. */
+  readonly resumed = new Set<number>();
   readonly shards: ShardFence;
 
   constructor(shardByKey: Readonly<Record<string, number>>, count: number) {
@@ -211,6 +218,7 @@ export class ShardSwitchFence {
       holdsShard: (shard) => this.held.has(shard),
       exclusiveSinceMs: (shard) => this.heldSince.get(shard),
       fencingToken: (shard) => this.tokens.get(shard),
+      isResumedHold: (shard) => this.held.has(shard) && this.resumed.has(shard),
     };
   }
 

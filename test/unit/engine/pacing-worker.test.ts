@@ -161,6 +161,31 @@ describe('PacingWorker', () => {
     expect(engagement.requests[0]?.cycleId).toBe(lastCycleId + 1);
   });
 
+  it('keeps its own learned state on a lease taken back from nobody, and reads the saved one after another holder', async () => {
+    const { clock, decider, fence, stateStore, worker } = setUp({ stateSaveIntervalMs: 60_000 });
+    worker.start();
+    await clock.advanceBy(3000);
+    // A save older than what the worker learned since.
+    stateStore.saved = { ...stateStore.saved!, targets: { 'sales:chat': { cycles: 1 } } };
+
+    fence.isHolding = false;
+    await clock.advanceBy(1000);
+    fence.isHolding = true;
+    fence.isResumed = true;
+    await clock.advanceBy(1000);
+    const resumedWith = decider.inputs.at(-1)?.learnedState;
+
+    fence.isHolding = false;
+    await clock.advanceBy(1000);
+    fence.isHolding = true;
+    fence.isResumed = false;
+    await clock.advanceBy(1000);
+    await worker.stop();
+
+    expect(resumedWith).toEqual({ 'sales:chat': { cycles: 3 } });
+    expect(decider.inputs.at(-1)?.learnedState).toEqual({ 'sales:chat': { cycles: 1 } });
+  });
+
   it('ignores persisted state learned by another policy', async () => {
     const { clock, decider, stateStore, worker } = setUp();
     stateStore.saved = {
@@ -519,6 +544,42 @@ describe('PacingWorker with sharded leases', () => {
     expect(stateStore.saved.get(0)?.targets).toEqual({ 'sales:chat': { cycles: 3 } });
     expect(stateStore.saved.get(1)?.targets).toEqual({ 'support:chat': { cycles: 41 } });
     expect(stateStore.saved.has(undefined)).toBe(false);
+  });
+
+  it('keeps a shard’s learned state when it takes the shard back from nobody, instead of reading an older save', async () => {
+    const { clock, decider, fence, stateStore, worker } = setUpSharded();
+    const supportInputs = () =>
+      decider.inputs.filter((i) => i.targets.some((t) => t.id === 'support:chat')).map((i) => i.learnedState);
+    fence.held = new Set([0, 1]);
+    worker.start();
+    await clock.advanceBy(3000);
+    const cyclesBeforeLapse = supportInputs().length;
+    const olderSave = { ...stateStore.saved.get(1)!, targets: { 'support:chat': { cycles: 1 } } };
+    stateStore.saved.set(1, olderSave);
+
+    // A missed renewal seen by the worker, made good a slot later: the same hold, resumed.
+    fence.held = new Set([0]);
+    await clock.advanceBy(1000);
+    fence.held = new Set([0, 1]);
+    fence.resumed.add(1);
+    fence.heldSince.set(1, clock.nowMs());
+    await clock.advanceBy(1000);
+    const resumedWith = supportInputs()[cyclesBeforeLapse];
+
+    // Lost to another holder and gained back: the save is read, as after any handover.
+    const cyclesBeforeHandover = supportInputs().length;
+    fence.held = new Set([0]);
+    await clock.advanceBy(1000);
+    fence.held = new Set([0, 1]);
+    fence.resumed.delete(1);
+    fence.heldSince.set(1, clock.nowMs());
+    await clock.advanceBy(1000);
+    await worker.stop();
+
+    // Each cycle adds one: the first cycle after the take-back goes on from the last before the lapse.
+    expect(resumedWith).toEqual({ 'support:chat': { cycles: cyclesBeforeLapse } });
+    expect(cyclesBeforeLapse).toBeGreaterThan(1);
+    expect(supportInputs()[cyclesBeforeHandover]).toEqual({ 'support:chat': { cycles: 1 } });
   });
 
   it('saves one shard on request (before handing it back) with only that shard’s targets', async () => {
