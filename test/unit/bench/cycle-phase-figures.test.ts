@@ -3,19 +3,19 @@ import { cycleLines, phaseFigures } from '../../bench/scale/scale-figures.js';
 const logLine = (fields: Record<string, unknown>): string =>
   JSON.stringify({ level: 20, time: 1_000, msg: 'pacing cycle done', published: true, ...fields });
 
+/** A cycle's log line with its phases' wall times (statistics, decision, publication) and their CPU, if given. */
+const cycleLog = (durationMs: number, [stats, decide, publish]: number[], cpu?: Record<string, number>) =>
+  logLine({
+    durationMs,
+    phasesMs: { stats, decide, publish },
+    ...(cpu === undefined ? {} : { phasesCpuMs: cpu }),
+  });
+
 describe('the scale bench reading cycle phases from the operator log', () => {
   it('keeps each phase with its thread CPU, and leaves out phases a line does not carry whole', () => {
     const log = [
-      logLine({
-        durationMs: 200,
-        phasesMs: { stats: 50, decide: 90, publish: 60 },
-        phasesCpuMs: { stats: 5, decide: 70.5, publish: 20 },
-      }),
-      logLine({
-        durationMs: 180,
-        phasesMs: { stats: 40, decide: 80, publish: 60 },
-        phasesCpuMs: { stats: 1 },
-      }),
+      cycleLog(200, [50, 90, 60], { stats: 5, decide: 70.5, publish: 20 }),
+      cycleLog(180, [40, 80, 60], { stats: 1 }),
       '{"msg":"pacing cycle done", cut by a crash',
     ].join('\n');
 
@@ -36,17 +36,9 @@ describe('the scale bench reading cycle phases from the operator log', () => {
   it('gives p50 and p99 of wall and CPU per phase and for the whole cycle, CPU only over lines that have it', () => {
     const lines = cycleLines(
       [
-        logLine({
-          durationMs: 300,
-          phasesMs: { stats: 100, decide: 120, publish: 80 },
-          phasesCpuMs: { stats: 10, decide: 100, publish: 30 },
-        }),
-        logLine({
-          durationMs: 200,
-          phasesMs: { stats: 60, decide: 80, publish: 60 },
-          phasesCpuMs: { stats: 4, decide: 60, publish: 20 },
-        }),
-        logLine({ durationMs: 400, phasesMs: { stats: 200, decide: 100, publish: 100 } }),
+        cycleLog(300, [100, 120, 80], { stats: 10, decide: 100, publish: 30 }),
+        cycleLog(200, [60, 80, 60], { stats: 4, decide: 60, publish: 20 }),
+        cycleLog(400, [200, 100, 100]),
       ].join('\n'),
     );
 

@@ -37,6 +37,11 @@ function setUp(targets: TargetConfig[] = [aTarget('sales'), aTarget('support')])
   return { clock, stats, engagement, decider, fence, ports, input };
 }
 
+/** An agent with two free chat slots. */
+function aReadyAgent(id: string) {
+  return { id, groups: [], skills: {}, media: { chat: { state: 'ready' as const, capacity: 2, load: 0 } } };
+}
+
 describe('runPacingCycle', () => {
   it('publishes the decided invitations of every target with its groups, cycle id and publisher', async () => {
     const { engagement, decider, ports, input } = setUp();
@@ -373,13 +378,7 @@ describe('runPacingCycle with sharded leases', () => {
   ])('hands the decider %s', async (_name, skillExpression, agentIds, queues) => {
     const { stats, decider, fence, ports, input } = setUpSharded();
     fence.held = new Set([0]);
-    const agent = (id: string) => ({
-      id,
-      groups: [],
-      skills: {},
-      media: { chat: { state: 'ready' as const, capacity: 2, load: 0 } },
-    });
-    stats.agents = [agent('a-1'), agent('a-2')];
+    stats.agents = [aReadyAgent('a-1'), aReadyAgent('a-2')];
     stats.virtualQueues = [aQueue('sales'), aQueue('support')];
     const targets = [
       aTarget('sales', { groups: [{ name: 'sales-agents', agents: ['a-1'] }] }),
@@ -402,15 +401,9 @@ describe('runPacingCycle with sharded leases', () => {
   it('hands the decider the answer as it is when the source answered the selection the cycle asked for', async () => {
     const { stats, decider, fence, ports, input } = setUpSharded();
     fence.held = new Set([0]);
-    const agent = (id: string) => ({
-      id,
-      groups: [],
-      skills: {},
-      media: { chat: { state: 'ready' as const, capacity: 2, load: 0 } },
-    });
     // A source answering the query leaves out what the selection does not name; this fake does not, so an agent
     // the held targets do not list shows whether the engine cut the answer again.
-    stats.agents = [agent('a-1'), agent('a-2')];
+    stats.agents = [aReadyAgent('a-1'), aReadyAgent('a-2')];
     stats.virtualQueues = [aQueue('sales')];
     stats.answersSelection = true;
     const targets = [

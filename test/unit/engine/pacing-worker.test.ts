@@ -557,23 +557,23 @@ describe('PacingWorker with sharded leases', () => {
     const olderSave = { ...stateStore.saved.get(1)!, targets: { 'support:chat': { cycles: 1 } } };
     stateStore.saved.set(1, olderSave);
 
-    // A missed renewal seen by the worker, made good a slot later: the same hold, resumed.
-    fence.held = new Set([0]);
-    await clock.advanceBy(1000);
-    fence.held = new Set([0, 1]);
-    fence.resumed.add(1);
-    fence.heldSince.set(1, clock.nowMs());
-    await clock.advanceBy(1000);
-    const resumedWith = supportInputs()[cyclesBeforeLapse];
+    // Shard 1 lost for a slot, then held again, resumed or after another holder.
+    const loseAndRegain = async (isResumed: boolean) => {
+      fence.held = new Set([0]);
+      await clock.advanceBy(1000);
+      fence.held = new Set([0, 1]);
+      if (isResumed) fence.resumed.add(1);
+      else fence.resumed.delete(1);
+      fence.heldSince.set(1, clock.nowMs());
+      await clock.advanceBy(1000);
+    };
 
+    // A missed renewal seen by the worker, made good a slot later: the same hold, resumed.
+    await loseAndRegain(true);
+    const resumedWith = supportInputs()[cyclesBeforeLapse];
     // Lost to another holder and gained back: the save is read, as after any handover.
     const cyclesBeforeHandover = supportInputs().length;
-    fence.held = new Set([0]);
-    await clock.advanceBy(1000);
-    fence.held = new Set([0, 1]);
-    fence.resumed.delete(1);
-    fence.heldSince.set(1, clock.nowMs());
-    await clock.advanceBy(1000);
+    await loseAndRegain(false);
     await worker.stop();
 
     // Each cycle adds one: the first cycle after the take-back goes on from the last before the lapse.
