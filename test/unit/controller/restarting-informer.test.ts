@@ -243,13 +243,34 @@ describe('RestartingInformer', () => {
       },
     );
     await informer.start();
-    await clock.advance(120_000);
+    await clock.advance(150_000);
     expect(events.filter((e) => e.type === 'resync').map((e) => e.key)).toEqual([
       'ns/a',
       'ns/b',
       'ns/a',
       'ns/b',
     ]);
+    await informer.close();
+  });
+
+  it('spreads a resync over the first half of its period, a slice a second, skipping objects deleted meanwhile', async () => {
+    const many = Array.from({ length: 95 }, (_, i) => aConfigMap(`o-${String(i).padStart(2, '0')}`, '1'));
+    const { informer, clock, events, watch } = anInformer([listOf('1', ...many)], { resyncPeriodMs: 20_000 });
+    await informer.start();
+    const resyncedAt: number[] = [];
+    informer.onEvent((e) => {
+      if (e.type === 'resync') resyncedAt.push(clock.nowMs());
+    });
+    await clock.advance(20_000);
+    watch.current().callback('DELETED', aConfigMap('o-94', '2'));
+    await clock.advance(10_000);
+
+    const perSecond = new Map<number, number>();
+    for (const at of resyncedAt) perSecond.set(at, (perSecond.get(at) ?? 0) + 1);
+    // 95 objects over 10 one-second slices: 10 at a time, the last slice one short for the deleted object.
+    expect([...perSecond.values()]).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 4]);
+    expect(Math.max(...resyncedAt) - Math.min(...resyncedAt)).toBe(9_000);
+    expect(new Set(events.filter((e) => e.type === 'resync').map((e) => e.key)).size).toBe(94);
     await informer.close();
   });
 
