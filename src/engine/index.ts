@@ -49,7 +49,12 @@ export type {
 export { runPacingCycle, type CycleInput, type CyclePorts, type CycleResult } from './pacing-cycle.js';
 export { PacingWorker, type PacingWorkerPorts, type PacingWorkerView } from './pacing-worker.js';
 export type { EngineStatsSelection, EngineStatsSnapshot, StatsSource } from './stats-source.js';
-export { targetIdOf, type TargetConfig, type TargetGroupConfig } from './target-config.js';
+export {
+  isSameTargetConfig,
+  targetIdOf,
+  type TargetConfig,
+  type TargetGroupConfig,
+} from './target-config.js';
 export { WorkerRegistry, type DesiredWorker } from './worker-registry.js';
 export { HttpEngagementExchange } from './http-engagement-exchange.js';
 export { HttpStatsSource, type StatsReadMetrics } from './http-stats-source.js';

@@ -35,3 +35,29 @@ export interface TargetConfig {
 export function targetIdOf(virtualQueue: string, media: string): string {
   return `${virtualQueue}:${media}`;
 }
+
+/**
+ * True when two configs of a target say the same (field by field, agent lists element by element). A reconcile
+ * builds a new config each time, and the periodic resync reconciles every target: keeping the config object when
+ * nothing changed keeps what the workers derive from it (shard lists, the statistics selection, the decider's
+ * inputs), which a new object would rebuild, for 30,000 targets in every cycle of a resync.
+ */
+export function isSameTargetConfig(a: TargetConfig, b: TargetConfig): boolean {
+  return (
+    a.key === b.key &&
+    a.id === b.id &&
+    a.virtualQueue === b.virtualQueue &&
+    a.media === b.media &&
+    a.optimizationGoalPercent === b.optimizationGoalPercent &&
+    a.maxInvitesPerInterval === b.maxInvitesPerInterval &&
+    a.isPaused === b.isPaused &&
+    a.groups.length === b.groups.length &&
+    a.groups.every((group, i) => isSameGroup(group, b.groups[i]!))
+  );
+}
+
+function isSameGroup(a: TargetGroupConfig, b: TargetGroupConfig): boolean {
+  if (a.name !== b.name || a.skillExpression !== b.skillExpression) return false;
+  if (a.agents === undefined || b.agents === undefined) return a.agents === b.agents;
+  return a.agents.length === b.agents.length && a.agents.every((agent, i) => agent === b.agents![i]);
+}

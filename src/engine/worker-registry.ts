@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { PacingWorker, type PacingWorkerPorts, type PacingWorkerView } from './pacing-worker.js';
-import type { TargetConfig } from './target-config.js';
+import { isSameTargetConfig, type TargetConfig } from './target-config.js';
 
 /** What the cluster reconciler wants running for one PacingCluster. */
 export interface DesiredWorker {
@@ -76,7 +76,10 @@ export class WorkerRegistry {
     await current.worker.stop();
   }
 
-  /** Adds or updates a target as member of `clusterKey`, moving it out of any cluster it was in before. */
+  /**
+   * Adds or updates a target as member of `clusterKey`, moving it out of any cluster it was in before. A config
+   * that says what the known one says changes nothing: the worker keeps the object it has.
+   */
   setTarget(clusterKey: string, target: TargetConfig): void {
     const previous = this.#clusterOfTarget.get(target.key);
     if (previous !== undefined && previous !== clusterKey) this.removeTarget(target.key);
@@ -85,7 +88,8 @@ export class WorkerRegistry {
       members = new Map();
       this.#targets.set(clusterKey, members);
     }
-    if (members.get(target.key) === target) return;
+    const known = members.get(target.key);
+    if (known !== undefined && (known === target || isSameTargetConfig(known, target))) return;
     members.set(target.key, target);
     this.#clusterOfTarget.set(target.key, clusterKey);
     this.#markDirty(clusterKey);

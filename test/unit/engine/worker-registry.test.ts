@@ -147,6 +147,37 @@ describe('WorkerRegistry', () => {
     expect(targets.map((t) => t.id).slice(0, 3)).toEqual(['t00000:chat', 't00001:chat', 't00002:chat']);
   });
 
+  it('keeps the target list it has when a reconcile hands it a config that says the same', async () => {
+    const { portsFor, registry } = setUp();
+    await registry.upsert({
+      config: aClusterConfig(),
+      connectionFingerprint: 'v1',
+      buildPorts: portsFor('a'),
+    });
+    registry.setTarget(
+      'tenant-a/main',
+      aTarget('sales', { groups: [{ name: 'g', agents: ['a-1', 'a-2'] }] }),
+    );
+    const before = registry.workerOf('tenant-a/main')?.targets;
+
+    // A resync's reconcile builds an equal config, a new object.
+    registry.setTarget(
+      'tenant-a/main',
+      aTarget('sales', { groups: [{ name: 'g', agents: ['a-1', 'a-2'] }] }),
+    );
+    const afterSame = registry.workerOf('tenant-a/main')?.targets;
+    registry.setTarget(
+      'tenant-a/main',
+      aTarget('sales', { groups: [{ name: 'g', agents: ['a-1', 'a-3'] }] }),
+    );
+    const afterChange = registry.workerOf('tenant-a/main')?.targets;
+    await registry.stopAll();
+
+    expect(afterSame).toBe(before);
+    expect(afterChange).not.toBe(before);
+    expect(afterChange?.[0]?.groups[0]?.agents).toEqual(['a-1', 'a-3']);
+  });
+
   it('shows a membership change at once through workerOf, before the coalescing delay has passed', async () => {
     const { portsFor, registry } = setUp();
     await registry.upsert({
