@@ -101,6 +101,26 @@ describe('PacingCluster reconciler', () => {
     await registry.stopAll();
   });
 
+  it('wakes its targets only when what they read of it changed, not on a pass that ends as the last one did', async () => {
+    const { clusters, secrets, registry, reconcile, woken } = setUp();
+    clusters.objects.set('tenant/main', aClusterObject());
+    secrets.objects.set('tenant/creds', aSecret({ client_id: 'id', client_secret: 's' }));
+    await reconcile('tenant/main', signal);
+    const afterFirst = woken.length;
+
+    await reconcile('tenant/main', signal); // a periodic resync
+    const afterResync = woken.length;
+    clusters.objects.set('tenant/main', aClusterObject({ optimizationGoal: 5 }, 2));
+    await reconcile('tenant/main', signal);
+    const afterSpecChange = woken.length;
+    secrets.objects.delete('tenant/creds');
+    await reconcile('tenant/main', signal);
+    await reconcile('tenant/main', signal);
+
+    expect([afterFirst, afterResync, afterSpecChange, woken.length]).toEqual([1, 1, 2, 3]);
+    await registry.stopAll();
+  });
+
   it('stops the worker of a deleted cluster and wakes its targets', async () => {
     const { clusters, secrets, registry, reconcile, woken } = setUp();
     clusters.objects.set('tenant/main', aClusterObject());
