@@ -232,8 +232,9 @@ export class PacingStatusBook implements CycleOutcomeSink {
    * Offers every known status again (sharded, only those `only` selects) after this instance took back a Lease
    * that nobody else held meanwhile: the API still holds what this instance wrote, so unlike {@link rewriteAll}
    * nothing is adopted and nothing goes ahead of figure refreshes but the urgent changes left unwritten when the
-   * Lease lapsed; the offers replace the queued writes dropped then. A missed renewal (an API server busy for ten seconds) would otherwise make every
-   * replica rewrite all it holds at once, on the API server that was already too busy.
+   * Lease lapsed; the offers replace the queued writes dropped then. A missed renewal (an API server busy for ten
+   * seconds) would otherwise make every replica rewrite all it holds at once, on the API server that was already
+   * too busy.
    */
   reofferAll(only?: (ref: PacingObjectRef) => boolean): void {
     for (const entry of [...this.#entries.PacingCluster.values(), ...this.#entries.PacingTarget.values()]) {

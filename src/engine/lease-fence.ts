@@ -45,7 +45,7 @@ export interface ShardFence {
   exclusiveSinceMs?(shard: number): number | undefined;
   /** The fencing token of `shard`'s Lease while this instance holds it (see {@link LeaseFence.fencingToken}). */
   fencingToken?(shard: number): string | undefined;
-  /** True when this instance's hold of `shard` resumed a lapsed one of its own (see {@link LeaseFence.isResumedHold}). */
+  /** True when this instance's hold of `shard` resumed a lapsed one of its own (see LeaseFence.isResumedHold). */
   isResumedHold?(shard: number): boolean;
 }
 
