@@ -29,19 +29,19 @@ function setUp() {
       logger: silentLogger,
     };
   };
-  return { clock, engagement, sink, built, portsFor, registry: new WorkerRegistry({ clock }) };
+  const registry = new WorkerRegistry({ clock });
+  /** Starts the worker of tenant-a/main with the default configuration and connection 'v1'. */
+  const startWorker = () =>
+    registry.upsert({ config: aClusterConfig(), connectionFingerprint: 'v1', buildPorts: portsFor('a') });
+  return { clock, engagement, sink, built, portsFor, registry, startWorker };
 }
 
 describe('WorkerRegistry', () => {
   it('lets targets registered before their cluster join its worker when it starts', async () => {
-    const { clock, engagement, portsFor, registry } = setUp();
+    const { clock, engagement, registry, startWorker } = setUp();
     registry.setTarget('tenant-a/main', aTarget('sales'));
 
-    await registry.upsert({
-      config: aClusterConfig(),
-      connectionFingerprint: 'v1',
-      buildPorts: portsFor('a'),
-    });
+    await startWorker();
     await clock.advanceBy(1000);
     await registry.stopAll();
 
@@ -49,12 +49,8 @@ describe('WorkerRegistry', () => {
   });
 
   it('reconfigures in place when only the configuration changed, and replaces the worker when the connection did', async () => {
-    const { built, portsFor, registry } = setUp();
-    await registry.upsert({
-      config: aClusterConfig(),
-      connectionFingerprint: 'v1',
-      buildPorts: portsFor('a'),
-    });
+    const { built, portsFor, registry, startWorker } = setUp();
+    await startWorker();
     await registry.upsert({
       config: aClusterConfig({ refreshPeriodMs: 2000 }),
       connectionFingerprint: 'v1',
@@ -74,13 +70,9 @@ describe('WorkerRegistry', () => {
   });
 
   it('stops the worker of a removed cluster so none of its targets is paced any more', async () => {
-    const { clock, engagement, sink, portsFor, registry } = setUp();
+    const { clock, engagement, sink, registry, startWorker } = setUp();
     registry.setTarget('tenant-a/main', aTarget('sales'));
-    await registry.upsert({
-      config: aClusterConfig(),
-      connectionFingerprint: 'v1',
-      buildPorts: portsFor('a'),
-    });
+    await startWorker();
     await clock.advanceBy(1000);
 
     await registry.remove('tenant-a/main');
@@ -92,12 +84,8 @@ describe('WorkerRegistry', () => {
   });
 
   it('moves a target whose cluster reference changed, and drops a removed target', async () => {
-    const { clock, engagement, portsFor, registry } = setUp();
-    await registry.upsert({
-      config: aClusterConfig(),
-      connectionFingerprint: 'v1',
-      buildPorts: portsFor('a'),
-    });
+    const { clock, engagement, registry, startWorker } = setUp();
+    await startWorker();
     registry.setTarget('tenant-a/main', aTarget('sales'));
     registry.setTarget('tenant-a/main', aTarget('support'));
     await clock.advanceBy(1000);
@@ -114,12 +102,8 @@ describe('WorkerRegistry', () => {
     ]);
   });
   it("costs O(1) per membership change: a burst of target reconciles sorts the cluster's list once", async () => {
-    const { clock, portsFor, registry } = setUp();
-    await registry.upsert({
-      config: aClusterConfig(),
-      connectionFingerprint: 'v1',
-      buildPorts: portsFor('a'),
-    });
+    const { clock, registry, startWorker } = setUp();
+    await startWorker();
     // Every comparison of the sort reads `key`; counting reads measures the work without timing it.
     let keyReads = 0;
     const counted = (name: string): TargetConfig => {
@@ -148,28 +132,16 @@ describe('WorkerRegistry', () => {
   });
 
   it('keeps the target list it has when a reconcile hands it a config that says the same', async () => {
-    const { portsFor, registry } = setUp();
-    await registry.upsert({
-      config: aClusterConfig(),
-      connectionFingerprint: 'v1',
-      buildPorts: portsFor('a'),
-    });
-    registry.setTarget(
-      'tenant-a/main',
-      aTarget('sales', { groups: [{ name: 'g', agents: ['a-1', 'a-2'] }] }),
-    );
+    const { registry, startWorker } = setUp();
+    await startWorker();
+    const salesListing = (...agents: string[]) => aTarget('sales', { groups: [{ name: 'g', agents }] });
+    registry.setTarget('tenant-a/main', salesListing('a-1', 'a-2'));
     const before = registry.workerOf('tenant-a/main')?.targets;
 
     // A resync's reconcile builds an equal config, a new object.
-    registry.setTarget(
-      'tenant-a/main',
-      aTarget('sales', { groups: [{ name: 'g', agents: ['a-1', 'a-2'] }] }),
-    );
+    registry.setTarget('tenant-a/main', salesListing('a-1', 'a-2'));
     const afterSame = registry.workerOf('tenant-a/main')?.targets;
-    registry.setTarget(
-      'tenant-a/main',
-      aTarget('sales', { groups: [{ name: 'g', agents: ['a-1', 'a-3'] }] }),
-    );
+    registry.setTarget('tenant-a/main', salesListing('a-1', 'a-3'));
     const afterChange = registry.workerOf('tenant-a/main')?.targets;
     await registry.stopAll();
 
@@ -179,12 +151,8 @@ describe('WorkerRegistry', () => {
   });
 
   it('shows a membership change at once through workerOf, before the coalescing delay has passed', async () => {
-    const { portsFor, registry } = setUp();
-    await registry.upsert({
-      config: aClusterConfig(),
-      connectionFingerprint: 'v1',
-      buildPorts: portsFor('a'),
-    });
+    const { registry, startWorker } = setUp();
+    await startWorker();
 
     registry.setTarget('tenant-a/main', aTarget('support'));
     registry.setTarget('tenant-a/main', aTarget('sales'));
