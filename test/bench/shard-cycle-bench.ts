@@ -26,6 +26,7 @@ import {
   type LearnedState,
   type TargetConfig,
 } from '../../src/engine/index.js';
+import { compileSelection } from '../../src/sim/snapshot-selection.js';
 import { percentile } from './scale/scale-figures.js';
 
 const AGENTS_PER_TARGET = 5;
@@ -170,7 +171,11 @@ async function runCase(label: string, targetCount: number, replicas: Replica[]):
       const answer =
         replica.selection === undefined
           ? snapshot
-          : { ...selectedPart(snapshot, replica.selection), selectedBy: replica.selection };
+          : {
+              // The reference source's own cut; its agents and queues are this snapshot's objects.
+              ...(compileSelection(replica.selection)(snapshot) as StatsSnapshot),
+              selectedBy: replica.selection,
+            };
       const wallStart = performance.now();
       const cpuStart = process.cpuUsage();
       const result = await runPacingCycle(
@@ -216,17 +221,6 @@ async function runCase(label: string, targetCount: number, replicas: Replica[]):
         `${parseMs.toFixed(0)}${parsed.success ? '' : ' (invalid!)'} |`,
     );
   }
-}
-
-/** The part of a snapshot a selection names, as the reference statistics source serves it (agent lists only). */
-function selectedPart(snapshot: StatsSnapshot, selection: EngineStatsSelection): StatsSnapshot {
-  const agentIds = new Set(selection.agentIds);
-  const queues = new Set(selection.virtualQueues);
-  return {
-    ...snapshot,
-    agents: snapshot.agents.filter((a) => agentIds.has(a.id)),
-    virtualQueues: snapshot.virtualQueues.filter((q) => queues.has(q.name)),
-  };
 }
 
 function replica(name: string, fence: LeaseFence): Replica {
