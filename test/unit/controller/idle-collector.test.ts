@@ -143,15 +143,15 @@ describe('IdleCollector', () => {
 describe('exposedGc', () => {
   // A scope of its own: a jest worker whose earlier test file set --expose-gc gives every later context V8's own
   // gc, which cannot be deleted.
-  it('calls the global gc that --expose-gc defines, and is undefined without one', () => {
-    let calls = 0;
+  it('calls the global gc that --expose-gc defines with the memory-reducing options, and is undefined without one', () => {
+    const calls: unknown[] = [];
     const scope: { gc?: unknown } = {
-      gc: () => {
-        calls += 1;
+      gc: (options: unknown) => {
+        calls.push(options);
       },
     };
     exposedGc(scope)?.();
-    expect(calls).toBe(1);
+    expect(calls).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
     expect(exposedGc({})).toBeUndefined();
     expect(exposedGc({ gc: 'not a function' })).toBeUndefined();
   });
