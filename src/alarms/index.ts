@@ -13,6 +13,7 @@ export {
 export { alarmForErrorCode } from './error-code-alarm.js';
 export { recordEngagementOutcome, type EngagementExchangeOutcome } from './engagement-outcome-alarms.js';
 export { GcWindow, type GcSummary } from './gc-window.js';
+export { DeliberateGcSpans } from './deliberate-gc-spans.js';
 export {
   RuntimeMonitor,
   gcEntryKind,

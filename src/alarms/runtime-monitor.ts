@@ -1,5 +1,6 @@
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import type { DeliberateGcSpans } from './deliberate-gc-spans.js';
 import { GcWindow } from './gc-window.js';
 
 /** The process figures the runtime alarms compare with their thresholds. */
@@ -29,6 +30,8 @@ export interface RuntimeMonitorOptions {
   readonly windowMs?: number;
   /** Reads the heap; default: V8's `used_heap_size` and `heap_size_limit` (the `--max-old-space-size` ceiling). */
   readonly readHeap?: () => HeapReading;
+  /** Spans in which the operator collected on purpose (the idle collector); collections in them are skipped. */
+  readonly deliberate?: DeliberateGcSpans | undefined;
 }
 
 /**
@@ -39,6 +42,7 @@ export class RuntimeMonitor {
   readonly #nowMs: () => number;
   readonly #readHeap: () => HeapReading;
   readonly #gc: GcWindow;
+  readonly #deliberate: DeliberateGcSpans | undefined;
   #observer: PerformanceObserver | undefined;
 
   /** Throws `AlarmConfigError` when `windowMs` is not positive. */
@@ -46,6 +50,7 @@ export class RuntimeMonitor {
     this.#nowMs = options.nowMs;
     this.#readHeap = options.readHeap ?? readV8Heap;
     this.#gc = new GcWindow(options.windowMs ?? 60_000);
+    this.#deliberate = options.deliberate;
   }
 
   /** Starts observing garbage collections; calling it twice is harmless. */
@@ -56,7 +61,7 @@ export class RuntimeMonitor {
       for (const entry of list.getEntries()) {
         // A forced collection is one the operator ran between cycles on purpose (the idle collector); it
         // says nothing about the pauses V8 imposes on a cycle, which is what the GC alarm is about.
-        const kind = gcEntryKind(entry);
+        const kind = gcEntryKind(entry, this.#deliberate);
         if (kind !== 'forced') this.#gc.add(atMs, entry.duration, kind === 'major');
       }
     });
@@ -87,14 +92,19 @@ function readV8Heap(): HeapReading {
 }
 
 /**
- * What a perf_hooks `gc` entry is to the runtime alarms: `forced` (a `gc()` call, which the alarms skip), `major`
- * (mark-sweep-compact) or `minor` (anything else V8 ran).
+ * What a perf_hooks `gc` entry is to the runtime alarms: `forced` (a `gc()` call, or a collection that started in
+ * one of the `deliberate` spans; the alarms skip both), `major` (mark-sweep-compact) or `minor` (anything else V8
+ * ran).
  */
-export function gcEntryKind(entry: PerformanceEntry): 'forced' | 'major' | 'minor' {
+export function gcEntryKind(
+  entry: PerformanceEntry,
+  deliberate?: DeliberateGcSpans,
+): 'forced' | 'major' | 'minor' {
   const detail = gcDetail(entry);
   if (
-    typeof detail?.flags === 'number' &&
-    (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0
+    (typeof detail?.flags === 'number' &&
+      (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0) ||
+    deliberate?.covers(entry.startTime) === true
   ) {
     return 'forced';
   }

@@ -13,7 +13,7 @@ import {
   loadKubeConfig,
   Operator,
 } from '../controller/index.js';
-import { RuntimeMonitor } from '../alarms/index.js';
+import { DeliberateGcSpans, RuntimeMonitor } from '../alarms/index.js';
 import { createHttpDesiredWorker, MetricsOutcomeSink } from '../engine/index.js';
 import {
   createMetricsRegistry,
@@ -139,9 +139,15 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
     registry,
     logger,
   });
-  const runtime = new RuntimeMonitor({ nowMs: () => clock.nowMs() });
+  const deliberateGcs = new DeliberateGcSpans();
+  const runtime = new RuntimeMonitor({ nowMs: () => clock.nowMs(), deliberate: deliberateGcs });
   runtime.start();
-  const idleCollector = createIdleCollector(options.memorySoftLimitMib, clock, pacingMetrics, logger);
+  const idleCollector = createIdleCollector(options.memorySoftLimitMib, {
+    clock,
+    metrics: pacingMetrics,
+    deliberateGcs,
+    logger,
+  });
   const heapGrowingFlag = setHeapGrowingPercent(options.heapGrowingPercent);
   if (heapGrowingFlag !== undefined) {
     logger.info({ heapGrowingPercent: options.heapGrowingPercent }, 'V8 heap growing factor set');
@@ -233,13 +239,17 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
 
 /**
  * The idle collector for `--memory-soft-limit-mib` (undefined when it is 0). Without `--expose-gc` there is no
- * `gc` to call: the limit is then not kept, and the log says so once instead of failing the start.
+ * `gc` to call: the limit is then not kept, and the log says so once instead of failing the start. Its
+ * collections are recorded in `deliberateGcs`, which the runtime alarms skip.
  */
 function createIdleCollector(
   softLimitMib: number,
-  clock: Clock,
-  metrics: PacingMetrics,
-  logger: Logger,
+  {
+    clock,
+    metrics,
+    deliberateGcs,
+    logger,
+  }: { clock: Clock; metrics: PacingMetrics; deliberateGcs: DeliberateGcSpans; logger: Logger },
 ): IdleCollector | undefined {
   if (softLimitMib === 0) return undefined;
   const collect = exposedGc();
@@ -253,7 +263,7 @@ function createIdleCollector(
   logger.info({ memorySoftLimitMib: softLimitMib }, 'collecting between cycles above the memory soft limit');
   return new IdleCollector({
     softLimitBytes: softLimitMib * 1024 * 1024,
-    collect,
+    collect: () => deliberateGcs.run(collect),
     clock,
     logger,
     onCollected: (c) => metrics.recordIdleCollection(c.durationMs / 1000),

@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import {
   AlarmManager,
+  DeliberateGcSpans,
   gcEntryKind,
   observeRuntimeAlarms,
   RuntimeMonitor,
@@ -112,6 +113,34 @@ describe('RuntimeMonitor and observeRuntimeAlarms', () => {
     expect(
       gcEntryKind(natural(constants.NODE_PERFORMANCE_GC_MINOR, constants.NODE_PERFORMANCE_GC_FLAGS_FORCED)),
     ).toBe('forced');
+  });
+
+  it('skips the last-resort collections of the idle collector, which V8 does not flag as forced', async () => {
+    setFlagsFromString('--expose-gc');
+    const lastResortGc = runInNewContext('gc') as (options: object) => void;
+    const entries: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+    observer.observe({ entryTypes: ['gc'] });
+    const spans = new DeliberateGcSpans();
+    const skipping = new RuntimeMonitor({ nowMs: () => Date.now(), deliberate: spans });
+    const counting = new RuntimeMonitor({ nowMs: () => Date.now() });
+    skipping.start();
+    counting.start();
+    try {
+      spans.run(() => lastResortGc({ type: 'major', execution: 'sync', flavor: 'last-resort' }));
+      // A last-resort collection is at least two mark-compacts.
+      await until(() => counting.sample().gcCountPerMinute >= 2, 'the last-resort GC entries');
+      const inSpan = entries.filter((e) => spans.covers(e.startTime));
+      const majorsInSpan = inSpan.filter((e) => gcEntryKind(e) === 'major').length;
+      expect(majorsInSpan).toBeGreaterThanOrEqual(2);
+      expect(inSpan.every((e) => gcEntryKind(e, spans) === 'forced')).toBe(true);
+      // Both saw the same collections V8 ran by itself meanwhile; only the counting one saw the deliberate ones.
+      expect(counting.sample().gcCountPerMinute - skipping.sample().gcCountPerMinute).toBe(majorsInSpan);
+    } finally {
+      observer.disconnect();
+      skipping.close();
+      counting.close();
+    }
   });
 
   it.each([
