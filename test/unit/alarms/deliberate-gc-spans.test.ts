@@ -28,24 +28,14 @@ describe('DeliberateGcSpans', () => {
 
   it('records the span of a collection it runs, also when the collection throws', () => {
     const spans = new DeliberateGcSpans();
-    let now = 100;
-    spans.run(
-      () => {
-        now = 140;
-      },
-      () => now,
-    );
-    expect(spans.covers(120)).toBe(true);
+    const clockReadings = [100, 140, 200, 260];
+    const now = () => clockReadings.shift()!;
+    spans.run(() => undefined, now);
     expect(() =>
-      spans.run(
-        () => {
-          now = 260;
-          throw new Error('no gc');
-        },
-        () => (now === 140 ? (now = 200) : now),
-      ),
+      spans.run(() => {
+        throw new Error('no gc');
+      }, now),
     ).toThrow('no gc');
-    expect(spans.covers(230)).toBe(true);
-    expect(spans.covers(170)).toBe(false);
+    expect([120, 170, 230].map((at) => spans.covers(at))).toEqual([true, false, true]);
   });
 });
