@@ -68,7 +68,9 @@ export function setCondition<TType extends string, TReason extends string>(
     reason: update.reason,
     message: update.message,
   };
-  if (existing === undefined) return [...list, next];
+  // concat, not spread: a spread list is grown push by push and keeps room for 17 (the status book holds one
+  // list per target).
+  if (existing === undefined) return list.concat(next);
   return list.map((condition) => (condition.type === update.type ? next : condition));
 }
 

@@ -434,7 +434,10 @@ export class Operator {
     // computed meanwhile. Reconciling every object again cost each 30,000-target replica 3-5 s of CPU after
     // every missed renewal, in the middle of its cycles.
     if (isResumed) {
-      this.#book.reofferAll(only);
+      // Targets first seen while the Lease lapsed are not in the book yet: their reconcile registers them.
+      for (const ref of this.#book.reofferAll(only)) {
+        if (ref.kind === 'PacingTarget') this.#targetQueue.add(`${ref.namespace}/${ref.name}`);
+      }
       return;
     }
     // Gained from another holder: rewrite once, each target from the status its predecessor left (the cache has

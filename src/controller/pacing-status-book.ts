@@ -84,6 +84,12 @@ export interface PacingStatusBookOptions {
 interface Entry {
   ref: PacingObjectRef;
   generation: number;
+  /**
+   * This instance has held the object since it first saw it, so the entry carries a status. A target only ever
+   * held by another replica (sharded, most are) keeps just its ref: its conditions and figures would go unwritten,
+   * and at 30,000 targets they were a tenth of a replica's heap. Held from the first moment it may be written.
+   */
+  isHeld: boolean;
   conditions: Condition[];
   fields: Record<string, unknown>;
   statusUpdatePeriodMs: number;
@@ -126,8 +132,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
   }
 
   /**
-   * Registers (or refreshes) an object as the reconciler read it from the cache; the first time, its existing
-   * conditions seed the book so lastTransitionTime survives restarts and handovers.
+   * Registers (or refreshes) an object as the reconciler read it from the cache; the first time this instance may
+   * write it, its existing conditions seed the book so lastTransitionTime survives restarts and handovers.
    */
   observe(
     ref: PacingObjectRef,
@@ -138,27 +144,31 @@ export class PacingStatusBook implements CycleOutcomeSink {
     const entries = this.#entries[ref.kind];
     const key = objectKey({ metadata: ref });
     const entry = entries.get(key);
+    const isWritable = ref.kind === 'PacingCluster' || this.#o.isLeader(ref);
     if (entry === undefined) {
-      // A target this instance may not write (it stands by, or another replica holds its shard) starts with no
-      // conditions: a copy of the cache's would go stale as the holder keeps writing, and rewriteAll adopts what
+      // A target this instance may not write (it stands by, or another replica holds its shard) is kept unheld:
+      // a copy of the cache's conditions would go stale as the holder keeps writing, and rewriteAll adopts what
       // the object holds at the moment this instance gains it (sharded, most targets are other replicas').
-      const isWritable = ref.kind === 'PacingCluster' || this.#o.isLeader(ref);
-      const conditions = isWritable ? [...(currentConditions ?? [])] : [];
-      entries.set(key, {
+      const created: Entry = {
         ref,
         generation,
-        conditions,
-        fields: {},
+        isHeld: false,
+        conditions: NO_CONDITIONS,
+        fields: NO_FIELDS,
         statusUpdatePeriodMs,
         lastFiguresWriteMs: Number.NEGATIVE_INFINITY,
         isGenerationUnwritten: true,
         staleSinceMs: undefined,
-        // What the object shows: leaving it is a change the user waits to see.
-        isStaleShown: isStale(findCondition(conditions, 'Pacing')),
+        isStaleShown: false,
         isUrgentUnwritten: false,
-      });
+      };
+      if (isWritable) hold(created, currentConditions);
+      entries.set(key, created);
       return;
     }
+    // Unheld until now and ours to write (a target created while the Lease lapsed, on the Lease taken back): it
+    // starts from what its object holds, as a target first seen writable does.
+    if (!entry.isHeld && isWritable) hold(entry, currentConditions);
     entry.ref = ref;
     entry.statusUpdatePeriodMs = statusUpdatePeriodMs;
     if (entry.generation !== generation) {
@@ -187,7 +197,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
     this.#apply('PacingTarget', key, decisions, fields);
   }
 
-  /** The current condition of an object as the book knows it. */
+  /** The current condition of an object as the book knows it (none of a target another replica writes). */
   conditionOf(kind: Kind, key: string, type: string): Condition | undefined {
     return findCondition(this.#entries[kind].get(key)?.conditions, type);
   }
@@ -213,6 +223,11 @@ export class PacingStatusBook implements CycleOutcomeSink {
   ): void {
     for (const entry of [...this.#entries.PacingCluster.values(), ...this.#entries.PacingTarget.values()]) {
       if (only !== undefined && !only(entry.ref)) continue;
+      if (!entry.isHeld) {
+        // Still another replica's (not selected by the caller, a lease lost again): nothing of it to write.
+        if (!this.#o.isLeader(entry.ref)) continue;
+        hold(entry, undefined);
+      }
       if (entry.ref.kind === 'PacingTarget' && currentObjectOf !== undefined) {
         adoptCurrentStatus(entry, currentObjectOf(entry.ref));
       }
@@ -234,12 +249,17 @@ export class PacingStatusBook implements CycleOutcomeSink {
    * nothing is adopted and nothing goes ahead of figure refreshes but the urgent changes left unwritten when the
    * Lease lapsed; the offers replace the queued writes dropped then. A missed renewal (an API server busy for ten
    * seconds) would otherwise make every replica rewrite all it holds at once, on the API server that was already
-   * too busy.
+   * too busy. Returns the selected objects it does not hold yet (first seen while the Lease lapsed): their
+   * reconcile registers them, from what their objects hold.
    */
-  reofferAll(only?: (ref: PacingObjectRef) => boolean): void {
+  reofferAll(only?: (ref: PacingObjectRef) => boolean): PacingObjectRef[] {
+    const unheld: PacingObjectRef[] = [];
     for (const entry of [...this.#entries.PacingCluster.values(), ...this.#entries.PacingTarget.values()]) {
-      if (only === undefined || only(entry.ref)) this.#write(entry, false, true);
+      if (only !== undefined && !only(entry.ref)) continue;
+      if (entry.isHeld) this.#write(entry, false, true);
+      else unheld.push(entry.ref);
     }
+    return unheld;
   }
 
   /** Cycle outcomes set the runtime conditions and figures of the cluster and of each target. */
@@ -295,7 +315,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
     now: Date = new Date(this.#o.nowMs()),
   ): void {
     const entry = this.#entries[kind].get(key);
-    if (entry === undefined) return; // not reconciled yet (or deleted): the reconciler registers it first
+    // Not reconciled yet (or deleted): the reconciler registers it first. Unheld: another replica writes it.
+    if (entry === undefined || !entry.isHeld) return;
     const before = entry.conditions;
     let conditions = before;
     for (const decision of decisions) {
@@ -585,10 +606,28 @@ function adoptCurrentStatus(entry: Entry, object: unknown): void {
   const { conditions } = readRawObjectFields(object);
   if (conditions === undefined || conditions.length === 0) return;
   const adopted = new Set(conditions.map((c) => c.type));
-  entry.conditions = sharedStringPool.internAll([
-    ...conditions,
-    ...entry.conditions.filter((c) => !adopted.has(c.type)),
-  ]);
+  // concat, not spread: a spread list is grown push by push and keeps room for 17 (136 bytes more per target).
+  entry.conditions = sharedStringPool.internAll(
+    conditions.concat(entry.conditions.filter((c) => !adopted.has(c.type))),
+  );
+  entry.isStaleShown = isStale(findCondition(entry.conditions, 'Pacing'));
+}
+
+/** The conditions of an unheld entry: none, shared by all of them. */
+const NO_CONDITIONS: Condition[] = Object.freeze([]) as unknown as Condition[];
+/** The figures of an unheld entry: none, shared by all of them (never merged into; hold gives a fresh record). */
+const NO_FIELDS: Record<string, unknown> = Object.freeze({});
+
+/**
+ * Makes `entry` one this instance writes, starting from `conditions` (what its object holds now, when known): the
+ * same start as an entry first seen writable.
+ */
+function hold(entry: Entry, conditions: readonly Condition[] | undefined): void {
+  entry.isHeld = true;
+  entry.conditions = conditions === undefined ? [] : conditions.slice();
+  entry.fields = {};
+  entry.isGenerationUnwritten = true;
+  // What the object shows: leaving it is a change the user waits to see.
   entry.isStaleShown = isStale(findCondition(entry.conditions, 'Pacing'));
 }
 

@@ -291,6 +291,23 @@ describe('three replicas share three shards, one each; a lost replica hands its 
         Object.fromEntries(targets.map((t) => [t.id, [after[t.shard]]])),
       );
     }
+    // The new holder writes the gained targets' statuses: fresh figures, every condition still there (it kept
+    // none of them while another replica held the shard, and took them over from the objects).
+    type TargetStatus = {
+      status?: { lastUpdateTime?: string; conditions?: { type: string; status: string }[] };
+    };
+    for (const target of targets.filter((t) => t.shard === 1)) {
+      const status = await eventually(`a status of ${target.name} written after the kill`, () => {
+        const found = getJson<TargetStatus>(namespace, ['pacingtarget', target.name]).status;
+        // lastUpdateTime has whole seconds.
+        return Date.parse(found?.lastUpdateTime ?? '') >= killedAtMs - 1000 ? found : undefined;
+      });
+      expect(Object.fromEntries((status.conditions ?? []).map((c) => [c.type, c.status]))).toEqual({
+        Accepted: 'True',
+        Ready: 'True',
+        Pacing: expect.stringMatching(/^(True|False)$/),
+      });
+    }
   });
 
   it('hands a shard back to a replica that joins, so three replicas hold one shard each again', async () => {

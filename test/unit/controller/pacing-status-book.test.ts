@@ -306,7 +306,7 @@ describe('PacingStatusBook', () => {
         conditions: [
           {
             type: 'Pacing',
-            status: 'True',
+            status: 'True' as const,
             reason: 'Pacing',
             message: 'the last cycle granted invitations',
             lastTransitionTime: '2026-11-25T17:55:00Z',
@@ -323,14 +323,28 @@ describe('PacingStatusBook', () => {
     advance(1000);
     book.rewriteAll(undefined, (ref) => (ref.name === 'voice' ? now : undefined));
 
+    // What it computed while another replica held the target was not kept: the object's conditions are.
     const rewritten = lastStatusOf(submitted, 'voice');
     expect(rewritten?.conditions).toEqual([
       expect.objectContaining({ type: 'Pacing', status: 'True', lastTransitionTime: '2026-11-25T17:55:00Z' }),
-      expect.objectContaining({ type: 'Accepted', status: 'True' }),
     ]);
     // No figures: the merge patch leaves the holder's on the object until this instance's first cycle.
     for (const figure of ['invitesPerInterval', 'freeSlots', 'occupancyPercent'])
       expect(rewritten).not.toHaveProperty(figure);
+    // The reconcile that follows a gain sets the spec conditions again, laid over the adopted ones.
+    book.observe(
+      { kind: 'PacingTarget', namespace: 'tenant', name: 'voice' },
+      1,
+      now.status.conditions,
+      10_000,
+    );
+    book.setTargetConditions('tenant/voice', [
+      { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
+    ]);
+    expect(lastStatusOf(submitted, 'voice')?.conditions).toEqual([
+      expect.objectContaining({ type: 'Pacing', status: 'True', lastTransitionTime: '2026-11-25T17:55:00Z' }),
+      expect.objectContaining({ type: 'Accepted', status: 'True' }),
+    ]);
     // The first cycle agrees with the holder: nothing flips, so nothing is announced.
     book.cycleCompleted(anOutcome({}, { key: 'tenant/voice', id: 'Voice:voice' }));
     expect(book.conditionOf('PacingTarget', 'tenant/voice', 'Pacing')?.lastTransitionTime).toBe(
@@ -606,6 +620,54 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     ]);
     // Once offered ahead, they are the writer's to write: a second re-offer is routine.
     expect(offers.slice(3).every((o) => o.endsWith('urgent=false reoffer=true'))).toBe(true);
+  });
+
+  it('keeps no status of a target another replica writes: no conditions, no figures, nothing written', () => {
+    const { book, submitted, events } = setUp({ isLeader: false });
+    book.setTargetConditions('tenant/chat', [
+      { type: 'Accepted', status: 'False', reason: 'InvalidSpec', message: 'bad' },
+    ]);
+    book.cycleCompleted(anOutcome());
+
+    expect(book.conditionOf('PacingTarget', 'tenant/chat', 'Accepted')).toBeUndefined();
+    expect(book.conditionOf('PacingTarget', 'tenant/chat', 'Pacing')).toBeUndefined();
+    expect(submitted.filter((s) => s.ref.name === 'chat')).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it('leaves a target first seen while the Lease lapsed to its reconcile when the Lease is taken back', () => {
+    const { book, submitted, setLeader } = setUp();
+    setLeader(false);
+    const late = { kind: 'PacingTarget', namespace: 'tenant', name: 'late' } as const;
+    const shown = [
+      {
+        type: 'Accepted',
+        status: 'True',
+        reason: 'Valid',
+        message: 'the spec is valid',
+        lastTransitionTime: '2026-11-25T17:30:00Z',
+      },
+    ] as const;
+    book.observe(late, 1, shown, 10_000);
+    setLeader(true);
+    submitted.length = 0;
+
+    const unheld = book.reofferAll((ref) => ref.kind === 'PacingTarget');
+
+    expect(unheld).toEqual([late]);
+    expect(submitted.map((s) => s.ref.name)).toEqual(['chat']);
+    // Its reconcile: registered from what its object holds, then written as a first sight is.
+    book.observe(late, 1, shown, 10_000);
+    book.setTargetConditions('tenant/late', [
+      { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
+      { type: 'Ready', status: 'True', reason: 'ClusterReady', message: 'paced' },
+    ]);
+    const written = submitted.filter((s) => s.ref.name === 'late');
+    expect(written.map((s) => s.isUrgent)).toEqual([true]);
+    expect(written[0]?.status['conditions']).toEqual([
+      expect.objectContaining({ type: 'Accepted', lastTransitionTime: '2026-11-25T17:30:00Z' }),
+      expect.objectContaining({ type: 'Ready', status: 'True' }),
+    ]);
   });
 
   it('clears the urgency seen while standing by when it rewrites after another holder', () => {
