@@ -199,6 +199,7 @@ export class Operator {
           );
           this.#dropStatusWritesNotOurs();
         },
+        onShardHandedBack: (shard) => this.#releaseStatusesOf(shard),
       });
       this.#fence = this.#coordinator;
     } else if (leaseOptions !== undefined) {
@@ -409,6 +410,14 @@ export class Operator {
       this.#log.info({ dropped }, 'dropped queued status writes of objects another replica holds now');
   }
 
+  /** A shard handed back is another replica's to write: the book drops what it kept for writing its targets. */
+  #releaseStatusesOf(shard: number): void {
+    const shards = this.#fence.shards;
+    if (shards === undefined) return;
+    const released = this.#book.release((ref) => shards.shardOf(`${ref.namespace}/${ref.name}`) === shard);
+    this.#log.info({ shard, released }, 'released the statuses of a shard handed back');
+  }
+
   /** Status of a target belongs to the holder of its shard, of a cluster to the holder of shard 0. */
   #mayWriteStatusOf(ref: PacingObjectRef): boolean {
     const nowMs = this.#o.clock.nowMs();
@@ -429,28 +438,44 @@ export class Operator {
             ref.kind === 'PacingTarget'
               ? shards.shardOf(`${ref.namespace}/${ref.name}`) === shard
               : shard === 0;
+    // The targets this start covers, as the informer caches list them.
+    const targetsCovered: PacingObjectRef[] = [];
+    for (const informer of this.#targetInformers) {
+      for (const o of informer.list()) {
+        const ref = targetRefOf(o);
+        if (only === undefined || only(ref)) targetsCovered.push(ref);
+      }
+    }
     // Taken back from nobody, our own statuses stand: they are only offered again, in place of the writes dropped
     // when the Lease lapsed, and the book already holds what the reconcilers (which run while standing by too)
     // computed meanwhile. Reconciling every object again cost each 30,000-target replica 3-5 s of CPU after
     // every missed renewal, in the middle of its cycles.
     if (isResumed) {
+      this.#book.reofferAll(only);
       // Targets first seen while the Lease lapsed are not in the book yet: their reconcile registers them.
-      for (const ref of this.#book.reofferAll(only)) {
-        if (ref.kind === 'PacingTarget') this.#targetQueue.add(`${ref.namespace}/${ref.name}`);
+      for (const ref of targetsCovered) {
+        const key = `${ref.namespace}/${ref.name}`;
+        if (!this.#book.knows('PacingTarget', key)) this.#targetQueue.add(key);
       }
       return;
     }
     // Gained from another holder: rewrite once, each target from the status its predecessor left (the cache has
-    // it), then reconcile what was gained so conditions computed while standing by get written.
-    this.#book.rewriteAll(only, (ref) => this.#targets.get(`${ref.namespace}/${ref.name}`));
-    const isGained = (kind: PacingObjectRef['kind'], o: AnyObject): boolean =>
+    // it; targets the book did not keep while another replica wrote them get their entries here), then reconcile
+    // what was gained so the spec conditions get written.
+    this.#book.rewriteAll(only, (ref) => this.#targets.get(`${ref.namespace}/${ref.name}`), targetsCovered);
+    const isGained = (o: AnyObject): boolean =>
       only === undefined ||
-      only({ kind, namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' });
+      only({ kind: 'PacingCluster', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' });
     for (const informer of this.#clusterInformers)
-      for (const o of informer.list()) if (isGained('PacingCluster', o)) this.#clusterQueue.add(keyOf(o));
-    for (const informer of this.#targetInformers)
-      for (const o of informer.list()) if (isGained('PacingTarget', o)) this.#targetQueue.add(keyOf(o));
+      for (const o of informer.list()) if (isGained(o)) this.#clusterQueue.add(keyOf(o));
+    for (const ref of targetsCovered) this.#targetQueue.add(`${ref.namespace}/${ref.name}`);
   }
+}
+
+/** The status book's reference to a cached PacingTarget. */
+function targetRefOf(object: AnyObject): PacingObjectRef {
+  const meta = object.metadata;
+  return { kind: 'PacingTarget', namespace: meta?.namespace ?? '', name: meta?.name ?? '', uid: meta?.uid };
 }
 
 function keyOf(object: AnyObject): string {

@@ -84,12 +84,6 @@ export interface PacingStatusBookOptions {
 interface Entry {
   ref: PacingObjectRef;
   generation: number;
-  /**
-   * This instance has held the object since it first saw it, so the entry carries a status. A target only ever
-   * held by another replica (sharded, most are) keeps just its ref: its conditions and figures would go unwritten,
-   * and at 30,000 targets they were a tenth of a replica's heap. Held from the first moment it may be written.
-   */
-  isHeld: boolean;
   conditions: Condition[];
   fields: Record<string, unknown>;
   statusUpdatePeriodMs: number;
@@ -144,31 +138,15 @@ export class PacingStatusBook implements CycleOutcomeSink {
     const entries = this.#entries[ref.kind];
     const key = objectKey({ metadata: ref });
     const entry = entries.get(key);
-    const isWritable = ref.kind === 'PacingCluster' || this.#o.isLeader(ref);
     if (entry === undefined) {
-      // A target this instance may not write (it stands by, or another replica holds its shard) is kept unheld:
-      // a copy of the cache's conditions would go stale as the holder keeps writing, and rewriteAll adopts what
-      // the object holds at the moment this instance gains it (sharded, most targets are other replicas').
-      const created: Entry = {
-        ref,
-        generation,
-        isHeld: false,
-        conditions: NO_CONDITIONS,
-        fields: NO_FIELDS,
-        statusUpdatePeriodMs,
-        lastFiguresWriteMs: Number.NEGATIVE_INFINITY,
-        isGenerationUnwritten: true,
-        staleSinceMs: undefined,
-        isStaleShown: false,
-        isUrgentUnwritten: false,
-      };
-      if (isWritable) hold(created, currentConditions);
-      entries.set(key, created);
+      // A target this instance may not write (it stands by, or another replica holds its shard) gets no entry
+      // until it may: a copy of the cache's conditions would go stale as the holder keeps writing, rewriteAll
+      // starts it from what its object holds when this instance gains it, and sharded, most targets are other
+      // replicas' (their entries were 18 MiB of a 30,000-target replica's heap, never written).
+      if (ref.kind === 'PacingTarget' && !this.#o.isLeader(ref)) return;
+      entries.set(key, newEntry(ref, generation, currentConditions, statusUpdatePeriodMs));
       return;
     }
-    // Unheld until now and ours to write (a target created while the Lease lapsed, on the Lease taken back): it
-    // starts from what its object holds, as a target first seen writable does.
-    if (!entry.isHeld && isWritable) hold(entry, currentConditions);
     entry.ref = ref;
     entry.statusUpdatePeriodMs = statusUpdatePeriodMs;
     if (entry.generation !== generation) {
@@ -202,6 +180,26 @@ export class PacingStatusBook implements CycleOutcomeSink {
     return findCondition(this.#entries[kind].get(key)?.conditions, type);
   }
 
+  /** True when the book holds an entry for the object (this instance writes, or wrote, its status). */
+  knows(kind: Kind, key: string): boolean {
+    return this.#entries[kind].has(key);
+  }
+
+  /**
+   * Drops the entries `only` selects (the targets of a shard handed back to another replica) and returns how many:
+   * another replica writes their statuses now, and should this instance gain them again, rewriteAll starts them
+   * from their objects. Unlike {@link forget}, the writer keeps nothing of them already (they are not ours).
+   */
+  release(only: (ref: PacingObjectRef) => boolean): number {
+    let released = 0;
+    for (const [key, entry] of this.#entries.PacingTarget) {
+      if (!only(entry.ref)) continue;
+      this.#entries.PacingTarget.delete(key);
+      released += 1;
+    }
+    return released;
+  }
+
   /** Forgets a deleted object. */
   forget(kind: Kind, key: string): void {
     const entry = this.#entries[kind].get(key);
@@ -212,22 +210,25 @@ export class PacingStatusBook implements CycleOutcomeSink {
 
   /**
    * Re-sends every known status (after this instance became leader, its predecessor's may be behind); sharded,
-   * only those `only` selects (the objects of the shard just gained). With `currentObjectOf` (the informer
-   * cache), each target first adopts the conditions its object holds now, as its previous holder wrote them:
-   * what this instance saw while standing by is older, and rewriting it would flip conditions back and announce
-   * Events for changes that never happened.
+   * only those `only` selects (the objects of the shard just gained). `gained` are targets this instance now
+   * writes and the book does not know yet: each gets an entry first (its status update period the default until
+   * its reconcile). With `currentObjectOf` (the informer cache), each target first adopts the conditions its
+   * object holds now, as its previous holder wrote them: what this instance saw while standing by is older, and
+   * rewriting it would flip conditions back and announce Events for changes that never happened.
    */
   rewriteAll(
     only?: (ref: PacingObjectRef) => boolean,
     currentObjectOf?: (ref: PacingObjectRef) => unknown,
+    gained: readonly PacingObjectRef[] = [],
   ): void {
+    for (const ref of gained) {
+      const key = objectKey({ metadata: ref });
+      if (this.#entries[ref.kind].has(key) || !this.#o.isLeader(ref)) continue;
+      const { generation } = readRawObjectFields(currentObjectOf?.(ref));
+      this.#entries[ref.kind].set(key, newEntry(ref, generation, undefined, DEFAULT_STATUS_UPDATE_PERIOD_MS));
+    }
     for (const entry of [...this.#entries.PacingCluster.values(), ...this.#entries.PacingTarget.values()]) {
       if (only !== undefined && !only(entry.ref)) continue;
-      if (!entry.isHeld) {
-        // Still another replica's (not selected by the caller, a lease lost again): nothing of it to write.
-        if (!this.#o.isLeader(entry.ref)) continue;
-        hold(entry, undefined);
-      }
       if (entry.ref.kind === 'PacingTarget' && currentObjectOf !== undefined) {
         adoptCurrentStatus(entry, currentObjectOf(entry.ref));
       }
@@ -249,17 +250,12 @@ export class PacingStatusBook implements CycleOutcomeSink {
    * nothing is adopted and nothing goes ahead of figure refreshes but the urgent changes left unwritten when the
    * Lease lapsed; the offers replace the queued writes dropped then. A missed renewal (an API server busy for ten
    * seconds) would otherwise make every replica rewrite all it holds at once, on the API server that was already
-   * too busy. Returns the selected objects it does not hold yet (first seen while the Lease lapsed): their
-   * reconcile registers them, from what their objects hold.
+   * too busy. Targets first seen while the Lease lapsed are not in the book: their reconcile registers them.
    */
-  reofferAll(only?: (ref: PacingObjectRef) => boolean): PacingObjectRef[] {
-    const unheld: PacingObjectRef[] = [];
+  reofferAll(only?: (ref: PacingObjectRef) => boolean): void {
     for (const entry of [...this.#entries.PacingCluster.values(), ...this.#entries.PacingTarget.values()]) {
-      if (only !== undefined && !only(entry.ref)) continue;
-      if (entry.isHeld) this.#write(entry, false, true);
-      else unheld.push(entry.ref);
+      if (only === undefined || only(entry.ref)) this.#write(entry, false, true);
     }
-    return unheld;
   }
 
   /** Cycle outcomes set the runtime conditions and figures of the cluster and of each target. */
@@ -315,8 +311,8 @@ export class PacingStatusBook implements CycleOutcomeSink {
     now: Date = new Date(this.#o.nowMs()),
   ): void {
     const entry = this.#entries[kind].get(key);
-    // Not reconciled yet (or deleted): the reconciler registers it first. Unheld: another replica writes it.
-    if (entry === undefined || !entry.isHeld) return;
+    // Not reconciled yet, deleted, or another replica's: the reconciler registers what this instance writes.
+    if (entry === undefined) return;
     const before = entry.conditions;
     let conditions = before;
     for (const decision of decisions) {
@@ -613,22 +609,30 @@ function adoptCurrentStatus(entry: Entry, object: unknown): void {
   entry.isStaleShown = isStale(findCondition(entry.conditions, 'Pacing'));
 }
 
-/** The conditions of an unheld entry: none, shared by all of them. */
-const NO_CONDITIONS: Condition[] = Object.freeze([]) as unknown as Condition[];
-/** The figures of an unheld entry: none, shared by all of them (never merged into; hold gives a fresh record). */
-const NO_FIELDS: Record<string, unknown> = Object.freeze({});
+/** A PacingTarget's default `statusUpdatePeriod`: an entry made on a gain has it until its reconcile. */
+const DEFAULT_STATUS_UPDATE_PERIOD_MS = 10_000;
 
-/**
- * Makes `entry` one this instance writes, starting from `conditions` (what its object holds now, when known): the
- * same start as an entry first seen writable.
- */
-function hold(entry: Entry, conditions: readonly Condition[] | undefined): void {
-  entry.isHeld = true;
-  entry.conditions = conditions === undefined ? [] : conditions.slice();
-  entry.fields = {};
-  entry.isGenerationUnwritten = true;
-  // What the object shows: leaving it is a change the user waits to see.
-  entry.isStaleShown = isStale(findCondition(entry.conditions, 'Pacing'));
+/** A new entry, seeded with the conditions its object holds (first sight: the next update is written at once). */
+function newEntry(
+  ref: PacingObjectRef,
+  generation: number,
+  conditions: readonly Condition[] | undefined,
+  statusUpdatePeriodMs: number,
+): Entry {
+  const seeded = conditions === undefined ? [] : conditions.slice();
+  return {
+    ref,
+    generation,
+    conditions: seeded,
+    fields: {},
+    statusUpdatePeriodMs,
+    lastFiguresWriteMs: Number.NEGATIVE_INFINITY,
+    isGenerationUnwritten: true,
+    staleSinceMs: undefined,
+    // What the object shows: leaving it is a change the user waits to see.
+    isStaleShown: isStale(findCondition(seeded, 'Pacing')),
+    isUrgentUnwritten: false,
+  };
 }
 
 function blankTargetFigures(): TargetStatusFigures {

@@ -47,6 +47,12 @@ export interface ShardCoordinatorOptions {
    * to save the shard's learned state so the peer continues from now. Must not reject.
    */
   readonly beforeHandBack?: ((shard: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /**
+   * Called once a shard was handed back (its Lease released for a peer): unlike a shard lost to a missed renewal,
+   * it cannot be taken back as this replica left it, so what this replica kept for writing its statuses may go.
+   * Must not throw.
+   */
+  readonly onShardHandedBack?: ((shard: number) => void) | undefined;
 }
 
 /** One shard and the identity holding its Lease as last observed ('' when nobody). */
@@ -273,6 +279,7 @@ export class ShardCoordinator implements LeaseFence {
     }
     // Stopping releases the Lease (holder cleared), so a peer below its share takes it at its next attempt.
     await old.stop();
+    this.#o.onShardHandedBack?.(shard);
     if (this.#abort.signal.aborted) return;
     const fresh = this.#shardElector(shard);
     this.#electors[shard] = fresh;

@@ -325,6 +325,17 @@ describe('three replicas share three shards, one each; a lost replica hands its 
         Object.fromEntries(targets.map((t) => [t.id, [after[t.shard]]])),
       );
     }
+    // The replica that handed the shard to replica-d no longer keeps its targets' statuses.
+    const shardOfD = after.indexOf('replica-d');
+    const released = [...replicas.values()]
+      .flatMap((r) => r.lines)
+      .filter(
+        (l) =>
+          l.msg === 'released the statuses of a shard handed back' &&
+          l.shard === shardOfD &&
+          (l.time as number) >= joinedAtMs,
+      );
+    expect(released.map((l) => l.released)).toEqual([targets.filter((t) => t.shard === shardOfD).length]);
   });
 
   it('hands its shard over quickly when a replica gets SIGTERM (it releases its Leases) and exits 0', async () => {

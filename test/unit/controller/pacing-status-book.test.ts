@@ -37,6 +37,7 @@ function setUp(options: { isLeader?: boolean; onTransition?: PacingStatusBookOpt
   book.observe(target, 3, undefined, 10_000);
   return {
     book,
+    target,
     submitted,
     forgotten,
     events,
@@ -269,15 +270,16 @@ describe('PacingStatusBook', () => {
   });
 
   it('writes nothing and emits nothing on a standby, and writes everything once it leads', () => {
-    const { book, submitted, events, forgotten, setLeader } = setUp({ isLeader: false });
+    const { book, target, submitted, events, forgotten, setLeader } = setUp({ isLeader: false });
     book.setClusterConditions('tenant/main', [
       { type: 'Ready', status: 'False', reason: 'CredentialsMissing', message: 'x' },
     ]);
     expect(submitted).toEqual([]);
     expect(events).toEqual([]);
+    expect(book.knows('PacingTarget', 'tenant/chat')).toBe(false);
 
     setLeader(true);
-    book.rewriteAll();
+    book.rewriteAll(undefined, undefined, [target]);
 
     expect(submitted.map((s) => s.ref.name).sort()).toEqual(['chat', 'main']);
     // The writer forgets its own last write first, so a status another leader changed meanwhile is rewritten.
@@ -321,7 +323,8 @@ describe('PacingStatusBook', () => {
 
     setLeader(true);
     advance(1000);
-    book.rewriteAll(undefined, (ref) => (ref.name === 'voice' ? now : undefined));
+    const voice = { kind: 'PacingTarget', namespace: 'tenant', name: 'voice' } as const;
+    book.rewriteAll(undefined, (ref) => (ref.name === 'voice' ? now : undefined), [voice]);
 
     // What it computed while another replica held the target was not kept: the object's conditions are.
     const rewritten = lastStatusOf(submitted, 'voice');
@@ -332,12 +335,7 @@ describe('PacingStatusBook', () => {
     for (const figure of ['invitesPerInterval', 'freeSlots', 'occupancyPercent'])
       expect(rewritten).not.toHaveProperty(figure);
     // The reconcile that follows a gain sets the spec conditions again, laid over the adopted ones.
-    book.observe(
-      { kind: 'PacingTarget', namespace: 'tenant', name: 'voice' },
-      1,
-      now.status.conditions,
-      10_000,
-    );
+    book.observe(voice, 1, now.status.conditions, 10_000);
     book.setTargetConditions('tenant/voice', [
       { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
     ]);
@@ -532,10 +530,10 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
   });
 
   it('writes the end of stale statistics at once when the object it adopted shows them', () => {
-    const { book, submitted, setLeader } = setUp({ isLeader: false });
+    const { book, target, submitted, setLeader } = setUp({ isLeader: false });
     book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
     setLeader(true);
-    book.rewriteAll(undefined, () => ({
+    const shown = {
       status: {
         conditions: [
           {
@@ -547,7 +545,8 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
           },
         ],
       },
-    }));
+    };
+    book.rewriteAll(undefined, () => shown, [target]);
     const before = submitted.length;
 
     book.cycleCompleted(anOutcome({}, pacingOutcomes['Pacing']));
@@ -622,8 +621,9 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     expect(offers.slice(3).every((o) => o.endsWith('urgent=false reoffer=true'))).toBe(true);
   });
 
-  it('keeps no status of a target another replica writes: no conditions, no figures, nothing written', () => {
+  it('keeps nothing of a target another replica writes: no conditions, no figures, nothing written', () => {
     const { book, submitted, events } = setUp({ isLeader: false });
+    expect(book.knows('PacingTarget', 'tenant/chat')).toBe(false);
     book.setTargetConditions('tenant/chat', [
       { type: 'Accepted', status: 'False', reason: 'InvalidSpec', message: 'bad' },
     ]);
@@ -652,9 +652,9 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     setLeader(true);
     submitted.length = 0;
 
-    const unheld = book.reofferAll((ref) => ref.kind === 'PacingTarget');
+    book.reofferAll((ref) => ref.kind === 'PacingTarget');
 
-    expect(unheld).toEqual([late]);
+    expect(book.knows('PacingTarget', 'tenant/late')).toBe(false);
     expect(submitted.map((s) => s.ref.name)).toEqual(['chat']);
     // Its reconcile: registered from what its object holds, then written as a first sight is.
     book.observe(late, 1, shown, 10_000);
@@ -670,15 +670,50 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     ]);
   });
 
+  it('releases the targets of a shard handed back, and starts them from their objects if it gains them again', () => {
+    const { book, target, submitted, setLeader } = setUp();
+    book.cycleCompleted(anOutcome());
+
+    expect(book.release((ref) => ref.name === 'chat')).toBe(1);
+    expect(book.knows('PacingTarget', 'tenant/chat')).toBe(false);
+    expect(book.knows('PacingCluster', 'tenant/main')).toBe(true);
+    setLeader(false);
+    const before = submitted.length;
+    book.cycleCompleted(anOutcome({}, pacingOutcomes['NoFreeSlots']));
+    expect(submitted.slice(before).filter((s) => s.ref.name === 'chat')).toEqual([]);
+
+    setLeader(true);
+    const written = {
+      metadata: { generation: 3 },
+      status: {
+        conditions: [
+          {
+            type: 'Pacing',
+            status: 'True' as const,
+            reason: 'Pacing',
+            message: 'the last cycle granted invitations',
+            lastTransitionTime: '2026-11-25T17:59:30Z',
+          },
+        ],
+      },
+    };
+    book.rewriteAll(undefined, () => written, [target]);
+    expect(lastStatusOf(submitted, 'chat')).toMatchObject({
+      observedGeneration: 3,
+      conditions: [expect.objectContaining({ type: 'Pacing', lastTransitionTime: '2026-11-25T17:59:30Z' })],
+    });
+  });
+
   it('clears the urgency seen while standing by when it rewrites after another holder', () => {
     const { book, submitted, setLeader } = setUp({ isLeader: false });
-    book.observe({ kind: 'PacingTarget', namespace: 'tenant', name: 'new' }, 1, undefined, 10_000);
+    const created = { kind: 'PacingTarget', namespace: 'tenant', name: 'new' } as const;
+    book.observe(created, 1, undefined, 10_000);
     book.setTargetConditions('tenant/new', [
       { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
     ]);
     setLeader(true);
 
-    book.rewriteAll();
+    book.rewriteAll(undefined, undefined, [created]);
 
     expect(submitted.filter((s) => s.ref.name === 'new').map((s) => s.isUrgent)).toEqual([false]);
   });

@@ -32,9 +32,13 @@ function aReplica(identity: string, clock: FakeClock, store: FakeLeaseClient, sh
   const client = replicaClient(store);
   const registry = new Registry();
   const handBacks: { shard: number; wasHeld: boolean }[] = [];
+  const handedBack: { shard: number; isHeld: boolean }[] = [];
   const coordinator: ShardCoordinator = new ShardCoordinator({
     beforeHandBack: async (shard) => {
       handBacks.push({ shard, wasHeld: coordinator.shards.holdsShard(shard, clock.nowMs()) });
+    },
+    onShardHandedBack: (shard) => {
+      handedBack.push({ shard, isHeld: coordinator.shards.holdsShard(shard, clock.nowMs()) });
     },
     namespace: NS,
     name: 'op',
@@ -47,7 +51,7 @@ function aReplica(identity: string, clock: FakeClock, store: FakeLeaseClient, sh
     logger: pino({ level: 'silent' }),
     ...timings,
   });
-  return { identity, coordinator, client, registry, handBacks };
+  return { identity, coordinator, client, registry, handBacks, handedBack };
 }
 
 const heldBy = (replica: ReturnType<typeof aReplica>, clock: FakeClock) =>
@@ -96,6 +100,10 @@ describe('ShardCoordinator', () => {
     // Shards are handed back while still held (so their learned state can be saved first), highest first.
     expect(a.handBacks.map((h) => h.shard).sort()).toEqual([1, 2]);
     expect(a.handBacks.every((h) => h.wasHeld)).toBe(true);
+    // … and told once released, no longer held.
+    expect(a.handedBack.map((h) => h.shard).sort()).toEqual([1, 2]);
+    expect(a.handedBack.every((h) => !h.isHeld)).toBe(true);
+    expect([b, c].flatMap((r) => r.handedBack)).toEqual([]);
     await Promise.all([a, b, c].map((r) => r.coordinator.stop()));
   });
 
