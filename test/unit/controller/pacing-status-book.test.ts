@@ -79,6 +79,18 @@ function anOutcome(overrides: Partial<CycleOutcome> = {}, target: Partial<Target
   };
 }
 
+/** A PacingTarget as the cache holds it once its holder wrote Pacing=True at `lastTransitionTime`. */
+function pacingObject(generation: number, lastTransitionTime: string, figures: Record<string, unknown> = {}) {
+  const pacing = {
+    type: 'Pacing',
+    status: 'True' as const,
+    reason: 'Pacing',
+    message: 'the last cycle granted invitations',
+    lastTransitionTime,
+  };
+  return { metadata: { namespace: 'tenant', generation }, status: { conditions: [pacing], ...figures } };
+}
+
 const lastStatusOf = (submitted: Submitted[], name: string) =>
   submitted.filter((s) => s.ref.name === name).at(-1)?.status;
 
@@ -302,23 +314,11 @@ describe('PacingStatusBook', () => {
       { type: 'Accepted', status: 'True', reason: 'Valid', message: 'the spec is valid' },
     ]);
     // What the holder wrote since: the cache has it when this instance takes over.
-    const now = {
-      metadata: { namespace: 'tenant', name: 'voice', generation: 1 },
-      status: {
-        conditions: [
-          {
-            type: 'Pacing',
-            status: 'True' as const,
-            reason: 'Pacing',
-            message: 'the last cycle granted invitations',
-            lastTransitionTime: '2026-11-25T17:55:00Z',
-          },
-        ],
-        invitesPerInterval: 2,
-        freeSlots: 5,
-        occupancyPercent: 'not a number',
-      },
-    };
+    const now = pacingObject(1, '2026-11-25T17:55:00Z', {
+      invitesPerInterval: 2,
+      freeSlots: 5,
+      occupancyPercent: 'not a number',
+    });
     expect(book.conditionOf('PacingTarget', 'tenant/voice', 'Pacing')).toBeUndefined();
 
     setLeader(true);
@@ -683,21 +683,7 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     expect(submitted.slice(before).filter((s) => s.ref.name === 'chat')).toEqual([]);
 
     setLeader(true);
-    const written = {
-      metadata: { generation: 3 },
-      status: {
-        conditions: [
-          {
-            type: 'Pacing',
-            status: 'True' as const,
-            reason: 'Pacing',
-            message: 'the last cycle granted invitations',
-            lastTransitionTime: '2026-11-25T17:59:30Z',
-          },
-        ],
-      },
-    };
-    book.rewriteAll(undefined, () => written, [target]);
+    book.rewriteAll(undefined, () => pacingObject(3, '2026-11-25T17:59:30Z'), [target]);
     expect(lastStatusOf(submitted, 'chat')).toMatchObject({
       observedGeneration: 3,
       conditions: [expect.objectContaining({ type: 'Pacing', lastTransitionTime: '2026-11-25T17:59:30Z' })],
