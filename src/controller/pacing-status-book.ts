@@ -142,7 +142,7 @@ export class PacingStatusBook implements CycleOutcomeSink {
       // A target this instance may not write (it stands by, or another replica holds its shard) gets no entry
       // until it may: a copy of the cache's conditions would go stale as the holder keeps writing, rewriteAll
       // starts it from what its object holds when this instance gains it, and sharded, most targets are other
-      // replicas' (their entries were 18 MiB of a 30,000-target replica's heap, never written).
+      // replicas' (their entries were two thirds of a 30,000-target replica's 18 MiB book, never written).
       if (ref.kind === 'PacingTarget' && !this.#o.isLeader(ref)) return;
       entries.set(key, newEntry(ref, generation, currentConditions, statusUpdatePeriodMs));
       return;
