@@ -690,7 +690,7 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     });
   });
 
-  it('clears the urgency seen while standing by when it rewrites after another holder', () => {
+  it('rewrites a target gained from another holder without urgency, whatever it was told while standing by', () => {
     const { book, submitted, setLeader } = setUp({ isLeader: false });
     const created = { kind: 'PacingTarget', namespace: 'tenant', name: 'new' } as const;
     book.observe(created, 1, undefined, 10_000);
