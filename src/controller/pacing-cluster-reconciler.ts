@@ -10,7 +10,7 @@ import {
 import type { CachedObjects } from './cached-objects.js';
 import { parseObjectKey } from './object-key.js';
 import { lookUpCredentials } from './pacing-cluster-credentials.js';
-import type { PacingStatusBook } from './pacing-status-book.js';
+import { DEFAULT_STATUS_UPDATE_PERIOD_MS, type PacingStatusBook } from './pacing-status-book.js';
 import { readRawObjectFields } from './raw-object-fields.js';
 import type { Reconciler } from './reconcile-result.js';
 
@@ -38,9 +38,6 @@ export interface PacingClusterReconcilerOptions {
   /** Logger. */
   readonly logger: Logger;
 }
-
-/** Status period used before a spec could be read (the schema's default). */
-const defaultStatusUpdatePeriodMs = 10_000;
 
 /** The state of a deleted cluster, for which its targets are woken once. */
 const GONE = 'gone';
@@ -90,7 +87,7 @@ export function createPacingClusterReconciler(options: PacingClusterReconcilerOp
       { kind: 'PacingCluster', namespace, name, uid: raw.uid },
       raw.generation,
       raw.conditions,
-      validation.isValid ? validation.durationsMs.statusUpdatePeriodMs : defaultStatusUpdatePeriodMs,
+      validation.isValid ? validation.durationsMs.statusUpdatePeriodMs : DEFAULT_STATUS_UPDATE_PERIOD_MS,
     );
     if (!validation.isValid) {
       await registry.remove(key);

@@ -609,8 +609,11 @@ function adoptCurrentStatus(entry: Entry, object: unknown): void {
   entry.isStaleShown = isStale(findCondition(entry.conditions, 'Pacing'));
 }
 
-/** A PacingTarget's default `statusUpdatePeriod`: an entry made on a gain has it until its reconcile. */
-const DEFAULT_STATUS_UPDATE_PERIOD_MS = 10_000;
+/**
+ * The PacingCluster schema's default `statusUpdatePeriod`, ms: what an entry made on a gain has until its
+ * reconcile, and what the reconcilers register an object with before a valid cluster spec gives its own.
+ */
+export const DEFAULT_STATUS_UPDATE_PERIOD_MS = 10_000;
 
 /** A new entry, seeded with the conditions its object holds (first sight: the next update is written at once). */
 function newEntry(

@@ -8,7 +8,7 @@ import { targetIdOf, type TargetConfig, type WorkerRegistry } from '../engine/in
 import type { CachedObjects } from './cached-objects.js';
 import { ClusterValidationCache } from './cluster-validation-cache.js';
 import { parseObjectKey } from './object-key.js';
-import type { PacingStatusBook } from './pacing-status-book.js';
+import { DEFAULT_STATUS_UPDATE_PERIOD_MS, type PacingStatusBook } from './pacing-status-book.js';
 import { readRawObjectFields } from './raw-object-fields.js';
 import type { Reconciler } from './reconcile-result.js';
 
@@ -27,8 +27,6 @@ export interface PacingTargetReconcilerOptions {
   /** Shared cache of cluster validations; default one of this reconciler's own. */
   readonly clusterValidations?: ClusterValidationCache;
 }
-
-const defaultStatusUpdatePeriodMs = 10_000;
 
 /**
  * Reconciles one PacingTarget: its membership in its cluster's worker. A target whose spec fails the operator's
@@ -62,7 +60,7 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
       raw.conditions,
       clusterValidation?.isValid
         ? clusterValidation.durationsMs.statusUpdatePeriodMs
-        : defaultStatusUpdatePeriodMs,
+        : DEFAULT_STATUS_UPDATE_PERIOD_MS,
     );
     if (!validation.isValid) {
       registry.removeTarget(key);
