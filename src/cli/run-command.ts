@@ -11,6 +11,7 @@ import {
   IdleCollector,
   type Clock,
   loadKubeConfig,
+  readMemoryBreakdown,
   Operator,
 } from '../controller/index.js';
 import { DeliberateGcSpans, RuntimeMonitor } from '../alarms/index.js';
@@ -264,6 +265,7 @@ function createIdleCollector(
   return new IdleCollector({
     softLimitBytes: softLimitMib * 1024 * 1024,
     collect: () => deliberateGcs.run(collect),
+    memoryBreakdown: readMemoryBreakdown,
     clock,
     logger,
     onCollected: (c) => metrics.recordIdleCollection(c.durationMs / 1000),

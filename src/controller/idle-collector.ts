@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CycleGate } from '../engine/index.js';
 import type { CancelTimer, Clock } from './clock.js';
+import type { MemoryBreakdown } from './memory-breakdown.js';
 
 /** One collection the {@link IdleCollector} ran. */
 export interface IdleCollection {
@@ -10,6 +11,10 @@ export interface IdleCollection {
   readonly rssBeforeBytes: number;
   /** Resident memory after it, bytes. */
   readonly rssAfterBytes: number;
+  /** Where memory sat before it, when the collector reads a breakdown. */
+  readonly before?: MemoryBreakdown;
+  /** Where memory sat after it, when the collector reads a breakdown. */
+  readonly after?: MemoryBreakdown;
 }
 
 /** What an {@link IdleCollector} needs. */
@@ -20,6 +25,11 @@ export interface IdleCollectorOptions {
   readonly collect: () => void;
   /** Reads resident memory in bytes; default `process.memoryUsage.rss`. */
   readonly rssBytes?: (() => number) | undefined;
+  /**
+   * Reads where memory sits (readMemoryBreakdown), before and after each collection, for its log line: what a cycle
+   * left behind, by space. Default none.
+   */
+  readonly memoryBreakdown?: (() => MemoryBreakdown) | undefined;
   /** Time and timers. */
   readonly clock: Clock;
   /**
@@ -101,6 +111,7 @@ export class IdleCollector implements CycleGate {
     if (this.#inFlight > 0 || startedAtMs - this.#lastCollectedAtMs < this.#minIntervalMs) return;
     const rssBeforeBytes = this.#rssBytes();
     if (rssBeforeBytes <= this.#o.softLimitBytes) return;
+    const before = this.#o.memoryBreakdown?.();
     try {
       this.#o.collect();
     } catch (error) {
@@ -113,6 +124,7 @@ export class IdleCollector implements CycleGate {
       durationMs: this.#lastCollectedAtMs - startedAtMs,
       rssBeforeBytes,
       rssAfterBytes: this.#rssBytes(),
+      ...(before && this.#o.memoryBreakdown ? { before, after: this.#o.memoryBreakdown() } : {}),
     };
     logger.debug(collection, 'idle garbage collection');
     this.#o.onCollected?.(collection);

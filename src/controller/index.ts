@@ -66,6 +66,7 @@ export {
   type IdleCollection,
   type IdleCollectorOptions,
 } from './idle-collector.js';
+export { readMemoryBreakdown, type MemoryBreakdown } from './memory-breakdown.js';
 export { setHeapGrowingPercent } from './heap-growing.js';
 export { createStatusPatcher, type StatusObjectRef, type StatusPatcher } from './status-patcher.js';
 export {

@@ -1,7 +1,12 @@
 import { pino } from 'pino';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { exposedGc, IdleCollector, type IdleCollection } from '../../../src/controller/index.js';
+import {
+  exposedGc,
+  IdleCollector,
+  readMemoryBreakdown,
+  type IdleCollection,
+} from '../../../src/controller/index.js';
 import { FakeClock } from './fake-clock.js';
 
 const MiB = 1024 * 1024;
@@ -120,7 +125,7 @@ describe('IdleCollector', () => {
     );
   });
 
-  it("runs V8's real full collection and reads the real resident memory", async () => {
+  it("runs V8's real full collection and reads the real resident memory and where it sits", async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const clock = new FakeClock();
@@ -129,14 +134,40 @@ describe('IdleCollector', () => {
       softLimitBytes: 1, // always above
       clock,
       collect: gc,
+      memoryBreakdown: readMemoryBreakdown,
       onCollected: (c) => collections.push(c),
       logger: pino({ level: 'silent' }),
     });
+    // Garbage the collection frees: about 16 MiB of small objects, moved to the old generation while alive.
+    const leaveGarbage = (): number => {
+      const garbage = Array.from({ length: 400_000 }, (_, n) => ({ n }));
+      gc();
+      return garbage.length;
+    };
+    expect(leaveGarbage()).toBe(400_000);
     collector.enter()();
     await clock.advance(1_000);
     expect(collections).toHaveLength(1);
-    expect(collections[0]!.rssBeforeBytes).toBeGreaterThan(MiB);
-    expect(collections[0]!.rssAfterBytes).toBeGreaterThan(MiB);
+    const [collection] = collections;
+    expect(collection!.rssBeforeBytes).toBeGreaterThan(MiB);
+    expect(collection!.rssAfterBytes).toBeGreaterThan(MiB);
+    const { before, after } = collection!;
+    expect(before!.usedBytes - after!.usedBytes).toBeGreaterThan(8 * MiB);
+    for (const breakdown of [before!, after!]) {
+      const committed =
+        breakdown.youngBytes + breakdown.oldBytes + breakdown.largeObjectBytes + breakdown.otherBytes;
+      expect(breakdown.oldBytes).toBeGreaterThan(0);
+      expect(committed).toBeGreaterThanOrEqual(breakdown.usedBytes);
+      expect(breakdown.externalBytes).toBeGreaterThan(0);
+    }
+  });
+
+  it('reads no breakdown unless given a reader', async () => {
+    const { clock, collections, collector } = setUp();
+    collector.enter()();
+    await clock.advance(1_000);
+    expect(collections).toHaveLength(1);
+    expect(collections[0]).not.toHaveProperty('before');
   });
 });
 
