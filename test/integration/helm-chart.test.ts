@@ -205,6 +205,24 @@ describe('the agent-pacing-operator Helm chart', () => {
       expect(container.env.map((e) => e.name)).not.toContain('MALLOC_TRIM_THRESHOLD_');
     });
 
+    it('renders the sharded install of docs/operations.md: three shards, three replicas, an 8 MiB semi-space', () => {
+      const objects = render([
+        '--set',
+        'shards=3',
+        '--set',
+        'replicaCount=3',
+        '--set',
+        'heap.maxSemiSpaceMiB=8',
+      ]);
+      expect(ofKind(objects, 'Deployment')[0]?.spec?.replicas).toBe(3);
+      const container = operatorContainer(objects);
+      expect(container.args[container.args.indexOf('--shards') + 1]).toBe('3');
+      expect(container.args).toContain('--leader-elect');
+      expect(container.env.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(
+        '--max-old-space-size=256 --max-semi-space-size=8 --expose-gc',
+      );
+    });
+
     it('refuses more than one replica without leader election, since every replica would publish', () => {
       expect(() => template(['--set', 'leaderElection.enabled=false'])).toThrow(/needs replicaCount=1/);
       const args = operatorContainer(render(['--set', 'leaderElection.enabled=false,replicaCount=1'])).args;
