@@ -111,7 +111,8 @@ export class IdleCollector implements CycleGate {
     if (this.#inFlight > 0 || startedAtMs - this.#lastCollectedAtMs < this.#minIntervalMs) return;
     const rssBeforeBytes = this.#rssBytes();
     if (rssBeforeBytes <= this.#o.softLimitBytes) return;
-    const before = this.#o.memoryBreakdown?.();
+    const readBreakdown = this.#o.memoryBreakdown;
+    const before = readBreakdown?.();
     try {
       this.#o.collect();
     } catch (error) {
@@ -124,7 +125,7 @@ export class IdleCollector implements CycleGate {
       durationMs: this.#lastCollectedAtMs - startedAtMs,
       rssBeforeBytes,
       rssAfterBytes: this.#rssBytes(),
-      ...(before && this.#o.memoryBreakdown ? { before, after: this.#o.memoryBreakdown() } : {}),
+      ...(readBreakdown && before ? { before, after: readBreakdown() } : {}),
     };
     logger.debug(collection, 'idle garbage collection');
     this.#o.onCollected?.(collection);

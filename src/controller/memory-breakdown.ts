@@ -20,7 +20,7 @@ export interface MemoryBreakdown {
   readonly externalBytes: number;
 }
 
-/** Reads the current {@link MemoryBreakdown} (a few microseconds; meant for between cycles, not per target). */
+/** Reads the current {@link MemoryBreakdown} (about 16 µs; meant for between cycles, not per target). */
 export function readMemoryBreakdown(): MemoryBreakdown {
   let youngBytes = 0;
   let oldBytes = 0;
