@@ -206,14 +206,7 @@ describe('the agent-pacing-operator Helm chart', () => {
     });
 
     it('renders the sharded install of docs/operations.md: three shards, three replicas, an 8 MiB semi-space', () => {
-      const objects = render([
-        '--set',
-        'shards=3',
-        '--set',
-        'replicaCount=3',
-        '--set',
-        'heap.maxSemiSpaceMiB=8',
-      ]);
+      const objects = render(['--set', 'shards=3,replicaCount=3,heap.maxSemiSpaceMiB=8']);
       expect(ofKind(objects, 'Deployment')[0]?.spec?.replicas).toBe(3);
       const container = operatorContainer(objects);
       expect(container.args[container.args.indexOf('--shards') + 1]).toBe('3');
