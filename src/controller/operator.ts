@@ -10,6 +10,7 @@ import {
   type CycleOutcomeSink,
   type LeaseFence,
   type LearnedStateStore,
+  type ShardFence,
 } from '../engine/index.js';
 import { AlarmStatusSink } from './alarm-status-sink.js';
 import { combineCachedObjects, type CachedObjects } from './cached-objects.js';
@@ -414,7 +415,7 @@ export class Operator {
   #releaseStatusesOf(shard: number): void {
     const shards = this.#fence.shards;
     if (shards === undefined) return;
-    const released = this.#book.release((ref) => shards.shardOf(`${ref.namespace}/${ref.name}`) === shard);
+    const released = this.#book.release((ref) => statusShardOf(shards, ref) === shard);
     this.#log.info({ shard, released }, 'released the statuses of a shard handed back');
   }
 
@@ -423,8 +424,7 @@ export class Operator {
     const nowMs = this.#o.clock.nowMs();
     const shards = this.#fence.shards;
     if (shards === undefined) return this.#fence.holdsValidLease(nowMs);
-    const shard = ref.kind === 'PacingTarget' ? shards.shardOf(`${ref.namespace}/${ref.name}`) : 0;
-    return shards.holdsShard(shard, nowMs);
+    return shards.holdsShard(statusShardOf(shards, ref), nowMs);
   }
 
   #onStartedLeading(isResumed: boolean, shard?: number): void {
@@ -434,10 +434,7 @@ export class Operator {
     const only =
       shard === undefined || shards === undefined
         ? undefined
-        : (ref: PacingObjectRef) =>
-            ref.kind === 'PacingTarget'
-              ? shards.shardOf(`${ref.namespace}/${ref.name}`) === shard
-              : shard === 0;
+        : (ref: PacingObjectRef) => statusShardOf(shards, ref) === shard;
     // The targets this start covers, as the informer caches list them.
     const targetsCovered: PacingObjectRef[] = [];
     for (const informer of this.#targetInformers) {
@@ -470,6 +467,11 @@ export class Operator {
       for (const o of informer.list()) if (isGained(o)) this.#clusterQueue.add(keyOf(o));
     for (const ref of targetsCovered) this.#targetQueue.add(`${ref.namespace}/${ref.name}`);
   }
+}
+
+/** The shard whose holder writes an object's status: a target's own, shard 0 for a PacingCluster. */
+function statusShardOf(shards: ShardFence, ref: PacingObjectRef): number {
+  return ref.kind === 'PacingTarget' ? shards.shardOf(`${ref.namespace}/${ref.name}`) : 0;
 }
 
 /** The status book's reference to a cached PacingTarget. */
