@@ -415,10 +415,12 @@ export class EngagementClient {
       );
     }
     const decoded = decodeEngagementAnswer(parsed.data);
+    // Index loops, not for…of, over these 2,500-entry lists and sets: see isArrayOf.
     const sent = new Set<string>();
-    for (const tuple of chunk.targets) sent.add(tuple[0]);
+    for (let i = 0; i < chunk.targets.length; i++) sent.add(chunk.targets[i]![0]);
     const answered = new Set<string>();
-    for (const report of decoded.reports) {
+    for (let i = 0; i < decoded.reports.length; i++) {
+      const report = decoded.reports[i]!;
       if (answered.has(report.id)) {
         throw new EngagementValidationError(
           `engagement answer from ${this.#url} repeats target "${report.id}"`,
@@ -446,8 +448,11 @@ export class EngagementClient {
         ),
       );
     }
-    for (const id of sent) {
-      if (!answered.has(id)) targetErrors.push(new EngagementTargetError(this.#url, id, 'missing'));
+    for (let i = 0; i < chunk.targets.length; i++) {
+      const id = chunk.targets[i]![0];
+      if (answered.has(id)) continue;
+      targetErrors.push(new EngagementTargetError(this.#url, id, 'missing'));
+      answered.add(id); // an id sent twice is missing once
     }
   }
 }

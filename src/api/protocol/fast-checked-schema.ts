@@ -49,11 +49,18 @@ export function isNonEmptyString(value: unknown): value is string {
 
 /** A check that `value` is an array whose every item passes `isItem` (for {@link fastChecked} lists). */
 export function everyOf(isItem: (item: unknown) => boolean): (value: unknown) => boolean {
-  return (value) => {
-    if (!Array.isArray(value)) return false;
-    for (const item of value) if (!isItem(item)) return false;
-    return true;
-  };
+  return (value) => isArrayOf(value, isItem);
+}
+
+/**
+ * True when `value` is an array whose every item passes `isItem`. An index loop, not for…of: these closures are
+ * shared by many columns and often run below the optimising tier, where for…of allocates a result object per
+ * item (half a million a cycle for 50,000 agents' columns, a fifth of the cycle's allocation).
+ */
+export function isArrayOf(value: unknown, isItem: (item: unknown) => boolean): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (!isItem(value[i])) return false;
+  return true;
 }
 
 /** An array checked item by item in a loop (see {@link fastChecked}); `item` reports the issues. */

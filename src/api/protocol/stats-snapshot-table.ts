@@ -4,6 +4,7 @@ import {
   fastArray,
   fastChecked,
   hasProtoKey,
+  isArrayOf,
   isCount,
   isNonEmptyString,
   isPlainObject,
@@ -161,8 +162,8 @@ function isMediaColumns(value: unknown): boolean {
   for (const name in value) {
     const columns = value[name];
     if (name.length === 0 || !isPlainObject(columns)) return false;
-    if (!everyOf(isStateCode)(columns.state) || !everyOf(isCount)(columns.capacity)) return false;
-    if (!everyOf(isCount)(columns.load)) return false;
+    if (!isArrayOf(columns.state, isStateCode) || !isArrayOf(columns.capacity, isCount)) return false;
+    if (!isArrayOf(columns.load, isCount)) return false;
   }
   return true;
 }

@@ -360,6 +360,18 @@ describe('EngagementClient against the reference engagement and token servers on
     for (const other of TARGETS.filter((t) => t !== id)) expect(delivered).toContain(other);
   });
 
+  it('reports an id sent twice and left out of the answer as missing once', async () => {
+    platform.faults.add({ kind: 'drop-target', id: 'Sales:chat' });
+    const request = aRequest(1);
+    const result = await aClient().exchange({
+      ...request,
+      targets: [...request.targets, { id: 'Sales:chat', invites: 1, groups: [] }],
+    });
+    expect(result.targetErrors).toEqual([
+      expect.objectContaining({ targetId: 'Sales:chat', reason: 'missing' }),
+    ]);
+  });
+
   it('reports a target the platform does not know with the platform code UNKNOWN_TARGET', async () => {
     const request = aRequest(1);
     const result = await aClient().exchange({
