@@ -1,7 +1,9 @@
 import {
   carryFits,
   decideRound,
+  RoundWorkspace,
   type AgentIndex,
+  type DecideOptions,
   type CounterMemoryEntry,
   type EngagementReportInput,
   type RoundCarry,
@@ -33,6 +35,8 @@ export class PacingRoomDecider implements PacingDecider {
    * nor looked up by id again. Weak: a state the worker replaced drops its carry.
    */
   readonly #carries = new WeakMap<LearnedState, RoundCarry>();
+  /** The rounds' shared decider and scratch, kept between cycles (see RoundWorkspace); replaced with the policy. */
+  #workspace: RoundWorkspace | undefined;
 
   /** Decides one interval for every target. */
   decide(input: DecisionInput): DecisionOutput {
@@ -45,6 +49,9 @@ export class PacingRoomDecider implements PacingDecider {
     // decideRound ignores a carry that does not fit the targets, and then reads the records: split them only then.
     const fits = carry !== undefined && carryFits(carry, targetInputs, input.targets.length);
     const { memory, states } = fits ? NOTHING_SPLIT : splitLearnedState(input.learnedState);
+    if (this.#workspace?.fits(input.policy, DECIDE_OPTIONS) !== true) {
+      this.#workspace = new RoundWorkspace(input.policy, DECIDE_OPTIONS);
+    }
     const round = decideRound(
       input.policy,
       {
@@ -60,10 +67,8 @@ export class PacingRoomDecider implements PacingDecider {
         agentIndex: this.#agentIndex,
       },
       states,
-      // The operator never shows a paced target's explanation (its Pacing condition has a fixed message), and
-      // formatting 10,000 of them took about a third of the round's CPU: the policies give their mode instead.
-      { explain: false },
-      { decideCount: input.targets.length, carry: fits ? carry : undefined },
+      DECIDE_OPTIONS,
+      { decideCount: input.targets.length, carry: fits ? carry : undefined, workspace: this.#workspace },
     );
     this.#agentIndex = round.agentIndex;
     const learned: Record<string, unknown> = {};
@@ -99,6 +104,13 @@ export class PacingRoomDecider implements PacingDecider {
     return known;
   }
 }
+
+/**
+ * The operator never shows a paced target's explanation (its Pacing condition has a fixed message), and formatting
+ * 10,000 of them took about a third of the round's CPU: the policies give their mode instead. One object, so that
+ * the decider's workspace fits every round.
+ */
+const DECIDE_OPTIONS: DecideOptions = { explain: false };
 
 /** A learned state taken apart into what decideRound reads: counter memory and policy states by target id. */
 interface SplitState {

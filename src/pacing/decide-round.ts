@@ -4,6 +4,7 @@ import {
   observeTarget,
   prepareObservations,
   type ObservationInput,
+  type ObservationSlot,
 } from './observation-builder.js';
 import type { AgentIndex } from './agent-index.js';
 import type { CounterMemoryEntry } from './observation.js';
@@ -40,12 +41,42 @@ export interface DecideRoundResult {
   readonly agentIndex: AgentIndex | undefined;
 }
 
-/** Which targets a round decides and what it may read by index instead of by id. */
+/** Which targets a round decides, what it may read by index instead of by id, and what it may reuse. */
 export interface DecideRoundScope {
   /** Only the first `decideCount` targets are decided (default all); the others take part in the split only. */
   readonly decideCount?: number | undefined;
   /** The previous round's carry; used when its ids are the decided targets' ids in order, else ignored. */
   readonly carry?: RoundCarry | undefined;
+  /** Used when made for this round's policy name and this very options object, else a fresh one is. */
+  readonly workspace?: RoundWorkspace | undefined;
+}
+
+/**
+ * What consecutive rounds of one policy and one options object can share: the decider with its scratch estimates
+ * and decay factors, and the scratch observation. Reusing them gives exactly the results fresh ones give (each
+ * target overwrites them whole). A caller that decides every few seconds keeps one: its objects then outlive the
+ * round, and a memory-reducing collection between rounds (the operator's idle collection) no longer clears the
+ * object shapes that the optimised decision code embeds. A cleared shape throws that code away, and the next
+ * round of 10,000 targets ran about 50 ms slower, unoptimised (docs/performance.md, twenty-second pass).
+ */
+export class RoundWorkspace {
+  /** The decider every round of this workspace decides with. */
+  readonly decider: DecisionRound;
+  /** The one observation each target is observed into. */
+  readonly scratch: ObservationSlot = blankObservation();
+
+  /** @throws PacingPolicyError for an unknown policy name. */
+  constructor(
+    readonly policyName: string,
+    readonly options: DecideOptions = {},
+  ) {
+    this.decider = new DecisionRound(policyName, options);
+  }
+
+  /** True when this workspace was made for `policyName` and this very `options` object. */
+  fits(policyName: string, options: DecideOptions): boolean {
+    return this.policyName === policyName && this.options === options;
+  }
 }
 
 /**
@@ -54,7 +85,8 @@ export interface DecideRoundScope {
  * observation and decided at once, so a round of 10,000 targets leaves nothing behind but the decisions and the
  * learned state. Only the first `scope.decideCount` targets are decided (default all); the others take part in the
  * shared-capacity split only (a sharded replica's peers). A fitting `scope.carry` is read instead of
- * `input.memory` and `states`, with the same result. Throws PacingPolicyError for an unknown policy name.
+ * `input.memory` and `states`, and a fitting `scope.workspace` reused, with the same result. Throws
+ * PacingPolicyError for an unknown policy name.
  */
 export function decideRound(
   policyName: string,
@@ -63,7 +95,10 @@ export function decideRound(
   options: DecideOptions = {},
   scope: DecideRoundScope = {},
 ): DecideRoundResult {
-  const decider = new DecisionRound(policyName, options);
+  const workspace = scope.workspace?.fits(policyName, options)
+    ? scope.workspace
+    : new RoundWorkspace(policyName, options);
+  const { decider, scratch } = workspace;
   const round = prepareObservations(input);
   const problems: Record<string, readonly string[]> = {};
   const count = Math.min(scope.decideCount ?? input.targets.length, input.targets.length);
@@ -73,7 +108,6 @@ export function decideRound(
   const memory = new Array<CounterMemoryEntry>(count);
   const nextStates = new Array<TargetState>(count);
   const decisions = new Array<PacingDecision>(count);
-  const scratch = blankObservation();
   for (let t = 0; t < count; t++) {
     const id = input.targets[t]!.id;
     ids[t] = id;

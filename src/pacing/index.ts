@@ -30,6 +30,7 @@ export {
 export {
   carryFits,
   decideRound,
+  RoundWorkspace,
   type DecideRoundResult,
   type DecideRoundScope,
   type RoundCarry,

@@ -10,15 +10,17 @@
 //   CYCLE_ROUNDS=20            measured cycles (after 3 warm-up cycles)
 //   CYCLE_PERIOD_MS=5000       refresh period; cycles start on its slot boundaries
 //   CYCLE_HEAP_GROWING_PERCENT=100  V8's heap growing factor, as the chart sets it (0: V8's own)
-// Run node with the chart's heap flags (the Makefile target does) and --expose-gc: a full collection follows
-// each cycle, as the chart's memory soft limit does between cycles at this size.
+//   CYCLE_GC=idle              between cycles: `idle` the operator's idle collection (a last-resort one), `major`
+//                              a plain full collection, `none` nothing
+// Run node with the chart's heap flags (the Makefile target does) and --expose-gc: by default the operator's idle
+// collection follows each cycle, as the chart's memory soft limit makes it do at this size about every second one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { stringify as toYaml } from 'yaml';
 import { validatePacingCluster } from '../../src/api/index.js';
-import { setHeapGrowingPercent } from '../../src/controller/index.js';
+import { exposedGc, setHeapGrowingPercent } from '../../src/controller/index.js';
 import { ChildProcesses } from '../../src/demo/child-processes.js';
 import { referenceServersArgs } from '../../src/demo/reference-servers-args.js';
 import {
@@ -60,6 +62,17 @@ async function main(): Promise<void> {
   const rounds = Number(process.env['CYCLE_ROUNDS'] ?? 20);
   const periodMs = Number(process.env['CYCLE_PERIOD_MS'] ?? 5000);
   const growing = Number(process.env['CYCLE_HEAP_GROWING_PERCENT'] ?? 100);
+  const gcKind = process.env['CYCLE_GC'] ?? 'idle';
+  const idleGc = exposedGc();
+  if (gcKind !== 'none' && idleGc === undefined)
+    throw new Error('run node with --expose-gc (or CYCLE_GC=none)');
+  const collections: Record<string, () => void> = {
+    idle: () => idleGc?.(),
+    major: () => globalThis.gc?.(),
+    none: () => undefined,
+  };
+  const collect = collections[gcKind];
+  if (collect === undefined) throw new Error(`CYCLE_GC: idle, major or none, not ${gcKind}`);
   if (growing > 0) setHeapGrowingPercent(growing);
   const size = { targets: targetCount, agents: 5 * targetCount };
   const runDir = path.join(root, '.cache', 'cycle-bench');
@@ -106,7 +119,15 @@ async function main(): Promise<void> {
     const targets = Array.from({ length: targetCount }, (_, i) => targetConfigOf(scaleTarget(size, i)));
     let learnedState: LearnedState = {};
     let reports: ReadonlyMap<string, EngagementTargetReport> = new Map();
-    const rows: { total: number; stats: number; decide: number; publish: number; cpu: number }[] = [];
+    const rows: {
+      total: number;
+      stats: number;
+      decide: number;
+      publish: number;
+      cpu: number;
+      rssBefore: number;
+      rssAfter: number;
+    }[] = [];
     for (let cycle = 0; cycle < WARM_UP + rounds; cycle++) {
       const slotMs = Math.ceil((Date.now() + 1) / periodMs) * periodMs;
       await clock.sleep(slotMs - Date.now());
@@ -132,17 +153,19 @@ async function main(): Promise<void> {
           `cycle ${cycle} not published: ${outcome.stats.message}; ${outcome.engagement.message}`,
         );
       }
+      const rssBefore = process.memoryUsage.rss() / 2 ** 20;
+      collect();
+      const rssAfter = process.memoryUsage.rss() / 2 ** 20;
       if (cycle >= WARM_UP) {
         const { stats, decide, publish } = outcome.phasesMs ?? { stats: 0, decide: 0, publish: 0 };
-        rows.push({ total: outcome.durationMs, stats, decide, publish, cpu: (cpu.user + cpu.system) / 1000 });
+        const cpuMs = (cpu.user + cpu.system) / 1000;
+        rows.push({ total: outcome.durationMs, stats, decide, publish, cpu: cpuMs, rssBefore, rssAfter });
       }
-      // As the chart's soft limit does at this size: a full collection between cycles.
-      globalThis.gc?.();
     }
     await ports.close?.();
     console.log(
       `${targetCount.toLocaleString('en-US')} targets, ${size.agents.toLocaleString('en-US')} agents, ` +
-        `${rounds} cycles ${periodMs} ms apart (node ${process.version}):\n`,
+        `${rounds} cycles ${periodMs} ms apart, \`${gcKind}\` collection between them (node ${process.version}):\n`,
     );
     console.log('| | p50 (ms) | max (ms) |');
     console.log('| --- | ---: | ---: |');
@@ -152,6 +175,8 @@ async function main(): Promise<void> {
       ['decision', 'decide'],
       ['publication', 'publish'],
       ['operator CPU (main thread and helpers)', 'cpu'],
+      ['resident memory after the cycle (MiB)', 'rssBefore'],
+      ['resident memory after the collection (MiB)', 'rssAfter'],
     ] as const) {
       const values = rows.map((r) => r[key]);
       console.log(

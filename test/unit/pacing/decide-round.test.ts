@@ -4,7 +4,9 @@ import {
   decideAll,
   decideRound,
   policyNames,
+  RoundWorkspace,
   type CounterMemory,
+  type DecideOptions,
   type ObservationInput,
   type TargetInput,
 } from '../../../src/pacing/index.js';
@@ -176,5 +178,64 @@ describe('decideRound', () => {
     expect(offered.decisions).toEqual(cold.decisions);
     expect(offered.states).toEqual(cold.states);
     expect(first.carry.ids).toEqual(cluster.targets.map((t) => t.id));
+  });
+
+  it('decides the same with a workspace kept across rounds as with fresh ones, and uses only one that fits', () => {
+    const explained: DecideOptions = {};
+    const terse: DecideOptions = { explain: false };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        // Per round: the policy and options object the round is decided with (the workspace fits only the first).
+        fc.array(fc.tuple(fc.constantFrom(...policyNames), fc.boolean()), { minLength: 4, maxLength: 4 }),
+        (targetCount, rounds) => {
+          const [firstPolicy] = rounds[0]!;
+          const cluster = syntheticCluster({
+            targets: targetCount,
+            agents: 50,
+            skillExpressions: 2,
+            rounds: 1,
+            policy: firstPolicy,
+          });
+          const workspace = new RoundWorkspace(firstPolicy, terse);
+          let fresh = { memory: {} as CounterMemory, states: {} as Record<string, unknown> };
+          let reused = fresh;
+          rounds.forEach(([policy, isTerse], round) => {
+            const options = isTerse ? terse : explained;
+            // Some targets change their set between rounds, so the workspace's scratch sees other targets.
+            const targets = round % 2 === 0 ? cluster.targets : cluster.targets.slice(1);
+            nextSyntheticRound(cluster, round);
+            const expected = decideRound(
+              policy,
+              roundInput(cluster, targets, round, 1, fresh.memory),
+              fresh.states,
+              options,
+            );
+            const actual = decideRound(
+              policy,
+              roundInput(cluster, targets, round, 1, reused.memory),
+              reused.states,
+              options,
+              { workspace },
+            );
+            expect(actual.decisions).toEqual(expected.decisions);
+            expect(actual.states).toEqual(expected.states);
+            expect(actual.memory).toEqual(expected.memory);
+            fresh = { memory: expected.memory, states: expected.states };
+            reused = { memory: actual.memory, states: actual.states };
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('makes a workspace only for a known policy, and it fits only its policy and its options object', () => {
+    const options: DecideOptions = { explain: false };
+    const workspace = new RoundWorkspace('adaptive', options);
+    expect(workspace.fits('adaptive', options)).toBe(true);
+    expect(workspace.fits('progressive', options)).toBe(false);
+    expect(workspace.fits('adaptive', { explain: false })).toBe(false);
+    expect(() => new RoundWorkspace('no-such-policy')).toThrow(/no-such-policy/);
   });
 });
