@@ -136,8 +136,10 @@ export class IdleCollector implements CycleGate {
  * V8's options for the idle collection: a synchronous full collection of the "last resort" flavour, the one behind
  * `LowMemoryNotification`. Unlike a plain `gc()` it collects with the reduce-memory flag (compacting sparse pages),
  * shrinks the young generation and hands freed pages back at once; with a plain `gc()` V8 kept the pages it had
- * committed, which is what held resident memory above the soft limit. The price: the next cycle rebuilds optimised
- * code the collection invalidated (about 20 ms of CPU at 10,000 targets; docs/performance.md, nineteenth pass).
+ * committed, which is what held resident memory above the soft limit. The price: it also clears object shapes no
+ * live object has, and V8 throws away optimised code that embeds them, so whatever a cycle builds afresh runs
+ * unoptimised in the next one; the decider's workspace and the statistics decoder's memory outlive the cycle for
+ * that reason (docs/performance.md, nineteenth and twenty-second passes).
  */
 export const IDLE_GC_OPTIONS = { type: 'major', execution: 'sync', flavor: 'last-resort' } as const;
 

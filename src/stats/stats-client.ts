@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
+  AgentDecodeMemory,
   ROSTER_TAG_HEADER,
   STATS_SNAPSHOT_TABLE_MEDIA_TYPE,
   STATS_SNAPSHOT_TABLE_V2_MEDIA_TYPE,
@@ -108,6 +109,8 @@ export class StatsClient {
    * parsing). Dropped when a version 2 answer carries no tag or names a roster this client does not hold.
    */
   #roster: TaggedRoster | undefined;
+  /** What the last version 2 answer's decode leaves for the next (see AgentDecodeMemory). */
+  readonly #decodeMemory = new AgentDecodeMemory();
   /**
    * The last selection asked for and its gzipped body: a sharded engine asks with the same selection object every
    * cycle until its targets or shards change, and serialising it is 6 ms at 50,000 agent ids.
@@ -280,7 +283,7 @@ export class StatsClient {
           resolved.tag === undefined ? undefined : { tag: resolved.tag, columns: resolved.roster };
         const isRosterHeld = !('ids' in parsed.data.agentTable);
         return [
-          decodeSnapshotTableV2(parsed.data, resolved.roster),
+          decodeSnapshotTableV2(parsed.data, resolved.roster, this.#decodeMemory),
           isRosterHeld ? 'table-v2-roster-held' : form,
         ];
       }

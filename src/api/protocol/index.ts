@@ -2,6 +2,7 @@
 // servers (src/sim). Imported directly as 'src/api/protocol/index.js', beside src/api/index.ts.
 export * from './stats-snapshot.js';
 export * from './stats-snapshot-table.js';
+export * from './agent-decode-memory.js';
 export * from './stats-snapshot-queue-table.js';
 export * from './roster-tag.js';
 export * from './stats-selection.js';

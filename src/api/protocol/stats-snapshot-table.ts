@@ -18,6 +18,7 @@ import {
   type SnapshotAgent,
   type StatsSnapshot,
 } from './stats-snapshot.js';
+import type { AgentDecodeMemory } from './agent-decode-memory.js';
 import { QueueTableSchema, decodeQueueTable, encodeQueueTable } from './stats-snapshot-queue-table.js';
 import { RosterTagSchema } from './roster-tag.js';
 import {
@@ -353,15 +354,17 @@ export function decodeSnapshotTable(table: StatsSnapshotTable): StatsSnapshot {
 /**
  * Turns a validated table, version 2, back into a snapshot (agents as {@link decodeSnapshotTable} does). `roster`:
  * the roster columns the agent table stands for, which a table that left them out does not hold itself (see
- * resolveAgentRoster); by default the table's own.
+ * resolveAgentRoster); by default the table's own. `memory`: what the last decode of the same source left (see
+ * AgentDecodeMemory); the result is the same with or without it, but may share agent objects with the last one.
  */
 export function decodeSnapshotTableV2(
   table: StatsSnapshotTableV2,
   roster: AgentRoster = ownRosterOf(table.agentTable),
+  memory?: AgentDecodeMemory,
 ): StatsSnapshot {
   return {
     snapshotTime: table.snapshotTime,
-    agents: decodeAgentTable(roster, table.agentTable.media),
+    agents: decodeAgentTable(roster, table.agentTable.media, memory),
     virtualQueues: decodeQueueTable(table.queueTable),
   };
 }
@@ -374,8 +377,15 @@ function ownRosterOf(table: AgentTableV2): AgentRoster {
   return table;
 }
 
-/** The agents of a validated agent table, sharing frozen group, skill and media records. */
-function decodeAgentTable(roster: AgentRoster, media: AgentTable['media']): SnapshotAgent[] {
+/**
+ * The agents of a validated agent table, sharing frozen group, skill and media records; with `memory`, also the
+ * last decode's records and, for the same roster, its agents whose media record is unchanged.
+ */
+function decodeAgentTable(
+  roster: AgentRoster,
+  media: AgentTable['media'],
+  memory?: AgentDecodeMemory,
+): SnapshotAgent[] {
   const { ids, groupSets, groupSet, skillSets, skillSet } = roster;
   // Frozen in place: shared by many agents, so a write through one agent must fail rather than reach all.
   for (const list of groupSets) Object.freeze(list);
@@ -383,16 +393,20 @@ function decodeAgentTable(roster: AgentRoster, media: AgentTable['media']): Snap
   const [groups, skills] = [groupSets, skillSets];
   const mediaNames = Object.keys(media);
   const columns = mediaNames.map((name) => media[name]!);
-  const records = new Map<string | number, SnapshotAgent['media']>();
+  const records =
+    memory?.recordsFor(mediaNames, ids.length) ?? new Map<string | number, SnapshotAgent['media']>();
+  const previous = memory?.agentsOf(roster);
   const agents = new Array<SnapshotAgent>(ids.length);
   for (let row = 0; row < ids.length; row++) {
-    agents[row] = {
-      id: ids[row]!,
-      groups: groups[groupSet[row]!]!,
-      skills: skills[skillSet[row]!]!,
-      media: mediaRecordOf(row, mediaNames, columns, records),
-    };
+    const record = mediaRecordOf(row, mediaNames, columns, records);
+    // The same roster row has the same id, groups and skills: only the media record can differ.
+    const before = previous?.[row];
+    agents[row] =
+      before !== undefined && before.media === record
+        ? before
+        : { id: ids[row]!, groups: groups[groupSet[row]!]!, skills: skills[skillSet[row]!]!, media: record };
   }
+  memory?.remember(roster, agents);
   return agents;
 }
 
