@@ -415,7 +415,7 @@ export class EngagementClient {
       );
     }
     const decoded = decodeEngagementAnswer(parsed.data);
-    // Index loops, not for…of, over these 2,500-entry lists and sets: see isArrayOf.
+    // Index loops, not for…of, over these 2,500-entry lists (see isArrayOf); the sets are only looked up.
     const sent = new Set<string>();
     for (let i = 0; i < chunk.targets.length; i++) sent.add(chunk.targets[i]![0]);
     const answered = new Set<string>();

@@ -57,7 +57,7 @@ export interface DecideRoundScope {
  * target overwrites them whole). A caller that decides every few seconds keeps one: its objects then outlive the
  * round, and a memory-reducing collection between rounds (the operator's idle collection) no longer clears the
  * object shapes that the optimised decision code embeds. A cleared shape throws that code away, and the next
- * round of 10,000 targets ran about 50 ms slower, unoptimised (docs/performance.md, twenty-second pass).
+ * round of 10,000 targets decided 40–60 ms slower, unoptimised (docs/performance.md, twenty-second pass).
  */
 export class RoundWorkspace {
   /** The decider every round of this workspace decides with. */

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import {
   AgentDecodeMemory,
   SnapshotTableEncoder,
-  StatsSnapshotTableV2Schema,
   decodeSnapshotTableV2,
   resolveAgentRoster,
   type AgentRoster,
@@ -10,11 +9,7 @@ import {
   type StatsSnapshot,
   type StatsSnapshotTableV2,
 } from '../../../../src/api/protocol/index.js';
-
-/** A version 2 answer as a client receives it: JSON text, then the schema. */
-function received(table: unknown): StatsSnapshotTableV2 {
-  return StatsSnapshotTableV2Schema.parse(JSON.parse(JSON.stringify(table)));
-}
+import { receivedTableV2 } from '../../../support/io/received-table.js';
 
 /** The roster columns of a received whole table. */
 function rosterOf(table: StatsSnapshotTableV2): AgentRoster {
@@ -73,7 +68,7 @@ describe('AgentDecodeMemory', () => {
             ),
             virtualQueues: [],
           };
-          const table = received(new SnapshotTableEncoder().encodeV2(snapshot));
+          const table = receivedTableV2(new SnapshotTableEncoder().encodeV2(snapshot));
           // A client keeps the roster it holds (the same object) until the source sends another.
           const roster: AgentRoster =
             held === undefined || isNewRoster || held.ids.length !== codes.length ? rosterOf(table) : held;
@@ -111,7 +106,7 @@ describe('AgentDecodeMemory', () => {
 
   it('offers the last agents only for the very roster object they were decoded from', () => {
     const memory = new AgentDecodeMemory();
-    const table = received(
+    const table = receivedTableV2(
       new SnapshotTableEncoder().encodeV2({
         snapshotTime: '2026-11-27T19:00:00.000Z',
         agents: [agentOf(1, [['chat', 0]])],

@@ -7,16 +7,11 @@ import {
   withRosterTag,
   type SnapshotAgent,
   type StatsSnapshot,
-  type StatsSnapshotTableV2,
   type TaggedRoster,
 } from '../../../../src/api/protocol/index.js';
 import { RosterTagIssuer } from '../../../../src/sim/roster-tag-issuer.js';
 import { EXAMPLE_SNAPSHOT } from '../../../support/io/example-snapshot.js';
-
-/** A version 2 answer as a client receives it: JSON text, then the schema. */
-function received(table: unknown): StatsSnapshotTableV2 {
-  return StatsSnapshotTableV2Schema.parse(JSON.parse(JSON.stringify(table)));
-}
+import { receivedTableV2 } from '../../../support/io/received-table.js';
 
 /** The issues of a version 2 answer, as `path: message`. */
 function issuesOf(table: unknown): string[] {
@@ -30,7 +25,7 @@ const leftOut = withRosterTag(new SnapshotTableEncoder().encodeV2(EXAMPLE_SNAPSH
 
 /** The roster a client holds after reading `full`. */
 function heldFrom(table: unknown): TaggedRoster {
-  const resolved = resolveAgentRoster(received(table).agentTable, undefined);
+  const resolved = resolveAgentRoster(receivedTableV2(table).agentTable, undefined);
   if (resolved.issues !== undefined) throw new Error(resolved.issues.join('; '));
   return { tag: resolved.tag!, columns: resolved.roster };
 }
@@ -85,17 +80,17 @@ describe('roster tags: a version 2 answer may leave out the roster the client na
 
   it('reads a table that left the roster out against the roster it names', () => {
     const held = heldFrom(full);
-    const table = received(leftOut);
+    const table = receivedTableV2(leftOut);
     const resolved = resolveAgentRoster(table.agentTable, held);
     expect(resolved.issues).toBeUndefined();
     expect(resolved.roster).toBe(held.columns);
     expect(decodeSnapshotTableV2(table, resolved.roster!)).toStrictEqual(
-      decodeSnapshotTableV2(received(full)),
+      decodeSnapshotTableV2(receivedTableV2(full)),
     );
   });
 
   it('says why it cannot read a table that names a roster the client does not hold, or another row count', () => {
-    const table = received(leftOut).agentTable;
+    const table = receivedTableV2(leftOut).agentTable;
     expect(resolveAgentRoster(table, undefined).issues).toEqual([
       expect.stringContaining(
         `agentTable.rosterTag: the roster columns are left out for roster ${TAG}, but this client holds no roster`,
@@ -117,7 +112,7 @@ describe('roster tags: a version 2 answer may leave out the roster the client na
   });
 
   it('refuses to decode a table that left the roster out without the roster it names', () => {
-    expect(() => decodeSnapshotTableV2(received(leftOut))).toThrow(`leaves out roster ${TAG}`);
+    expect(() => decodeSnapshotTableV2(receivedTableV2(leftOut))).toThrow(`leaves out roster ${TAG}`);
   });
 
   it('gives the snapshot of the full answer for any agents and states, the roster held across answers', () => {
@@ -150,13 +145,13 @@ describe('roster tags: a version 2 answer may leave out the roster the client na
           agents,
           virtualQueues: EXAMPLE_SNAPSHOT.virtualQueues,
         });
-        const first = received(issuer.encode(snapshotOf(before), undefined));
+        const first = receivedTableV2(issuer.encode(snapshotOf(before), undefined));
         const held = heldFrom(first);
-        const second = received(issuer.encode(snapshotOf(after), held.tag));
+        const second = receivedTableV2(issuer.encode(snapshotOf(after), held.tag));
         expect(second.agentTable).not.toHaveProperty('ids');
         const resolved = resolveAgentRoster(second.agentTable, held);
         expect(decodeSnapshotTableV2(second, resolved.roster!)).toStrictEqual(
-          decodeSnapshotTableV2(received(new SnapshotTableEncoder().encodeV2(snapshotOf(after)))),
+          decodeSnapshotTableV2(receivedTableV2(new SnapshotTableEncoder().encodeV2(snapshotOf(after)))),
         );
       }),
       { numRuns: 200 },
