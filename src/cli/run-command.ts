@@ -7,6 +7,9 @@ import {
   createSystemClock,
   EventRecorder,
   exposedGc,
+  HEADROOM_GC_OPTIONS,
+  HeapHeadroom,
+  readHeapReading,
   setHeapGrowingPercent,
   IdleCollector,
   type Clock,
@@ -143,7 +146,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
   const deliberateGcs = new DeliberateGcSpans();
   const runtime = new RuntimeMonitor({ nowMs: () => clock.nowMs(), deliberate: deliberateGcs });
   runtime.start();
-  const idleCollector = createIdleCollector(options.memorySoftLimitMib, {
+  const idleCollector = createIdleCollector(options.memorySoftLimitMib, options.heapGrowingPercent, {
     clock,
     metrics: pacingMetrics,
     deliberateGcs,
@@ -240,11 +243,13 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
 
 /**
  * The idle collector for `--memory-soft-limit-mib` (undefined when it is 0). Without `--expose-gc` there is no
- * `gc` to call: the limit is then not kept, and the log says so once instead of failing the start. Its
- * collections are recorded in `deliberateGcs`, which the runtime alarms skip.
+ * `gc` to call: the limit is then not kept, and the log says so once instead of failing the start. With a heap
+ * growing percent set, V8's limit is known, and the collector also runs the full collection V8 would otherwise
+ * start inside the next cycle. Its collections are recorded in `deliberateGcs`, which the runtime alarms skip.
  */
 function createIdleCollector(
   softLimitMib: number,
+  heapGrowingPercent: number,
   {
     clock,
     metrics,
@@ -254,20 +259,32 @@ function createIdleCollector(
 ): IdleCollector | undefined {
   if (softLimitMib === 0) return undefined;
   const collect = exposedGc();
-  if (collect === undefined) {
+  const collectPlain = exposedGc(globalThis, HEADROOM_GC_OPTIONS);
+  if (collect === undefined || collectPlain === undefined) {
     logger.warn(
       { memorySoftLimitMib: softLimitMib },
       'memory soft limit not kept: node runs without --expose-gc (the chart sets it in NODE_OPTIONS)',
     );
     return undefined;
   }
-  logger.info({ memorySoftLimitMib: softLimitMib }, 'collecting between cycles above the memory soft limit');
+  const keepsHeadroom = heapGrowingPercent > 0;
+  logger.info(
+    { memorySoftLimitMib: softLimitMib, heapHeadroom: keepsHeadroom },
+    'collecting between cycles above the memory soft limit',
+  );
   return new IdleCollector({
     softLimitBytes: softLimitMib * 1024 * 1024,
     collect: () => deliberateGcs.run(collect),
+    heap: keepsHeadroom
+      ? {
+          headroom: new HeapHeadroom({ growingFactor: 1 + heapGrowingPercent / 100 }),
+          read: readHeapReading,
+          collect: () => deliberateGcs.run(collectPlain),
+        }
+      : undefined,
     memoryBreakdown: readMemoryBreakdown,
     clock,
     logger,
-    onCollected: (c) => metrics.recordIdleCollection(c.durationMs / 1000),
+    onCollected: (c) => metrics.recordIdleCollection(c.durationMs / 1000, c.reason),
   });
 }

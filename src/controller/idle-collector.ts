@@ -1,14 +1,25 @@
 import type { Logger } from 'pino';
 import type { CycleGate } from '../engine/index.js';
 import type { CancelTimer, Clock } from './clock.js';
+import type { HeapHeadroom, HeapOutlook, HeapReading } from './heap-headroom.js';
 import type { MemoryBreakdown } from './memory-breakdown.js';
+
+/**
+ * Why the {@link IdleCollector} collected: `memory`, resident memory above the soft limit (a memory-reducing
+ * collection); `heap`, V8 would have started its own full collection within the next cycle (a plain one).
+ */
+export type IdleCollectionReason = 'memory' | 'heap';
 
 /** One collection the {@link IdleCollector} ran. */
 export interface IdleCollection {
+  /** Why it ran. */
+  readonly reason: IdleCollectionReason;
   /** How long the collection took, ms. */
   readonly durationMs: number;
   /** Resident memory before it, bytes. */
   readonly rssBeforeBytes: number;
+  /** What the heap headroom made of the heap before it, when the collector keeps one. */
+  readonly heap?: HeapOutlook;
   /** Resident memory after it, bytes. */
   readonly rssAfterBytes: number;
   /** Where memory sat before it, when the collector reads a breakdown. */
@@ -21,8 +32,22 @@ export interface IdleCollection {
 export interface IdleCollectorOptions {
   /** Resident memory (bytes) above which a full collection runs between cycles; > 0. */
   readonly softLimitBytes: number;
-  /** Runs a full garbage collection synchronously (Node's `gc` under `--expose-gc`). */
+  /** Runs a memory-reducing full garbage collection synchronously (Node's `gc` under `--expose-gc`). */
   readonly collect: () => void;
+  /**
+   * Also collects, with a plain full collection, when V8 would start its own within the next cycle. Default none:
+   * only the soft limit is kept.
+   */
+  readonly heap?:
+    | {
+        /** The prediction, told of every collection this collector runs. */
+        readonly headroom: HeapHeadroom;
+        /** Reads the old generation (readHeapReading). */
+        readonly read: () => HeapReading;
+        /** Runs a plain full garbage collection synchronously. */
+        readonly collect: () => void;
+      }
+    | undefined;
   /** Reads resident memory in bytes; default `process.memoryUsage.rss`. */
   readonly rssBytes?: (() => number) | undefined;
   /**
@@ -50,7 +75,8 @@ export interface IdleCollectorOptions {
  * heuristics say so, which at 10,000 targets is often in the middle of a cycle and lets the heap and resident
  * memory grow by a cycle's garbage first. As a {@link CycleGate} this sees every cycle start and end; once none
  * has run for `settleMs` and resident memory is above the limit, it runs one full collection, off the cycles'
- * critical path. A cycle that starts meanwhile cancels the pending look.
+ * critical path. With `heap` it also runs one when V8 would otherwise collect inside the next cycle, so the
+ * collection V8 was due to run happens between cycles. A cycle that starts meanwhile cancels the pending look.
  */
 export class IdleCollector implements CycleGate {
   readonly #o: IdleCollectorOptions;
@@ -106,24 +132,36 @@ export class IdleCollector implements CycleGate {
 
   #look(): void {
     this.#cancel = undefined;
-    const { clock, logger } = this.#o;
+    const { clock, logger, heap } = this.#o;
     const startedAtMs = clock.nowMs();
     if (this.#inFlight > 0 || startedAtMs - this.#lastCollectedAtMs < this.#minIntervalMs) return;
     const rssBeforeBytes = this.#rssBytes();
-    if (rssBeforeBytes <= this.#o.softLimitBytes) return;
+    // Read the heap at every look, not only below the limit: the prediction learns each cycle's growth from it.
+    const outlook = heap?.headroom.look(heap.read());
+    const reason: IdleCollectionReason | undefined =
+      rssBeforeBytes > this.#o.softLimitBytes ? 'memory' : outlook?.isNear ? 'heap' : undefined;
+    if (reason === undefined) {
+      if (outlook)
+        logger.debug({ rssBytes: rssBeforeBytes, heap: outlook }, 'no idle garbage collection needed');
+      return;
+    }
     const readBreakdown = this.#o.memoryBreakdown;
     const before = readBreakdown?.();
     try {
-      this.#o.collect();
+      if (reason === 'memory' || heap === undefined) this.#o.collect();
+      else heap.collect();
     } catch (error) {
       // A collector that cannot collect must not take the operator down; the limit is soft.
-      logger.warn({ err: error }, 'idle garbage collection failed');
+      logger.warn({ err: error, reason }, 'idle garbage collection failed');
       return;
     }
     this.#lastCollectedAtMs = clock.nowMs();
+    heap?.headroom.collected(heap.read());
     const collection: IdleCollection = {
+      reason,
       durationMs: this.#lastCollectedAtMs - startedAtMs,
       rssBeforeBytes,
+      ...(outlook ? { heap: outlook } : {}),
       rssAfterBytes: this.#rssBytes(),
       ...(readBreakdown && before ? { before, after: readBreakdown() } : {}),
     };
@@ -144,12 +182,22 @@ export class IdleCollector implements CycleGate {
 export const IDLE_GC_OPTIONS = { type: 'major', execution: 'sync', flavor: 'last-resort' } as const;
 
 /**
- * Node's `gc` function (of `scope`, the global by default) when the process runs with `--expose-gc`, called with
- * {@link IDLE_GC_OPTIONS}; else undefined.
+ * V8's options for the collection the heap headroom asks for: a synchronous plain full collection, the one V8 was
+ * about to run inside the next cycle. It keeps recently used object shapes, so optimised code survives it.
  */
-export function exposedGc(scope: { readonly gc?: unknown } = globalThis): (() => void) | undefined {
+export const HEADROOM_GC_OPTIONS = { type: 'major', execution: 'sync', flavor: 'regular' } as const;
+
+/** The options Node's exposed `gc` takes for a synchronous full collection. */
+export type FullGcOptions = typeof IDLE_GC_OPTIONS | typeof HEADROOM_GC_OPTIONS;
+
+/**
+ * Node's `gc` function (of `scope`, the global by default) when the process runs with `--expose-gc`, called with
+ * `options` ({@link IDLE_GC_OPTIONS} by default); else undefined.
+ */
+export function exposedGc(
+  scope: { readonly gc?: unknown } = globalThis,
+  options: FullGcOptions = IDLE_GC_OPTIONS,
+): (() => void) | undefined {
   const gc: unknown = scope.gc;
-  return typeof gc === 'function'
-    ? () => void (gc as (options: typeof IDLE_GC_OPTIONS) => unknown)(IDLE_GC_OPTIONS)
-    : undefined;
+  return typeof gc === 'function' ? () => void (gc as (o: FullGcOptions) => unknown)(options) : undefined;
 }

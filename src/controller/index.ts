@@ -63,9 +63,17 @@ export { stableJson } from './stable-json.js';
 export {
   IdleCollector,
   exposedGc,
+  HEADROOM_GC_OPTIONS,
   type IdleCollection,
+  type IdleCollectionReason,
   type IdleCollectorOptions,
 } from './idle-collector.js';
+export {
+  HeapHeadroom,
+  readHeapReading,
+  type HeapHeadroomOptions,
+  type HeapReading,
+} from './heap-headroom.js';
 export { readMemoryBreakdown, type MemoryBreakdown } from './memory-breakdown.js';
 export { setHeapGrowingPercent } from './heap-growing.js';
 export { createStatusPatcher, type StatusObjectRef, type StatusPatcher } from './status-patcher.js';

@@ -66,8 +66,11 @@ export class PacingMetrics {
   readonly engagementRequestBytes: Histogram<ClusterLabel | 'direction'>;
   /** pacing_stats_answer_bytes{namespace,cluster,form}: compressed statistics answers, by the form they came in. */
   readonly statsAnswerBytes: Histogram<ClusterLabel | 'form'>;
-  /** pacing_idle_gc_duration_seconds: full collections run between cycles for the memory soft limit. */
-  readonly idleGcDuration: Histogram;
+  /**
+   * pacing_idle_gc_duration_seconds{reason}: full collections run between cycles, for the memory soft limit
+   * (`memory`) or ahead of V8's own (`heap`).
+   */
+  readonly idleGcDuration: Histogram<'reason'>;
 
   /** Registers every metric on `registry`; throws if they are already registered there. */
   constructor(registry: Registry) {
@@ -149,7 +152,8 @@ export class PacingMetrics {
     });
     this.idleGcDuration = new Histogram({
       name: 'pacing_idle_gc_duration_seconds',
-      help: 'Full garbage collections run between cycles because resident memory was above --memory-soft-limit-mib.',
+      help: 'Full garbage collections run between cycles: reason="memory" when resident memory was above --memory-soft-limit-mib, reason="heap" when V8 would have run its own during the next cycle.',
+      labelNames: ['reason'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
@@ -187,9 +191,9 @@ export class PacingMetrics {
     this.statsAnswerBytes.observe({ ...clusterLabels(clusterKey), form }, bytes);
   }
 
-  /** Observes one collection the idle collector ran. */
-  recordIdleCollection(durationSeconds: number): void {
-    this.idleGcDuration.observe(durationSeconds);
+  /** Observes one collection the idle collector ran, labelled with why it ran (`memory` or `heap`). */
+  recordIdleCollection(durationSeconds: number, reason: 'memory' | 'heap'): void {
+    this.idleGcDuration.observe({ reason }, durationSeconds);
   }
 
   /** Removes a target's series (the target was deleted or left its cluster). */

@@ -3,8 +3,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
   exposedGc,
+  HEADROOM_GC_OPTIONS,
+  HeapHeadroom,
   IdleCollector,
+  readHeapReading,
   readMemoryBreakdown,
+  type HeapReading,
   type IdleCollection,
 } from '../../../src/controller/index.js';
 import { FakeClock } from './fake-clock.js';
@@ -44,7 +48,9 @@ describe('IdleCollector', () => {
     await clock.advance(499);
     expect(collections).toEqual([]);
     await clock.advance(1);
-    expect(collections).toEqual([{ durationMs: 0, rssBeforeBytes: 300 * MiB, rssAfterBytes: 240 * MiB }]);
+    expect(collections).toEqual([
+      { reason: 'memory', durationMs: 0, rssBeforeBytes: 300 * MiB, rssAfterBytes: 240 * MiB },
+    ]);
   });
 
   it('does nothing at or below the limit', async () => {
@@ -162,6 +168,112 @@ describe('IdleCollector', () => {
     }
   });
 
+  describe('with a heap headroom', () => {
+    /**
+     * A collector below the soft limit whose old generation is `heap.old` MiB; the memory-reducing and the plain
+     * collection each leave `heap.survives` MiB and are counted apart.
+     */
+    function setUpHeap() {
+      const clock = new FakeClock();
+      const heap = { old: 100, survives: 80 };
+      const calls = { memory: 0, heap: 0 };
+      const collections: IdleCollection[] = [];
+      const read = (): HeapReading => ({ oldUsedBytes: heap.old * MiB, youngCapacityBytes: 16 * MiB });
+      const collector = new IdleCollector({
+        softLimitBytes: 256 * MiB,
+        clock,
+        rssBytes: () => 200 * MiB,
+        collect: () => {
+          calls.memory += 1;
+          heap.old = heap.survives;
+        },
+        heap: {
+          headroom: new HeapHeadroom({ growingFactor: 2 }),
+          read,
+          collect: () => {
+            calls.heap += 1;
+            heap.old = heap.survives;
+          },
+        },
+        onCollected: (c) => collections.push(c),
+        logger: pino({ level: 'silent' }),
+      });
+      /** One cycle that grows the old generation by `growth` MiB, then the settle time. */
+      const cycle = async (growth: number): Promise<void> => {
+        const leave = collector.enter();
+        heap.old += growth;
+        leave();
+        await clock.advance(5_000);
+      };
+      return { heap, calls, collections, cycle };
+    }
+
+    it("runs a plain collection below the soft limit when the next cycle would reach V8's marking point", async () => {
+      const { heap, calls, collections, cycle } = setUpHeap();
+      await cycle(0); // no collection seen yet: one, to learn what survives (80 MiB; V8 marks from 160 - 16)
+      expect(calls).toEqual({ memory: 0, heap: 1 });
+      expect(heap.old).toBe(80);
+      await cycle(20); // 100, growth 20: 120 < 144
+      await cycle(20); // 120, growth 20: 140 < 144
+      expect(calls.heap).toBe(1);
+      await cycle(25); // 145 + 25 >= 144
+      expect(calls).toEqual({ memory: 0, heap: 2 });
+      expect(collections.map((c) => c.reason)).toEqual(['heap', 'heap']);
+    });
+
+    it('expects the largest recent growth, not the last one', async () => {
+      const { calls, cycle } = setUpHeap();
+      await cycle(0);
+      await cycle(40); // 120, growth 40: 160 >= 144
+      expect(calls.heap).toBe(2);
+      await cycle(5); // 85, growth 5, but 40 was seen: 125 < 144
+      await cycle(5); // 90 + 40 = 130 < 144
+      expect(calls.heap).toBe(2);
+      await cycle(15); // 105 + 40 >= 144
+      expect(calls.heap).toBe(3);
+    });
+
+    it('leaves a small heap to V8', async () => {
+      const { heap, calls, cycle } = setUpHeap();
+      heap.old = 10;
+      heap.survives = 10;
+      for (let i = 0; i < 5; i += 1) await cycle(8);
+      expect(calls).toEqual({ memory: 0, heap: 0 });
+    });
+
+    it('runs the memory-reducing collection when resident memory is above the limit, and learns from it', async () => {
+      const clock = new FakeClock();
+      const calls: string[] = [];
+      let old = 150;
+      let rss = 300;
+      const collector = new IdleCollector({
+        softLimitBytes: 256 * MiB,
+        clock,
+        rssBytes: () => rss * MiB,
+        collect: () => {
+          calls.push('memory');
+          old = 80;
+          rss = 200;
+        },
+        heap: {
+          headroom: new HeapHeadroom({ growingFactor: 2 }),
+          read: () => ({ oldUsedBytes: old * MiB, youngCapacityBytes: 16 * MiB }),
+          collect: () => calls.push('heap'),
+        },
+        logger: pino({ level: 'silent' }),
+      });
+      collector.enter()();
+      await clock.advance(5_000);
+      expect(calls).toEqual(['memory']);
+      // 80 MiB survived it: growing to 100 (and 20 a cycle) stays below V8's marking point, so nothing runs.
+      const leave = collector.enter();
+      old = 100;
+      leave();
+      await clock.advance(5_000);
+      expect(calls).toEqual(['memory']);
+    });
+  });
+
   it('reads no breakdown unless given a reader', async () => {
     const { clock, collections, collector } = setUp();
     collector.enter()();
@@ -185,5 +297,19 @@ describe('exposedGc', () => {
     expect(calls).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
     expect(exposedGc({})).toBeUndefined();
     expect(exposedGc({ gc: 'not a function' })).toBeUndefined();
+  });
+
+  it('calls it with the plain options when asked', () => {
+    const calls: unknown[] = [];
+    exposedGc({ gc: (options: unknown) => void calls.push(options) }, HEADROOM_GC_OPTIONS)?.();
+    expect(calls).toEqual([{ type: 'major', execution: 'sync', flavor: 'regular' }]);
+  });
+});
+
+describe('readHeapReading', () => {
+  it('reads an old generation in use and a young capacity from V8', () => {
+    const reading = readHeapReading();
+    expect(reading.oldUsedBytes).toBeGreaterThan(MiB);
+    expect(reading.youngCapacityBytes).toBeGreaterThan(0);
   });
 });

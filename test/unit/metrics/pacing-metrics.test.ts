@@ -72,15 +72,17 @@ describe('PacingMetrics', () => {
     );
   });
 
-  it('observes the collections run between cycles for the memory soft limit', async () => {
+  it('observes the collections run between cycles, by reason', async () => {
     const registry = new Registry();
     const metrics = new PacingMetrics(registry);
-    metrics.recordIdleCollection(0.076);
-    metrics.recordIdleCollection(0.148);
+    metrics.recordIdleCollection(0.076, 'memory');
+    metrics.recordIdleCollection(0.148, 'memory');
+    metrics.recordIdleCollection(0.09, 'heap');
     const text = await registry.metrics();
-    expect(text).toContain('pacing_idle_gc_duration_seconds_count 2');
-    expect(text).toContain('pacing_idle_gc_duration_seconds_bucket{le="0.1"} 1');
-    expect(text).toMatch(/pacing_idle_gc_duration_seconds_sum 0\.22\d*/);
+    expect(text).toContain('pacing_idle_gc_duration_seconds_count{reason="memory"} 2');
+    expect(text).toContain('pacing_idle_gc_duration_seconds_bucket{le="0.1",reason="memory"} 1');
+    expect(text).toMatch(/pacing_idle_gc_duration_seconds_sum\{reason="memory"\} 0\.22\d*/);
+    expect(text).toContain('pacing_idle_gc_duration_seconds_count{reason="heap"} 1');
   });
 
   it('builds independent registries without touching the global default one', async () => {
