@@ -14,7 +14,7 @@ export interface HeapOutlook {
   readonly isNear: boolean;
   /** The old generation in use now. */
   readonly oldUsedBytes: number;
-  /** The largest recent growth between two looks. */
+  /** What the old generation is expected to grow by before the look after next could collect. */
   readonly expectedGrowthBytes: number;
   /** Where V8 is expected to start marking; absent before the first collection. */
   readonly markingStartsAtBytes?: number;
@@ -31,32 +31,41 @@ export interface HeapHeadroomOptions {
   readonly minOldBytes?: number | undefined;
   /** How many of the latest growths between two looks make the expected growth (their largest). Default 4. */
   readonly window?: number | undefined;
+  /**
+   * How many cycles' growth to allow for; default 2. One would be exact if V8 started marking where its limit
+   * says; it started earlier at times (docs/performance.md, twenty-third pass), and a collection too many costs
+   * a little CPU between cycles, one too few a slow cycle.
+   */
+  readonly lookaheadCycles?: number | undefined;
 }
 
 const MiB = 1024 * 1024;
 
 /**
- * Predicts whether V8 would start one of its own full collections during the next cycle. After a full collection
- * V8 sets its old-generation limit to what survived times the growing factor, and starts incremental marking about
- * a young generation's capacity before that limit; at 10,000 targets that marking (40–70 ms on the main thread) and
- * its final pause land inside a cycle. Told what survived each collection the operator ran and read after every
- * cycle, this says when the old generation plus the largest recent growth between two looks would reach that point,
- * so the idle collector can run the collection between cycles instead. Pure: the caller reads the heap.
+ * Predicts whether V8 could start one of its own full collections before the look after next. After a full
+ * collection V8 sets its old-generation limit to what survived times the growing factor, and starts incremental
+ * marking about a young generation's capacity before that limit; at 10,000 targets that marking (40–70 ms on the
+ * main thread) and its final pause land inside a cycle. Told what survived each collection the operator ran and
+ * read after every cycle, this says when the old generation plus the largest recent growth between two looks
+ * (times the look-ahead) would reach that point, so the idle collector can run the collection between cycles
+ * instead. Pure: the caller reads the heap.
  */
 export class HeapHeadroom {
   readonly #growingFactor: number;
   readonly #minOldBytes: number;
   readonly #growths: number[] = [];
   readonly #window: number;
+  readonly #lookaheadCycles: number;
   #survivedBytes: number | undefined;
   #lastOldBytes: number | undefined;
   #youngCapacityBytes = 0;
 
-  /** Throws RangeError for a factor that is not above 1 or a window that is not a positive whole number. */
+  /** Throws RangeError for a factor not above 1, a window not a positive whole number or a look-ahead not above 0. */
   constructor(options: HeapHeadroomOptions) {
     this.#growingFactor = options.growingFactor;
     this.#minOldBytes = options.minOldBytes ?? 64 * MiB;
     this.#window = options.window ?? 4;
+    this.#lookaheadCycles = options.lookaheadCycles ?? 2;
     if (!(Number.isFinite(this.#growingFactor) && this.#growingFactor > 1)) {
       throw new RangeError(`HeapHeadroom: growingFactor must be above 1, got ${this.#growingFactor}`);
     }
@@ -65,6 +74,9 @@ export class HeapHeadroom {
     }
     if (!(Number.isInteger(this.#window) && this.#window > 0)) {
       throw new RangeError(`HeapHeadroom: window must be a whole number above 0, got ${this.#window}`);
+    }
+    if (!(Number.isFinite(this.#lookaheadCycles) && this.#lookaheadCycles > 0)) {
+      throw new RangeError(`HeapHeadroom: lookaheadCycles must be above 0, got ${this.#lookaheadCycles}`);
     }
   }
 
@@ -106,7 +118,7 @@ export class HeapHeadroom {
   #expectedGrowth(): number {
     let largest = 0;
     for (let i = 0; i < this.#growths.length; i += 1) largest = Math.max(largest, this.#growths[i] ?? 0);
-    return largest;
+    return largest * this.#lookaheadCycles;
   }
 }
 

@@ -188,7 +188,7 @@ describe('IdleCollector', () => {
           heap.old = heap.survives;
         },
         heap: {
-          headroom: new HeapHeadroom({ growingFactor: 2 }),
+          headroom: new HeapHeadroom({ growingFactor: 2, lookaheadCycles: 1 }),
           read,
           collect: () => {
             calls.heap += 1;
@@ -256,7 +256,7 @@ describe('IdleCollector', () => {
           rss = 200;
         },
         heap: {
-          headroom: new HeapHeadroom({ growingFactor: 2 }),
+          headroom: new HeapHeadroom({ growingFactor: 2, lookaheadCycles: 1 }),
           read: () => ({ oldUsedBytes: old * MiB, youngCapacityBytes: 16 * MiB }),
           collect: () => calls.push('heap'),
         },
@@ -272,6 +272,42 @@ describe('IdleCollector', () => {
       await clock.advance(5_000);
       expect(calls).toEqual(['memory']);
     });
+  });
+
+  it("runs V8's real plain full collection ahead of V8, read from V8's real heap", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const clock = new FakeClock();
+    const collections: IdleCollection[] = [];
+    const collector = new IdleCollector({
+      softLimitBytes: Number.MAX_SAFE_INTEGER, // never for memory
+      clock,
+      collect: () => {
+        throw new Error('not the memory-reducing collection');
+      },
+      heap: {
+        // A factor just above 1: the next look is always near, whatever this worker's heap holds.
+        headroom: new HeapHeadroom({ growingFactor: 1.01, minOldBytes: 0 }),
+        read: readHeapReading,
+        collect: exposedGc({ gc }, HEADROOM_GC_OPTIONS)!,
+      },
+      memoryBreakdown: readMemoryBreakdown,
+      onCollected: (c) => collections.push(c),
+      logger: pino({ level: 'silent' }),
+    });
+    collector.enter()();
+    await clock.advance(5_000); // the first look collects to learn what survives
+    const garbage = Array.from({ length: 400_000 }, (_, n) => ({ n }));
+    gc(); // moves it to the old generation while alive
+    expect(garbage).toHaveLength(400_000);
+    garbage.length = 0;
+    collector.enter()();
+    await clock.advance(5_000);
+    expect(collections.map((c) => c.reason)).toEqual(['heap', 'heap']);
+    const { before, after, heap } = collections[1]!;
+    expect(heap!.oldUsedBytes).toBeGreaterThan(8 * MiB);
+    expect(heap!.markingStartsAtBytes).toBeDefined();
+    expect(before!.usedBytes - after!.usedBytes).toBeGreaterThan(8 * MiB);
   });
 
   it('reads no breakdown unless given a reader', async () => {
