@@ -10,7 +10,7 @@ export interface HeapReading {
 
 /** What a {@link HeapHeadroom} made of one reading, in bytes. */
 export interface HeapOutlook {
-  /** Whether the next cycle would reach V8's marking point (or a first collection is due, to learn the base). */
+  /** Whether the expected growth would reach V8's marking point (or a first collection is due, to learn the base). */
   readonly isNear: boolean;
   /** The old generation in use now. */
   readonly oldUsedBytes: number;
@@ -87,9 +87,9 @@ export class HeapHeadroom {
   }
 
   /**
-   * Between cycles: records the growth since the last look and says whether the next cycle's growth would reach
-   * V8's marking point. With no collection seen yet it says yes once the old generation is above the minimum, to
-   * learn the base.
+   * Between cycles: records the growth since the last look and says whether the expected growth (the largest
+   * recent one times the look-ahead) would reach V8's marking point. With no collection seen yet it says yes once
+   * the old generation is above the minimum, to learn the base.
    */
   look(now: HeapReading): HeapOutlook {
     const last = this.#lastOldBytes;

@@ -6,7 +6,7 @@ import type { MemoryBreakdown } from './memory-breakdown.js';
 
 /**
  * Why the {@link IdleCollector} collected: `memory`, resident memory above the soft limit (a memory-reducing
- * collection); `heap`, V8 would have started its own full collection within the next cycle (a plain one).
+ * collection); `heap`, V8 could have started its own full collection before the look after next (a plain one).
  */
 export type IdleCollectionReason = 'memory' | 'heap';
 
@@ -35,8 +35,8 @@ export interface IdleCollectorOptions {
   /** Runs a memory-reducing full garbage collection synchronously (Node's `gc` under `--expose-gc`). */
   readonly collect: () => void;
   /**
-   * Also collects, with a plain full collection, when V8 would start its own within the next cycle. Default none:
-   * only the soft limit is kept.
+   * Also collects, with a plain full collection, when V8 could start its own before the look after next. Default
+   * none: only the soft limit is kept.
    */
   readonly heap?:
     | {

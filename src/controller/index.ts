@@ -72,6 +72,7 @@ export {
   HeapHeadroom,
   readHeapReading,
   type HeapHeadroomOptions,
+  type HeapOutlook,
   type HeapReading,
 } from './heap-headroom.js';
 export { readMemoryBreakdown, type MemoryBreakdown } from './memory-breakdown.js';
