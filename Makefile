@@ -69,7 +69,7 @@ bench-shards: deps ## sharding benchmark: per-replica cycle figures of 30,000 ta
 	npx tsc --ignoreConfig --module nodenext --moduleResolution nodenext --target es2024 --lib es2024 --strict --skipLibCheck --types node --outDir dist/bench --rootDir . test/bench/shard-cycle-bench.ts
 	node dist/bench/test/bench/shard-cycle-bench.js
 
-bench-cycle: build ## cycle benchmark: the 10,000-target pacing cycle against the reference servers, without Kubernetes (CYCLE_TARGETS, CYCLE_ROUNDS, CYCLE_GC)
+bench-cycle: build ## cycle benchmark: the 10,000-target pacing cycle against the reference servers, without Kubernetes (CYCLE_TARGETS, CYCLE_ROUNDS, CYCLE_GC=operator|idle|major|none)
 	npx tsc --ignoreConfig --module nodenext --moduleResolution nodenext --target es2024 --lib es2024 --strict --skipLibCheck --types node --outDir dist/bench --rootDir . test/bench/cycle-bench.ts
 	node --max-old-space-size=256 --max-semi-space-size=16 --expose-gc dist/bench/test/bench/cycle-bench.js
 
