@@ -1,5 +1,6 @@
 import type { SnapshotAgent } from './stats-snapshot.js';
 import type { AgentRoster } from './stats-snapshot-table.js';
+import { sameStringList } from './same-string-list.js';
 
 /** An agent's shared, frozen media record. */
 type MediaRecord = SnapshotAgent['media'];
@@ -27,7 +28,7 @@ export class AgentDecodeMemory {
    * other media names), else a new, empty one.
    */
   recordsFor(mediaNames: readonly string[], rows: number): Map<string | number, MediaRecord> {
-    if (!sameNames(mediaNames, this.#mediaNames) || this.#records.size > rows + SPARE_RECORDS) {
+    if (!sameStringList(mediaNames, this.#mediaNames) || this.#records.size > rows + SPARE_RECORDS) {
       this.#mediaNames = mediaNames;
       this.#records = new Map();
     }
@@ -44,11 +45,4 @@ export class AgentDecodeMemory {
     this.#roster = roster;
     this.#agents = agents;
   }
-}
-
-/** True when both lists hold the same names in the same order. */
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -21,6 +21,7 @@ import {
 import type { AgentDecodeMemory } from './agent-decode-memory.js';
 import { QueueTableSchema, decodeQueueTable, encodeQueueTable } from './stats-snapshot-queue-table.js';
 import { RosterTagSchema } from './roster-tag.js';
+import { sameStringList } from './same-string-list.js';
 import {
   agentMediaColumns,
   refuseIndexOutOfRange,
@@ -268,16 +269,8 @@ function sameAgentRoster(
     const a = before[row]!;
     const b = now[row]!;
     if (a === b) continue;
-    if (a.id !== b.id || !sameGroups(a.groups, b.groups) || !sameSkills(a.skills, b.skills)) return false;
+    if (a.id !== b.id || !sameStringList(a.groups, b.groups) || !sameSkills(a.skills, b.skills)) return false;
   }
-  return true;
-}
-
-/** True for two group lists of the same names in the same order. */
-function sameGroups(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
