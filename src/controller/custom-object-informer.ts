@@ -1,5 +1,6 @@
 import type { CustomObjectsApi, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { pacingApiGroup, pacingApiVersion, pacingClusterNames, pacingTargetNames } from '../api/index.js';
+import { shareStatusConditions } from './condition-pool.js';
 import { RestartingInformer, type RestartingInformerOptions } from './restarting-informer.js';
 
 /** Options shared by the informer factories: everything but what the factory derives (path, list, name). */
@@ -59,13 +60,15 @@ export type PacingInformerOptions<T extends KubernetesObject> = InformerCommonOp
 
 /**
  * Informer over PacingClusters. Updates that change only status are dropped (our own status writes must not
- * wake the reconciler) unless `ignoreStatusOnlyUpdates: false` is passed.
+ * wake the reconciler) unless `ignoreStatusOnlyUpdates: false` is passed; conditions are shared across cached
+ * objects ({@link shareStatusConditions}).
  */
 export function createPacingClusterInformer<T extends KubernetesObject = KubernetesObject>(
   options: PacingInformerOptions<T>,
 ): RestartingInformer<T> {
   return createCustomObjectInformer<T>({
     ignoreStatusOnlyUpdates: true,
+    share: shareStatusConditions,
     ...options,
     group: pacingApiGroup,
     version: pacingApiVersion,
@@ -85,8 +88,8 @@ export function trimPacingTargetStatus(obj: KubernetesObject): void {
 }
 
 /**
- * Informer over PacingTargets; status-only updates dropped as for {@link createPacingClusterInformer}, and status
- * figures trimmed from the cache ({@link trimPacingTargetStatus}).
+ * Informer over PacingTargets; status-only updates dropped and conditions shared as for
+ * {@link createPacingClusterInformer}, and status figures trimmed from the cache ({@link trimPacingTargetStatus}).
  */
 export function createPacingTargetInformer<T extends KubernetesObject = KubernetesObject>(
   options: PacingInformerOptions<T>,
@@ -94,6 +97,7 @@ export function createPacingTargetInformer<T extends KubernetesObject = Kubernet
   return createCustomObjectInformer<T>({
     ignoreStatusOnlyUpdates: true,
     trim: trimPacingTargetStatus,
+    share: shareStatusConditions,
     ...options,
     group: pacingApiGroup,
     version: pacingApiVersion,

@@ -77,6 +77,11 @@ export interface RestartingInformerOptions<T extends KubernetesObject> {
    * what nothing reads: at 10,000 objects the cache is a large share of the operator's memory.
    */
   trim?: (obj: T) => void;
+  /**
+   * Called on the cache's own copy of every object (after the copy and the string pool) to replace recurring parts
+   * by shared frozen copies (see condition-pool.ts).
+   */
+  share?: (obj: T) => void;
   /** Backoff between restarts after errors. */
   restartBackoff?: RestartBackoff;
   /** Source of time and timers (restart backoff, resync, client-node's reconnect delay). */
@@ -89,9 +94,16 @@ export interface RestartingInformerOptions<T extends KubernetesObject> {
   logger: Logger;
 }
 
-function changeFingerprint(obj: KubernetesObject): string {
-  const m = obj.metadata;
-  return JSON.stringify([m?.generation, m?.labels, m?.annotations, m?.deletionTimestamp]);
+/** True when two versions of an object differ at most outside generation, labels, annotations and deletion. */
+function isStatusOnlyChange(before: KubernetesObject, after: KubernetesObject): boolean {
+  const b = before.metadata;
+  const a = after.metadata;
+  return (
+    b?.generation === a?.generation &&
+    String(b?.deletionTimestamp) === String(a?.deletionTimestamp) &&
+    JSON.stringify(b?.labels) === JSON.stringify(a?.labels) &&
+    JSON.stringify(b?.annotations) === JSON.stringify(a?.annotations)
+  );
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -129,7 +141,8 @@ export class RestartingInformer<T extends KubernetesObject> {
   readonly #labels: { informer: string };
   readonly #log: Logger;
   readonly #handlers: ((event: InformerEvent<T>) => void)[] = [];
-  readonly #fingerprints = new Map<string, string>();
+  /** Versions cached in place of an equal one but for their status (see ignoreStatusOnlyUpdates); weak, so they go with the version. */
+  readonly #statusOnlyVersions = new WeakSet<T>();
   #consecutiveErrors = 0;
   #synced = false;
   #closed = false;
@@ -260,21 +273,21 @@ export class RestartingInformer<T extends KubernetesObject> {
   #own(obj: T): T {
     stripManagedFields(obj);
     this.#o.trim?.(obj);
-    return sharedStringPool.internAll(structuredClone(obj));
+    const owned = sharedStringPool.internAll(structuredClone(obj));
+    this.#o.share?.(owned);
+    if (this.#o.ignoreStatusOnlyUpdates) {
+      // Compared with the version cached now, which this one is about to replace: no copy of every object's
+      // fingerprint is kept (30,000 entries at 30,000 targets).
+      const cached = this.#listWatch.get(owned.metadata?.name ?? '', owned.metadata?.namespace);
+      if (cached !== undefined && isStatusOnlyChange(cached, owned)) this.#statusOnlyVersions.add(owned);
+    }
+    return owned;
   }
 
   #deliver(type: InformerEventType, obj: T): void {
     this.#consecutiveErrors = 0;
-    const key = objectKey(obj);
-    if (type === 'delete') {
-      this.#fingerprints.delete(key);
-    } else if (this.#o.ignoreStatusOnlyUpdates) {
-      const fingerprint = sharedStringPool.intern(changeFingerprint(obj));
-      const previous = this.#fingerprints.get(key);
-      this.#fingerprints.set(key, fingerprint);
-      if (type === 'update' && previous === fingerprint) return;
-    }
-    this.#emit({ type, key, object: obj });
+    if (type === 'update' && this.#statusOnlyVersions.has(obj)) return;
+    this.#emit({ type, key: objectKey(obj), object: obj });
   }
 
   #emit(event: InformerEvent<T>): void {
@@ -313,24 +326,32 @@ export class RestartingInformer<T extends KubernetesObject> {
       // Spread over the first half of the period, a slice a second: 30,000 objects re-delivered at once queued
       // 30,000 reconciles, 3-5 s of CPU on every replica at the same moment (they start together), which held
       // their cycles and made them miss Lease renewals every ten minutes at 30,000 targets.
-      const keys = this.#listWatch.list().map((object) => objectKey(object));
+      // Names and namespaces, not built keys: the cached objects' own strings, held for half the period.
+      const cached = this.#listWatch.list();
+      const names = cached.map((object) => object.metadata?.name ?? '');
+      const namespaces = cached.map((object) => object.metadata?.namespace);
       const slices = Math.max(1, Math.floor(periodMs / 2 / RESYNC_SLICE_MS));
-      this.#resyncSlice(keys, 0, Math.ceil(keys.length / slices));
+      this.#resyncSlice(names, namespaces, 0, Math.ceil(names.length / slices));
       this.#scheduleResync();
     });
   }
 
-  /** Re-delivers `keys[from, from + size)` that are still cached, then the next slice a slice period later. */
-  #resyncSlice(keys: readonly string[], from: number, size: number): void {
+  /** Re-delivers the objects `[from, from + size)` of the lists that are still cached, then the next slice a slice period later. */
+  #resyncSlice(
+    names: readonly string[],
+    namespaces: readonly (string | undefined)[],
+    from: number,
+    size: number,
+  ): void {
     if (this.#closed) return;
-    const end = Math.min(keys.length, from + size);
+    const end = Math.min(names.length, from + size);
     for (let i = from; i < end; i++) {
-      const object = this.get(keys[i]!);
-      if (object !== undefined) this.#emit({ type: 'resync', key: keys[i]!, object });
+      const object = this.#listWatch.get(names[i]!, namespaces[i]);
+      if (object !== undefined) this.#emit({ type: 'resync', key: objectKey(object), object });
     }
-    if (end >= keys.length) return;
+    if (end >= names.length) return;
     this.#resyncSliceTimer = this.#o.clock.setTimer(RESYNC_SLICE_MS, () =>
-      this.#resyncSlice(keys, end, size),
+      this.#resyncSlice(names, namespaces, end, size),
     );
   }
 }

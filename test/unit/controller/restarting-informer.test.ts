@@ -7,6 +7,7 @@ import {
   type RestartingInformerOptions,
   type WatchLike,
 } from '../../../src/controller/restarting-informer.js';
+import { shareStatusConditions } from '../../../src/controller/condition-pool.js';
 import { trimPacingTargetStatus } from '../../../src/controller/custom-object-informer.js';
 import { FakeClock, flushAsync } from './fake-clock.js';
 
@@ -143,6 +144,29 @@ describe('RestartingInformer', () => {
       { conditions: [{ type: 'Ready', status: 'True' }] },
       {},
     ]);
+    await informer.close();
+  });
+
+  it('caches one frozen copy of conditions that recur across objects when asked to, as the pacing informers do', async () => {
+    const withConditions = (name: string, rv: string, reason: string) =>
+      Object.assign(aConfigMap(name, rv), {
+        status: {
+          conditions: [{ type: 'Ready', status: 'True', reason, lastTransitionTime: '2026-11-27T23:30:16Z' }],
+        },
+      });
+    const { informer, watch } = anInformer([listOf('10', withConditions('a', '5', 'Shared'))], {
+      share: shareStatusConditions,
+    });
+    await informer.start();
+    watch.current().callback('ADDED', withConditions('b', '11', 'Shared'));
+    watch.current().callback('ADDED', withConditions('c', '12', 'Other'));
+    const first = (key: string) =>
+      (informer.get(key) as { status: { conditions: object[] } }).status.conditions[0];
+
+    expect(first('ns/b')).toBe(first('ns/a'));
+    expect(first('ns/c')).not.toBe(first('ns/a'));
+    expect(first('ns/c')).toEqual(withConditions('c', '12', 'Other').status.conditions[0]);
+    expect(Object.isFrozen(first('ns/a'))).toBe(true);
     await informer.close();
   });
 
@@ -286,6 +310,30 @@ describe('RestartingInformer', () => {
       'add@1',
       'update@3',
       'update@4',
+    ]);
+    await informer.close();
+  });
+
+  it('compares with the cached version on a relist too, and counts a deletion request as a change', async () => {
+    const { informer, watch, events, clock } = anInformer(
+      [
+        listOf('1', aConfigMap('a', '1'), aConfigMap('b', '1')),
+        listOf('9', aConfigMap('a', '5'), aConfigMap('b', '6', { generation: 2 })),
+      ],
+      { ignoreStatusOnlyUpdates: true },
+    );
+    await informer.start();
+    watch.current().callback('ERROR', { code: 410 });
+    watch.current().done(null);
+    await clock.advance(0);
+    watch
+      .current()
+      .callback('MODIFIED', aConfigMap('a', '10', { deletionTimestamp: new Date('2026-11-27T23:40:00Z') }));
+    expect(events.map((e) => `${e.type}:${e.key}@${e.object.metadata?.resourceVersion}`)).toEqual([
+      'add:ns/a@1',
+      'add:ns/b@1',
+      'update:ns/b@6',
+      'update:ns/a@10',
     ]);
     await informer.close();
   });
