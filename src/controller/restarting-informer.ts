@@ -141,7 +141,10 @@ export class RestartingInformer<T extends KubernetesObject> {
   readonly #labels: { informer: string };
   readonly #log: Logger;
   readonly #handlers: ((event: InformerEvent<T>) => void)[] = [];
-  /** Versions cached in place of an equal one but for their status (see ignoreStatusOnlyUpdates); weak, so they go with the version. */
+  /**
+   * Versions cached in place of one equal to them but for their status (see ignoreStatusOnlyUpdates). Weak: an entry
+   * goes with its version.
+   */
   readonly #statusOnlyVersions = new WeakSet<T>();
   #consecutiveErrors = 0;
   #synced = false;
@@ -336,7 +339,10 @@ export class RestartingInformer<T extends KubernetesObject> {
     });
   }
 
-  /** Re-delivers the objects `[from, from + size)` of the lists that are still cached, then the next slice a slice period later. */
+  /**
+   * Re-delivers the objects `[from, from + size)` of the name lists that are still cached, then the next slice a
+   * slice period later.
+   */
   #resyncSlice(
     names: readonly string[],
     namespaces: readonly (string | undefined)[],
