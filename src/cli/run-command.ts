@@ -8,8 +8,7 @@ import {
   EventRecorder,
   exposedGc,
   HEADROOM_GC_OPTIONS,
-  HeapHeadroom,
-  readHeapReading,
+  idleHeapOption,
   setHeapGrowingPercent,
   IdleCollector,
   type Clock,
@@ -267,21 +266,15 @@ function createIdleCollector(
     );
     return undefined;
   }
-  const keepsHeadroom = heapGrowingPercent > 0;
+  const heap = idleHeapOption(heapGrowingPercent, () => deliberateGcs.run(collectPlain));
   logger.info(
-    { memorySoftLimitMib: softLimitMib, heapHeadroom: keepsHeadroom },
+    { memorySoftLimitMib: softLimitMib, heapHeadroom: heap !== undefined },
     'collecting between cycles above the memory soft limit',
   );
   return new IdleCollector({
     softLimitBytes: softLimitMib * 1024 * 1024,
     collect: () => deliberateGcs.run(collect),
-    heap: keepsHeadroom
-      ? {
-          headroom: new HeapHeadroom({ growingFactor: 1 + heapGrowingPercent / 100 }),
-          read: readHeapReading,
-          collect: () => deliberateGcs.run(collectPlain),
-        }
-      : undefined,
+    heap,
     memoryBreakdown: readMemoryBreakdown,
     clock,
     logger,

@@ -1,4 +1,5 @@
 import { getHeapSpaceStatistics } from 'node:v8';
+import { isYoungSpace } from './memory-breakdown.js';
 
 /** What {@link HeapHeadroom} reads between cycles, in bytes. */
 export interface HeapReading {
@@ -128,7 +129,7 @@ export function readHeapReading(): HeapReading {
   let youngCapacityBytes = 0;
   for (const space of getHeapSpaceStatistics()) {
     const name = space.space_name;
-    if (name === 'new_space' || name === 'new_large_object_space') youngCapacityBytes += space.space_size;
+    if (isYoungSpace(name)) youngCapacityBytes += space.space_size;
     else if (name !== 'read_only_space') oldUsedBytes += space.space_used_size;
   }
   return { oldUsedBytes, youngCapacityBytes };

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CycleGate } from '../engine/index.js';
 import type { CancelTimer, Clock } from './clock.js';
-import type { HeapHeadroom, HeapOutlook, HeapReading } from './heap-headroom.js';
+import { HeapHeadroom, readHeapReading, type HeapOutlook, type HeapReading } from './heap-headroom.js';
 import type { MemoryBreakdown } from './memory-breakdown.js';
 
 /**
@@ -168,6 +168,24 @@ export class IdleCollector implements CycleGate {
     logger.debug(collection, 'idle garbage collection');
     this.#o.onCollected?.(collection);
   }
+}
+
+/**
+ * The {@link IdleCollectorOptions.heap} option for a heap growing percent (`--heap-growing-percent`): a headroom with
+ * V8's growing factor, V8's own heap reading and `collectPlain`. Undefined at 0, where V8 picks its own factor and
+ * its limit is not known.
+ */
+export function idleHeapOption(
+  growingPercent: number,
+  collectPlain: () => void,
+): IdleCollectorOptions['heap'] {
+  return growingPercent > 0
+    ? {
+        headroom: new HeapHeadroom({ growingFactor: 1 + growingPercent / 100 }),
+        read: readHeapReading,
+        collect: collectPlain,
+      }
+    : undefined;
 }
 
 /**

@@ -63,6 +63,7 @@ export { stableJson } from './stable-json.js';
 export {
   IdleCollector,
   exposedGc,
+  idleHeapOption,
   HEADROOM_GC_OPTIONS,
   type IdleCollection,
   type IdleCollectionReason,

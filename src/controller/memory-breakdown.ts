@@ -20,6 +20,11 @@ export interface MemoryBreakdown {
   readonly externalBytes: number;
 }
 
+/** True for the V8 heap spaces that make up the young generation (by `getHeapSpaceStatistics` name). */
+export function isYoungSpace(spaceName: string): boolean {
+  return spaceName === 'new_space' || spaceName === 'new_large_object_space';
+}
+
 /** Reads the current {@link MemoryBreakdown} (about 16 µs; meant for between cycles, not per target). */
 export function readMemoryBreakdown(): MemoryBreakdown {
   let youngBytes = 0;
@@ -30,7 +35,7 @@ export function readMemoryBreakdown(): MemoryBreakdown {
   for (const space of getHeapSpaceStatistics()) {
     usedBytes += space.space_used_size;
     const size = space.space_size;
-    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') youngBytes += size;
+    if (isYoungSpace(space.space_name)) youngBytes += size;
     else if (space.space_name === 'old_space') oldBytes += size;
     else if (space.space_name.endsWith('large_object_space')) largeObjectBytes += size;
     else otherBytes += size;

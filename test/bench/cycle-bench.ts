@@ -25,9 +25,8 @@ import {
   createSystemClock,
   exposedGc,
   HEADROOM_GC_OPTIONS,
-  HeapHeadroom,
   IdleCollector,
-  readHeapReading,
+  idleHeapOption,
   setHeapGrowingPercent,
   type IdleCollection,
 } from '../../src/controller/index.js';
@@ -92,14 +91,7 @@ async function main(): Promise<void> {
       ? new IdleCollector({
           softLimitBytes: 256 * 2 ** 20,
           collect: idleGc,
-          heap:
-            growing > 0
-              ? {
-                  headroom: new HeapHeadroom({ growingFactor: 1 + growing / 100 }),
-                  read: readHeapReading,
-                  collect: plainGc,
-                }
-              : undefined,
+          heap: idleHeapOption(growing, plainGc),
           clock: createSystemClock(),
           onCollected: (c) => operatorCollections.push(c),
           logger: pino({ level: 'silent' }),

@@ -6,6 +6,7 @@ import {
   HEADROOM_GC_OPTIONS,
   HeapHeadroom,
   IdleCollector,
+  idleHeapOption,
   readHeapReading,
   readMemoryBreakdown,
   type HeapReading,
@@ -347,5 +348,18 @@ describe('readHeapReading', () => {
     const reading = readHeapReading();
     expect(reading.oldUsedBytes).toBeGreaterThan(MiB);
     expect(reading.youngCapacityBytes).toBeGreaterThan(0);
+  });
+
+  it("builds the heap option from --heap-growing-percent: V8's factor and heap reading, none at 0", () => {
+    const collectPlain = (): void => undefined;
+    expect(idleHeapOption(0, collectPlain)).toBeUndefined();
+    const option = idleHeapOption(100, collectPlain)!;
+    expect(option.collect).toBe(collectPlain);
+    expect(option.read).toBe(readHeapReading);
+    // A factor of 2: 100 MiB survived, so V8 marks from 200 MiB less the young generation's 16.
+    option.headroom.collected({ oldUsedBytes: 100 * MiB, youngCapacityBytes: 16 * MiB });
+    expect(option.headroom.look({ oldUsedBytes: 110 * MiB, youngCapacityBytes: 16 * MiB })).toMatchObject({
+      markingStartsAtBytes: 184 * MiB,
+    });
   });
 });
