@@ -53,6 +53,8 @@ export const SCALE_GOALS = {
 export const REPRODUCE =
   'make bench-scale                      # 1,000, 10,000 and 30,000 targets (5 agents per target)\n' +
   'make bench-scale SCALE_SIZES=1000     # the quick run\n' +
+  '# 10,000 with a window of 120 cycles, so that the p99 is not simply the slowest cycle\n' +
+  'make bench-scale SCALE_SIZES=10000 SCALE_WINDOW_SECONDS=600\n' +
   '# 30,000 on three sharded replicas, with the young generation docs/operations.md advises for them\n' +
   'make bench-scale SCALE_SIZES=30000 SCALE_REPLICAS=3 SCALE_SHARDS=3 SCALE_MAX_SEMI_SPACE_MIB=8';
 
@@ -156,6 +158,25 @@ function decidedText(decidedSeconds: number | null | undefined): string {
   return `every target's first pacing decision shown ${fmt(decidedSeconds, 1)} s after the first create`;
 }
 
+/** Fewest cycles whose p99 (nearest rank) is not simply their slowest. */
+export const P99_MIN_CYCLES = 100;
+
+/**
+ * The window's cycle p99 with what it stands for: below {@link P99_MIN_CYCLES} cycles the nearest-rank p99 is the
+ * slowest cycle, one stall decides it, and the phrase says so.
+ */
+export function p99Text(
+  cycleP99Ms: number | null,
+  details: Pick<ScaleDetails, 'windowCycles' | 'cycleMaxMs'>,
+): string {
+  if (cycleP99Ms === null) return 'no cycle ran in the window';
+  const cycles = details.windowCycles;
+  if (cycles < P99_MIN_CYCLES) {
+    return `${fmt(cycleP99Ms, 1)} ms, the slowest of ${fmt(cycles)} cycles: below ${P99_MIN_CYCLES} cycles the p99 is the slowest one`;
+  }
+  return `${fmt(cycleP99Ms, 1)} ms over ${fmt(cycles)} cycles; the slowest ${fmt(details.cycleMaxMs, 1)} ms`;
+}
+
 /** Whether the 10,000-target row meets each goal, as sentences (empty when that row was not measured). */
 export function renderGoalVerdicts(records: readonly ScaleRecord[]): string {
   const record = records.find((r) => r.row.targets === 10_000 && r.row.replicas === 1);
@@ -164,7 +185,7 @@ export function renderGoalVerdicts(records: readonly ScaleRecord[]): string {
   const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
   const ready = row.readySeconds;
   return [
-    `- cycle p99 under ${SCALE_GOALS.cycleP99Ms} ms: ${verdict(row.cycleP99Ms !== null && row.cycleP99Ms < SCALE_GOALS.cycleP99Ms)} (${row.cycleP99Ms === null ? 'no cycle ran in the window' : `${row.cycleP99Ms} ms`})`,
+    `- cycle p99 under ${SCALE_GOALS.cycleP99Ms} ms: ${verdict(row.cycleP99Ms !== null && row.cycleP99Ms < SCALE_GOALS.cycleP99Ms)} (${p99Text(row.cycleP99Ms, details)})`,
     `- resident memory under ${SCALE_GOALS.rssMiB} MiB: ${verdict(details.rssPeakMiB < SCALE_GOALS.rssMiB)} (${details.rssPeakMiB} MiB peak over the run, creates included${details.rssWindowPeakMiB === undefined ? '' : `, ${details.rssWindowPeakMiB} MiB peak in the steady window`}, ${row.rssMiB} MiB at its end; ${operatorSetup(record)})`,
     `- status writes within the budget (${record.statusWriteBudget}/s): ${
       details.statusWritesPerSecond === 0 || !details.leadingAtEnd
