@@ -5,6 +5,7 @@ import {
   createKubeClients,
   createPacingEventEmitter,
   createSystemClock,
+  CycleQuiet,
   EventRecorder,
   exposedGc,
   HEADROOM_GC_OPTIONS,
@@ -26,6 +27,9 @@ import {
 } from '../metrics/index.js';
 import { createOperatorLogger } from './operator-logger.js';
 import { resolveRunSettings, runOptionsSchema, type RunSettings } from './run-options.js';
+
+/** Longest a /metrics scrape waits for the pacing cycles in flight before it is rendered anyway, ms. */
+const scrapeWaitMs = 2_000;
 
 /** Longest a graceful stop may take before the process exits anyway (Kubernetes' grace period is 30 s). */
 const stopDeadlineMs = 20_000;
@@ -151,6 +155,8 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
     deliberateGcs,
     logger,
   });
+  // A scrape waits for the cycles in flight (at most 2 s, well inside the chart's 10 s scrape timeout).
+  const scrapeQuiet = new CycleQuiet({ clock, maxWaitMs: scrapeWaitMs });
   const heapGrowingFlag = setHeapGrowingPercent(options.heapGrowingPercent);
   if (heapGrowingFlag !== undefined) {
     logger.info({ heapGrowingPercent: options.heapGrowingPercent }, 'V8 heap growing factor set');
@@ -179,7 +185,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
     extraSinks: [new MetricsOutcomeSink(pacingMetrics)],
     statusWritesPerSecond: options.statusWritesPerSecond,
     statusRefreshWritesPerSecond: options.statusRefreshWritesPerSecond,
-    cycleGates: idleCollector === undefined ? [] : [idleCollector],
+    cycleGates: idleCollector === undefined ? [scrapeQuiet] : [scrapeQuiet, idleCollector],
     createWorkerFactory: (shared) => (cluster, durationsMs, credentials) =>
       createHttpDesiredWorker(cluster, durationsMs, credentials, {
         clock,
@@ -207,6 +213,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
     registry,
     health,
     isReady: () => operator.isReady(),
+    beforeMetrics: () => scrapeQuiet.whenQuiet(),
     logger,
   });
   logger.info(

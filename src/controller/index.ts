@@ -60,6 +60,7 @@ export {
   type LeaseElectorOptions,
 } from './lease-elector.js';
 export { stableJson } from './stable-json.js';
+export { CycleQuiet, type CycleQuietOptions } from './cycle-quiet.js';
 export {
   IdleCollector,
   exposedGc,

@@ -52,6 +52,50 @@ describe('startMetricsServer', () => {
     expect(await res.text()).toContain('lag 9000 ms');
   });
 
+  it('renders /metrics only once beforeMetrics resolved', async () => {
+    const order: string[] = [];
+    const registry = new Registry();
+    new Gauge({
+      name: 'pacing_test_collected',
+      help: 'test',
+      registers: [registry],
+      collect() {
+        order.push('rendered');
+        this.set(1);
+      },
+    });
+    let release = (): void => undefined;
+    const held = await startMetricsServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry,
+      health: new EventLoopHealth({ clock, intervalMs: 1_000, maxLagMs: 5_000 }),
+      isReady: () => true,
+      beforeMetrics: () => {
+        order.push('waiting');
+        return new Promise<void>((resolve) => {
+          release = () => {
+            order.push('released');
+            resolve();
+          };
+        });
+      },
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const answer = fetch(`${held.url}/metrics`);
+      while (order.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      // /healthz and /readyz do not wait.
+      expect((await fetch(`${held.url}/readyz`)).status).toBe(200);
+      release();
+      const res = await answer;
+      expect(await res.text()).toContain('pacing_test_collected 1');
+      expect(order).toEqual(['waiting', 'released', 'rendered']);
+    } finally {
+      await held.close();
+    }
+  });
+
   it('answers unknown paths with 404', async () => {
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });
