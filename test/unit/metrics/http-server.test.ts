@@ -85,7 +85,7 @@ describe('startMetricsServer', () => {
     try {
       const answer = fetch(`${held.url}/metrics`);
       while (order.length === 0) await new Promise((resolve) => setImmediate(resolve));
-      // /healthz and /readyz do not wait.
+      // Only /metrics waits: /readyz answers meanwhile.
       expect((await fetch(`${held.url}/readyz`)).status).toBe(200);
       release();
       const res = await answer;
