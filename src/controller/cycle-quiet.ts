@@ -1,4 +1,5 @@
 import type { CycleGate } from '../engine/index.js';
+import { callOnce } from './call-once.js';
 import type { Clock } from './clock.js';
 
 /** Options of {@link CycleQuiet}. */
@@ -32,16 +33,13 @@ export class CycleQuiet implements CycleGate {
   /** A cycle starts; the returned function ends it (once, however often it is called). */
   enter(): () => void {
     this.#inFlight += 1;
-    let hasLeft = false;
-    return () => {
-      if (hasLeft) return;
-      hasLeft = true;
+    return callOnce(() => {
       this.#inFlight -= 1;
       if (this.#inFlight > 0) return;
       const waiters = this.#waiters;
       this.#waiters = [];
       for (const wake of waiters) wake();
-    };
+    });
   }
 
   /** Resolves at once when no cycle is in flight, else when the last one ends or after `maxWaitMs`. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CycleGate } from '../engine/index.js';
+import { callOnce } from './call-once.js';
 import type { CancelTimer, Clock } from './clock.js';
 import { HeapHeadroom, readHeapReading, type HeapOutlook, type HeapReading } from './heap-headroom.js';
 import type { MemoryBreakdown } from './memory-breakdown.js';
@@ -112,15 +113,12 @@ export class IdleCollector implements CycleGate {
     this.#inFlight += 1;
     this.#cancel?.();
     this.#cancel = undefined;
-    let hasLeft = false;
-    return () => {
-      if (hasLeft) return;
-      hasLeft = true;
+    return callOnce(() => {
       this.#inFlight -= 1;
       if (this.#inFlight === 0 && !this.#isClosed) {
         this.#cancel = this.#o.clock.setTimer(this.#settleMs, () => this.#look());
       }
-    };
+    });
   }
 
   /** Stops: cancels a pending look; later cycles schedule none. */

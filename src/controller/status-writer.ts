@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { apiErrorStatus } from './api-error-status.js';
 import { BinaryHeap } from './binary-heap.js';
+import { callOnce } from './call-once.js';
 import type { CancelTimer, Clock } from './clock.js';
 import { controllerMetrics, type ControllerMetrics } from './controller-metrics.js';
 import { ControllerConfigError } from './errors.js';
@@ -311,13 +312,10 @@ export class StatusWriter {
   hold(): () => void {
     if (this.#holds === 0) this.#heldSinceMs = this.#o.clock.nowMs();
     this.#holds += 1;
-    let isReleased = false;
-    return () => {
-      if (isReleased) return;
-      isReleased = true;
+    return callOnce(() => {
       this.#holds -= 1;
       if (this.#holds === 0) this.#wakeAt(0);
-    };
+    });
   }
 
   /** Forgets an object (deleted): drops its pending write and its history. */
