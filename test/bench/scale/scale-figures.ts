@@ -1,6 +1,7 @@
 // Turns what a scale run observed (two /metrics scrapes around a steady window, per-cycle log lines, /proc
 // samples) into the figures of bench/results/scale.json.
 import type { PrometheusSample } from '../../../src/demo/prometheus-text.js';
+import type { CycleContention } from './core-contention.js';
 
 /** One row of bench/results/scale.json (the field names the issue asks for). */
 export interface ScaleRow {
@@ -77,6 +78,11 @@ export interface ScaleDetails {
    * records of runs before the operator logged them.
    */
   cyclePhases?: Record<CyclePhase, PhaseFigures>;
+  /**
+   * The operator thread's wait for a core in the window's cycles and what the machine's other processes ran during
+   * the slowest ones (from /proc schedstat); absent in records of runs before it was measured, or off Linux.
+   */
+  contention?: CycleContention;
 }
 
 /** The phases of a cycle in the operator's log line, and the whole cycle. */

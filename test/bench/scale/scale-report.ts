@@ -123,7 +123,7 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
     return (
       `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
       `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
-      `${decidedText(d.decidedSeconds)}; ${phasesText(d.cyclePhases)}; ${operatorSetup(record)}; ` +
+      `${decidedText(d.decidedSeconds)}; ${phasesText(d.cyclePhases)}; ${contentionText(d.contention)}; ${operatorSetup(record)}; ` +
       `API writes/s by resource: ${byResource}; operator status writes/s by class: ${byClass}; target condition transitions/s: ${transitions}; operator warnings and errors: ${problems || 'none'}`
     );
   });
@@ -138,6 +138,27 @@ function phasesText(phases: ScaleDetails['cyclePhases']): string {
   return (
     `cycle phases p50 / p99 in ms, wall (the operator thread's CPU): ${one('statistics', phases.stats)}, ` +
     `${one('decision', phases.decide)}, ${one('publication', phases.publish)}, ${one('whole cycle', phases.cycle)}`
+  );
+}
+
+/** The operator thread's wait for a core and the slowest cycles' company, as one phrase. */
+export function contentionText(contention: ScaleDetails['contention']): string {
+  if (contention === undefined) return 'waits for a core not recorded';
+  const ms = (n: number) => (Number.isFinite(n) ? fmt(n, 0) : '-');
+  const slowest = contention.slowest.map((c) => {
+    const company = c.others
+      .filter((o) => o.cpuMs >= 5)
+      .slice(0, 4)
+      .map(
+        (o) =>
+          `${o.name} ${ms(o.cpuMs)}${o.helpersMs >= 5 && !o.name.endsWith('threads') ? ` (helper threads ${ms(o.helpersMs)})` : ''}`,
+      )
+      .join(', ');
+    return `${ms(c.durationMs)} ms (the thread ran ${ms(c.runMs)} and waited ${ms(c.waitMs)}; in the ${ms(c.spanMs)} ms around it: ${company || 'nothing else'})`;
+  });
+  return (
+    `the operator thread's wait for a core per cycle p50 / p99: ${ms(contention.waitP50Ms)} / ${ms(contention.waitP99Ms)} ms ` +
+    `over ${contention.cycles} cycles; the slowest: ${slowest.join('; ')}`
   );
 }
 

@@ -1,7 +1,7 @@
 // One scale run: its own control plane, the reference servers over a generated contact center, one operator
 // replica, N PacingTargets created in parallel; then the time until all are Ready and a steady window of cycles.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,6 +30,7 @@ import {
   type ScaleSize,
 } from './scale-fixtures.js';
 import { waitForHttp } from '../wait-for-http.js';
+import { ContentionSampler, cycleContention, type WatchedProcess } from './core-contention.js';
 import { ProcessSampler } from './process-sampler.js';
 import { ReadyWatch, hasPacingDecision, isReadyTrue, listPacingTargets } from './ready-watch.js';
 
@@ -166,6 +167,8 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     }));
     const operatorSamplers: ProcessSampler[] = [];
     const operators: { process: { kill(signal: NodeJS.Signals): boolean } }[] = [];
+    // Operators first: a cycle's process index is its replica's.
+    const watched: WatchedProcess[] = [];
     for (const [r, replica] of replicas.entries()) {
       say(
         `[${size.targets}] operator replica ${r + 1}/${replicas.length}, ${settings.shards} shard(s) (metrics on 127.0.0.1:${replica.port}, log ${replica.log})`,
@@ -203,7 +206,13 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       );
       operatorSamplers.push(new ProcessSampler(operator.process.pid!));
       operators.push(operator);
+      watched.push({ name: replica.name, pid: operator.process.pid! });
     }
+    watched.push({ name: 'reference servers', pid: servers.process.pid! }, ...controlPlanePids(clusterDir), {
+      name: 'the bench',
+      pid: process.pid,
+    });
+    const contention = new ContentionSampler(watched);
     samplers.push(...operatorSamplers);
     const peakRss = () => Math.max(...operatorSamplers.map((o) => o.rssMiB()));
     for (const replica of replicas) {
@@ -323,7 +332,12 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     );
     const serverCpuBefore = samplers[0]!.cpuSeconds();
     for (const sampler of operatorSamplers) sampler.startWindow();
-    await sleep(settings.windowSeconds * 1000, undefined, { signal });
+    contention.start();
+    try {
+      await sleep(settings.windowSeconds * 1000, undefined, { signal });
+    } finally {
+      contention.stop();
+    }
     const after = await scrapeWindowEdge(
       replicas.map((r) => r.port),
       kubectl,
@@ -338,11 +352,18 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     after.operatorTexts.forEach((text, r) =>
       writeFileSync(path.join(runDir, `operator-${r + 1}-metrics-end.txt`), text),
     );
-    const lines = (
-      await Promise.all(
-        replicas.map(async (replica, r) => cycleLines(await readFrom(replica.log, logOffsets[r]!))),
-      )
-    ).flat();
+    const linesByReplica = await Promise.all(
+      replicas.map(async (replica, r) => cycleLines(await readFrom(replica.log, logOffsets[r]!))),
+    );
+    const lines = linesByReplica.flat();
+    // A cycle's line is written as it ends.
+    const cycleContentionFigures = cycleContention(
+      watched,
+      contention.samples(),
+      linesByReplica.flatMap((replicaLines, r) =>
+        replicaLines.map((l) => ({ processIndex: r, startMs: l.timeMs - l.durationMs, endMs: l.timeMs })),
+      ),
+    );
     if (lines.length === 0)
       say(`[${size.targets}] no cycle ran in the window; see the operator logs in ${runDir}`);
     const durations = lines.map((l) => l.durationMs);
@@ -419,6 +440,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       chunksPerCycle: round(chunks / Math.max(1, cycles), 2),
       engagementRoundTripMs: round((exchangeSeconds * 1000) / Math.max(1, exchanges), 1),
       ...(cyclePhases === undefined ? {} : { cyclePhases }),
+      ...(cycleContentionFigures === undefined ? {} : { contention: cycleContentionFigures }),
     };
     return { row, details, runDir };
   } finally {
@@ -434,6 +456,20 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       }
     }
   }
+}
+
+/** The API server's and etcd's pids, from the pid files control-plane.sh writes into its run directory. */
+function controlPlanePids(clusterDir: string): WatchedProcess[] {
+  return [
+    { name: 'kube-apiserver', file: 'apiserver.pid' },
+    { name: 'etcd', file: 'etcd.pid' },
+  ].flatMap(({ name, file }) => {
+    try {
+      return [{ name, pid: Number(readFileSync(path.join(clusterDir, file), 'utf8').trim()) }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Creates, retrying a few times on throttling or a transient failure (an existing object counts as created). */
