@@ -8,6 +8,11 @@ import { percentile } from './scale-figures.js';
 export interface WatchedProcess {
   readonly name: string;
   readonly pid: number;
+  /**
+   * Whether its threads other than the main one are helpers worth naming apart (Node: V8's garbage collection and
+   * compiler threads). A Go program's goroutines run on any of its threads, so there the split means nothing.
+   */
+  readonly hasHelperThreads?: boolean;
 }
 
 /** One reading of every watched process: cumulative nanoseconds, NaN where the process could not be read. */
@@ -159,8 +164,15 @@ export interface CycleContention {
     readonly spanMs: number;
     readonly runMs: number;
     readonly waitMs: number;
-    /** CPU ms of each process in the span (the cycle's own operator: its other threads), largest first. */
-    readonly others: readonly { readonly name: string; readonly cpuMs: number; readonly helpersMs: number }[];
+    /**
+     * CPU ms of each process in the span (the cycle's own operator: its other threads), largest first, and of its
+     * helper threads where it has some.
+     */
+    readonly others: readonly {
+      readonly name: string;
+      readonly cpuMs: number;
+      readonly helpersMs?: number;
+    }[];
   }[];
 }
 
@@ -186,8 +198,12 @@ export function cycleContention(
       const others = figures.byProcess
         .map((p, i) =>
           i === cycle.processIndex
-            ? { name: `${p.name}'s other threads`, cpuMs: p.helpersRunMs, helpersMs: p.helpersRunMs }
-            : { name: p.name, cpuMs: p.mainRunMs + p.helpersRunMs, helpersMs: p.helpersRunMs },
+            ? { name: `${p.name}'s other threads`, cpuMs: p.helpersRunMs }
+            : {
+                name: p.name,
+                cpuMs: p.mainRunMs + p.helpersRunMs,
+                ...(processes[i]!.hasHelperThreads ? { helpersMs: p.helpersRunMs } : {}),
+              },
         )
         .sort((a, b) => b.cpuMs - a.cpuMs);
       return {

@@ -151,10 +151,13 @@ export function contentionText(contention: ScaleDetails['contention']): string {
       .slice(0, 4)
       .map(
         (o) =>
-          `${o.name} ${ms(o.cpuMs)}${o.helpersMs >= 5 && !o.name.endsWith('threads') ? ` (helper threads ${ms(o.helpersMs)})` : ''}`,
+          `${o.name} ${ms(o.cpuMs)}${o.helpersMs !== undefined && o.helpersMs >= 5 ? ` (helper threads ${ms(o.helpersMs)})` : ''}`,
       )
       .join(', ');
-    return `${ms(c.durationMs)} ms (the thread ran ${ms(c.runMs)} and waited ${ms(c.waitMs)}; in the ${ms(c.spanMs)} ms around it: ${company || 'nothing else'})`;
+    return (
+      `${ms(c.durationMs)} ms (in the ${ms(c.spanMs)} ms around it the thread ran ${ms(c.runMs)} and waited ` +
+      `${ms(c.waitMs)}; CPU meanwhile: ${company || 'nothing else'})`
+    );
   });
   return (
     `the operator thread's wait for a core per cycle p50 / p99: ${ms(contention.waitP50Ms)} / ${ms(contention.waitP99Ms)} ms ` +

@@ -206,7 +206,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       );
       operatorSamplers.push(new ProcessSampler(operator.process.pid!));
       operators.push(operator);
-      watched.push({ name: replica.name, pid: operator.process.pid! });
+      watched.push({ name: replica.name, pid: operator.process.pid!, hasHelperThreads: true });
     }
     watched.push({ name: 'reference servers', pid: servers.process.pid! }, ...controlPlanePids(clusterDir), {
       name: 'the bench',

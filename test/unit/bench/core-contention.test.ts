@@ -9,7 +9,8 @@ import { contentionText } from '../../bench/scale/scale-report.js';
 const MS = 1e6;
 const processes = [
   { name: 'operator-1', pid: 10 },
-  { name: 'reference servers', pid: 20 },
+  { name: 'reference servers', pid: 20, hasHelperThreads: true },
+  { name: 'kube-apiserver', pid: 30 },
 ];
 
 /** A sample at `atMs` with cumulative figures in ms: [main run, main wait, helpers run] per process. */
@@ -23,12 +24,12 @@ function sample(atMs: number, ...figures: [number, number, number][]): Contentio
 }
 
 const samples = [
-  sample(1_000, [0, 0, 0], [0, 0, 0]),
-  sample(1_100, [90, 5, 10], [20, 0, 0]),
-  sample(1_200, [180, 10, 20], [40, 0, 0]),
+  sample(1_000, [0, 0, 0], [0, 0, 0], [0, 0, 0]),
+  sample(1_100, [90, 5, 10], [20, 0, 0], [2, 0, 3]),
+  sample(1_200, [180, 10, 20], [40, 0, 0], [4, 0, 6]),
   // A cycle that waited: the operator's thread ran 40 ms in 100 while the servers' GC helpers took 160.
-  sample(1_300, [220, 70, 30], [70, 0, 160]),
-  sample(1_400, [310, 75, 40], [90, 0, 160]),
+  sample(1_300, [220, 70, 30], [70, 0, 160], [6, 0, 30]),
+  sample(1_400, [310, 75, 40], [90, 0, 160], [8, 0, 33]),
 ];
 
 describe('what the machine ran during a cycle', () => {
@@ -39,6 +40,7 @@ describe('what the machine ran during a cycle', () => {
       byProcess: [
         { name: 'operator-1', mainRunMs: 130, mainWaitMs: 65, helpersRunMs: 20 },
         { name: 'reference servers', mainRunMs: 50, mainWaitMs: 0, helpersRunMs: 160 },
+        { name: 'kube-apiserver', mainRunMs: 4, mainWaitMs: 0, helpersRunMs: 27 },
       ],
     });
   });
@@ -66,12 +68,14 @@ describe('what the machine ran during a cycle', () => {
       waitMs: 60,
       others: [
         { name: 'reference servers', cpuMs: 190, helpersMs: 160 },
-        { name: "operator-1's other threads", cpuMs: 10, helpersMs: 10 },
+        // A Go program's threads are not split: its goroutines run on any of them.
+        { name: 'kube-apiserver', cpuMs: 26 },
+        { name: "operator-1's other threads", cpuMs: 10 },
       ],
     });
     expect(contentionText(summary)).toContain(
-      '100 ms (the thread ran 40 and waited 60; in the 100 ms around it: reference servers 190 (helper threads 160), ' +
-        "operator-1's other threads 10)",
+      '100 ms (in the 100 ms around it the thread ran 40 and waited 60; CPU meanwhile: reference servers 190 ' +
+        "(helper threads 160), kube-apiserver 26, operator-1's other threads 10)",
     );
   });
 
