@@ -200,6 +200,11 @@ export function cycleLines(logText: string): CycleLine[] {
   return lines;
 }
 
+/** The cycles that began at or after `fromMs` and ended (their line was written) at or before `toMs`. */
+export function cyclesWithin(lines: readonly CycleLine[], fromMs: number, toMs: number): CycleLine[] {
+  return lines.filter((l) => l.timeMs - l.durationMs >= fromMs && l.timeMs <= toMs);
+}
+
 /** The three phase figures of a log line's field, or undefined when it lacks any of them. */
 function phasesOf(value: unknown): Record<Exclude<CyclePhase, 'cycle'>, number> | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

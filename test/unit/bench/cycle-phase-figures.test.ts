@@ -1,4 +1,4 @@
-import { cycleLines, phaseFigures } from '../../bench/scale/scale-figures.js';
+import { cycleLines, phaseFigures, cyclesWithin } from '../../bench/scale/scale-figures.js';
 
 const logLine = (fields: Record<string, unknown>): string =>
   JSON.stringify({ level: 20, time: 1_000, msg: 'pacing cycle done', published: true, ...fields });
@@ -47,5 +47,15 @@ describe('the scale bench reading cycle phases from the operator log', () => {
     expect(figures?.decide).toEqual({ wallP50: 100, wallP99: 120, cpuP50: 60, cpuP99: 100 });
     expect(figures?.cycle).toEqual({ wallP50: 300, wallP99: 400, cpuP50: 84, cpuP99: 140 });
     expect(phaseFigures(cycleLines(logLine({ durationMs: 10 })))).toBeUndefined();
+  });
+});
+
+describe('the cycles between the window-edge scrapes', () => {
+  const line = (endMs: number, durationMs: number) => ({ timeMs: endMs, durationMs, published: true });
+
+  it('keeps the cycles that began after the first scrape and ended before the second', () => {
+    const lines = [line(1_100, 200), line(1_300, 200), line(6_000, 200), line(9_950, 200), line(10_100, 200)];
+
+    expect(cyclesWithin(lines, 1_000, 10_000).map((l) => l.timeMs)).toEqual([1_300, 6_000, 9_950]);
   });
 });
