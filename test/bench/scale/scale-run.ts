@@ -209,10 +209,11 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       operators.push(operator);
       watched.push({ name: replica.name, pid: operator.process.pid!, hasHelperThreads: true });
     }
-    watched.push({ name: 'reference servers', pid: servers.process.pid! }, ...controlPlanePids(clusterDir), {
-      name: 'the bench',
-      pid: process.pid,
-    });
+    watched.push(
+      { name: 'reference servers', pid: servers.process.pid!, hasHelperThreads: true },
+      ...controlPlanePids(clusterDir),
+      { name: 'the bench', pid: process.pid, hasHelperThreads: true },
+    );
     const contention = new ContentionSampler(watched);
     samplers.push(...operatorSamplers);
     const peakRss = () => Math.max(...operatorSamplers.map((o) => o.rssMiB()));
