@@ -372,6 +372,43 @@ describe('EngagementClient against the reference engagement and token servers on
     ]);
   });
 
+  /** A wire answer for cycle 1 with these target tuples and error tuples, as the platform's body. */
+  const anAnswerBody = (ids: readonly string[], errors: readonly [string, string, string][] = []): string =>
+    JSON.stringify({ v: 1, cycle: 1, targets: ids.map((id) => [id, 0, 2, 1, 1, 0]), errors });
+
+  it.each<[string, readonly string[]]>([
+    ['a sent target', ['Proactive Chat:chat', 'Proactive Voice:voice', 'Sales:chat', 'Sales:chat']],
+    [
+      'a target never sent',
+      ['Proactive Chat:chat', 'Proactive Voice:voice', 'Sales:chat', 'Ghost:chat', 'Ghost:chat'],
+    ],
+  ])('refuses an answer that repeats %s', async (_name, ids) => {
+    platform.faults.add({ kind: 'malformed', body: anAnswerBody(ids) });
+    await expect(aClient({ maxAttempts: 1 }).exchange(aRequest(1))).rejects.toMatchObject({
+      code: EngagementErrorCode.Validation,
+      message: expect.stringContaining('repeats target'),
+    });
+  });
+
+  it('tells an error without a report for a sent target (reported) from one for a target never sent (unknown)', async () => {
+    platform.faults.add({
+      kind: 'malformed',
+      body: anAnswerBody(
+        ['Proactive Chat:chat', 'Proactive Voice:voice'],
+        [
+          ['Sales:chat', 'THROTTLED', 'queue closed'],
+          ['Ghost:chat', 'UNKNOWN_TARGET', 'no such queue'],
+        ],
+      ),
+    });
+    const result = await aClient().exchange(aRequest(1));
+    expect(result.targetErrors).toEqual([
+      expect.objectContaining({ targetId: 'Sales:chat', reason: 'reported', platformCode: 'THROTTLED' }),
+      expect.objectContaining({ targetId: 'Ghost:chat', reason: 'unknown' }),
+    ]);
+    expect(result.targets.map((t) => t.id)).toEqual(['Proactive Chat:chat', 'Proactive Voice:voice']);
+  });
+
   it('reports a target the platform does not know with the platform code UNKNOWN_TARGET', async () => {
     const request = aRequest(1);
     const result = await aClient().exchange({
