@@ -2,6 +2,7 @@
 // samples) into the figures of bench/results/scale.json.
 import type { PrometheusSample } from '../../../src/demo/prometheus-text.js';
 import type { CycleContention } from './core-contention.js';
+import type { GoGcOverlap } from './go-gc-trace.js';
 
 /** One row of bench/results/scale.json (the field names the issue asks for). */
 export interface ScaleRow {
@@ -83,6 +84,11 @@ export interface ScaleDetails {
    * the slowest ones (from /proc schedstat); absent in records of runs before it was measured, or off Linux.
    */
   contention?: CycleContention;
+  /**
+   * The API server's Go garbage collections in the window (its `GODEBUG=gctrace=1` lines) and the cycles they
+   * overlapped; absent in records of runs before it was measured.
+   */
+  apiServerGc?: GoGcOverlap;
 }
 
 /** The phases of a cycle in the operator's log line, and the whole cycle. */

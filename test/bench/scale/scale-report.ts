@@ -123,7 +123,7 @@ export function renderDetailTable(records: readonly ScaleRecord[]): string {
     return (
       `- ${fmt(r.targets)} targets, ${r.replicas} replica(s), ${r.shards} shard(s): ${d.leadingAtEnd ? 'every shard held' : '**not every shard held**'} at the end of the window` +
       `${d.unresponsiveReplicas ? ` (**${d.unresponsiveReplicas} replica(s) did not answer /metrics**)` : ''}; ` +
-      `${decidedText(d.decidedSeconds)}; ${phasesText(d.cyclePhases)}; ${contentionText(d.contention)}; ${operatorSetup(record)}; ` +
+      `${decidedText(d.decidedSeconds)}; ${phasesText(d.cyclePhases)}; ${contentionText(d.contention)}; ${apiServerGcText(d.apiServerGc)}; ${operatorSetup(record)}; ` +
       `API writes/s by resource: ${byResource}; operator status writes/s by class: ${byClass}; target condition transitions/s: ${transitions}; operator warnings and errors: ${problems || 'none'}`
     );
   });
@@ -162,6 +162,30 @@ export function contentionText(contention: ScaleDetails['contention']): string {
   return (
     `the operator thread's wait for a core per cycle p50 / p99: ${ms(contention.waitP50Ms)} / ${ms(contention.waitP99Ms)} ms ` +
     `over ${contention.cycles} cycles; the slowest: ${slowest.join('; ')}`
+  );
+}
+
+/** The API server's garbage collections in the window and the cycles they overlapped, as one phrase. */
+export function apiServerGcText(gc: ScaleDetails['apiServerGc']): string {
+  if (gc === undefined) return "the API server's garbage collections not recorded";
+  const ms = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? fmt(n, 0) : '-');
+  const slowest = gc.slowest.map((c) => {
+    const overlapping = c.collections
+      .map(
+        (k) =>
+          `one begun ${k.offsetMs < 0 ? `${ms(-k.offsetMs)} ms before it` : `${ms(k.offsetMs)} ms into it`}, ` +
+          `${ms(k.wallMs)} ms long, ${ms(k.cpuMs)} ms of CPU`,
+      )
+      .join(' and ');
+    return `${ms(c.durationMs)} ms (${overlapping || 'none'})`;
+  });
+  return (
+    `the API server's garbage collections in the window: ${gc.collections}` +
+    `${gc.intervalP50Seconds === undefined ? '' : `, every ${fmt(gc.intervalP50Seconds, 1)} s`} at the median, ` +
+    `${ms(gc.wallP50Ms)} ms of marking and ${ms(gc.cpuP50Ms)} ms of CPU each (${ms(gc.idleCpuP50Ms)} of it idle-core ` +
+    `workers), ${fmt(gc.liveP50MiB)} MiB live; they overlapped ${gc.overlappedCycles} of ${gc.cycles} cycles ` +
+    `(p50 ${ms(gc.overlappedP50Ms)} ms against ${ms(gc.otherP50Ms)} for the others); the slowest cycles' ` +
+    `collections: ${slowest.join('; ')}`
   );
 }
 

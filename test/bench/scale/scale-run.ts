@@ -32,6 +32,7 @@ import {
 } from './scale-fixtures.js';
 import { waitForHttp } from '../wait-for-http.js';
 import { ContentionSampler, cycleContention, type WatchedProcess } from './core-contention.js';
+import { gcOverlap, parseGcTrace, processStartMs, withGcTrace } from './go-gc-trace.js';
 import { ProcessSampler } from './process-sampler.js';
 import { ReadyWatch, hasPacingDecision, isReadyTrue, listPacingTargets } from './ready-watch.js';
 
@@ -112,6 +113,8 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     const kubeconfig = execFileSync('bash', [script, 'up', clusterDir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
+      // Each Go collection of the API server and etcd as a line of their logs: the report says which cycles one overlapped.
+      env: { ...process.env, GODEBUG: withGcTrace(process.env['GODEBUG']) },
     }).trim();
     const binDir = execFileSync('bash', [script, 'bin-dir'], { encoding: 'utf8' }).trim();
     const kubectl = (args: string[], input?: string) =>
@@ -215,6 +218,8 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       { name: 'the bench', pid: process.pid, hasHelperThreads: true },
     );
     const contention = new ContentionSampler(watched);
+    const apiServerPid = watched.find((w) => w.name === 'kube-apiserver')?.pid;
+    const apiServerStartMs = apiServerPid === undefined ? undefined : processStartMs(apiServerPid);
     samplers.push(...operatorSamplers);
     const peakRss = () => Math.max(...operatorSamplers.map((o) => o.rssMiB()));
     for (const replica of replicas) {
@@ -372,6 +377,15 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
         replicaLines.map((l) => ({ processIndex: r, startMs: l.timeMs - l.durationMs, endMs: l.timeMs })),
       ),
     );
+    const apiServerGc =
+      apiServerStartMs === undefined
+        ? undefined
+        : gcOverlap(
+            parseGcTrace(readFileSync(path.join(clusterDir, 'apiserver.log'), 'utf8'), apiServerStartMs),
+            lines.map((l) => ({ startMs: l.timeMs - l.durationMs, endMs: l.timeMs })),
+            cyclesFromMs,
+            cyclesUntilMs,
+          );
     if (lines.length === 0)
       say(`[${size.targets}] no cycle ran in the window; see the operator logs in ${runDir}`);
     const durations = lines.map((l) => l.durationMs);
@@ -449,6 +463,7 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
       engagementRoundTripMs: round((exchangeSeconds * 1000) / Math.max(1, exchanges), 1),
       ...(cyclePhases === undefined ? {} : { cyclePhases }),
       ...(cycleContentionFigures === undefined ? {} : { contention: cycleContentionFigures }),
+      ...(apiServerGc === undefined ? {} : { apiServerGc }),
     };
     return { row, details, runDir };
   } finally {
