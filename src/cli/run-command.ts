@@ -79,6 +79,11 @@ export function runCommand(): Command {
       'most figure refreshes per second, within the budget (default: a quarter of it, at most 20)',
     )
     .option(
+      '--status-refresh-window-ms <ms>',
+      'send figure refreshes only this long after a pacing cycle ends, away from the next cycle (0 spreads them over the period)',
+      '1000',
+    )
+    .option(
       '--memory-soft-limit-mib <n>',
       'between cycles, run a full garbage collection when resident memory is above this (needs node --expose-gc; 0 is off)',
       '0',
@@ -185,6 +190,7 @@ async function runOperator(settings: RunSettings, logger: Logger): Promise<void>
     extraSinks: [new MetricsOutcomeSink(pacingMetrics)],
     statusWritesPerSecond: options.statusWritesPerSecond,
     statusRefreshWritesPerSecond: options.statusRefreshWritesPerSecond,
+    statusRefreshWindowMs: options.statusRefreshWindowMs,
     cycleGates: idleCollector === undefined ? [scrapeQuiet] : [scrapeQuiet, idleCollector],
     createWorkerFactory: (shared) => (cluster, durationsMs, credentials) =>
       createHttpDesiredWorker(cluster, durationsMs, credentials, {

@@ -44,6 +44,11 @@ export const runOptionsSchema = z
       .number()
       .positive({ message: '--status-refresh-writes-per-second must be above 0' })
       .optional(),
+    statusRefreshWindowMs: z.coerce
+      .number({ message: '--status-refresh-window-ms must be a number of ms' })
+      .int('--status-refresh-window-ms must be a whole number of ms')
+      .min(0, '--status-refresh-window-ms must be 0 (spread over the period) or more')
+      .default(1000),
     memorySoftLimitMib: z.coerce
       .number({ message: '--memory-soft-limit-mib must be a number of MiB' })
       .int('--memory-soft-limit-mib must be a whole number of MiB')

@@ -95,6 +95,8 @@ export interface OperatorOptions {
   readonly statusWritesPerSecond?: number | undefined;
   /** Most figure refreshes per second, within the budget. Default a quarter of the budget, at most 20. */
   readonly statusRefreshWritesPerSecond?: number | undefined;
+  /** Figure refreshes go out only this long after a cycle ends (see StatusWriterOptions.refreshWindowMs). Default 1 000. */
+  readonly statusRefreshWindowMs?: number | undefined;
   /** More work told of every cycle's start and end, besides the status writer (the idle collector). */
   readonly cycleGates?: readonly CycleGate[] | undefined;
 }
@@ -235,6 +237,9 @@ export class Operator {
       ...(options.statusRefreshWritesPerSecond === undefined
         ? {}
         : { refreshWritesPerSecond: options.statusRefreshWritesPerSecond }),
+      ...(options.statusRefreshWindowMs === undefined
+        ? {}
+        : { refreshWindowMs: options.statusRefreshWindowMs }),
     });
     const transitions = controllerMetrics(registry).conditionTransitions;
     this.#book = new PacingStatusBook({

@@ -39,6 +39,15 @@ export interface StatusWriterOptions {
    */
   refreshWritesPerSecond?: number;
   /**
+   * Figure refreshes go out only in the first this-many ms after a pacing cycle ends (its hold released), as many
+   * as their rate gives for the time since the previous cycle ended, and wait for the next cycle's end otherwise;
+   * with no cycle for {@link MAX_REFRESH_PAUSE_MS} they flow at their rate again. So the API server does their
+   * work, and collects the garbage it leaves (about 0.8 MB a write, marked on every idle core), right after a cycle
+   * rather than into the next one. First writes and condition changes are not held to it. 0 spreads refreshes
+   * over the whole period. Default 1 000.
+   */
+  refreshWindowMs?: number;
+  /**
    * Longest a {@link StatusWriter.hold} keeps new writes back, ms, counted from when the first hold began: a
    * cycle that hangs (or clusters whose cycles overlap end to end) must not starve status. Default 2 000.
    */
@@ -195,6 +204,9 @@ function keysOf(body: StatusBody | undefined): readonly string[] {
  */
 export const DEFAULT_MAX_REFRESH_WRITES_PER_SECOND = 20;
 
+/** With no cycle ending for this long, figure refreshes stop waiting for one (see refreshWindowMs). */
+export const MAX_REFRESH_PAUSE_MS = 10_000;
+
 /**
  * Writes computed status with merge patches on /status, only when it differs from what the API holds, at most
  * once per `statusUpdatePeriodMs` per object (the latest desired status wins), and under a global token-bucket
@@ -225,6 +237,10 @@ export class StatusWriter {
   #closed = false;
   #holds = 0;
   #heldSinceMs = 0;
+  /** When the last hold ended (a cycle's end): the refresh window opened then. */
+  #windowOpenedMs = Number.NEGATIVE_INFINITY;
+  /** Figure refreshes the current window may still send. */
+  #windowRefreshes = 0;
 
   /** @throws ControllerConfigError for a non-positive period, budget or in-flight limit. */
   constructor(options: StatusWriterOptions) {
@@ -233,6 +249,7 @@ export class StatusWriter {
       statusUpdatePeriodMs: 10_000,
       writeBurst: writesPerSecond,
       maxHoldMs: 2000,
+      refreshWindowMs: 1000,
       maxWritesInFlight: Math.max(4, Math.ceil(writesPerSecond / 20)),
       refreshWritesPerSecond: Math.min(writesPerSecond / 4, DEFAULT_MAX_REFRESH_WRITES_PER_SECOND),
       mayWrite: () => true,
@@ -246,6 +263,8 @@ export class StatusWriter {
     if (!(this.#o.refreshWritesPerSecond > 0))
       throw new ControllerConfigError('status writer: refreshWritesPerSecond must be > 0');
     if (!(this.#o.maxHoldMs >= 0)) throw new ControllerConfigError('status writer: maxHoldMs must be >= 0');
+    if (!(this.#o.refreshWindowMs >= 0))
+      throw new ControllerConfigError('status writer: refreshWindowMs must be >= 0');
     if (!(this.#o.maxWritesInFlight >= 1))
       throw new ControllerConfigError('status writer: maxWritesInFlight must be >= 1');
     this.#metrics = controllerMetrics(options.registry);
@@ -314,7 +333,10 @@ export class StatusWriter {
     this.#holds += 1;
     return callOnce(() => {
       this.#holds -= 1;
-      if (this.#holds === 0) this.#wakeAt(0);
+      if (this.#holds === 0) {
+        this.#openRefreshWindow();
+        this.#wakeAt(0);
+      }
     });
   }
 
@@ -481,7 +503,10 @@ export class StatusWriter {
       // The heap serves by priority, so a refresh at the top means nothing more urgent is due: waiting for a
       // refresh token holds back only refreshes (a new urgent write wakes the pump when it is queued).
       const isRefresh = next.priority === 3;
-      const refreshWaitMs = isRefresh ? this.#refreshBudget.msUntilToken() : 0;
+      const refreshGate = isRefresh ? this.#refreshGate(now) : 'none';
+      // Closed until a cycle ends; what waits for its per-object period may still need a wake-up (below).
+      if (refreshGate === 'closed') break;
+      const refreshWaitMs = refreshGate === 'bucket' ? this.#refreshBudget.msUntilToken() : 0;
       if (refreshWaitMs > 0) {
         this.#wakeAt(refreshWaitMs);
         return;
@@ -491,7 +516,8 @@ export class StatusWriter {
         this.#wakeAt(this.#budget.msUntilToken());
         return;
       }
-      if (isRefresh) this.#refreshBudget.tryTake();
+      if (refreshGate === 'bucket') this.#refreshBudget.tryTake();
+      else if (refreshGate === 'window') this.#windowRefreshes -= 1;
       this.#due.pop();
       this.#start(next.key, next.entry);
     }
@@ -503,6 +529,31 @@ export class StatusWriter {
     // With writes in flight, their completion pumps again; otherwise sleep until the next one is eligible.
     if (waiting !== undefined && this.#inFlight.size < this.#o.maxWritesInFlight)
       this.#wakeAt(waiting.eligibleMs - now);
+  }
+
+  /**
+   * A cycle ended: figure refreshes may go for the next refreshWindowMs, as many as their rate gives for the time
+   * since the previous window opened (a period's worth, at most MAX_REFRESH_PAUSE_MS's).
+   */
+  #openRefreshWindow(): void {
+    if (this.#o.refreshWindowMs === 0) return;
+    const now = this.#o.clock.nowMs();
+    const sinceLastMs = Math.min(now - this.#windowOpenedMs, MAX_REFRESH_PAUSE_MS);
+    this.#windowRefreshes = (sinceLastMs / 1000) * this.#o.refreshWritesPerSecond;
+    this.#windowOpenedMs = now;
+  }
+
+  /**
+   * How a figure refresh may go now: within a cycle's refresh window on its allowance (`window`), or `closed` until
+   * the next cycle ends (which wakes the pump) or the pause runs out; with no cycle for a long while, or no window
+   * configured, at the refresh rate (`bucket`).
+   */
+  #refreshGate(now: number): 'window' | 'closed' | 'bucket' {
+    const sinceOpenedMs = now - this.#windowOpenedMs;
+    if (this.#o.refreshWindowMs === 0 || sinceOpenedMs >= MAX_REFRESH_PAUSE_MS) return 'bucket';
+    if (sinceOpenedMs <= this.#o.refreshWindowMs && this.#windowRefreshes >= 1) return 'window';
+    this.#wakeAt(MAX_REFRESH_PAUSE_MS - sinceOpenedMs);
+    return 'closed';
   }
 
   #start(key: string, entry: KnownStatus): void {

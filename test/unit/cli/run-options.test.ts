@@ -49,6 +49,12 @@ describe('run options', () => {
       { statusRefreshWritesPerSecond: '0' },
       '--status-refresh-writes-per-second',
     ],
+    ['a negative refresh window', { statusRefreshWindowMs: '-1' }, '--status-refresh-window-ms'],
+    [
+      'a refresh window that is not a number',
+      { statusRefreshWindowMs: 'short' },
+      '--status-refresh-window-ms',
+    ],
     ['a negative memory soft limit', { memorySoftLimitMib: '-1' }, '--memory-soft-limit-mib'],
     ['a memory soft limit that is not a number', { memorySoftLimitMib: 'lots' }, '--memory-soft-limit-mib'],
     ['a fractional memory soft limit', { memorySoftLimitMib: '2.5' }, '--memory-soft-limit-mib'],
@@ -73,6 +79,13 @@ describe('run options', () => {
       runOptionsSchema.parse({ watchNamespace: [], statusRefreshWritesPerSecond: '12.5' })
         .statusRefreshWritesPerSecond,
     ).toBe(12.5);
+  });
+
+  it('sends figure refreshes in the second after each cycle unless told otherwise', () => {
+    expect(runOptionsSchema.parse({ watchNamespace: [] }).statusRefreshWindowMs).toBe(1000);
+    expect(
+      runOptionsSchema.parse({ watchNamespace: [], statusRefreshWindowMs: '0' }).statusRefreshWindowMs,
+    ).toBe(0);
   });
 
   it('reads the memory soft limit in MiB', () => {

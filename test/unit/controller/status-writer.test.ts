@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import type { StatusObjectRef, StatusPatcher } from '../../../src/controller/status-patcher.js';
 import {
   DEFAULT_MAX_REFRESH_WRITES_PER_SECOND,
+  MAX_REFRESH_PAUSE_MS,
   StatusWriter,
   type StatusWriterOptions,
 } from '../../../src/controller/status-writer.js';
@@ -472,6 +473,79 @@ describe('StatusWriter at scale', () => {
     expect(refreshes).toBeLessThanOrEqual(56);
     // With refreshes allowed the whole budget they take what the new objects leave of it.
     expect(await refreshesIn10s({ refreshWritesPerSecond: 20 })).toBeGreaterThan(150);
+  });
+
+  /** A writer whose 20 objects have had their first writes, so that every later change is a figure refresh. */
+  async function aRefreshingWriter(extra: Partial<StatusWriterOptions> = {}) {
+    const setup = aWriter({
+      writesPerSecond: 100,
+      refreshWritesPerSecond: 2,
+      statusUpdatePeriodMs: 0,
+      ...extra,
+    });
+    for (let i = 0; i < 20; i += 1) setup.writer.update(aRef(`t${i}`), { v: 0 });
+    await setup.clock.advance(0);
+    expect(setup.patcher.patches).toHaveLength(20);
+    setup.patcher.patches.length = 0;
+    return setup;
+  }
+
+  it('sends figure refreshes right after a cycle ends, as many as their rate gives since the last one', async () => {
+    const { clock, patcher, writer } = await aRefreshingWriter({ refreshWindowMs: 500 });
+    // A first cycle: its end opens a window with MAX_REFRESH_PAUSE_MS worth of refreshes (20 at 2/s).
+    writer.hold()();
+    await clock.advance(1_000);
+    for (let cycle = 1; cycle <= 3; cycle += 1) {
+      for (let i = 0; i < 20; i += 1) writer.update(aRef(`t${i}`), { v: cycle });
+      // Between cycles the refreshes wait for the next cycle's end...
+      await clock.advance(3_000);
+      expect(patcher.patches).toHaveLength(0);
+      const release = writer.hold();
+      await clock.advance(1_000);
+      expect(patcher.patches).toHaveLength(0);
+      release();
+      // ... then go out at once: 2/s over the 5 s since the previous cycle's end.
+      await clock.advance(0);
+      expect(patcher.patches).toHaveLength(10);
+      await clock.advance(1_000);
+      expect(patcher.patches).toHaveLength(10);
+      patcher.patches.length = 0;
+    }
+    await writer.close();
+  });
+
+  it('writes condition changes between cycles, outside the refresh window', async () => {
+    const { clock, patcher, writer } = await aRefreshingWriter({ refreshWindowMs: 500 });
+    writer.hold()();
+    await clock.advance(1_000);
+    writer.update(aRef('t1'), { v: 1 });
+    writer.update(aRef('t2'), { v: 1, Ready: 'False' }, { isUrgent: true });
+    writer.update(aRef('new'), { v: 1 });
+    await clock.advance(0);
+    expect(patcher.patches.map((p) => p.name)).toEqual(['t2', 'new']);
+    await writer.close();
+  });
+
+  it.each([
+    ['with no cycle ending for a while', { refreshWindowMs: 500 }],
+    ['with no refresh window', { refreshWindowMs: 0 }],
+  ])('refreshes figures at their rate %s', async (_name, extra) => {
+    const { clock, patcher, writer } = await aRefreshingWriter(extra);
+    if (extra.refreshWindowMs > 0) {
+      writer.hold()();
+      await clock.advance(MAX_REFRESH_PAUSE_MS);
+    }
+    for (let i = 0; i < 20; i += 1) writer.update(aRef(`t${i}`), { v: 1 });
+    await clock.advance(0);
+    // The refresh bucket's burst of one second (2), then 2/s.
+    expect(patcher.patches).toHaveLength(2);
+    await clock.advance(4_000);
+    expect(patcher.patches).toHaveLength(10);
+    await writer.close();
+  });
+
+  it('refuses a negative refresh window', () => {
+    expect(() => aWriter({ refreshWindowMs: -1 })).toThrow(/refreshWindowMs/);
   });
 
   it('keeps figure refreshes under their default ceiling however large the budget', async () => {
