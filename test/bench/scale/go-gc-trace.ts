@@ -123,25 +123,18 @@ export function gcOverlap(
   const overlapped = cycles.filter((c) => overlapping(c).length > 0).map(duration);
   const others = cycles.filter((c) => overlapping(c).length === 0).map(duration);
   const intervals = inWindow.slice(1).map((c, i) => (c.startMs - inWindow[i]!.startMs) / 1000);
+  const medianOf = (figure: Exclude<keyof GoCollection, 'startMs'>) =>
+    percentile(
+      inWindow.map((c) => c[figure]),
+      50,
+    );
   return {
     collections: inWindow.length,
     ...(intervals.length > 0 ? { intervalP50Seconds: percentile(intervals, 50) } : {}),
-    wallP50Ms: percentile(
-      inWindow.map((c) => c.wallMs),
-      50,
-    ),
-    cpuP50Ms: percentile(
-      inWindow.map((c) => c.cpuMs),
-      50,
-    ),
-    idleCpuP50Ms: percentile(
-      inWindow.map((c) => c.idleCpuMs),
-      50,
-    ),
-    liveP50MiB: percentile(
-      inWindow.map((c) => c.liveMiB),
-      50,
-    ),
+    wallP50Ms: medianOf('wallMs'),
+    cpuP50Ms: medianOf('cpuMs'),
+    idleCpuP50Ms: medianOf('idleCpuMs'),
+    liveP50MiB: medianOf('liveMiB'),
     cycles: cycles.length,
     overlappedCycles: overlapped.length,
     ...(overlapped.length > 0 ? { overlappedP50Ms: percentile(overlapped, 50) } : {}),
