@@ -40,7 +40,8 @@ export interface StatusWriterOptions {
   refreshWritesPerSecond?: number;
   /**
    * Figure refreshes go out only in the first this-many ms after a pacing cycle ends (its hold released), as many
-   * as their rate gives for the time since the previous cycle ended, and wait for the next cycle's end otherwise;
+   * as their rate has given since the previous cycle ended (up to MAX_REFRESH_PAUSE_MS's worth, what a window
+   * left carried over), and wait for the next cycle's end otherwise;
    * with no cycle for {@link MAX_REFRESH_PAUSE_MS} they flow at their rate again. So the API server does their
    * work, and collects the garbage it leaves (about 0.8 MB a write, marked on every idle core), right after a cycle
    * rather than into the next one. First writes and condition changes are not held to it. 0 spreads refreshes
@@ -532,14 +533,16 @@ export class StatusWriter {
   }
 
   /**
-   * A cycle ended: figure refreshes may go for the next refreshWindowMs, as many as their rate gives for the time
-   * since the previous window opened (a period's worth, at most MAX_REFRESH_PAUSE_MS's).
+   * A cycle ended: figure refreshes may go for the next refreshWindowMs, as many as their rate has given since the
+   * previous window opened, plus what that window left (cycles of several clusters may end moments apart), up to
+   * MAX_REFRESH_PAUSE_MS's worth.
    */
   #openRefreshWindow(): void {
     if (this.#o.refreshWindowMs === 0) return;
     const now = this.#o.clock.nowMs();
-    const sinceLastMs = Math.min(now - this.#windowOpenedMs, MAX_REFRESH_PAUSE_MS);
-    this.#windowRefreshes = (sinceLastMs / 1000) * this.#o.refreshWritesPerSecond;
+    const ratePerMs = this.#o.refreshWritesPerSecond / 1000;
+    const accrued = Math.min(now - this.#windowOpenedMs, MAX_REFRESH_PAUSE_MS) * ratePerMs;
+    this.#windowRefreshes = Math.min(this.#windowRefreshes + accrued, MAX_REFRESH_PAUSE_MS * ratePerMs);
     this.#windowOpenedMs = now;
   }
 

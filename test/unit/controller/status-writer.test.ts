@@ -492,7 +492,7 @@ describe('StatusWriter at scale', () => {
 
   it('sends figure refreshes right after a cycle ends, as many as their rate gives since the last one', async () => {
     const { clock, patcher, writer } = await aRefreshingWriter({ refreshWindowMs: 500 });
-    // A first cycle: its end opens a window with MAX_REFRESH_PAUSE_MS worth of refreshes (20 at 2/s).
+    // A first cycle: its end opens a window with MAX_REFRESH_PAUSE_MS worth of refreshes (20 at 2/s), none used.
     writer.hold()();
     await clock.advance(1_000);
     for (let cycle = 1; cycle <= 3; cycle += 1) {
@@ -504,13 +504,42 @@ describe('StatusWriter at scale', () => {
       await clock.advance(1_000);
       expect(patcher.patches).toHaveLength(0);
       release();
-      // ... then go out at once: 2/s over the 5 s since the previous cycle's end.
+      // ... then go out at once: 2/s over the 5 s since the previous cycle's end, plus what that window left (all
+      // 20 the first time, the window's ceiling; 10 after that).
+      const expected = cycle === 1 ? 20 : 10;
       await clock.advance(0);
-      expect(patcher.patches).toHaveLength(10);
+      expect(patcher.patches).toHaveLength(expected);
       await clock.advance(1_000);
-      expect(patcher.patches).toHaveLength(10);
+      expect(patcher.patches).toHaveLength(expected);
       patcher.patches.length = 0;
     }
+    await writer.close();
+  });
+
+  it('keeps what a refresh window left when another cycle ends moments later', async () => {
+    // A budget of 4 writes a second lets only some of a window's refreshes out before it closes.
+    const { clock, patcher, writer } = aWriter({
+      writesPerSecond: 4,
+      writeBurst: 4,
+      refreshWritesPerSecond: 2,
+      refreshWindowMs: 500,
+      statusUpdatePeriodMs: 0,
+    });
+    for (let i = 0; i < 20; i += 1) writer.update(aRef(`t${i}`), { v: 0 });
+    await clock.advance(10_000);
+    expect(patcher.patches).toHaveLength(20);
+    patcher.patches.length = 0;
+    writer.hold()();
+    for (let i = 0; i < 20; i += 1) writer.update(aRef(`t${i}`), { v: 1 });
+    await clock.advance(500);
+    // The budget's burst of 4 and 2 more in the 500 ms: 14 of the window's 20 refreshes are left.
+    expect(patcher.patches).toHaveLength(6);
+    await clock.advance(100);
+    // Another cluster's cycle ends 600 ms after the first: its window has those 14 and 1.2 more (2/s × 0.6 s), of
+    // which the budget lets 2 out in its 500 ms (without the carry-over, 1).
+    writer.hold()();
+    await clock.advance(500);
+    expect(patcher.patches).toHaveLength(8);
     await writer.close();
   });
 
