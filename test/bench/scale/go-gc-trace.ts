@@ -117,11 +117,14 @@ export function gcOverlap(
 ): GoGcOverlap | undefined {
   const inWindow = collections.filter((c) => c.startMs >= fromMs && c.startMs <= toMs);
   if (inWindow.length === 0 || cycles.length === 0) return undefined;
-  const overlapping = (cycle: WindowCycle) =>
-    collections.filter((c) => c.startMs < cycle.endMs && c.startMs + c.wallMs > cycle.startMs);
-  const duration = (cycle: WindowCycle) => cycle.endMs - cycle.startMs;
-  const overlapped = cycles.filter((c) => overlapping(c).length > 0).map(duration);
-  const others = cycles.filter((c) => overlapping(c).length === 0).map(duration);
+  // Each cycle with the collections that overlapped it, found once.
+  const withCollections = cycles.map((cycle) => ({
+    durationMs: cycle.endMs - cycle.startMs,
+    startMs: cycle.startMs,
+    collections: collections.filter((c) => c.startMs < cycle.endMs && c.startMs + c.wallMs > cycle.startMs),
+  }));
+  const overlapped = withCollections.filter((c) => c.collections.length > 0).map((c) => c.durationMs);
+  const others = withCollections.filter((c) => c.collections.length === 0).map((c) => c.durationMs);
   const intervals = inWindow.slice(1).map((c, i) => (c.startMs - inWindow[i]!.startMs) / 1000);
   const medianOf = (figure: Exclude<keyof GoCollection, 'startMs'>) =>
     percentile(
@@ -139,12 +142,12 @@ export function gcOverlap(
     overlappedCycles: overlapped.length,
     ...(overlapped.length > 0 ? { overlappedP50Ms: percentile(overlapped, 50) } : {}),
     ...(others.length > 0 ? { otherP50Ms: percentile(others, 50) } : {}),
-    slowest: [...cycles]
-      .sort((a, b) => duration(b) - duration(a))
+    slowest: withCollections
+      .sort((a, b) => b.durationMs - a.durationMs)
       .slice(0, slowestCount)
       .map((cycle) => ({
-        durationMs: duration(cycle),
-        collections: overlapping(cycle).map((c) => ({
+        durationMs: cycle.durationMs,
+        collections: cycle.collections.map((c) => ({
           offsetMs: c.startMs - cycle.startMs,
           wallMs: c.wallMs,
           cpuMs: c.cpuMs,

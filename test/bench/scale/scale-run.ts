@@ -370,19 +370,16 @@ export async function runScaleSize(settings: ScaleRunSettings): Promise<ScaleRun
     );
     const lines = linesByReplica.flat();
     // A cycle's line is written as it ends.
-    const cycleContentionFigures = cycleContention(
-      watched,
-      contention.samples(),
-      linesByReplica.flatMap((replicaLines, r) =>
-        replicaLines.map((l) => ({ processIndex: r, startMs: l.timeMs - l.durationMs, endMs: l.timeMs })),
-      ),
+    const timedCycles = linesByReplica.flatMap((replicaLines, r) =>
+      replicaLines.map((l) => ({ processIndex: r, startMs: l.timeMs - l.durationMs, endMs: l.timeMs })),
     );
+    const cycleContentionFigures = cycleContention(watched, contention.samples(), timedCycles);
     const apiServerGc =
       apiServerStartMs === undefined
         ? undefined
         : gcOverlap(
             parseGcTrace(readFileSync(path.join(clusterDir, 'apiserver.log'), 'utf8'), apiServerStartMs),
-            lines.map((l) => ({ startMs: l.timeMs - l.durationMs, endMs: l.timeMs })),
+            timedCycles,
             cyclesFromMs,
             cyclesUntilMs,
           );
