@@ -19,6 +19,7 @@ export const pacingTargetConditionReasonSchema = z.enum([
   'ClusterReady',
   'ClusterNotFound',
   'ClusterNotReady',
+  'VirtualQueueTaken',
   // Pacing (the guard chain in front of every policy names these)
   'Pacing',
   'Paused',

@@ -318,6 +318,7 @@ export class Operator {
           book: this.#book,
           logger,
           clusterValidations,
+          requeue: (key) => this.#targetQueue.add(key),
         }),
         concurrency: 2,
         clock,

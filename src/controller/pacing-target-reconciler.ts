@@ -11,6 +11,7 @@ import { parseObjectKey } from './object-key.js';
 import { DEFAULT_STATUS_UPDATE_PERIOD_MS, type PacingStatusBook } from './pacing-status-book.js';
 import { readRawObjectFields } from './raw-object-fields.js';
 import type { Reconciler } from './reconcile-result.js';
+import { VirtualQueueClaims } from './virtual-queue-claims.js';
 
 /** Dependencies of the PacingTarget reconciler. */
 export interface PacingTargetReconcilerOptions {
@@ -26,22 +27,37 @@ export interface PacingTargetReconcilerOptions {
   readonly logger: Logger;
   /** Shared cache of cluster validations; default one of this reconciler's own. */
   readonly clusterValidations?: ClusterValidationCache;
+  /**
+   * Reconciles another target again (the operator's work queue): called when a virtual queue two targets name
+   * changes hands. Without it, a target waiting for a queue is paced only at its next reconcile.
+   */
+  readonly requeue?: (key: string) => void;
 }
 
 /**
  * Reconciles one PacingTarget: its membership in its cluster's worker. A target whose spec fails the operator's
- * parse (a skill expression, say) or whose cluster is missing or not ready is taken out of pacing with a
- * condition saying why; the other targets of the cluster keep pacing.
+ * parse (a skill expression, say), whose cluster is missing or not ready, or whose virtual queue and media an
+ * older target of its cluster already paces is taken out of pacing with a condition saying why; the other targets
+ * of the cluster keep pacing.
  */
 export function createPacingTargetReconciler(options: PacingTargetReconcilerOptions): Reconciler {
   const { targets, clusters, registry, book, logger } = options;
   const clusterValidations = options.clusterValidations ?? new ClusterValidationCache();
+  const claims = new VirtualQueueClaims();
+  const requeueAll = (keys: readonly string[]): void => {
+    for (const other of keys) options.requeue?.(other);
+  };
+  /** Takes the target out of its worker and hands on any virtual queue it held. */
+  const unpace = (key: string): void => {
+    registry.removeTarget(key);
+    requeueAll(claims.release(key));
+  };
   return async (key) => {
     const { namespace = 'default', name } = parseObjectKey(key);
     // 1. Read the target from the cache; gone means its cluster's worker drops it from the next cycle.
     const object = targets.get(key);
     if (object === undefined) {
-      registry.removeTarget(key);
+      unpace(key);
       book.forget('PacingTarget', key);
       logger.info({ target: key }, 'pacing target deleted; no longer paced');
       return {};
@@ -63,7 +79,7 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
         : DEFAULT_STATUS_UPDATE_PERIOD_MS,
     );
     if (!validation.isValid) {
-      registry.removeTarget(key);
+      unpace(key);
       book.setTargetConditions(key, [
         { type: 'Accepted', status: 'False', reason: validation.reason, message: validation.message },
         { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: 'the spec is not accepted' },
@@ -85,7 +101,7 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
 
     // 3. The cluster must exist, be valid and have its worker running.
     if (clusterValidation === undefined || clusterKey === undefined) {
-      registry.removeTarget(key);
+      unpace(key);
       book.setTargetConditions(key, [
         accepted,
         {
@@ -99,7 +115,7 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
     }
     const clusterReady = book.conditionOf('PacingCluster', clusterKey, 'Ready');
     if (!clusterValidation.isValid || clusterReady?.status === 'False') {
-      registry.removeTarget(key);
+      unpace(key);
       book.setTargetConditions(key, [
         accepted,
         {
@@ -114,15 +130,36 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
       return {};
     }
 
-    // 4. Join the cluster's worker with the effective configuration.
+    // 4. One target per virtual queue and media of a cluster: the platform keeps one allowance for each, so a second
+    //    target would overwrite the first's. The oldest paces it; the others wait and say which target holds it.
     const { spec } = validation.target;
+    const id = targetIdOf(spec.virtualQueue.name, spec.virtualQueue.media);
+    const { holder, affected } = claims.claim(key, `${clusterKey}|${id}`, raw.createdAtMs);
+    requeueAll(affected);
+    if (holder !== key) {
+      registry.removeTarget(key);
+      book.setTargetConditions(key, [
+        accepted,
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'VirtualQueueTaken',
+          message:
+            `PacingTarget ${holder} already paces virtual queue "${spec.virtualQueue.name}" (${spec.virtualQueue.media}) ` +
+            `in PacingCluster ${clusterKey}; put this target's agent groups into it, or name another queue`,
+        },
+      ]);
+      return {}; // reconciled again when the holder lets the queue go
+    }
+
+    // 5. Join the cluster's worker with the effective configuration.
     const goal =
       spec.optimizationGoal ??
       clusterValidation.cluster.spec.optimizationGoal ??
       defaultOptimizationGoalPercent;
     const config: TargetConfig = {
       key,
-      id: targetIdOf(spec.virtualQueue.name, spec.virtualQueue.media),
+      id,
       virtualQueue: spec.virtualQueue.name,
       media: spec.virtualQueue.media,
       optimizationGoalPercent: goal,
@@ -136,7 +173,7 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
     };
     registry.setTarget(clusterKey, config);
 
-    // 5. Status: accepted and part of its cluster's cycles; Pacing follows from the cycles themselves.
+    // 6. Status: accepted and part of its cluster's cycles; Pacing follows from the cycles themselves.
     book.setTargetConditions(
       key,
       [

@@ -6,6 +6,8 @@ export interface RawObjectFields {
   readonly generation: number;
   /** metadata.uid, when present. */
   readonly uid: string | undefined;
+  /** metadata.creationTimestamp in ms since the epoch; NaN when absent or unreadable. */
+  readonly createdAtMs: number;
   /** status.conditions when they parse, else undefined. */
   readonly conditions: Condition[] | undefined;
 }
@@ -23,6 +25,10 @@ export function readRawObjectFields(object: unknown): RawObjectFields {
   return {
     generation: meta.success ? (meta.data.generation ?? 0) : 0,
     uid: meta.success ? meta.data.uid : undefined,
+    createdAtMs:
+      meta.success && meta.data.creationTimestamp !== undefined
+        ? Date.parse(meta.data.creationTimestamp)
+        : Number.NaN,
     conditions: conditions.success ? conditions.data : undefined,
   };
 }

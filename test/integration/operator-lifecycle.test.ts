@@ -185,6 +185,37 @@ describe('changing, deleting and re-creating pacing objects while the operator r
     kubectlOk(['delete', 'pt', 'broken-expression', '-n', namespace]);
   });
 
+  it('leaves a second target of the same virtual queue and media unpaced and names the one that holds it', async () => {
+    applyObjects([
+      {
+        apiVersion: 'pacing.agentpacing.dev/v1alpha1',
+        kind: 'PacingTarget',
+        metadata: { name: 'second-chat', namespace },
+        spec: {
+          clusterRef: { name: 'demo' },
+          virtualQueue: { name: 'Proactive Chat', media: 'chat' },
+          agentGroups: [{ name: 'Second Group', agents: ['a-1'] }],
+        },
+      },
+    ]);
+
+    const second = await eventually('Ready=False on the second target', () => {
+      const t = getJson<Conditioned>(namespace, ['pt', 'second-chat']);
+      return conditionOf(t, 'Ready')?.status === 'False' ? t : undefined;
+    });
+    const before = latestCycleId();
+    const request = await eventually('a later cycle', () => latestRequestAfter(before));
+    const holder = getJson<Conditioned>(namespace, ['pt', 'proactive-chat-chat']);
+
+    expect(conditionOf(second, 'Accepted')?.status).toBe('True');
+    expect(conditionOf(second, 'Ready')?.reason).toBe('VirtualQueueTaken');
+    expect(conditionOf(second, 'Ready')?.message).toContain(`PacingTarget ${namespace}/proactive-chat-chat`);
+    expect(conditionOf(holder, 'Ready')?.status).toBe('True');
+    // The queue is published once, for its holder.
+    expect(request.targets.map((t) => t.id).sort()).toEqual([chatId, voiceId]);
+    kubectlOk(['delete', 'pt', 'second-chat', '-n', namespace]);
+  });
+
   it('marks only the target the platform rejects and keeps pacing the other', async () => {
     world.engagement.faults.add(
       { kind: 'target-error', id: voiceId, code: 'QUEUE_DISABLED', message: 'queue disabled' },

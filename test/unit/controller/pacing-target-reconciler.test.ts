@@ -35,14 +35,21 @@ async function setUp(options: { hasCluster?: boolean; hasSecret?: boolean } = {}
     logger: silentLogger,
   });
   await reconcileCluster('tenant/main', signal);
+  const requeued: string[] = [];
   const reconcile = createPacingTargetReconciler({
     targets,
     clusters,
     registry,
     book: recording.book,
     logger: silentLogger,
+    requeue: (key) => requeued.push(key),
   });
-  return { targets, clusters, registry, targetsOf, reconcile, ...recording };
+  return { targets, clusters, registry, targetsOf, reconcile, requeued, ...recording };
+}
+
+/** A target object created at `createdAt` (RFC 3339), as the API server stamps it. */
+function createdAt(createdAt: string, object: Record<string, unknown>): Record<string, unknown> {
+  return { ...object, metadata: { ...(object['metadata'] as object), creationTimestamp: createdAt } };
 }
 
 describe('PacingTarget reconciler', () => {
@@ -173,6 +180,79 @@ describe('PacingTarget reconciler', () => {
       status: 'False',
       reason: 'Paused',
     });
+    await registry.stopAll();
+  });
+
+  it('paces one target per virtual queue and media, the oldest, and tells the others which target holds it', async () => {
+    const { targets, registry, targetsOf, reconcile, conditionsOf, requeued } = await setUp();
+    targets.objects.set('tenant/newer', createdAt('2026-02-01T00:00:00Z', aTargetObject('newer')));
+    targets.objects.set('tenant/older', createdAt('2026-01-01T00:00:00Z', aTargetObject('older')));
+    const voice = { virtualQueue: { name: 'Chat', media: 'voice' } };
+    targets.objects.set('tenant/voice', createdAt('2026-03-01T00:00:00Z', aTargetObject('voice', voice)));
+
+    // The newer one is reconciled first (a restart lists in any order) and paces until the older one claims.
+    await reconcile('tenant/newer', signal);
+    expect(targetsOf('tenant/main').map((t) => t.key)).toEqual(['tenant/newer']);
+    await reconcile('tenant/older', signal);
+    await reconcile('tenant/voice', signal);
+    expect(requeued).toEqual(['tenant/newer']);
+    await reconcile('tenant/newer', signal);
+
+    expect(targetsOf('tenant/main').map((t) => t.key)).toEqual(['tenant/older', 'tenant/voice']);
+    expect(conditionsOf('older').find((c) => c.type === 'Ready')?.reason).toBe('ClusterReady');
+    expect(conditionsOf('voice').find((c) => c.type === 'Ready')?.reason).toBe('ClusterReady');
+    const taken = conditionsOf('newer');
+    expect(taken.map((c) => `${c.type}=${c.status}/${c.reason}`)).toEqual([
+      'Accepted=True/Valid',
+      'Ready=False/VirtualQueueTaken',
+    ]);
+    expect(taken[1]?.message).toBe(
+      'PacingTarget tenant/older already paces virtual queue "Chat" (chat) in PacingCluster tenant/main; ' +
+        "put this target's agent groups into it, or name another queue",
+    );
+    await registry.stopAll();
+  });
+
+  it.each([
+    ['is deleted', (t: MapCache<unknown>) => t.objects.delete('tenant/older')],
+    [
+      'moves to another queue',
+      (t: MapCache<unknown>) =>
+        t.objects.set(
+          'tenant/older',
+          createdAt(
+            '2026-01-01T00:00:00Z',
+            aTargetObject('older', { virtualQueue: { name: 'Other', media: 'chat' } }),
+          ),
+        ),
+    ],
+    [
+      'becomes invalid',
+      (t: MapCache<unknown>) =>
+        t.objects.set(
+          'tenant/older',
+          createdAt(
+            '2026-01-01T00:00:00Z',
+            aTargetObject('older', { agentGroups: [{ name: 'X', skillExpression: '>' }] }),
+          ),
+        ),
+    ],
+  ])('hands the queue to the next oldest target when the holder %s', async (_n, change) => {
+    const { targets, registry, targetsOf, reconcile, conditionsOf, requeued } = await setUp();
+    targets.objects.set('tenant/older', createdAt('2026-01-01T00:00:00Z', aTargetObject('older')));
+    targets.objects.set('tenant/newer', createdAt('2026-02-01T00:00:00Z', aTargetObject('newer')));
+    await reconcile('tenant/older', signal);
+    await reconcile('tenant/newer', signal);
+    expect(conditionsOf('newer').find((c) => c.type === 'Ready')?.reason).toBe('VirtualQueueTaken');
+    expect(requeued).toEqual([]);
+
+    change(targets);
+    await reconcile('tenant/older', signal);
+    expect(requeued).toEqual(['tenant/newer']);
+    await reconcile('tenant/newer', signal);
+
+    expect(targetsOf('tenant/main').map((t) => t.key)).toContain('tenant/newer');
+    expect(conditionsOf('newer').find((c) => c.type === 'Ready')?.reason).toBe('ClusterReady');
     await registry.stopAll();
   });
 
