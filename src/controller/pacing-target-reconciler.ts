@@ -52,7 +52,19 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
     registry.removeTarget(key);
     requeueAll(claims.release(key));
   };
+  let isSeeded = false;
   return async (key) => {
+    // Before the first reconcile, every cached target claims the queue its spec names: after a restart the informer
+    // lists targets by name, not age, and a newer one reconciled first would otherwise pace (and say so in its
+    // conditions and Events) until the holder's own reconcile took the queue back. Each reconcile then corrects its
+    // target's claim (an invalid one, or one whose cluster is not ready, lets go).
+    if (!isSeeded) {
+      isSeeded = true;
+      for (const cached of targets.list()) {
+        const claim = claimOf(cached);
+        if (claim !== undefined) claims.claim(claim.key, claim.queue, claim.createdAtMs);
+      }
+    }
     const { namespace = 'default', name } = parseObjectKey(key);
     // 1. Read the target from the cache; gone means its cluster's worker drops it from the next cycle.
     const object = targets.get(key);
@@ -134,7 +146,7 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
     //    target would overwrite the first's. The oldest paces it; the others wait and say which target holds it.
     const { spec } = validation.target;
     const id = targetIdOf(spec.virtualQueue.name, spec.virtualQueue.media);
-    const { holder, affected } = claims.claim(key, `${clusterKey}|${id}`, raw.createdAtMs);
+    const { holder, affected } = claims.claim(key, queueOf(clusterKey, id), raw.createdAtMs);
     requeueAll(affected);
     if (holder !== key) {
       registry.removeTarget(key);
@@ -196,4 +208,40 @@ export function createPacingTargetReconciler(options: PacingTargetReconcilerOpti
 
 function validateCluster(cache: ClusterValidationCache, object: unknown) {
   return object === undefined ? undefined : cache.validate(object);
+}
+
+/** The claim key of a target id in a cluster. */
+function queueOf(clusterKey: string, id: string): string {
+  return `${clusterKey}|${id}`;
+}
+
+/** The fields of a cached PacingTarget that name the virtual queue it claims, unvalidated. */
+interface ClaimFields {
+  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
+  readonly spec?: {
+    readonly clusterRef?: { readonly name?: unknown };
+    readonly virtualQueue?: { readonly name?: unknown; readonly media?: unknown };
+  };
+}
+
+/** The virtual queue a cached target's spec names, read without validating the rest; undefined when unreadable. */
+function claimOf(object: unknown): { key: string; queue: string; createdAtMs: number } | undefined {
+  const fields = (typeof object === 'object' && object !== null ? object : {}) as ClaimFields;
+  const { name, namespace = 'default' } = fields.metadata ?? {};
+  const cluster = fields.spec?.clusterRef?.name;
+  const { name: queue, media } = fields.spec?.virtualQueue ?? {};
+  if (
+    typeof name !== 'string' ||
+    typeof namespace !== 'string' ||
+    typeof cluster !== 'string' ||
+    typeof queue !== 'string' ||
+    typeof media !== 'string'
+  ) {
+    return undefined;
+  }
+  return {
+    key: `${namespace}/${name}`,
+    queue: queueOf(`${namespace}/${cluster}`, targetIdOf(queue, media)),
+    createdAtMs: readRawObjectFields(object).createdAtMs,
+  };
 }

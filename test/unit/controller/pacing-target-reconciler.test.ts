@@ -124,7 +124,10 @@ describe('PacingTarget reconciler', () => {
     async (_n, spec, reason, text) => {
       const { targets, registry, targetsOf, reconcile, conditionsOf } = await setUp();
       targets.objects.set('tenant/good', aTargetObject('good'));
-      targets.objects.set('tenant/bad', aTargetObject('bad', spec));
+      targets.objects.set(
+        'tenant/bad',
+        aTargetObject('bad', { ...spec, virtualQueue: { name: 'Bad', media: 'chat' } }),
+      );
 
       await reconcile('tenant/good', signal);
       await reconcile('tenant/bad', signal);
@@ -190,13 +193,14 @@ describe('PacingTarget reconciler', () => {
     const voice = { virtualQueue: { name: 'Chat', media: 'voice' } };
     targets.objects.set('tenant/voice', createdAt('2026-03-01T00:00:00Z', aTargetObject('voice', voice)));
 
-    // The newer one is reconciled first (a restart lists in any order) and paces until the older one claims.
+    // The newer one is reconciled first, as a restart may list them: it waits for the older one at once, without
+    // pacing meanwhile.
     await reconcile('tenant/newer', signal);
-    expect(targetsOf('tenant/main').map((t) => t.key)).toEqual(['tenant/newer']);
+    expect(targetsOf('tenant/main')).toEqual([]);
+    expect(conditionsOf('newer').find((c) => c.type === 'Ready')?.reason).toBe('VirtualQueueTaken');
     await reconcile('tenant/older', signal);
     await reconcile('tenant/voice', signal);
-    expect(requeued).toEqual(['tenant/newer']);
-    await reconcile('tenant/newer', signal);
+    expect(requeued).toEqual([]);
 
     expect(targetsOf('tenant/main').map((t) => t.key)).toEqual(['tenant/older', 'tenant/voice']);
     expect(conditionsOf('older').find((c) => c.type === 'Ready')?.reason).toBe('ClusterReady');
@@ -210,6 +214,38 @@ describe('PacingTarget reconciler', () => {
       'PacingTarget tenant/older already paces virtual queue "Chat" (chat) in PacingCluster tenant/main; ' +
         "put this target's agent groups into it, or name another queue",
     );
+    await registry.stopAll();
+  });
+
+  it('claims nothing for a cached object whose spec names no queue, and reconciles it as invalid', async () => {
+    const { targets, registry, targetsOf, reconcile, conditionsOf } = await setUp();
+    targets.objects.set('tenant/junk', {
+      metadata: { name: 'junk', namespace: 'tenant', creationTimestamp: 'x' },
+    });
+    targets.objects.set('tenant/chat', aTargetObject('chat'));
+
+    await reconcile('tenant/chat', signal);
+    await reconcile('tenant/junk', signal);
+
+    expect(targetsOf('tenant/main').map((t) => t.key)).toEqual(['tenant/chat']);
+    expect(conditionsOf('junk').find((c) => c.type === 'Accepted')?.status).toBe('False');
+    await registry.stopAll();
+  });
+
+  it('hands the queue on when the older target it waited for turns out invalid at its own reconcile', async () => {
+    const { targets, registry, targetsOf, reconcile, conditionsOf, requeued } = await setUp();
+    const invalid = { agentGroups: [{ name: 'X', skillExpression: '>' }] };
+    targets.objects.set('tenant/older', createdAt('2026-01-01T00:00:00Z', aTargetObject('older', invalid)));
+    targets.objects.set('tenant/newer', createdAt('2026-02-01T00:00:00Z', aTargetObject('newer')));
+
+    await reconcile('tenant/newer', signal);
+    expect(conditionsOf('newer').find((c) => c.type === 'Ready')?.reason).toBe('VirtualQueueTaken');
+    await reconcile('tenant/older', signal);
+    expect(requeued).toEqual(['tenant/newer']);
+    await reconcile('tenant/newer', signal);
+
+    expect(targetsOf('tenant/main').map((t) => t.key)).toEqual(['tenant/newer']);
+    expect(conditionsOf('newer').find((c) => c.type === 'Ready')?.reason).toBe('ClusterReady');
     await registry.stopAll();
   });
 

@@ -46,7 +46,12 @@ describe('VirtualQueueClaims', () => {
     const key = fc.constantFrom('ns/a', 'ns/b', 'ns/c', 'ns/d');
     const queue = fc.constantFrom(Q, V);
     const step = fc.oneof(
-      fc.record({ kind: fc.constant('claim' as const), key, queue, ms: fc.constantFrom(1, 2, Number.NaN) }),
+      fc.record({
+        kind: fc.constant('claim' as const),
+        key,
+        queue,
+        ms: fc.constantFrom(1_000, 2_000, Number.NaN),
+      }),
       fc.record({ kind: fc.constant('release' as const), key }),
     );
     fc.assert(
