@@ -39,6 +39,17 @@ describe('changing, deleting and re-creating pacing objects while the operator r
       .filter((r) => r.cycleId > afterCycleId)
       .at(-1);
   const latestCycleId = () => receivedRequestsOf(world, clusterId).at(-1)?.cycleId ?? 0;
+  /** A chat PacingTarget of the demo cluster with one agent group. */
+  const targetOfDemo = (name: string, virtualQueue: string, group: Record<string, unknown>) => ({
+    apiVersion: 'pacing.agentpacing.dev/v1alpha1',
+    kind: 'PacingTarget',
+    metadata: { name, namespace },
+    spec: {
+      clusterRef: { name: 'demo' },
+      virtualQueue: { name: virtualQueue, media: 'chat' },
+      agentGroups: [group],
+    },
+  });
 
   beforeAll(async () => {
     buildOperator();
@@ -150,16 +161,10 @@ describe('changing, deleting and re-creating pacing objects while the operator r
   it('refuses a target whose skill expression does not parse, says where, and keeps pacing the others', async () => {
     const before = latestCycleId();
     applyObjects([
-      {
-        apiVersion: 'pacing.agentpacing.dev/v1alpha1',
-        kind: 'PacingTarget',
-        metadata: { name: 'broken-expression', namespace },
-        spec: {
-          clusterRef: { name: 'demo' },
-          virtualQueue: { name: 'Broken', media: 'chat' },
-          agentGroups: [{ name: 'Broken Group', skillExpression: 'Spanish > 5 & Sales >= 3 | French > 1' }],
-        },
-      },
+      targetOfDemo('broken-expression', 'Broken', {
+        name: 'Broken Group',
+        skillExpression: 'Spanish > 5 & Sales >= 3 | French > 1',
+      }),
     ]);
 
     const target = await eventually('Accepted=False on the broken target', () => {
@@ -186,18 +191,7 @@ describe('changing, deleting and re-creating pacing objects while the operator r
   });
 
   it('leaves a second target of the same virtual queue and media unpaced and names the one that holds it', async () => {
-    applyObjects([
-      {
-        apiVersion: 'pacing.agentpacing.dev/v1alpha1',
-        kind: 'PacingTarget',
-        metadata: { name: 'second-chat', namespace },
-        spec: {
-          clusterRef: { name: 'demo' },
-          virtualQueue: { name: 'Proactive Chat', media: 'chat' },
-          agentGroups: [{ name: 'Second Group', agents: ['a-1'] }],
-        },
-      },
-    ]);
+    applyObjects([targetOfDemo('second-chat', 'Proactive Chat', { name: 'Second Group', agents: ['a-1'] })]);
 
     const second = await eventually('Ready=False on the second target', () => {
       const t = getJson<Conditioned>(namespace, ['pt', 'second-chat']);
