@@ -690,6 +690,32 @@ describe('PacingStatusBook Events and urgency of Pacing flips', () => {
     });
   });
 
+  it("reads a gained target's object once, and a known one's once, when it takes them over", () => {
+    const { book, submitted } = setUp({ isLeader: true });
+    const known = { kind: 'PacingTarget', namespace: 'tenant', name: 'known' } as const;
+    const gained = { kind: 'PacingTarget', namespace: 'tenant', name: 'gained' } as const;
+    book.observe(known, 1, undefined, 10_000);
+    expect(book.knows('PacingTarget', 'tenant/known')).toBe(true);
+    const reads = new Map<string, number>();
+
+    book.rewriteAll(
+      undefined,
+      (ref) => {
+        reads.set(ref.name, (reads.get(ref.name) ?? 0) + 1);
+        return pacingObject(2, '2026-11-25T17:59:30Z');
+      },
+      [gained],
+    );
+
+    expect(Object.fromEntries(reads)).toEqual({ chat: 1, known: 1, gained: 1 });
+    for (const name of ['known', 'gained']) {
+      expect(lastStatusOf(submitted, name)?.conditions).toEqual([
+        expect.objectContaining({ type: 'Pacing', lastTransitionTime: '2026-11-25T17:59:30Z' }),
+      ]);
+    }
+    expect(lastStatusOf(submitted, 'gained')).toMatchObject({ observedGeneration: 2 });
+  });
+
   it('rewrites a target gained from another holder without urgency, whatever it was told while standing by', () => {
     const { book, submitted, setLeader } = setUp({ isLeader: false });
     const created = { kind: 'PacingTarget', namespace: 'tenant', name: 'new' } as const;
