@@ -603,9 +603,9 @@ interface TargetStatusFigures {
 /**
  * Lays `conditions`, what an object's status holds now as readRawObjectFields parsed it, over an entry's: they
  * replace those of the same type (the others, which the holder has not written yet, stay). Undefined (conditions
- * that do not parse) adopts nothing, so a damaged status changes nothing. Figures are not adopted: the cache keeps none (trimPacingTargetStatus), and status writes
- * are merge patches that leave out what the entry does not know, so the predecessor's figures stay on the object
- * until this instance's first cycle writes its own.
+ * that do not parse) adopts nothing, so a damaged status changes nothing. Figures are not adopted: the cache keeps
+ * none (trimPacingTargetStatus), and status writes are merge patches that leave out what the entry does not know,
+ * so the predecessor's figures stay on the object until this instance's first cycle writes its own.
  */
 function adoptConditions(entry: Entry, conditions: readonly Condition[] | undefined): void {
   if (conditions === undefined || conditions.length === 0) return;
