@@ -9,7 +9,7 @@ import type { CachedObjects } from './cached-objects.js';
 import { ClusterValidationCache } from './cluster-validation-cache.js';
 import { parseObjectKey } from './object-key.js';
 import { DEFAULT_STATUS_UPDATE_PERIOD_MS, type PacingStatusBook } from './pacing-status-book.js';
-import { readRawObjectFields } from './raw-object-fields.js';
+import { createdAtMsOf, readRawObjectFields } from './raw-object-fields.js';
 import type { Reconciler } from './reconcile-result.js';
 import { VirtualQueueClaims } from './virtual-queue-claims.js';
 
@@ -217,14 +217,21 @@ function queueOf(clusterKey: string, id: string): string {
 
 /** The fields of a cached PacingTarget that name the virtual queue it claims, unvalidated. */
 interface ClaimFields {
-  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
+  readonly metadata?: {
+    readonly name?: unknown;
+    readonly namespace?: unknown;
+    readonly creationTimestamp?: unknown;
+  };
   readonly spec?: {
     readonly clusterRef?: { readonly name?: unknown };
     readonly virtualQueue?: { readonly name?: unknown; readonly media?: unknown };
   };
 }
 
-/** The virtual queue a cached target's spec names, read without validating the rest; undefined when unreadable. */
+/**
+ * The virtual queue a cached target's spec names, read without validating the rest (nor parsing the conditions:
+ * every cached target is read so at the first reconcile); undefined when unreadable.
+ */
 function claimOf(object: unknown): { key: string; queue: string; createdAtMs: number } | undefined {
   const fields = (typeof object === 'object' && object !== null ? object : {}) as ClaimFields;
   const { name, namespace = 'default' } = fields.metadata ?? {};
@@ -242,6 +249,6 @@ function claimOf(object: unknown): { key: string; queue: string; createdAtMs: nu
   return {
     key: `${namespace}/${name}`,
     queue: queueOf(`${namespace}/${cluster}`, targetIdOf(queue, media)),
-    createdAtMs: readRawObjectFields(object).createdAtMs,
+    createdAtMs: createdAtMsOf(fields.metadata?.creationTimestamp),
   };
 }

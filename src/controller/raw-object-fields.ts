@@ -25,10 +25,12 @@ export function readRawObjectFields(object: unknown): RawObjectFields {
   return {
     generation: meta.success ? (meta.data.generation ?? 0) : 0,
     uid: meta.success ? meta.data.uid : undefined,
-    createdAtMs:
-      meta.success && meta.data.creationTimestamp !== undefined
-        ? Date.parse(meta.data.creationTimestamp)
-        : Number.NaN,
+    createdAtMs: createdAtMsOf(meta.success ? meta.data.creationTimestamp : undefined),
     conditions: conditions.success ? conditions.data : undefined,
   };
+}
+
+/** metadata.creationTimestamp in ms since the epoch; NaN when it is not a readable time. */
+export function createdAtMsOf(creationTimestamp: unknown): number {
+  return typeof creationTimestamp === 'string' ? Date.parse(creationTimestamp) : Number.NaN;
 }
