@@ -190,10 +190,12 @@ export function idleHeapOption(
  * V8's options for the idle collection: a synchronous full collection of the "last resort" flavour, the one behind
  * `LowMemoryNotification`. Unlike a plain `gc()` it collects with the reduce-memory flag (compacting sparse pages),
  * shrinks the young generation and hands freed pages back at once; with a plain `gc()` V8 kept the pages it had
- * committed, which is what held resident memory above the soft limit. The price: it also clears object shapes no
- * live object has, and V8 throws away optimised code that embeds them, so whatever a cycle builds afresh runs
- * unoptimised in the next one; the decider's workspace and the statistics decoder's memory outlive the cycle for
- * that reason (docs/performance.md, nineteenth and twenty-second passes).
+ * committed (in V8 13.6 its page pool, which only a memory-reducing collection empties), which is what held
+ * resident memory above the soft limit. The price: it also clears object shapes no live object has, and V8 throws
+ * away optimised code that embeds them, so whatever a cycle builds afresh runs unoptimised in the next one; the
+ * decider's workspace (with a round over nothing, kept for its shape), the cycle verdicts' kept shape and the
+ * statistics decoder's memory outlive the cycle for that reason (docs/performance.md, nineteenth, twenty-second and
+ * twenty-ninth passes).
  */
 export const IDLE_GC_OPTIONS = { type: 'major', execution: 'sync', flavor: 'last-resort' } as const;
 

@@ -3,10 +3,13 @@ import {
   decideRound,
   RoundWorkspace,
   type AgentIndex,
+  type CounterMemory,
   type DecideOptions,
   type CounterMemoryEntry,
   type EngagementReportInput,
+  type ObservationInput,
   type RoundCarry,
+  type StatsSnapshotInput,
   type TargetInput,
 } from '../pacing/index.js';
 import { isPlainObject } from '../api/protocol/index.js';
@@ -50,22 +53,20 @@ export class PacingRoomDecider implements PacingDecider {
     const fits = carry !== undefined && carryFits(carry, targetInputs, input.targets.length);
     const { memory, states } = fits ? NOTHING_SPLIT : splitLearnedState(input.learnedState);
     if (this.#workspace?.fits(input.policy, DECIDE_OPTIONS) !== true) {
-      this.#workspace = new RoundWorkspace(input.policy, DECIDE_OPTIONS);
+      this.#workspace = new RoundWorkspace(input.policy, DECIDE_OPTIONS, EMPTY_ROUND_INPUT);
     }
     const round = decideRound(
       input.policy,
-      {
-        nowMs: input.nowMs,
-        intervalMs: input.intervalMs,
-        // The engine already refused stale snapshots; the builder's own check must not disagree with it.
-        staleAfterMs: Number.POSITIVE_INFINITY,
-        snapshot: input.snapshot,
-        targets: targetInputs,
-        // The wire report is the builder's report input as it is: read, never copied.
-        reports: input.reports satisfies ReadonlyMap<string, EngagementReportInput>,
+      // The wire report is the builder's report input as it is: read, never copied.
+      roundInput(
+        input.nowMs,
+        input.intervalMs,
+        input.snapshot,
+        targetInputs,
+        input.reports,
         memory,
-        agentIndex: this.#agentIndex,
-      },
+        this.#agentIndex,
+      ),
       states,
       DECIDE_OPTIONS,
       { decideCount: input.targets.length, carry: fits ? carry : undefined, workspace: this.#workspace },
@@ -104,6 +105,43 @@ export class PacingRoomDecider implements PacingDecider {
     return known;
   }
 }
+
+/**
+ * A decision round's input. One object literal for every round and for {@link EMPTY_ROUND_INPUT}, so that they
+ * share one shape, which the workspace keeps alive between rounds (RoundWorkspace.keptRound).
+ */
+export function roundInput(
+  nowMs: number,
+  intervalMs: number,
+  snapshot: StatsSnapshotInput | undefined,
+  targets: readonly TargetInput[],
+  reports: ReadonlyMap<string, EngagementReportInput>,
+  memory: CounterMemory,
+  agentIndex: AgentIndex | undefined,
+): ObservationInput {
+  return {
+    nowMs,
+    intervalMs,
+    // The engine already refused stale snapshots; the builder's own check must not disagree with it.
+    staleAfterMs: Number.POSITIVE_INFINITY,
+    snapshot,
+    targets,
+    reports,
+    memory,
+    agentIndex,
+  };
+}
+
+/** A round input with nothing in it and NaN times, which later inputs' numbers fit without a new shape. */
+export const EMPTY_ROUND_INPUT: ObservationInput = roundInput(
+  Number.NaN,
+  Number.NaN,
+  undefined,
+  [],
+  new Map(),
+  {},
+  undefined,
+);
 
 /**
  * The operator never shows a paced target's explanation (its Pacing condition has a fixed message), and formatting

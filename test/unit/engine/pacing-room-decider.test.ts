@@ -3,6 +3,9 @@ import {
   type DecisionInput,
   type EngineStatsSnapshot,
 } from '../../../src/engine/index.js';
+import { EMPTY_ROUND_INPUT, roundInput } from '../../../src/engine/pacing-room-decider.js';
+import { AgentIndex } from '../../../src/pacing/index.js';
+import { haveSameV8Shape } from '../../support/same-v8-shape.js';
 import { aTarget } from './engine-fakes.js';
 
 const nowMs = Date.parse('2026-11-25T18:00:00.000Z');
@@ -73,6 +76,16 @@ function anAdaptiveCycle(
 }
 
 describe('PacingRoomDecider', () => {
+  it("builds every round's input with the shape of the empty one its workspace keeps", () => {
+    const decider = new PacingRoomDecider();
+    decider.decide(anInput());
+    const snapshot = aSnapshot(2);
+    const input = roundInput(nowMs, 5000, snapshot, [], new Map(), {}, AgentIndex.of(snapshot.agents));
+    expect(haveSameV8Shape(input, EMPTY_ROUND_INPUT)).toBe(true);
+    expect(EMPTY_ROUND_INPUT.snapshot).toBeUndefined();
+    expect(EMPTY_ROUND_INPUT.targets).toHaveLength(0);
+  });
+
   it("splits agents shared with a peer shard's target, so a sharded replica never promises them in full", () => {
     const shared = { groups: [{ name: 'sales-agents', agents: ['a-1', 'a-2', 'a-3', 'a-4'] }] };
     const sales = aTarget('sales', shared);

@@ -10,7 +10,9 @@ import {
   type ObservationInput,
   type TargetInput,
 } from '../../../src/pacing/index.js';
+import { prepareObservations } from '../../../src/pacing/observation-builder.js';
 import { nextSyntheticRound, syntheticCluster } from '../../../src/sim/decision-speed-benchmark.js';
+import { haveSameV8Shape } from '../../support/same-v8-shape.js';
 
 /** A round's input from the synthetic cluster, with some reports and queues gone and some targets changed. */
 function roundInput(
@@ -228,6 +230,27 @@ describe('decideRound', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("keeps a round over nothing with a real round's shape, holding no snapshot and no target", () => {
+    const cluster = syntheticCluster({
+      targets: 5,
+      agents: 20,
+      skillExpressions: 1,
+      rounds: 1,
+      policy: 'adaptive',
+    });
+    const workspace = new RoundWorkspace('adaptive', { explain: false });
+    const input = roundInput(cluster, cluster.targets, 0, 0, {});
+    const real = prepareObservations(input);
+    decideRound('adaptive', input, {}, { explain: false }, { workspace });
+    expect(haveSameV8Shape(workspace.keptRound, real)).toBe(true);
+    expect(Object.keys(workspace.keptRound)).toEqual(Object.keys(real));
+    expect(workspace.keptRound.input.snapshot).toBeUndefined();
+    expect(workspace.keptRound.input.targets).toHaveLength(0);
+    // Only an empty input may be kept: one with a snapshot or targets would hold them for the workspace's life.
+    expect(() => new RoundWorkspace('adaptive', {}, input)).toThrow(RangeError);
+    expect(() => new RoundWorkspace('adaptive', {}, { ...input, snapshot: undefined })).toThrow(/no targets/);
   });
 
   it('makes a workspace only for a known policy, and it fits only its policy and its options object', () => {
