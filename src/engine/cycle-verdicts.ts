@@ -16,6 +16,14 @@ export interface CycleFailure {
  * (at 10,000 targets every intermediate object per target is garbage the collector must copy).
  */
 export class CycleVerdicts {
+  /**
+   * Verdicts over no target that live as long as the process, kept for their shape only. Each cycle's own verdicts
+   * die with the cycle, and V8 drops a shape no live object has at its next collections (at once in a
+   * memory-reducing one), taking the code optimised for it along: `outcomeOf` and `invitesOf`, called for every
+   * target of every cycle, lost theirs after almost every collection (docs/performance.md, twenty-ninth pass).
+   */
+  static readonly keptShape: CycleVerdicts = new CycleVerdicts([], [], undefined, '');
+
   readonly #targets: readonly TargetConfig[];
   readonly #decisions: readonly (TargetDecision | undefined)[];
   readonly #failure: CycleFailure | undefined;
