@@ -57,12 +57,12 @@ export class PacingRoomDecider implements PacingDecider {
     }
     const round = decideRound(
       input.policy,
-      // The wire report is the builder's report input as it is: read, never copied.
       roundInput(
         input.nowMs,
         input.intervalMs,
         input.snapshot,
         targetInputs,
+        // The wire report is the builder's report input as it is: read, never copied.
         input.reports,
         memory,
         this.#agentIndex,
