@@ -59,7 +59,7 @@ export interface DecideRoundScope {
  * round, and a memory-reducing collection between rounds (the operator's idle collection) no longer clears the
  * object shapes that the optimised decision code embeds. A cleared shape throws that code away, and the next
  * round of 10,000 targets decided 40–60 ms slower, unoptimised (docs/performance.md, twenty-second pass). For the
- * same reason it keeps {@link keptRound}, a round over nothing, for its shape and its input's.
+ * same reason, given an empty input, it keeps {@link keptRound}, a round over nothing, for its shape and its input's.
  */
 export class RoundWorkspace {
   /** The decider every round of this workspace decides with. */
@@ -67,28 +67,29 @@ export class RoundWorkspace {
   /** The one observation each target is observed into. */
   readonly scratch: ObservationSlot = blankObservation();
   /**
-   * A round prepared over an input with nothing in it, kept for its shape only: every round is built by the same
-   * object literal, and nothing else keeps a round (nor, usually, its input) between rounds, so a memory-reducing
-   * collection would drop both shapes and the observation code optimised for them (docs/performance.md,
-   * twenty-ninth pass). It holds no snapshot.
+   * A round prepared over the constructor's `emptyInput`, kept for its shape only: every round is built by the
+   * same object literal, and nothing else keeps a round (nor, usually, its input) between rounds, so a
+   * memory-reducing collection would drop both shapes and the observation code optimised for them
+   * (docs/performance.md, twenty-ninth pass). It holds no snapshot. Undefined without `emptyInput`: a workspace
+   * made for one round (decideRound's own) has nothing to keep.
    */
-  readonly keptRound: ObservationRound;
+  readonly keptRound: ObservationRound | undefined;
 
   /**
-   * `emptyInput`: an input with no snapshot and no targets, built by the same object literal as the caller's
-   * inputs, with a double (NaN) in each number field so that later inputs keep its shape; default one of this
-   * module's own. Throws PacingPolicyError for an unknown policy name, RangeError for an input that is not empty.
+   * `emptyInput`, for a workspace kept across rounds: an input with no snapshot and no targets, built by the same
+   * object literal as the caller's inputs, with a double (NaN) in each number field so that later inputs keep its
+   * shape. Throws PacingPolicyError for an unknown policy name, RangeError for an input that is not empty.
    */
   constructor(
     readonly policyName: string,
     readonly options: DecideOptions = {},
-    emptyInput: ObservationInput = EMPTY_INPUT,
+    emptyInput?: ObservationInput,
   ) {
     this.decider = new DecisionRound(policyName, options);
-    if (emptyInput.snapshot !== undefined || emptyInput.targets.length > 0) {
+    if (emptyInput !== undefined && (emptyInput.snapshot !== undefined || emptyInput.targets.length > 0)) {
       throw new RangeError('RoundWorkspace: emptyInput must have no snapshot and no targets');
     }
-    this.keptRound = prepareObservations(emptyInput);
+    this.keptRound = emptyInput && prepareObservations(emptyInput);
   }
 
   /** True when this workspace was made for `policyName` and this very `options` object. */
@@ -96,17 +97,6 @@ export class RoundWorkspace {
     return this.policyName === policyName && this.options === options;
   }
 }
-
-/** The default {@link RoundWorkspace} input: nothing in it, NaN in each number field (see its constructor). */
-const EMPTY_INPUT: ObservationInput = {
-  nowMs: Number.NaN,
-  intervalMs: Number.NaN,
-  staleAfterMs: Number.NaN,
-  snapshot: undefined,
-  targets: [],
-  reports: new Map(),
-  memory: {},
-};
 
 /**
  * Observes and decides a round in one pass: the same result as {@link decideAll} over

@@ -240,14 +240,25 @@ describe('decideRound', () => {
       rounds: 1,
       policy: 'adaptive',
     });
-    const workspace = new RoundWorkspace('adaptive', { explain: false });
     const input = roundInput(cluster, cluster.targets, 0, 0, {});
+    const empty = {
+      ...input,
+      nowMs: Number.NaN,
+      snapshot: undefined,
+      targets: [],
+      reports: new Map(),
+      memory: {},
+    };
+    const workspace = new RoundWorkspace('adaptive', { explain: false }, empty);
     const real = prepareObservations(input);
     decideRound('adaptive', input, {}, { explain: false }, { workspace });
-    expect(haveSameV8Shape(workspace.keptRound, real)).toBe(true);
-    expect(Object.keys(workspace.keptRound)).toEqual(Object.keys(real));
-    expect(workspace.keptRound.input.snapshot).toBeUndefined();
-    expect(workspace.keptRound.input.targets).toHaveLength(0);
+    const kept = workspace.keptRound!;
+    expect(haveSameV8Shape(kept, real)).toBe(true);
+    expect(Object.keys(kept)).toEqual(Object.keys(real));
+    expect(kept.input.snapshot).toBeUndefined();
+    expect(kept.input.targets).toHaveLength(0);
+    // A workspace made without an empty input (decideRound's own, for one round) keeps nothing.
+    expect(new RoundWorkspace('adaptive', { explain: false }).keptRound).toBeUndefined();
     // Only an empty input may be kept: one with a snapshot or targets would hold them for the workspace's life.
     expect(() => new RoundWorkspace('adaptive', {}, input)).toThrow(RangeError);
     expect(() => new RoundWorkspace('adaptive', {}, { ...input, snapshot: undefined })).toThrow(/no targets/);
